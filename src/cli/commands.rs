@@ -1,0 +1,99 @@
+//! `tabtune eval|predict|embed|bench`.
+use std::path::PathBuf;
+
+use clap::Args;
+use futures_lite::future::block_on;
+use serde_json::json;
+use tabtune::bench::{self, BenchConfig};
+use tabtune::{Result, infer};
+
+use super::{DataArgs, files};
+
+#[derive(Args)]
+pub struct EvalArgs {
+    #[arg(long)]
+    model: PathBuf,
+    #[command(flatten)]
+    data: DataArgs,
+    /// Tokens per text (default: what the model was trained with, else 128).
+    #[arg(long)]
+    max_len: Option<usize>,
+    #[arg(long, default_value = "cpu")]
+    backend: String,
+}
+
+#[derive(Args)]
+pub struct TextArgs {
+    #[arg(long)]
+    model: PathBuf,
+    /// One text per line, or a CSV/TSV/JSONL file (its text column).
+    #[arg(long)]
+    input: PathBuf,
+    #[arg(long)]
+    text_column: Option<String>,
+    #[arg(long)]
+    max_len: Option<usize>,
+    #[arg(long, default_value = "cpu")]
+    backend: String,
+}
+
+#[derive(Args)]
+pub struct BenchArgs {
+    #[arg(long, default_value = "cpu")]
+    backend: String,
+    #[arg(long, default_value_t = 2)]
+    layers: usize,
+    #[arg(long, default_value_t = 32)]
+    batch_size: usize,
+    #[arg(long, default_value_t = 128)]
+    seq_len: usize,
+    /// Timed steps per figure (after 2 warm-up steps).
+    #[arg(long, default_value_t = 5)]
+    steps: usize,
+}
+
+pub fn eval(a: EvalArgs) -> Result<()> {
+    let device = files::device(&a.backend)?;
+    let model = files::load_model(&a.model, &device)?;
+    let data = files::load_data(&a.data.data, a.data.text_column, a.data.label_column)?;
+    let max_len = a.max_len.unwrap_or_else(|| infer::default_max_len(&model));
+    let m = block_on(infer::evaluate(&model, &data.examples, max_len, &device))?;
+    println!("{}", serde_json::to_string(&m).unwrap_or_default());
+    Ok(())
+}
+
+pub fn predict(a: TextArgs) -> Result<()> {
+    let device = files::device(&a.backend)?;
+    let model = files::load_model(&a.model, &device)?;
+    let texts = files::load_texts(&a.input, a.text_column.as_deref())?;
+    let refs: Vec<&str> = texts.iter().map(|t| t.as_str()).collect();
+    let max_len = a.max_len.unwrap_or_else(|| infer::default_max_len(&model));
+    let preds = block_on(infer::predict(&model, &refs, max_len, &device))?;
+    let labels = model.labels().unwrap_or_default();
+    for (text, p) in texts.iter().zip(preds) {
+        let probs: serde_json::Map<String, serde_json::Value> =
+            labels.iter().zip(&p.probs).map(|(l, &v)| (l.clone(), json!(v))).collect();
+        println!("{}", json!({ "text": text, "label": p.label, "probs": probs }));
+    }
+    Ok(())
+}
+
+pub fn embed(a: TextArgs) -> Result<()> {
+    let device = files::device(&a.backend)?;
+    let model = files::load_model(&a.model, &device)?;
+    let texts = files::load_texts(&a.input, a.text_column.as_deref())?;
+    let refs: Vec<&str> = texts.iter().map(|t| t.as_str()).collect();
+    let max_len = a.max_len.unwrap_or_else(|| infer::default_max_len(&model));
+    for (text, e) in texts.iter().zip(block_on(infer::embed(&model, &refs, max_len, &device))?) {
+        println!("{}", json!({ "text": text, "embedding": e }));
+    }
+    Ok(())
+}
+
+pub fn bench(a: BenchArgs) -> Result<()> {
+    let device = files::device(&a.backend)?;
+    let cfg = BenchConfig { layers: a.layers, batch_size: a.batch_size, seq_len: a.seq_len, steps: a.steps, warmup: 2 };
+    let report = block_on(bench::run(&cfg, &a.backend, &device))?;
+    println!("{}", serde_json::to_string(&report).unwrap_or_default());
+    Ok(())
+}

@@ -1,0 +1,64 @@
+//! The CLI's file system side: model folders, data files, output folders.
+use std::fs;
+use std::path::Path;
+
+use burn::prelude::Device;
+use futures_lite::future::block_on;
+use tabtune::backend::{self, BackendKind};
+use tabtune::data::{self, DataOptions, Dataset, Format};
+use tabtune::export::ExportedFiles;
+use tabtune::{Error, Model, ModelFiles, Result};
+
+pub const MODEL_FILES: [&str; 3] = ["config.json", "model.safetensors", "tokenizer.json"];
+
+pub fn read(path: &Path) -> Result<Vec<u8>> {
+    fs::read(path).map_err(|e| Error::Io(format!("cannot read {}: {e}", path.display())))
+}
+
+pub fn device(kind: &str) -> Result<Device> {
+    block_on(backend::device(kind.parse::<BackendKind>()?))
+}
+
+pub fn load_model(dir: &Path, device: &Device) -> Result<Model> {
+    for f in MODEL_FILES {
+        if !dir.join(f).is_file() {
+            return Err(Error::Io(format!(
+                "{} has no {f}: --model must be a folder in the Hugging Face layout ({}); scripts/fetch-model puts the default one in models/all-MiniLM-L6-v2",
+                dir.display(),
+                MODEL_FILES.join(", ")
+            )));
+        }
+    }
+    let [config, weights, tokenizer] = MODEL_FILES.map(|f| read(&dir.join(f)));
+    let (config, weights, tokenizer) = (config?, weights?, tokenizer?);
+    Model::load(&ModelFiles { config: &config, weights: &weights, tokenizer: &tokenizer }, device)
+}
+
+/// The format from the file name, else from its first bytes.
+pub fn format_of(path: &Path, bytes: &[u8]) -> Format {
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    Format::from_file_name(&name).unwrap_or_else(|| Format::sniff(bytes))
+}
+
+pub fn load_data(path: &Path, text_column: Option<String>, label_column: Option<String>) -> Result<Dataset> {
+    let bytes = read(path)?;
+    let opts = DataOptions { format: Some(format_of(path, &bytes)), text_column, label_column };
+    data::load(&bytes, &opts).map_err(|e| Error::Io(format!("{}: {e}", path.display())))
+}
+
+/// Texts to predict or embed: a CSV/TSV/JSONL file's text column, or one text per line.
+pub fn load_texts(path: &Path, text_column: Option<&str>) -> Result<Vec<String>> {
+    let bytes = read(path)?;
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    data::load_texts(&bytes, Format::from_file_name(&name), text_column)
+        .map_err(|e| Error::Io(format!("{}: {e}", path.display())))
+}
+
+pub fn write_model(dir: &Path, files: &ExportedFiles) -> Result<()> {
+    let io = |e: std::io::Error| Error::Io(format!("cannot write to {}: {e}", dir.display()));
+    fs::create_dir_all(dir).map_err(io)?;
+    for (name, bytes) in MODEL_FILES.iter().zip([&files.config, &files.weights, &files.tokenizer]) {
+        fs::write(dir.join(name), bytes).map_err(io)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,62 @@
+//! Argument parsing and dispatch. Errors print as one line on stderr and exit 1.
+mod files;
+mod commands;
+mod train;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(name = "tabtune", version, about = "Fine-tune a pretrained BERT (MiniLM) text classifier")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Fine-tune the top layers and a head on a CSV/TSV/JSONL file; one JSON line per epoch.
+    Train(train::TrainArgs),
+    /// Score a fine-tuned model on labelled data: one JSON line.
+    Eval(commands::EvalArgs),
+    /// Label texts: JSONL {"text","label","probs"}.
+    Predict(commands::TextArgs),
+    /// Sentence embeddings (mean-pooled, L2-normalised): JSONL {"text","embedding"}.
+    Embed(commands::TextArgs),
+    /// Throughput on the shared/bench workload: one JSON line.
+    Bench(commands::BenchArgs),
+}
+
+/// Where the data is and which columns to use.
+#[derive(Args, Clone)]
+pub struct DataArgs {
+    /// CSV, TSV or JSONL file with a header (CSV/TSV) or one object per line (JSONL).
+    #[arg(long)]
+    data: PathBuf,
+    /// Column holding the text (inferred when not given).
+    #[arg(long)]
+    text_column: Option<String>,
+    /// Column holding the label (inferred when not given).
+    #[arg(long)]
+    label_column: Option<String>,
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Train(a) => train::run(a),
+        Command::Eval(a) => commands::eval(a),
+        Command::Predict(a) => commands::predict(a),
+        Command::Embed(a) => commands::embed(a),
+        Command::Bench(a) => commands::bench(a),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

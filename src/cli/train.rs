@@ -1,0 +1,126 @@
+//! `tabtune train`: progress bars with ETA on stderr, one JSON line per epoch on stdout, and
+//! the fine-tuned model written as an HF-layout folder.
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::Args;
+use futures_lite::future::block_on;
+use indicatif::{ProgressBar, ProgressStyle};
+use tabtune::{Result, RunConfig, Trainer, export};
+
+use super::{DataArgs, files};
+
+#[derive(Args)]
+pub struct TrainArgs {
+    /// Model folder in the Hugging Face layout (config.json, model.safetensors, tokenizer.json).
+    #[arg(long)]
+    model: PathBuf,
+    #[command(flatten)]
+    data: DataArgs,
+    /// Where to write the fine-tuned model (a folder; created if missing).
+    #[arg(long)]
+    out: PathBuf,
+    /// Train on N rows drawn per class from the data (seeded), e.g. a quick run on a big file.
+    #[arg(long)]
+    sample: Option<usize>,
+    /// Settings as JSON (the keys of RunConfig); flags below override it.
+    #[arg(long)]
+    config: Option<PathBuf>,
+    #[arg(long)]
+    layers: Option<usize>,
+    #[arg(long)]
+    epochs: Option<usize>,
+    #[arg(long)]
+    lr: Option<f64>,
+    #[arg(long)]
+    batch_size: Option<usize>,
+    #[arg(long)]
+    max_len: Option<usize>,
+    #[arg(long)]
+    val_split: Option<f64>,
+    #[arg(long)]
+    seed: Option<u64>,
+    #[arg(long)]
+    weight_decay: Option<f64>,
+    #[arg(long)]
+    dropout: Option<f64>,
+    /// cpu (flex, pure Rust) or gpu (wgpu).
+    #[arg(long, default_value = "cpu")]
+    backend: String,
+}
+
+impl TrainArgs {
+    fn run_config(&self) -> Result<RunConfig> {
+        let mut c = match &self.config {
+            Some(p) => RunConfig::from_json(&String::from_utf8_lossy(&files::read(p)?))?,
+            None => RunConfig::default(),
+        };
+        macro_rules! set {
+            ($($f:ident),*) => { $(if let Some(v) = self.$f { c.$f = v; })* };
+        }
+        set!(layers, epochs, lr, batch_size, max_len, val_split, seed, weight_decay, dropout);
+        Ok(c)
+    }
+}
+
+fn bar(len: usize, what: &str) -> ProgressBar {
+    let pb = ProgressBar::new(len as u64);
+    let style = ProgressStyle::with_template("{msg:>14} [{bar:30}] {pos}/{len} {per_sec} ETA {eta} {prefix}")
+        .unwrap_or_else(|_| ProgressStyle::default_bar())
+        .progress_chars("=> ");
+    pb.set_style(style);
+    pb.set_message(what.to_string());
+    pb.enable_steady_tick(Duration::from_millis(200));
+    pb
+}
+
+pub fn run(a: TrainArgs) -> Result<()> {
+    let cfg = a.run_config()?;
+    let device = files::device(&a.backend)?;
+    let model = files::load_model(&a.model, &device)?;
+    let mut data = files::load_data(&a.data.data, a.data.text_column.clone(), a.data.label_column.clone())?;
+    if let Some(n) = a.sample {
+        data.examples = tabtune::data::stratified_sample(&data.examples, n, cfg.seed);
+        eprintln!("sampled {} rows per class from {}", n / data.classes.len().max(1), data.examples.len());
+    }
+    let how = if data.inferred_columns { "inferred" } else { "given" };
+    eprintln!(
+        "data: {} rows; text column '{}', label column '{}' ({how}); classes {}; dropped {} empty, {} duplicate",
+        data.rows,
+        data.text_column,
+        data.label_column,
+        serde_json::to_string(&data.classes).unwrap_or_default(),
+        data.dropped.empty_text,
+        data.dropped.duplicate
+    );
+    let mut trainer = Trainer::new(model, &data, cfg, &device)?;
+    let info = trainer.info().clone();
+    eprintln!(
+        "train {} rows, validate {}; {} frozen + {} trainable layers ({} parameters); {} steps; {} texts truncated",
+        info.train_rows, info.val_rows, info.frozen_layers, info.trainable_layers, info.trainable_params, info.total_steps, info.truncated
+    );
+
+    let pb = bar(info.train_rows + info.val_rows, "caching prefix");
+    while let Some((done, _)) = block_on(trainer.prepare())? {
+        pb.set_position(done as u64);
+    }
+    pb.finish_and_clear();
+
+    let pb = bar(info.total_steps, "training");
+    while !trainer.is_done() {
+        let s = block_on(trainer.step())?;
+        pb.inc(1);
+        if let Some(loss) = s.loss {
+            pb.set_prefix(format!("epoch {} loss {loss:.4}", s.epoch));
+        }
+        if let Some(e) = s.epoch_end {
+            pb.suspend(|| println!("{}", serde_json::to_string(&e).unwrap_or_default()));
+        }
+    }
+    pb.finish_and_clear();
+
+    let model = trainer.into_model()?;
+    files::write_model(&a.out, &block_on(export::export(&model))?)?;
+    eprintln!("model written to {}", a.out.display());
+    Ok(())
+}

@@ -1,0 +1,350 @@
+//! Loading a labelled text file: parse CSV / TSV / JSONL, pick the text and
+//! label columns, clean the rows and count the classes.
+//!
+//! Everything takes bytes and returns values (no files, threads or clocks) so
+//! the same code runs natively and in wasm. Parsing lives in `table.rs`,
+//! column choice in `columns.rs`, and seeded splitting and batch order in
+//! `split.rs` (re-exported here).
+
+mod columns;
+pub mod split;
+mod table;
+
+use std::collections::{HashMap, HashSet};
+
+use serde::{Deserialize, Serialize, Serializer};
+
+use crate::data::columns::{choose_columns, find_column, longest_column, text_by_name};
+pub use crate::data::split::{Rng, check_val_fraction, epoch_order, stratified_sample, stratified_split};
+use crate::data::table::{decode, parse_table};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    Csv,
+    Tsv,
+    Jsonl,
+}
+
+impl Format {
+    /// From a file name's extension (.csv, .tsv/.tab, .jsonl/.ndjson/.json); None if unknown.
+    pub fn from_file_name(name: &str) -> Option<Format> {
+        let (_, ext) = name.rsplit_once('.')?;
+        match ext.to_ascii_lowercase().as_str() {
+            "csv" => Some(Format::Csv),
+            "tsv" | "tab" => Some(Format::Tsv),
+            "jsonl" | "ndjson" | "json" => Some(Format::Jsonl),
+            _ => None,
+        }
+    }
+
+    /// Guess from content when the name says nothing: first non-blank char
+    /// '{' (or '[', so a JSON array gets a JSON-specific error) → Jsonl; a tab
+    /// in the first non-blank line → Tsv; else Csv.
+    pub fn sniff(bytes: &[u8]) -> Format {
+        let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+        if let Some(b'{' | b'[') = bytes.iter().find(|b| !b.is_ascii_whitespace()) {
+            return Format::Jsonl;
+        }
+        let first_line = bytes
+            .split(|&b| b == b'\n')
+            .find(|l| !l.iter().all(u8::is_ascii_whitespace))
+            .unwrap_or_default();
+        if first_line.contains(&b'\t') {
+            Format::Tsv
+        } else {
+            Format::Csv
+        }
+    }
+}
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct DataOptions {
+    pub format: Option<Format>,
+    pub text_column: Option<String>,
+    pub label_column: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Example {
+    pub text: String,
+    pub label: String,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Dropped {
+    pub empty_text: usize,
+    pub duplicate: usize,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Dataset {
+    pub format: Format,
+    pub columns: Vec<String>,
+    pub text_column: String,
+    pub label_column: String,
+    /// True when either column was inferred, so the CLI can say which it picked.
+    pub inferred_columns: bool,
+    /// Data rows read, before dropping.
+    pub rows: usize,
+    pub dropped: Dropped,
+    #[serde(skip)]
+    pub examples: Vec<Example>,
+    /// Class label → count in class-index order. Serialized as a list of
+    /// `{"label", "count"}` objects: a JSON object's key order is not reliable
+    /// (JavaScript moves integer-like keys first), and the order is the index.
+    #[serde(serialize_with = "classes_as_list")]
+    pub classes: Vec<(String, usize)>,
+}
+
+impl Dataset {
+    /// Labels in class-index order.
+    pub fn labels(&self) -> Vec<String> {
+        self.classes.iter().map(|(l, _)| l.clone()).collect()
+    }
+
+    /// Label → class index.
+    pub fn class_index(&self) -> HashMap<String, usize> {
+        self.classes
+            .iter()
+            .enumerate()
+            .map(|(i, (l, _))| (l.clone(), i))
+            .collect()
+    }
+}
+
+fn classes_as_list<S: Serializer>(classes: &[(String, usize)], s: S) -> Result<S::Ok, S::Error> {
+    #[derive(Serialize)]
+    struct Class<'a> {
+        label: &'a str,
+        count: usize,
+    }
+    s.collect_seq(classes.iter().map(|(label, count)| Class {
+        label,
+        count: *count,
+    }))
+}
+
+/// Errors in the user's file or settings; each message says what is wrong and what to do.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum DataError {
+    #[error(
+        "the file is empty: choose a CSV, TSV or JSONL file with a header and at least two labelled rows"
+    )]
+    Empty,
+    #[error(
+        "the file has no texts: put one text per line, or choose a CSV, TSV or JSONL file with a text column"
+    )]
+    NoTexts,
+    #[error("the file has a header ({}) but no data rows: add rows below the header", .columns.join(", "))]
+    HeaderOnly { columns: Vec<String> },
+    #[error(
+        "the file is not UTF-8 text (invalid byte at line {line}, byte offset {offset}): save it as UTF-8 and try again"
+    )]
+    NotUtf8 { line: usize, offset: usize },
+    #[error(
+        "line {line} has {found} fields but the header has {expected}: check for a missing or stray delimiter or an unclosed quote"
+    )]
+    BadRow {
+        line: usize,
+        found: usize,
+        expected: usize,
+    },
+    #[error(
+        "line {line} opens a quote (\") that is never closed, so the rest of the file would be read as one field: close the quote, or write a quote inside a quoted field as two (\"\")"
+    )]
+    UnclosedQuote { line: usize },
+    #[error("could not read line {line}: {msg}")]
+    Csv { line: usize, msg: String },
+    #[error(
+        "line {line} is not a JSON object ({msg}): a JSONL file needs one object per line, like {{\"text\": \"...\", \"label\": \"...\"}}"
+    )]
+    BadJson { line: usize, msg: String },
+    #[error(
+        "the file is one JSON array, not JSON Lines: write one object per line, like {{\"text\": \"...\", \"label\": \"...\"}}, and try again"
+    )]
+    JsonArray,
+    #[error("column '{name}' not found; the columns are: {} (use one of these names)", .columns.join(", "))]
+    UnknownColumn { name: String, columns: Vec<String> },
+    #[error(
+        "the file has only one column ('{column}'), but training needs both a text column and a label column: add a label column"
+    )]
+    NeedTwoColumns { column: String },
+    #[error(
+        "column '{column}' was chosen as both the text and the label column: choose two different columns"
+    )]
+    SameColumn { column: String },
+    #[error("column '{column}' is blank in {} (first at line {first_line}): fill in a label for each row or remove those rows", rows(*.count))]
+    BlankLabels {
+        column: String,
+        count: usize,
+        first_line: usize,
+    },
+    #[error("only one class ('{label}', {}) in column '{column}': a classifier needs at least two different labels; check that '{column}' is the label column", rows(*.count))]
+    OneClass {
+        label: String,
+        count: usize,
+        column: String,
+    },
+    #[error(
+        "column '{column}' is blank in every row, so there is no text to learn from: choose the column that holds the text"
+    )]
+    NoText { column: String },
+    #[error(
+        "the validation fraction must be between 0 and 0.9 (got {0}): for example 0.1 keeps 10% of the rows for validation"
+    )]
+    BadValFraction(f64),
+}
+
+fn rows(n: usize) -> String {
+    if n == 1 {
+        "1 row".to_owned()
+    } else {
+        format!("{n} rows")
+    }
+}
+
+/// Parse, choose columns, clean and count classes.
+pub fn load(bytes: &[u8], opts: &DataOptions) -> Result<Dataset, DataError> {
+    let text = decode(bytes)?;
+    if text.trim().is_empty() {
+        return Err(DataError::Empty);
+    }
+    let format = opts.format.unwrap_or_else(|| Format::sniff(bytes));
+    let table = parse_table(text, format)?;
+    if table.rows.is_empty() {
+        return Err(DataError::HeaderOnly {
+            columns: table.columns,
+        });
+    }
+    let (t, l, inferred_columns) = choose_columns(&table, opts)?;
+    let (text_column, label_column) = (table.columns[t].clone(), table.columns[l].clone());
+
+    let mut dropped = Dropped::default();
+    let mut examples = Vec::new();
+    let mut seen = HashSet::new();
+    let (mut blank_labels, mut first_blank) = (0, 0);
+    for row in &table.rows {
+        let (text, label) = (row.fields[t].trim(), row.fields[l].trim());
+        if text.is_empty() {
+            dropped.empty_text += 1;
+        } else if label.is_empty() {
+            // Keep counting so the error reports every such row, not just the first.
+            if blank_labels == 0 {
+                first_blank = row.line;
+            }
+            blank_labels += 1;
+        } else if !seen.insert((text, label)) {
+            dropped.duplicate += 1;
+        } else {
+            examples.push(Example {
+                text: text.to_owned(),
+                label: label.to_owned(),
+            });
+        }
+    }
+    if blank_labels > 0 {
+        return Err(DataError::BlankLabels {
+            column: label_column,
+            count: blank_labels,
+            first_line: first_blank,
+        });
+    }
+    if examples.is_empty() {
+        return Err(DataError::NoText {
+            column: text_column,
+        });
+    }
+    let classes = class_counts(examples.iter().map(|e| e.label.as_str()));
+    if let [(label, count)] = classes.as_slice() {
+        return Err(DataError::OneClass {
+            label: label.clone(),
+            count: *count,
+            column: label_column,
+        });
+    }
+    Ok(Dataset {
+        format,
+        columns: table.columns,
+        text_column,
+        label_column,
+        inferred_columns,
+        rows: table.rows.len(),
+        dropped,
+        examples,
+        classes,
+    })
+}
+
+/// Texts for predict/embed input: a .csv/.tsv/.jsonl (per `format`) gives its
+/// text column (given or inferred; no label needed), otherwise (format None)
+/// one text per non-blank line. Texts are trimmed and blank ones skipped.
+pub fn load_texts(
+    bytes: &[u8],
+    format: Option<Format>,
+    text_column: Option<&str>,
+) -> Result<Vec<String>, DataError> {
+    let text = decode(bytes)?;
+    let Some(format) = format else {
+        let texts: Vec<String> = text
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(str::to_owned)
+            .collect();
+        return if texts.is_empty() {
+            Err(DataError::NoTexts)
+        } else {
+            Ok(texts)
+        };
+    };
+    if text.trim().is_empty() {
+        return Err(DataError::NoTexts);
+    }
+    let table = parse_table(text, format)?;
+    if table.rows.is_empty() {
+        return Err(DataError::HeaderOnly {
+            columns: table.columns,
+        });
+    }
+    let col = match text_column {
+        Some(name) => find_column(&table.columns, name)?,
+        None => text_by_name(&table.columns, None)
+            .or_else(|| longest_column(&table, None))
+            .ok_or(DataError::NoTexts)?,
+    };
+    let texts: Vec<String> = table
+        .rows
+        .iter()
+        .map(|r| r.fields[col].trim())
+        .filter(|t| !t.is_empty())
+        .map(str::to_owned)
+        .collect();
+    if texts.is_empty() {
+        return Err(DataError::NoText {
+            column: table.columns[col].clone(),
+        });
+    }
+    Ok(texts)
+}
+
+/// Distinct labels with counts, in class-index order: numeric when every
+/// label is an integer (so "10" follows "9"), else lexicographic.
+pub(crate) fn class_counts<'a>(labels: impl Iterator<Item = &'a str>) -> Vec<(String, usize)> {
+    let mut counts: HashMap<&str, usize> = HashMap::new();
+    for label in labels {
+        *counts.entry(label).or_default() += 1;
+    }
+    let mut classes: Vec<(String, usize)> =
+        counts.into_iter().map(|(l, c)| (l.to_owned(), c)).collect();
+    let numbers: Option<Vec<i64>> = classes.iter().map(|(l, _)| l.parse().ok()).collect();
+    match numbers {
+        // Ties ("1" vs "01") fall back to the text so the order is total.
+        Some(_) => classes.sort_by_cached_key(|(l, _)| (l.parse::<i64>().unwrap_or(0), l.clone())),
+        None => classes.sort(),
+    }
+    classes
+}
+
+#[cfg(test)]
+mod tests;

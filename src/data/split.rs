@@ -1,0 +1,305 @@
+//! Seeded randomness for splitting, sampling and batch order.
+//!
+//! SplitMix64 instead of the rand crate: its output is fixed by the few lines
+//! below and uses only u64 math, so a seed gives the same split natively and
+//! in wasm32, now and after any dependency upgrade.
+
+use std::collections::HashMap;
+
+use crate::data::{DataError, Example, class_counts};
+
+const GOLDEN: u64 = 0x9E37_79B9_7F4A_7C15;
+/// Keeps epoch streams apart from the split stream of the same seed.
+const EPOCH_SALT: u64 = 0xD1B5_4A32_D192_ED03;
+
+/// SplitMix64 PRNG.
+#[derive(Clone, Debug)]
+pub struct Rng(u64);
+
+impl Rng {
+    pub fn new(seed: u64) -> Rng {
+        Rng(seed)
+    }
+
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(GOLDEN);
+        mix64(self.0)
+    }
+
+    /// Uniform in 0..n (0 when n is 0, rather than panicking). Lemire's
+    /// multiply-shift with rejection: unbiased, and u64-only so 32-bit wasm agrees.
+    pub fn below(&mut self, n: usize) -> usize {
+        let n = n as u64;
+        if n == 0 {
+            return 0;
+        }
+        let threshold = n.wrapping_neg() % n;
+        loop {
+            let m = u128::from(self.next_u64()) * u128::from(n);
+            if m as u64 >= threshold {
+                return (m >> 64) as usize;
+            }
+        }
+    }
+
+    /// Fisher–Yates.
+    pub fn shuffle<T>(&mut self, items: &mut [T]) {
+        for i in (1..items.len()).rev() {
+            let j = self.below(i + 1);
+            items.swap(i, j);
+        }
+    }
+}
+
+/// SplitMix64's output function, also used to hash seeds together.
+fn mix64(mut z: u64) -> u64 {
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// Checks `--val-fraction`-style input before it reaches `stratified_split`.
+pub fn check_val_fraction(f: f64) -> Result<(), DataError> {
+    if (0.0..=0.9).contains(&f) {
+        Ok(())
+    } else {
+        Err(DataError::BadValFraction(f))
+    }
+}
+
+/// (train, validation). Per class (in class order): shuffle, then put
+/// round(val_fraction · n) in validation — at least 1 when val_fraction > 0
+/// and the class has 2 or more, never the whole class — so every class with
+/// two examples is seen in both. Train and validation are then shuffled.
+pub fn stratified_split(
+    examples: &[Example],
+    val_fraction: f64,
+    seed: u64,
+) -> (Vec<Example>, Vec<Example>) {
+    let mut rng = Rng::new(seed);
+    let (mut train, mut val) = (Vec::new(), Vec::new());
+    for mut group in by_class(examples) {
+        rng.shuffle(&mut group);
+        let k = val_count(group.len(), val_fraction);
+        val.extend(group.drain(..k));
+        train.extend(group);
+    }
+    rng.shuffle(&mut train);
+    rng.shuffle(&mut val);
+    (train, val)
+}
+
+fn val_count(n: usize, f: f64) -> usize {
+    if f.is_nan() || f <= 0.0 || n < 2 {
+        return 0;
+    }
+    ((f * n as f64).round() as usize).clamp(1, n - 1)
+}
+
+/// A balanced sample of up to `n` examples: n / n_classes per class, a class
+/// with fewer gives all it has and its unused share goes to the others (so
+/// the sample has min(n, total) rows); the remainder of the division goes to
+/// the first classes. Shuffled.
+pub fn stratified_sample(examples: &[Example], n: usize, seed: u64) -> Vec<Example> {
+    let mut rng = Rng::new(seed);
+    let groups = by_class(examples);
+    let sizes: Vec<usize> = groups.iter().map(Vec::len).collect();
+    let mut out = Vec::new();
+    for (mut group, quota) in groups.into_iter().zip(quotas(&sizes, n)) {
+        rng.shuffle(&mut group);
+        group.truncate(quota);
+        out.extend(group);
+    }
+    rng.shuffle(&mut out);
+    out
+}
+
+/// Water-filling: split what is left evenly among classes not yet exhausted.
+fn quotas(sizes: &[usize], n: usize) -> Vec<usize> {
+    let mut quota = vec![0; sizes.len()];
+    let mut left = n.min(sizes.iter().sum());
+    while left > 0 {
+        let open: Vec<usize> = (0..sizes.len()).filter(|&i| quota[i] < sizes[i]).collect();
+        let share = left / open.len().max(1);
+        if share == 0 {
+            // Fewer rows left than open classes: one more each, in class order.
+            for &i in open.iter().take(left) {
+                quota[i] += 1;
+            }
+            break;
+        }
+        for &i in &open {
+            let add = share.min(sizes[i] - quota[i]);
+            quota[i] += add;
+            left -= add;
+        }
+    }
+    quota
+}
+
+/// A permutation of 0..n, deterministic in (seed, epoch). The pair is hashed
+/// into a fresh seed because SplitMix seeds that differ by a multiple of its
+/// step would give overlapping streams.
+pub fn epoch_order(n: usize, seed: u64, epoch: usize) -> Vec<usize> {
+    let mut rng = Rng::new(mix64(seed ^ mix64((epoch as u64).wrapping_add(EPOCH_SALT))));
+    let mut order: Vec<usize> = (0..n).collect();
+    rng.shuffle(&mut order);
+    order
+}
+
+/// Examples grouped by class, in class order, each group in input order.
+fn by_class(examples: &[Example]) -> Vec<Vec<Example>> {
+    let classes = class_counts(examples.iter().map(|e| e.label.as_str()));
+    let index: HashMap<&str, usize> = classes
+        .iter()
+        .enumerate()
+        .map(|(i, (l, _))| (l.as_str(), i))
+        .collect();
+    let mut groups: Vec<Vec<Example>> = classes
+        .iter()
+        .map(|(_, c)| Vec::with_capacity(*c))
+        .collect();
+    for e in examples {
+        if let Some(&i) = index.get(e.label.as_str()) {
+            groups[i].push(e.clone());
+        }
+    }
+    groups
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn examples(counts: &[(&str, usize)]) -> Vec<Example> {
+        counts
+            .iter()
+            .flat_map(|&(label, n)| {
+                (0..n).map(move |i| Example {
+                    text: format!("{label}{i}"),
+                    label: label.into(),
+                })
+            })
+            .collect()
+    }
+
+    fn count(xs: &[Example], label: &str) -> usize {
+        xs.iter().filter(|e| e.label == label).count()
+    }
+
+    fn sorted(mut xs: Vec<Example>) -> Vec<String> {
+        let mut t: Vec<String> = xs.drain(..).map(|e| e.text).collect();
+        t.sort();
+        t
+    }
+
+    #[test]
+    fn splitmix_reference_values() {
+        // Published SplitMix64 outputs for seed 0; pins the stream on every platform.
+        let mut rng = Rng::new(0);
+        assert_eq!(rng.next_u64(), 0xE220_A839_7B1D_CDAF);
+        assert_eq!(rng.next_u64(), 0x6E78_9E6A_A1B9_65F4);
+    }
+
+    #[test]
+    fn below_and_shuffle() {
+        let mut rng = Rng::new(7);
+        assert!((0..1000).all(|_| rng.below(3) < 3));
+        assert_eq!(rng.below(0), 0);
+        assert_eq!(rng.below(1), 0);
+        let mut v: Vec<u32> = (0..50).collect();
+        rng.shuffle(&mut v);
+        assert_ne!(v, (0..50).collect::<Vec<_>>());
+        v.sort();
+        assert_eq!(v, (0..50).collect::<Vec<_>>());
+        let mut empty: [u8; 0] = [];
+        rng.shuffle(&mut empty);
+    }
+
+    #[test]
+    fn split_sizes_are_stratified() {
+        let data = examples(&[("pos", 10), ("neg", 5), ("one", 1), ("two", 2)]);
+        let (train, val) = stratified_split(&data, 0.2, 42);
+        // pos: round(2.0) = 2; neg: round(1.0) = 1; one: 0; two: round(0.4) = 0 → at least 1.
+        assert_eq!(
+            [
+                count(&val, "pos"),
+                count(&val, "neg"),
+                count(&val, "one"),
+                count(&val, "two")
+            ],
+            [2, 1, 0, 1]
+        );
+        assert_eq!(train.len() + val.len(), data.len());
+        assert_eq!(sorted([train, val].concat()), sorted(data));
+    }
+
+    #[test]
+    fn split_never_takes_a_whole_class() {
+        let data = examples(&[("a", 2), ("b", 3)]);
+        let (train, val) = stratified_split(&data, 0.9, 1);
+        assert_eq!((count(&val, "a"), count(&val, "b")), (1, 2));
+        assert_eq!((count(&train, "a"), count(&train, "b")), (1, 1));
+        let (train, val) = stratified_split(&data, 0.0, 1);
+        assert!(val.is_empty());
+        assert_eq!(train.len(), 5);
+    }
+
+    #[test]
+    fn split_is_deterministic() {
+        let data = examples(&[("a", 30), ("b", 20)]);
+        assert_eq!(
+            stratified_split(&data, 0.1, 3),
+            stratified_split(&data, 0.1, 3)
+        );
+        assert_ne!(
+            stratified_split(&data, 0.1, 3).1,
+            stratified_split(&data, 0.1, 4).1
+        );
+    }
+
+    #[test]
+    fn val_fraction_is_checked() {
+        assert!(check_val_fraction(0.0).is_ok() && check_val_fraction(0.9).is_ok());
+        for bad in [-0.1, 0.95, 1.0, f64::NAN] {
+            assert!(check_val_fraction(bad).is_err(), "{bad}");
+        }
+        let msg = check_val_fraction(1.5).unwrap_err().to_string();
+        assert!(msg.contains("between 0 and 0.9 (got 1.5)"), "{msg}");
+    }
+
+    #[test]
+    fn sample_is_balanced() {
+        let data = examples(&[("a", 100), ("b", 2000), ("c", 2000)]);
+        let s = stratified_sample(&data, 1000, 9);
+        assert_eq!(
+            (s.len(), count(&s, "a"), count(&s, "b"), count(&s, "c")),
+            (1000, 100, 450, 450)
+        );
+        let s = stratified_sample(&data, 1000, 9);
+        assert_eq!(s, stratified_sample(&data, 1000, 9));
+        let s = stratified_sample(&examples(&[("a", 500), ("b", 500), ("c", 500)]), 1000, 9);
+        assert_eq!(
+            (count(&s, "a"), count(&s, "b"), count(&s, "c")),
+            (334, 333, 333)
+        );
+        let small = examples(&[("a", 3), ("b", 4)]);
+        assert_eq!(
+            sorted(stratified_sample(&small, 100, 1)),
+            sorted(small.clone())
+        );
+        assert!(stratified_sample(&small, 0, 1).is_empty());
+    }
+
+    #[test]
+    fn epoch_order_is_a_deterministic_permutation() {
+        let o = epoch_order(100, 5, 0);
+        let mut s = o.clone();
+        s.sort();
+        assert_eq!(s, (0..100).collect::<Vec<_>>());
+        assert_eq!(o, epoch_order(100, 5, 0));
+        assert_ne!(o, epoch_order(100, 5, 1));
+        assert_ne!(o, epoch_order(100, 6, 0));
+        assert!(epoch_order(0, 5, 0).is_empty());
+    }
+}

@@ -1,0 +1,405 @@
+//! Reading a table (header + rows) out of CSV / TSV / JSONL bytes.
+
+use std::collections::HashMap;
+use std::fmt;
+
+use serde::Deserialize;
+use serde::de::{Deserializer, MapAccess, Visitor};
+
+use crate::data::{DataError, Format};
+
+pub(crate) struct Table {
+    pub columns: Vec<String>,
+    pub rows: Vec<Row>,
+}
+
+pub(crate) struct Row {
+    /// 1-based file line where the row starts (header = line 1), for messages.
+    pub line: usize,
+    /// One per column, in column order.
+    pub fields: Vec<String>,
+}
+
+/// Strip a UTF-8 BOM and check the rest is UTF-8, naming where it is not.
+pub(crate) fn decode(bytes: &[u8]) -> Result<&str, DataError> {
+    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    std::str::from_utf8(body).map_err(|e| {
+        let at = e.valid_up_to();
+        DataError::NotUtf8 {
+            line: body[..at].iter().filter(|&&b| b == b'\n').count() + 1,
+            offset: at + (bytes.len() - body.len()),
+        }
+    })
+}
+
+pub(crate) fn parse_table(text: &str, format: Format) -> Result<Table, DataError> {
+    match format {
+        Format::Csv => parse_delimited(text, b','),
+        Format::Tsv => parse_delimited(text, b'\t'),
+        Format::Jsonl => parse_jsonl(text),
+    }
+}
+
+fn parse_delimited(text: &str, delimiter: u8) -> Result<Table, DataError> {
+    // The csv crate silently reads an unclosed quote to the end of the file
+    // (one giant field), so find it ourselves first.
+    if let Some(line) = unclosed_quote(text.as_bytes(), delimiter) {
+        return Err(DataError::UnclosedQuote { line });
+    }
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .has_headers(false) // read the header ourselves so its line is handled like any other
+        .flexible(true) // report field-count mismatches with our own message
+        .from_reader(text.as_bytes());
+    let mut record = csv::StringRecord::new();
+    let mut columns: Option<Vec<String>> = None;
+    let mut rows = Vec::new();
+    loop {
+        let more = reader
+            .read_record(&mut record)
+            .map_err(|e| DataError::Csv {
+                line: e.position().map_or(0, |p| p.line() as usize),
+                msg: e.to_string(),
+            })?;
+        if !more {
+            break;
+        }
+        let line = record.position().map_or(0, |p| p.line() as usize);
+        // A line of only spaces reads as one blank field: it is a blank line, not a short row.
+        if record.len() == 1 && record[0].trim().is_empty() {
+            continue;
+        }
+        match &columns {
+            None => columns = Some(header_names(&record)),
+            Some(cols) if record.len() != cols.len() => {
+                return Err(DataError::BadRow {
+                    line,
+                    found: record.len(),
+                    expected: cols.len(),
+                });
+            }
+            Some(_) => rows.push(Row {
+                line,
+                fields: record.iter().map(str::to_owned).collect(),
+            }),
+        }
+    }
+    Ok(Table {
+        columns: columns.ok_or(DataError::Empty)?,
+        rows,
+    })
+}
+
+/// Trimmed header names; a blank one (e.g. pandas' index column) gets a
+/// name the user can type.
+fn header_names(record: &csv::StringRecord) -> Vec<String> {
+    let name = |(i, h): (usize, &str)| match h.trim() {
+        "" => format!("column_{}", i + 1),
+        h => h.to_owned(),
+    };
+    record.iter().enumerate().map(name).collect()
+}
+
+/// Line where a quote opens that never closes, following the csv crate's
+/// rules: a quote is special only at the start of a field, and `""` inside
+/// a quoted field is a literal quote.
+fn unclosed_quote(bytes: &[u8], delimiter: u8) -> Option<usize> {
+    #[derive(Clone, Copy)]
+    enum S {
+        FieldStart,
+        Unquoted,
+        Quoted,
+        QuoteInQuoted,
+    }
+    let (mut state, mut line, mut opened) = (S::FieldStart, 1, 1);
+    for &b in bytes {
+        state = match (state, b) {
+            (S::Quoted, b'"') => S::QuoteInQuoted,
+            (S::Quoted, _) => S::Quoted,
+            (S::QuoteInQuoted, b'"') => S::Quoted,
+            (S::FieldStart, b'"') => {
+                opened = line;
+                S::Quoted
+            }
+            (_, b'\n' | b'\r') => S::FieldStart,
+            (_, d) if d == delimiter => S::FieldStart,
+            _ => S::Unquoted,
+        };
+        if b == b'\n' {
+            line += 1;
+        }
+    }
+    matches!(state, S::Quoted).then_some(opened)
+}
+
+/// A JSON object with its keys in file order (serde_json's own map sorts
+/// them unless a feature that pulls in another crate is enabled).
+struct Object(Vec<(String, serde_json::Value)>);
+
+impl<'de> Deserialize<'de> for Object {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Object;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Object, A::Error> {
+                let mut fields = Vec::new();
+                while let Some(entry) = map.next_entry()? {
+                    fields.push(entry);
+                }
+                Ok(Object(fields))
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+fn parse_jsonl(text: &str) -> Result<Table, DataError> {
+    if text.trim_start().starts_with('[') {
+        return Err(DataError::JsonArray);
+    }
+    let mut columns: Vec<String> = Vec::new();
+    let mut index: HashMap<String, usize> = HashMap::new();
+    let mut objects = Vec::new();
+    for (i, raw) in text.lines().enumerate() {
+        let line = i + 1;
+        if raw.trim().is_empty() {
+            continue;
+        }
+        let Object(pairs) = serde_json::from_str(raw).map_err(|e| DataError::BadJson {
+            line,
+            msg: json_message(&e),
+        })?;
+        let mut fields = Vec::with_capacity(pairs.len());
+        for (key, value) in pairs {
+            let key = key.trim().to_owned();
+            let col = match index.get(&key) {
+                Some(&c) => c,
+                None => {
+                    columns.push(key.clone());
+                    index.insert(key, columns.len() - 1);
+                    columns.len() - 1
+                }
+            };
+            fields.push((col, json_text(value)));
+        }
+        objects.push((line, fields));
+    }
+    // Columns are only known once every line is read; missing keys are blank.
+    let rows = objects
+        .into_iter()
+        .map(|(line, pairs)| {
+            let mut fields = vec![String::new(); columns.len()];
+            for (col, value) in pairs {
+                fields[col] = value;
+            }
+            Row { line, fields }
+        })
+        .collect();
+    Ok(Table { columns, rows })
+}
+
+/// serde_json's message says "at line 1" (of the one line it saw): keep only the column.
+fn json_message(e: &serde_json::Error) -> String {
+    let mut msg = e.to_string();
+    if let Some(at) = msg.rfind(" at line ") {
+        msg.truncate(at);
+    }
+    format!("{msg} at column {}", e.column())
+}
+
+/// Strings as is; numbers and booleans as written so integer labels work; null is blank.
+fn json_text(value: serde_json::Value) -> String {
+    match value {
+        serde_json::Value::String(s) => s,
+        serde_json::Value::Null => String::new(),
+        other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::data::{DataError, DataOptions, Format, load};
+
+    fn load_as(text: &str, format: Format) -> Result<crate::data::Dataset, DataError> {
+        load(
+            text.as_bytes(),
+            &DataOptions {
+                format: Some(format),
+                ..Default::default()
+            },
+        )
+    }
+
+    fn texts(d: &crate::data::Dataset) -> Vec<(&str, &str)> {
+        d.examples
+            .iter()
+            .map(|e| (e.text.as_str(), e.label.as_str()))
+            .collect()
+    }
+
+    #[test]
+    fn strips_bom() {
+        let d = load(
+            b"\xEF\xBB\xBFtext,label\na,x\nb,y\n",
+            &DataOptions::default(),
+        )
+        .unwrap();
+        assert_eq!(d.columns, ["text", "label"]);
+    }
+
+    #[test]
+    fn not_utf8_names_line_and_offset() {
+        let err = load(b"text,label\ngood,1\nbad\xff,0\n", &DataOptions::default()).unwrap_err();
+        assert_eq!(
+            err,
+            DataError::NotUtf8 {
+                line: 3,
+                offset: 21
+            }
+        );
+        let msg = err.to_string();
+        assert!(
+            msg.contains("not UTF-8") && msg.contains("line 3") && msg.contains("save it as UTF-8"),
+            "{msg}"
+        );
+    }
+
+    #[test]
+    fn quoted_commas_and_closed_multiline_quotes() {
+        let csv = "text,label\n\"good, really \"\"good\"\"\",pos\n\"two\nlines\",neg\nplain,pos\n";
+        let d = load_as(csv, Format::Csv).unwrap();
+        assert_eq!(
+            texts(&d),
+            [
+                ("good, really \"good\"", "pos"),
+                ("two\nlines", "neg"),
+                ("plain", "pos")
+            ]
+        );
+        // Line numbers after a multi-line field still count file lines.
+        let err = load_as(&format!("{csv}x,\n"), Format::Csv).unwrap_err();
+        assert_eq!(
+            err,
+            DataError::BlankLabels {
+                column: "label".into(),
+                count: 1,
+                first_line: 6
+            }
+        );
+    }
+
+    #[test]
+    fn unclosed_quote_names_line_where_it_opened() {
+        let err = load_as("text,label\n\"good movie,1\nbad,0\n", Format::Csv).unwrap_err();
+        assert_eq!(err, DataError::UnclosedQuote { line: 2 });
+        let msg = err.to_string();
+        assert!(
+            msg.contains("line 2") && msg.contains("never closed"),
+            "{msg}"
+        );
+        let err = load_as("text,label\na,1\n\"b\nc\",0\nd,\"0\n", Format::Csv).unwrap_err();
+        assert_eq!(err, DataError::UnclosedQuote { line: 5 });
+        let err = load_as("text\tlabel\na\t1\n\"b\t0\n", Format::Tsv).unwrap_err();
+        assert_eq!(err, DataError::UnclosedQuote { line: 3 });
+    }
+
+    #[test]
+    fn quotes_that_are_not_field_openers_are_literal() {
+        let d = load_as("text,label\nsay \"hi,1\n\"x\"\"\",0\n", Format::Csv).unwrap();
+        assert_eq!(texts(&d), [("say \"hi", "1"), ("x\"", "0")]);
+    }
+
+    #[test]
+    fn field_count_mismatch_names_line_and_counts() {
+        let err = load_as("text,label\na,1\nb,0\nc,1,extra\n", Format::Csv).unwrap_err();
+        assert_eq!(
+            err,
+            DataError::BadRow {
+                line: 4,
+                found: 3,
+                expected: 2
+            }
+        );
+        let msg = err.to_string();
+        assert!(
+            msg.contains("line 4 has 3 fields but the header has 2"),
+            "{msg}"
+        );
+    }
+
+    #[test]
+    fn blank_lines_crlf_and_header_spaces() {
+        let d = load_as(" text , label \r\na,1\r\n\r\n   \r\nb,0\r\n", Format::Csv).unwrap();
+        assert_eq!(d.columns, ["text", "label"]);
+        assert_eq!(texts(&d), [("a", "1"), ("b", "0")]);
+        assert_eq!(d.rows, 2);
+    }
+
+    #[test]
+    fn blank_header_gets_a_name() {
+        let d = load_as(",text,label\n0,a,x\n1,b,y\n", Format::Csv).unwrap();
+        assert_eq!(d.columns, ["column_1", "text", "label"]);
+    }
+
+    #[test]
+    fn sst2_tsv_trims_text() {
+        let tsv = "sentence\tlabel\nhide new secretions from the parental units \t0\n\
+                   contains no wit , only labored gags \t0\nthat loves its characters \t1\n";
+        let d = load(tsv.as_bytes(), &DataOptions::default()).unwrap();
+        assert_eq!(d.format, Format::Tsv);
+        assert_eq!(
+            (d.text_column.as_str(), d.label_column.as_str()),
+            ("sentence", "label")
+        );
+        assert_eq!(
+            d.examples[0].text,
+            "hide new secretions from the parental units"
+        );
+        assert_eq!(d.classes, [("0".to_string(), 2), ("1".to_string(), 1)]);
+    }
+
+    #[test]
+    fn jsonl_integer_labels_key_order_and_missing_keys() {
+        let jsonl = "{\"text\": \"a\", \"label\": 1}\n{\"label\": 0, \"text\": \"b\"}\n\n\
+                     {\"text\": \"c\", \"label\": 10, \"extra\": null}\n{\"text\": null, \"label\": 1}\n";
+        let d = load(jsonl.as_bytes(), &DataOptions::default()).unwrap();
+        assert_eq!(d.format, Format::Jsonl);
+        assert_eq!(d.columns, ["text", "label", "extra"]);
+        assert_eq!(texts(&d), [("a", "1"), ("b", "0"), ("c", "10")]);
+        assert_eq!(d.labels(), ["0", "1", "10"]);
+        assert_eq!((d.rows, d.dropped.empty_text), (4, 1));
+        let d = load_as(
+            "{\"t\": \"a\", \"y\": true}\n{\"t\": \"b\", \"y\": false}\n",
+            Format::Jsonl,
+        )
+        .unwrap();
+        assert_eq!(d.labels(), ["false", "true"]);
+    }
+
+    #[test]
+    fn jsonl_errors_name_the_line() {
+        let err = load_as("{\"text\": \"a\", \"label\": 1}\n[1, 2]\n", Format::Jsonl).unwrap_err();
+        assert!(matches!(err, DataError::BadJson { line: 2, .. }), "{err:?}");
+        assert!(
+            err.to_string().contains("line 2 is not a JSON object"),
+            "{err}"
+        );
+        let err = load_as(
+            "{\"text\": \"a\", \"label\": 1}\n\n{\"text\": \"b\",\n",
+            Format::Jsonl,
+        )
+        .unwrap_err();
+        assert!(matches!(err, DataError::BadJson { line: 3, .. }), "{err:?}");
+        assert!(!err.to_string().contains("at line 1"), "{err}");
+        let err = load(
+            b"[{\"text\": \"a\", \"label\": 1}]",
+            &DataOptions::default(),
+        )
+        .unwrap_err();
+        assert_eq!(err, DataError::JsonArray);
+        assert!(err.to_string().contains("one object per line"));
+    }
+}

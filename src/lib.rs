@@ -1,0 +1,26 @@
+//! tabtune: fine-tune a pretrained BERT (default all-MiniLM-L6-v2) on a text classification
+//! file, in a browser tab (WebGPU) or from the CLI. The modules follow the pipeline:
+//! data → tokenize → model → prefix (frozen, cached) → classifier (trained) → run / schedule →
+//! train → metrics → infer → export; `backend` picks the device, `bench` measures.
+pub mod error;
+
+pub mod data;
+pub mod tokenize;
+pub mod model;
+pub mod prefix;
+pub mod classifier;
+pub mod run;
+pub mod schedule;
+pub mod train;
+pub mod metrics;
+pub mod infer;
+pub mod export;
+
+pub mod backend;
+pub mod bench;
+pub mod readback;
+
+pub use error::{Error, Result};
+pub use model::{Model, ModelFiles};
+pub use run::RunConfig;
+pub use train::Trainer;

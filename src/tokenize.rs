@@ -1,0 +1,79 @@
+//! Text → token ids with the model's own `tokenizer.json` (HF `tokenizers`), truncated at
+//! `max_len`, then padded per batch to the longest row (dynamic padding).
+use tokenizers::{Tokenizer, TruncationParams};
+
+use crate::error::{Error, Result};
+
+pub struct TextTokenizer {
+    inner: Tokenizer,
+    json: Vec<u8>,
+}
+
+/// Token ids of one text, with [CLS]/[SEP]; `truncated` when the text did not fit.
+#[derive(Clone, Debug)]
+pub struct Encoded {
+    pub ids: Vec<u32>,
+    pub truncated: bool,
+}
+
+/// A right-padded batch: ids and mask are row-major [rows, len].
+#[derive(Clone, Debug)]
+pub struct Padded {
+    pub ids: Vec<i64>,
+    pub mask: Vec<f32>,
+    pub rows: usize,
+    pub len: usize,
+}
+
+impl TextTokenizer {
+    pub fn from_json(bytes: &[u8]) -> Result<Self> {
+        let mut inner = Tokenizer::from_bytes(bytes).map_err(|e| {
+            Error::Tokenizer(format!("not a Hugging Face tokenizer file ({e}); use the model's own tokenizer.json"))
+        })?;
+        // We pad ourselves per batch; a padding rule inside the file would pad to a fixed length.
+        inner.with_padding(None);
+        Ok(Self { inner, json: bytes.to_vec() })
+    }
+
+    pub fn vocab_size(&self) -> usize {
+        self.inner.get_vocab_size(true)
+    }
+
+    /// The original `tokenizer.json`, for export.
+    pub fn json(&self) -> &[u8] {
+        &self.json
+    }
+
+    pub fn encode(&self, texts: &[&str], max_len: usize) -> Result<Vec<Encoded>> {
+        let mut tok = self.inner.clone();
+        let params = TruncationParams { max_length: max_len, ..Default::default() };
+        tok.with_truncation(Some(params))
+            .map_err(|e| Error::Settings(format!("max_len {max_len} cannot be used: {e}")))?;
+        texts
+            .iter()
+            .map(|t| {
+                let enc = tok
+                    .encode(*t, true)
+                    .map_err(|e| Error::Tokenizer(format!("could not tokenize {:?}: {e}", preview(t))))?;
+                Ok(Encoded { truncated: !enc.get_overflowing().is_empty(), ids: enc.get_ids().to_vec() })
+            })
+            .collect()
+    }
+}
+
+pub fn pad(rows: &[&[u32]]) -> Padded {
+    let len = rows.iter().map(|r| r.len()).max().unwrap_or(0);
+    let mut ids = vec![0i64; rows.len() * len];
+    let mut mask = vec![0f32; rows.len() * len];
+    for (i, r) in rows.iter().enumerate() {
+        for (j, &id) in r.iter().enumerate() {
+            ids[i * len + j] = id as i64;
+            mask[i * len + j] = 1.0;
+        }
+    }
+    Padded { ids, mask, rows: rows.len(), len }
+}
+
+fn preview(t: &str) -> String {
+    t.chars().take(40).collect()
+}
