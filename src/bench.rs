@@ -108,7 +108,7 @@ pub async fn run(cfg: &BenchConfig, backend: &str, device: &Device) -> Result<Be
     let y = Tensor::<1, Int>::from_data(TensorData::new(y, [b]), &device.clone().autodiff());
     let cached = prefix.forward(ids.clone(), mask.clone());
     let mut w = Workload {
-        top: Some(Classifier::new(top_layers, model_cfg.hidden_size, 2, 0.1, device).train()),
+        top: Some(Classifier::new(top_layers, model_cfg.hidden_size, 2, 0.1, 0, device).train()),
         optim: AdamWConfig::new().with_weight_decay(0.01).init(),
         prefix,
         ids,

@@ -20,6 +20,9 @@ pub mod backend;
 pub mod bench;
 pub mod readback;
 
+#[cfg(target_family = "wasm")]
+pub mod web;
+
 pub use error::{Error, Result};
 pub use model::{Model, ModelFiles};
 pub use run::RunConfig;

@@ -4,7 +4,7 @@
 use burn::prelude::*;
 
 use crate::error::Result;
-use crate::model::bert::{Embeddings, Layer, mask_bias};
+use crate::model::Encoder;
 use crate::readback;
 use crate::tokenize::pad;
 
@@ -15,22 +15,10 @@ pub struct Cached {
     pub len: usize,
 }
 
-#[derive(Module, Debug)]
-pub struct Prefix {
-    pub embeddings: Embeddings,
-    pub layers: Vec<Layer>,
-}
+/// The frozen prefix is an encoder that holds only the lower layers.
+pub type Prefix = Encoder;
 
-impl Prefix {
-    pub fn forward(&self, ids: Tensor<2, Int>, mask: Tensor<2>) -> Tensor<3> {
-        let bias = mask_bias(mask);
-        let mut x = self.embeddings.forward(ids);
-        for layer in &self.layers {
-            x = layer.forward(x, bias.clone());
-        }
-        x
-    }
-
+impl Encoder {
     /// Runs a batch of token rows and returns each row's states, padding cut off.
     pub async fn cache(&self, rows: &[&[u32]], device: &Device) -> Result<Vec<Cached>> {
         let p = pad(rows);

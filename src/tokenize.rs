@@ -4,6 +4,7 @@ use tokenizers::{Tokenizer, TruncationParams};
 
 use crate::error::{Error, Result};
 
+#[derive(Clone)]
 pub struct TextTokenizer {
     inner: Tokenizer,
     json: Vec<u8>,

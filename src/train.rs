@@ -121,12 +121,14 @@ impl Trainer {
         let h = model.config.hidden_size;
         device.seed(cfg.seed);
         let top_layers = model.encoder.layers.split_off(n - cfg.layers);
-        let head = match model.head.take() {
+        let top = match model.head.take() {
             // Same classes as the data: continue training the head it has.
-            Some(head) if model.config.labels().as_deref() == Some(&labels[..]) => head,
-            _ => burn::nn::LinearConfig::new(h, labels.len()).init(device),
-        };
-        let top = Classifier::with_head(top_layers, head, cfg.dropout).train();
+            Some(head) if model.config.labels().as_deref() == Some(&labels[..]) => {
+                Classifier::with_head(top_layers, head, cfg.dropout)
+            }
+            _ => Classifier::new(top_layers, h, labels.len(), cfg.dropout, cfg.seed, device),
+        }
+        .train();
         let prefix = Prefix {
             embeddings: model.encoder.embeddings.clone(),
             layers: std::mem::take(&mut model.encoder.layers),

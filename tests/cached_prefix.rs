@@ -23,8 +23,7 @@ fn cached_prefix_equals_full_model() {
     let y = Tensor::<1, Int>::from_data(TensorData::new(vec![1i64, 0, 1, 0], [4]), &ad);
     let top_layers = model.encoder.layers.split_off(4);
     let prefix = Prefix { embeddings: model.encoder.embeddings.clone(), layers: model.encoder.layers.clone() };
-    device.seed(7);
-    let top = Classifier::new(top_layers, model.config.hidden_size, 2, 0.0, &device).train();
+    let top = Classifier::new(top_layers, model.config.hidden_size, 2, 0.0, 7, &device).train();
     let ce = CrossEntropyLossConfig::new().init(&ad);
 
     // cached: the prefix runs without autodiff, rows come back to the host and are re-stacked

@@ -5,7 +5,8 @@ use clap::Args;
 use futures_lite::future::block_on;
 use serde_json::json;
 use tabtune::bench::{self, BenchConfig};
-use tabtune::{Result, infer};
+use burn::prelude::Device;
+use tabtune::{Model, Result, infer};
 
 use super::{DataArgs, files};
 
@@ -62,12 +63,18 @@ pub fn eval(a: EvalArgs) -> Result<()> {
     Ok(())
 }
 
-pub fn predict(a: TextArgs) -> Result<()> {
+/// The device, the model, the input texts and the max_len that predict and embed use.
+fn text_inputs(a: &TextArgs) -> Result<(Device, Model, Vec<String>, usize)> {
     let device = files::device(&a.backend)?;
     let model = files::load_model(&a.model, &device)?;
     let texts = files::load_texts(&a.input, a.text_column.as_deref())?;
-    let refs: Vec<&str> = texts.iter().map(|t| t.as_str()).collect();
     let max_len = a.max_len.unwrap_or_else(|| infer::default_max_len(&model));
+    Ok((device, model, texts, max_len))
+}
+
+pub fn predict(a: TextArgs) -> Result<()> {
+    let (device, model, texts, max_len) = text_inputs(&a)?;
+    let refs: Vec<&str> = texts.iter().map(|t| t.as_str()).collect();
     let preds = block_on(infer::predict(&model, &refs, max_len, &device))?;
     let labels = model.labels().unwrap_or_default();
     for (text, p) in texts.iter().zip(preds) {
@@ -79,11 +86,8 @@ pub fn predict(a: TextArgs) -> Result<()> {
 }
 
 pub fn embed(a: TextArgs) -> Result<()> {
-    let device = files::device(&a.backend)?;
-    let model = files::load_model(&a.model, &device)?;
-    let texts = files::load_texts(&a.input, a.text_column.as_deref())?;
+    let (device, model, texts, max_len) = text_inputs(&a)?;
     let refs: Vec<&str> = texts.iter().map(|t| t.as_str()).collect();
-    let max_len = a.max_len.unwrap_or_else(|| infer::default_max_len(&model));
     for (text, e) in texts.iter().zip(block_on(infer::embed(&model, &refs, max_len, &device))?) {
         println!("{}", json!({ "text": text, "embedding": e }));
     }

@@ -23,6 +23,9 @@ pub struct TrainArgs {
     /// Train on N rows drawn per class from the data (seeded), e.g. a quick run on a big file.
     #[arg(long)]
     sample: Option<usize>,
+    /// Also write every step as a JSON line {"step","epoch","lr","loss"} to this file.
+    #[arg(long)]
+    steps_out: Option<PathBuf>,
     /// Settings as JSON (the keys of RunConfig); flags below override it.
     #[arg(long)]
     config: Option<PathBuf>,
@@ -106,9 +109,17 @@ pub fn run(a: TrainArgs) -> Result<()> {
     }
     pb.finish_and_clear();
 
+    let mut steps_out = match &a.steps_out {
+        Some(p) => Some(std::fs::File::create(p).map_err(|e| tabtune::Error::Io(format!("cannot write {}: {e}", p.display())))?),
+        None => None,
+    };
     let pb = bar(info.total_steps, "training");
     while !trainer.is_done() {
         let s = block_on(trainer.step())?;
+        if let Some(f) = steps_out.as_mut() {
+            use std::io::Write;
+            writeln!(f, "{}", serde_json::to_string(&s).unwrap_or_default()).map_err(|e| tabtune::Error::Io(e.to_string()))?;
+        }
         pb.inc(1);
         if let Some(loss) = s.loss {
             pb.set_prefix(format!("epoch {} loss {loss:.4}", s.epoch));

@@ -21,6 +21,7 @@ pub struct ModelFiles<'a> {
     pub tokenizer: &'a [u8],
 }
 
+#[derive(Clone)]
 pub struct Model {
     pub config: BertConfig,
     pub encoder: Encoder,

@@ -10,6 +10,12 @@ use super::config::BertConfig;
 use crate::data::Rng;
 use crate::error::{Error, Result};
 
+/// The tests' tiny BERT: 2 layers, hidden 32, 2 heads, MiniLM's vocabulary (so MiniLM's
+/// tokenizer.json serves it), dropout off so runs on different backends can be compared.
+pub const TINY_CONFIG: &str = r#"{"vocab_size":30522,"hidden_size":32,"num_hidden_layers":2,"num_attention_heads":2,
+"intermediate_size":64,"max_position_embeddings":128,"hidden_act":"gelu","layer_norm_eps":1e-12,
+"hidden_dropout_prob":0.0,"attention_probs_dropout_prob":0.0}"#;
+
 /// N(0, 0.02) for matrices and embeddings (BERT's initializer_range), 0 for biases,
 /// 1 for LayerNorm scales.
 pub fn random_weights(cfg: &BertConfig, seed: u64) -> Result<Vec<u8>> {

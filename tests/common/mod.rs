@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use burn::prelude::*;
 use serde_json::Value;
 use tabtune::model::BertConfig;
-use tabtune::model::random::random_weights;
+use tabtune::model::random::{TINY_CONFIG, random_weights};
 use tabtune::{Model, ModelFiles};
 
 pub fn root() -> PathBuf {
@@ -36,10 +36,9 @@ impl Files {
         Files { config: read("config.json"), weights: read("model.safetensors"), tokenizer: read("tokenizer.json") }
     }
 
-    /// A tiny random BERT (2 layers, hidden 32, 2 heads) with MiniLM's tokenizer.
+    /// The tiny random BERT (tabtune::model::random::TINY_CONFIG) with MiniLM's tokenizer.
     pub fn tiny(seed: u64) -> Files {
-        let config = br#"{"vocab_size":30522,"hidden_size":32,"num_hidden_layers":2,"num_attention_heads":2,
-            "intermediate_size":64,"max_position_embeddings":128,"hidden_act":"gelu","layer_norm_eps":1e-12}"#;
+        let config = TINY_CONFIG.as_bytes();
         let cfg = BertConfig::from_json(config).expect("tiny config");
         let tokenizer = std::fs::read(minilm_dir().join("tokenizer.json")).expect("tokenizer");
         Files { config: config.to_vec(), weights: random_weights(&cfg, seed).expect("random weights"), tokenizer }

@@ -1,0 +1,80 @@
+// Shared by the browser tests: the app's server on 127.0.0.1, Debian's Chromium (WebGPU through
+// SwiftShader on a GPU-less machine), fixtures made by the native build, and a record of every
+// request so a test can show nothing left 127.0.0.1.
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, writeFileSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium } from 'playwright-core';
+
+export const ROOT = resolve(import.meta.dirname, '../..');
+const TARGET = process.env.CARGO_TARGET_DIR || join(process.env.HOME, '.cache/tabtune-target');
+export const TABTUNE = join(TARGET, 'release/tabtune');
+export const OUT = process.env.TABTUNE_TEST_OUT || join(ROOT, 'target/browser-test-output');
+
+/** Starts scripts/server.py with /models/, /fixtures/ and /test/ mounted; resolves its origin. */
+export async function startServer(fixtures) {
+  const port = 18000 + Math.floor(Math.random() * 2000);
+  const proc = spawn('python3', ['scripts/server.py', '--port', String(port), '--mount', '/models/=models',
+    '--mount', `/fixtures/=${fixtures}`, '--mount', '/test/=tests/browser/pages'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise((ok, fail) => {
+    proc.stdout.on('data', (d) => String(d).includes('served on') && ok());
+    proc.on('exit', (code) => fail(new Error(`server exited with ${code}`)));
+  });
+  return { origin: `http://127.0.0.1:${port}`, stop: () => proc.kill() };
+}
+
+export const WEBGPU_ARGS = ['--headless', '--no-sandbox', '--enable-unsafe-webgpu', '--disable-background-networking',
+  '--disable-component-update', '--no-first-run'];
+export const NO_WEBGPU_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+  '--disable-component-update', '--no-first-run'];
+
+/** A fresh browser (and so a fresh profile); every request it makes is pushed to `requests`. */
+export async function openPage(origin, { args = WEBGPU_ARGS, requests = [] } = {}) {
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args, headless: true });
+  const context = await browser.newContext();
+  context.on('request', (r) => requests.push(r.url()));
+  const page = await context.newPage();
+  page.on('console', (m) => ['error', 'warning'].includes(m.type()) && console.log(`[browser ${m.type()}] ${m.text()}`));
+  page.on('pageerror', (e) => console.log(`[pageerror] ${e.message}`));
+  page.on('worker', (w) => w.on('console', (m) => ['error', 'warning'].includes(m.type()) && console.log(`[worker ${m.type()}] ${m.text()}`)));
+  await page.goto(`${origin}/test/blank.html`);
+  return { browser, page, requests };
+}
+
+/** In the page: window.tt = await Tabtune.create({ backend }); returns tt.backend. */
+export async function createTabtune(page, backend) {
+  return page.evaluate(async (backend) => {
+    const { Tabtune } = await import('/tabtune.js');
+    window.tt = await Tabtune.create({ backend });
+    return window.tt.backend;
+  }, backend);
+}
+
+/** The fixtures: the tiny random BERT, a toy CSV, an SST-2 sample. */
+export function makeFixtures() {
+  const dir = mkdtempSync(join(tmpdir(), 'tabtune-browser-'));
+  execFileSync(join(TARGET, 'release/examples/tiny_model'), [join(dir, 'tiny')], { cwd: ROOT });
+  const good = ['great', 'wonderful', 'lovely', 'superb'], bad = ['awful', 'terrible', 'boring', 'dull'];
+  let toy = 'text,label\n';
+  for (let i = 0; i < 32; i++) toy += i % 2 ? `a ${bad[i % 4]} film number ${i},neg\n` : `a ${good[i % 4]} film number ${i},pos\n`;
+  writeFileSync(join(dir, 'toy.csv'), toy);
+  // 32 rows per class from SST-2 dev, whole sentences
+  const lines = readFileSync(join(ROOT, '../shared/data/sst2/dev.tsv'), 'utf8').trim().split('\n').slice(1);
+  const byClass = { 0: [], 1: [] };
+  for (const l of lines) { const [t, y] = l.split('\t'); if (byClass[y.trim()].length < 32) byClass[y.trim()].push(t.trim()); }
+  let sst = 'sentence\tlabel\n';
+  for (let i = 0; i < 32; i++) sst += `${byClass[0][i]}\t0\n${byClass[1][i]}\t1\n`;
+  writeFileSync(join(dir, 'sst2-64.tsv'), sst);
+  return dir;
+}
+
+/** Runs the native CLI; returns stdout. */
+export function tabtune(args) {
+  return execFileSync(TABTUNE, args, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+export function screenshotPath(name) {
+  mkdirSync(OUT, { recursive: true });
+  return join(OUT, `${name}.png`);
+}

@@ -1,0 +1,132 @@
+// tabtune's public JS API: fine-tune a pretrained BERT in a Web Worker, with promises.
+// Object keys are the CLI's snake_case names, so one vocabulary serves the CLI, config files
+// and JS. Nothing here does heavy work: the worker owns the wasm; this side posts messages.
+//
+//   const tt = await Tabtune.create({ backend: 'auto' });
+//   await tt.loadModel('models/all-MiniLM-L6-v2/');
+//   await tt.loadData(file);
+//   const { epochs } = await tt.train({ layers: 2, epochs: 3 }, { on_step, on_epoch });
+
+export class Tabtune {
+  #worker;
+  #pending = new Map();
+  #nextId = 1;
+  /** { kind: 'webgpu' | 'cpu', adapter, reason, init_ms } */
+  backend = null;
+
+  /** Spawns the worker and starts a backend: 'auto' | 'webgpu' | 'cpu'. */
+  static async create({ backend = 'auto', workerUrl } = {}) {
+    const url = workerUrl ?? new URL('./worker.js', import.meta.url);
+    const tt = new Tabtune(new Worker(url, { type: 'module' }));
+    tt.backend = await tt.#call({ type: 'init', backend });
+    return tt;
+  }
+
+  constructor(worker) {
+    this.#worker = worker;
+    worker.onmessage = ({ data }) => this.#receive(data);
+    worker.onerror = (e) => this.#failAll(new Error(`the tabtune worker failed: ${e.message || 'could not start'}`));
+  }
+
+  #receive(msg) {
+    const p = this.#pending.get(msg.id);
+    if (!p) return;
+    const hook = { progress: 'on_progress', step: 'on_step', epoch: 'on_epoch' }[msg.type];
+    if (hook) {
+      const { id, type, ...rest } = msg;
+      p.handlers[hook]?.(rest);
+      return;
+    }
+    this.#pending.delete(msg.id);
+    if (msg.type === 'error') p.reject(new Error(msg.message));
+    else p.resolve(msg.value);
+  }
+
+  #failAll(err) {
+    for (const p of this.#pending.values()) p.reject(err);
+    this.#pending.clear();
+  }
+
+  #call(msg, handlers = {}, transfer = []) {
+    if (!this.#worker) return Promise.reject(new Error('this Tabtune was disposed: create a new one'));
+    const id = this.#nextId++;
+    return new Promise((resolve, reject) => {
+      this.#pending.set(id, { resolve, reject, handlers });
+      this.#worker.postMessage({ ...msg, id }, transfer);
+    });
+  }
+
+  /** A base URL in the HF layout, or { config, weights, tokenizer } as ArrayBuffers. */
+  loadModel(source, { on_progress } = {}) {
+    if (typeof source === 'string' || source instanceof URL) {
+      return this.#call({ type: 'loadModel', base: new URL(String(source), globalThis.location?.href).href }, { on_progress });
+    }
+    const { config, weights, tokenizer } = source || {};
+    if (!config || !weights || !tokenizer) {
+      return Promise.reject(new Error('loadModel needs a base URL or { config, weights, tokenizer } ArrayBuffers'));
+    }
+    return this.#call({ type: 'loadModel', files: { config, weights, tokenizer } }, { on_progress });
+  }
+
+  /** A File, Blob, ArrayBuffer, typed array or string; options { format, text_column, label_column }. */
+  async loadData(input, options = {}) {
+    const bytes = await toBytes(input);
+    return this.#call({ type: 'loadData', bytes, options: withFormat(input, options) }, {}, [bytes]);
+  }
+
+  /** Trains on the loaded data; resolves { epochs, cancelled, info, seconds }. */
+  train(config = {}, { on_step, on_epoch, on_progress } = {}) {
+    return this.#call({ type: 'train', config }, { on_step, on_epoch, on_progress });
+  }
+
+  /** Stops a running train() between steps; it then resolves with cancelled: true. */
+  cancel() {
+    this.#worker?.postMessage({ type: 'cancel' });
+  }
+
+  /** Scores labelled data: { acc, macro_f1, per_class, confusion, n }. */
+  async evaluate(input, options = {}) {
+    const bytes = await toBytes(input);
+    return this.#call({ type: 'evaluate', bytes, options: withFormat(input, options) }, {}, [bytes]);
+  }
+
+  /** [{ label, probs: { label: p } }] for each text. */
+  predict(texts) {
+    return this.#call({ type: 'predict', texts: Array.from(texts, String) });
+  }
+
+  /** { 'config.json': Blob, 'model.safetensors': Blob, 'tokenizer.json': Blob } (HF layout). */
+  async exportModel() {
+    const files = await this.#call({ type: 'export' });
+    const types = { 'config.json': 'application/json', 'tokenizer.json': 'application/json' };
+    return Object.fromEntries(Object.entries(files).map(([name, bytes]) =>
+      [name, new Blob([bytes], { type: types[name] || 'application/octet-stream' })]));
+  }
+
+  /** { ctor_runs }: how often the wasm's constructors ran; 1 means the start-up fix holds. */
+  diagnostics() {
+    return this.#call({ type: 'diagnostics' });
+  }
+
+  dispose() {
+    this.#worker?.terminate();
+    this.#worker = null;
+    this.#failAll(new Error('this Tabtune was disposed'));
+  }
+}
+
+async function toBytes(input) {
+  if (typeof input === 'string') return new TextEncoder().encode(input).buffer;
+  if (input instanceof Blob) return input.arrayBuffer();
+  if (input instanceof ArrayBuffer) return input.slice(0);
+  if (ArrayBuffer.isView(input)) return input.buffer.slice(input.byteOffset, input.byteOffset + input.byteLength);
+  throw new Error('data must be a File, Blob, ArrayBuffer, typed array or string');
+}
+
+// A File's extension says its format unless the caller did.
+function withFormat(input, options) {
+  if (options.format || !(input instanceof File)) return options;
+  const ext = input.name.split('.').pop().toLowerCase();
+  const format = { csv: 'csv', tsv: 'tsv', tab: 'tsv', jsonl: 'jsonl', ndjson: 'jsonl', json: 'jsonl' }[ext];
+  return format ? { ...options, format } : options;
+}
