@@ -121,6 +121,27 @@ test('MiniLM fine-tunes in the worker while the page stays responsive; its expor
   } finally { await browser.close(); }
 });
 
+test('MiniLM fine-tunes on WebGPU (a small run: SwiftShader is slow)', T, async () => {
+  const { browser, page } = await openPage(server.origin);
+  try {
+    assert.equal((await createTabtune(page, 'webgpu')).kind, 'webgpu');
+    await loadFixture(page, '/models/all-MiniLM-L6-v2/', '/fixtures/sst2-16.tsv');
+    const r = await page.evaluate(async () => {
+      const steps = [], epochs = [];
+      const result = await window.tt.train({ layers: 1, epochs: 2, lr: 5e-4, batch_size: 4, max_len: 24, val_split: 0.25, seed: 0 },
+        { on_step: (s) => steps.push(s.loss), on_epoch: (e) => epochs.push(e) });
+      const [p] = await window.tt.predict(['a wonderful, moving film']);
+      return { result, steps, epochs, p };
+    });
+    console.log(`webgpu MiniLM losses ${r.steps.map((l) => l.toFixed(4)).join(', ')} in ${r.result.seconds.toFixed(0)} s`);
+    assert.equal(r.steps.length, 6, '12 rows / batch 4 × 2 epochs');
+    assert.ok(r.steps.every(Number.isFinite));
+    assert.ok(r.epochs[1].train_loss < r.steps[0], `last epoch's loss ${r.epochs[1].train_loss} below the first step's ${r.steps[0]}`);
+    assert.equal(typeof r.epochs[1].val_acc, 'number');
+    assert.ok(Math.abs(Object.values(r.p.probs).reduce((a, b) => a + b, 0) - 1) < 1e-5);
+  } finally { await browser.close(); }
+});
+
 test('cancel settles train within a second, and a second train works', T, async () => {
   const { browser, page } = await openPage(server.origin);
   try {

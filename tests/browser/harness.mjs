@@ -66,6 +66,8 @@ export function makeFixtures() {
   let sst = 'sentence\tlabel\n';
   for (let i = 0; i < 32; i++) sst += `${byClass[0][i]}\t0\n${byClass[1][i]}\t1\n`;
   writeFileSync(join(dir, 'sst2-64.tsv'), sst);
+  // 8 per class: small enough for MiniLM on SwiftShader's WebGPU (~0.3 samples/s)
+  writeFileSync(join(dir, 'sst2-16.tsv'), sst.split('\n').slice(0, 17).join('\n') + '\n');
   return dir;
 }
 
