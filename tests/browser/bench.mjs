@@ -32,7 +32,7 @@ try {
         return { load_s: (b - a) / 1000, prefix_s: (prepared - b) / 1000, first_step_s: (steps[0] - prepared) / 1000,
                  steady_samples_per_s: (8 * (steps.length - 1)) / ((steps.at(-1) - steps[0]) / 1000) };
       });
-      rows.push({ backend: info.kind, adapter: info.adapter, start_s: (Date.now() - t0) / 1000, ...r });
+      rows.push({ backend: info.kind, adapter: info.adapter, device_init_ms: info.init_ms, start_s: (Date.now() - t0) / 1000, ...r });
       console.log(JSON.stringify(rows.at(-1)));
     } finally { await browser.close(); }
   }
@@ -40,9 +40,9 @@ try {
 
 const wasm = join(ROOT, 'www/pkg/tabtune_bg.wasm');
 const mb = (p) => existsSync(p) ? (statSync(p).size / 1e6).toFixed(1) + ' MB' : 'n/a';
-console.log(`\n| backend | model load | frozen prefix (64 rows) | first step (warm-up) | steady samples/s |`);
-console.log(`|---|---:|---:|---:|---:|`);
+console.log(`\n| backend | device start | model load | frozen prefix (64 rows) | first step (warm-up) | steady samples/s |`);
+console.log(`|---|---:|---:|---:|---:|---:|`);
 for (const r of rows) {
-  console.log(`| ${r.backend} (${r.adapter}) | ${r.load_s.toFixed(1)} s | ${r.prefix_s.toFixed(1)} s | ${r.first_step_s.toFixed(1)} s | ${r.steady_samples_per_s.toFixed(1)} |`);
+  console.log(`| ${r.backend} (${r.adapter}) | ${r.device_init_ms.toFixed(0)} ms | ${r.load_s.toFixed(1)} s | ${r.prefix_s.toFixed(1)} s | ${r.first_step_s.toFixed(1)} s | ${r.steady_samples_per_s.toFixed(1)} |`);
 }
 console.log(`\nwasm: ${mb(wasm)} raw, ${mb(wasm + '.br')} brotli`);
