@@ -24,9 +24,11 @@ export interface DataInfo {
   rows: number; format: 'csv' | 'tsv' | 'jsonl'; columns: string[]; text_column: string; label_column: string;
   inferred_columns: boolean; classes: Record<string, number>; labels: string[];
   dropped: { empty_text: number; duplicate: number };
+  /** The first rows as they will be used. */
+  preview: { text: string; label: string }[];
 }
 
-export interface ModelInfo { layers: number; hidden_size: number; labels: string[] | null }
+export interface ModelInfo { layers: number; hidden_size: number; intermediate_size: number; labels: string[] | null }
 
 export interface TrainInfo {
   train_rows: number; val_rows: number; labels: string[]; frozen_layers: number; trainable_layers: number;

@@ -15,6 +15,9 @@ use crate::backend::{self, BackendKind};
 use crate::data::{self, DataOptions, Dataset};
 use crate::{Error, Model, ModelFiles, RunConfig, Trainer, export, infer};
 
+/// Rows of the data a page can show as a preview.
+const PREVIEW_ROWS: usize = 8;
+
 #[derive(Default)]
 struct State {
     device: Option<Device>,
@@ -88,6 +91,7 @@ impl Session {
         let info = json!({
             "layers": model.config.num_hidden_layers,
             "hidden_size": model.config.hidden_size,
+            "intermediate_size": model.config.intermediate_size,
             "labels": model.labels(),
         });
         s.model = Some(model);
@@ -115,6 +119,8 @@ impl Session {
             "classes": classes,
             "labels": data.labels(),
             "dropped": data.dropped,
+            // the first rows as they will be used, for a preview table
+            "preview": data.examples.iter().take(PREVIEW_ROWS).map(|e| json!({ "text": e.text, "label": e.label })).collect::<Vec<_>>(),
         });
         self.state.borrow_mut().data = Some(data);
         js(&info)

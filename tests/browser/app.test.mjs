@@ -1,0 +1,109 @@
+// The app and the <tabtune-trainer> widget, through the UI only (no JS API calls from tests).
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { makeFixtures, openPage, screenshotPath, startServer, tabtune } from './harness.mjs';
+
+let fixtures, server;
+const T = { timeout: 900_000 };
+
+before(async () => {
+  fixtures = makeFixtures();
+  // an extra id column, and columns not named text/label, so picking columns matters
+  const rows = execFileSync('cat', [join(fixtures, 'sst2-64.tsv')], { encoding: 'utf8' }).trim().split('\n').slice(1);
+  const csv = 'id,review,sentiment\n' + rows.map((r, i) => { const [t, y] = r.split('\t'); return `${i},"${t.replaceAll('"', '""')}",${y === '1' ? 'pos' : 'neg'}`; }).join('\n') + '\n';
+  writeFileSync(join(fixtures, 'reviews-64.csv'), csv);
+  server = await startServer(fixtures);
+});
+after(() => server?.stop());
+
+/** The app at `path`, its widget ready (model loaded). */
+async function openApp(path) {
+  const o = await openPage(server.origin);
+  await o.page.setViewportSize({ width: 1280, height: 720 });
+  await o.page.goto(server.origin + path);
+  const w = o.page.locator('tabtune-trainer');
+  await w.getByRole('status').filter({ hasText: 'Ready' }).waitFor({ timeout: 120_000 });
+  return { ...o, w };
+}
+
+test('the full flow through the UI: upload, pick columns, train, watch, try, download', T, async () => {
+  const { browser, page, w } = await openApp('/');
+  const dialogs = [];
+  page.on('dialog', (d) => { dialogs.push(d.message()); d.dismiss(); });
+  try {
+    await w.locator('input[type=file]').setInputFiles(join(fixtures, 'reviews-64.csv'));
+    await w.getByRole('combobox', { name: 'Text column' }).selectOption('review');
+    await w.getByRole('combobox', { name: 'Label column' }).selectOption('sentiment');
+    await w.getByText('label column “sentiment”').waitFor();
+    await w.getByRole('spinbutton', { name: 'Trainable layers' }).fill('1');
+    await w.getByRole('spinbutton', { name: 'Epochs' }).fill('1');
+    await w.getByRole('spinbutton', { name: 'Batch size' }).fill('8');
+    await w.getByRole('spinbutton', { name: 'Max length (tokens)' }).fill('32');
+    await w.getByRole('spinbutton', { name: 'Validation share' }).fill('0.25');
+    await w.getByRole('button', { name: 'Train', exact: true }).click();
+    await w.getByText(/^Done in/).waitFor({ timeout: 600_000 });
+    const points = Number(await w.locator('[data-chart=loss]').getAttribute('data-points'));
+    assert.equal(points, 6, '48 training rows / batch 8 = 6 steps, each a point');
+    await w.getByRole('table', { name: 'Per class (validation)' }).waitFor();
+    await w.getByRole('table', { name: /Confusion matrix/ }).waitFor();
+    await w.getByRole('textbox', { name: 'Text to classify' }).fill('a wonderful, moving film');
+    await w.getByText(/^Predicted: (pos|neg)$/).waitFor();
+    assert.equal(await w.getByText('Probability per class').count(), 1);
+    await page.screenshot({ path: screenshotPath('app-after-run'), fullPage: true });
+
+    const [download] = await Promise.all([page.waitForEvent('download'), w.getByRole('button', { name: 'Download model (.zip)' }).click()]);
+    const dir = mkdtempSync(join(tmpdir(), 'tabtune-zip-'));
+    await download.saveAs(join(dir, 'model.zip'));
+    execFileSync('python3', ['-m', 'zipfile', '-e', join(dir, 'model.zip'), dir]);
+    const m = JSON.parse(tabtune(['eval', '--model', join(dir, 'tabtune-model'), '--data', join(fixtures, 'reviews-64.csv'),
+      '--text-column', 'review', '--label-column', 'sentiment']));
+    assert.equal(m.n, 64);
+    assert.deepEqual(dialogs, []);
+  } finally { await browser.close(); }
+});
+
+test('the widget in a docs page trains with its attributes and fires tabtune-done', T, async () => {
+  const { browser, page, w } = await openApp('/embed.html');
+  try {
+    assert.equal(await w.getByRole('spinbutton', { name: 'Epochs' }).inputValue(), '1');
+    assert.equal(await w.getByRole('spinbutton', { name: 'Trainable layers' }).inputValue(), '1');
+    const done = page.evaluate(() => new Promise((resolve) => document.addEventListener('tabtune-done', (e) => resolve(e.detail), { once: true })));
+    await w.getByRole('button', { name: 'Use sample data' }).click();
+    await w.getByText('400 rows').waitFor();
+    await w.getByRole('button', { name: 'Train', exact: true }).click();
+    const result = await done;
+    assert.equal(result.cancelled, false);
+    assert.equal(result.epochs.length, 1);
+    await page.screenshot({ path: screenshotPath('widget-in-docs'), fullPage: true });
+  } finally { await browser.close(); }
+});
+
+test('bad input gets a clear message in the page, runs no script, and the page stays usable', T, async () => {
+  const { browser, page, w } = await openApp('/');
+  const dialogs = [];
+  page.on('dialog', (d) => { dialogs.push(d.message()); d.dismiss(); });
+  try {
+    const file = w.locator('input[type=file]');
+    const alert = w.getByRole('alert');
+    const cases = [
+      ['empty.csv', '', /empty/],
+      ['binary.csv', Buffer.from(Array.from({ length: 512 }, (_, i) => (i * 151) % 256)), /not UTF-8/],
+      ['one-class.csv', 'text,label\ngood,x\nfine,x\nok,x\n', /only one class/],
+    ];
+    for (const [name, content, message] of cases) {
+      await file.setInputFiles({ name, mimeType: 'text/csv', buffer: Buffer.from(content) });
+      await alert.filter({ hasText: message }).waitFor();
+    }
+    const xss = '<img src=x onerror=alert(1)>';
+    await file.setInputFiles({ name: 'xss.csv', mimeType: 'text/csv', buffer: Buffer.from(`text,label\nnice,"${xss}"\nbad,plain\nfine,"${xss}"\n`) });
+    await w.getByText(xss, { exact: true }).first().waitFor();
+    assert.equal(await page.locator('tabtune-trainer').evaluate((e) => e.shadowRoot.querySelectorAll('img').length), 0, 'the label is text, not markup');
+    assert.equal(await w.getByRole('button', { name: 'Train', exact: true }).isEnabled(), true, 'the page is still usable');
+    assert.deepEqual(dialogs, [], 'no script ran');
+    await page.screenshot({ path: screenshotPath('app-bad-input'), fullPage: true });
+  } finally { await browser.close(); }
+});

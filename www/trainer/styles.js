@@ -1,0 +1,42 @@
+// <tabtune-trainer>'s shadow-DOM styles: large type and high contrast for projectors, and the
+// Okabe–Ito colour-blind-safe palette.
+export const PALETTE = ['#0072B2', '#E69F00', '#009E73', '#CC79A7', '#56B4E9', '#D55E00', '#F0E442', '#000000'];
+
+export const CSS = `
+:host { display: block; font: 18px/1.45 system-ui, sans-serif; color: #111; background: #fff; container-type: inline-size; }
+:host([compact]) { font-size: 15px; }
+* { box-sizing: border-box; }
+section { border: 2px solid #333; border-radius: 8px; padding: .6rem 1rem 1rem; margin: 0 0 1rem; }
+h2 { font-size: 1.15em; margin: .2rem 0 .6rem; }
+label { display: inline-flex; flex-direction: column; margin: 0 1rem .6rem 0; font-weight: 600; }
+input, select, button { font: inherit; }
+input[type=number] { width: 7rem; }
+button { padding: .35rem 1rem; border: 2px solid #0072B2; border-radius: 6px; background: #0072B2; color: #fff; font-weight: 600; cursor: pointer; }
+button.secondary { background: #fff; color: #0072B2; }
+button:disabled { opacity: .45; cursor: default; }
+button:focus-visible, input:focus-visible, select:focus-visible { outline: 3px solid #E69F00; outline-offset: 2px; }
+.drop { border: 3px dashed #777; border-radius: 8px; padding: 1rem; text-align: center; }
+.drop.over { border-color: #0072B2; background: #eef6fb; }
+.error { color: #b00020; font-weight: 700; }
+.field-error { color: #b00020; font-size: .85em; font-weight: 600; min-height: 1.1em; }
+.note { color: #333; }
+table { border-collapse: collapse; margin: .5rem 0; max-width: 100%; }
+caption { text-align: left; font-weight: 700; padding: .2rem 0; }
+th, td { border: 1px solid #999; padding: .2rem .5rem; text-align: left; vertical-align: top; }
+td { max-width: 32rem; overflow-wrap: break-word; }
+.confusion td { text-align: center; background: rgb(0 114 178 / calc(var(--shade) * .85)); color: #000; font-weight: 700; }
+.bars { margin: .5rem 0; }
+.bar-row { display: grid; grid-template-columns: minmax(5rem, 12rem) 1fr 4rem; gap: .5rem; align-items: center; }
+.bar-label { overflow-wrap: anywhere; }
+.bar-track { background: #e5e5e5; height: 1.1rem; border-radius: 3px; }
+.bar-fill { display: block; height: 100%; background: #0072B2; border-radius: 3px; }
+.layers { display: flex; gap: .3rem; flex-wrap: wrap; margin: .3rem 0; }
+.block { border: 2px solid #555; border-radius: 5px; padding: .15rem .45rem; font-size: .85em; }
+.block.trained { background: #E69F00; border-color: #8a5f00; font-weight: 700; }
+.block.frozen { background: #eee; color: #444; }
+progress { width: 100%; height: 1.4rem; }
+.charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(18rem, 1fr)); gap: 1rem; }
+.row { display: flex; flex-wrap: wrap; align-items: end; gap: .5rem 1rem; }
+pre { background: #f3f3f3; padding: .5rem; overflow: auto; font-size: .85em; }
+@container (max-width: 480px) { label { display: flex; } .bar-row { grid-template-columns: 6rem 1fr 3.5rem; } }
+`;
