@@ -7,6 +7,7 @@
 import { Tabtune } from './tabtune.js';
 import { UPLOT_CSS, trainingCharts } from './trainer/charts.js';
 import { CSS } from './trainer/styles.js';
+import { storeFor } from './trainer/store.js';
 import { bars, confusion, download, el, formatSeconds, table } from './trainer/view.js';
 import { zipSync } from './node_modules/fflate/esm/browser.js';
 
@@ -32,9 +33,12 @@ class TabtuneTrainer extends HTMLElement {
   #labels = [];
   #predictTimer = 0;
   #charts = null;
+  #store = null;
+  #backendLine = '';
 
   connectedCallback() {
     if (this.shadowRoot) return;
+    this.#store = storeFor(`${location.pathname}#${this.id || 'tabtune-trainer'}`);
     const root = this.attachShadow({ mode: 'open' });
     root.append(el('style', { text: CSS }), el('link', { rel: 'stylesheet', href: UPLOT_CSS }), this.#build());
     this.#start().catch((e) => this.#fail(e));
@@ -43,6 +47,17 @@ class TabtuneTrainer extends HTMLElement {
   #build() {
     const u = this.#ui;
     u.status = el('p', { role: 'status', 'aria-live': 'polite', text: 'Starting…' });
+    u.modelLine = el('p');
+    u.modelUrl = el('input', { type: 'url', size: 36, 'aria-label': 'Model base URL', placeholder: 'https://example.org/my-model/' });
+    u.modelDir = el('input', { type: 'file', webkitdirectory: true, onchange: () => this.#loadModelFolder() });
+    u.forget = el('button', { class: 'secondary', hidden: true, text: 'Forget the saved model', onclick: () => this.#forget() });
+    u.modelSource = el('details', {}, el('summary', { text: 'Use another model' }),
+      el('div', { class: 'row' },
+        el('label', {}, 'A folder in the Hugging Face layout', u.modelDir),
+        el('label', {}, 'or its base URL', u.modelUrl),
+        el('button', { class: 'secondary', text: 'Load from URL', onclick: () => u.modelUrl.value && this.#loadModel(u.modelUrl.value) })),
+      el('div', { class: 'row' },
+        el('button', { class: 'secondary', text: 'Clear the download cache', onclick: () => this.#clearCache() }), u.forget));
     u.file = el('input', { type: 'file', accept: '.csv,.tsv,.tab,.jsonl,.ndjson,.json,text/csv', onchange: () => u.file.files[0] && this.#useData(u.file.files[0]) });
     u.sample = el('button', { class: 'secondary', disabled: true, text: 'Use sample data', onclick: () => this.#useSample() });
     u.drop = el('div', { class: 'drop' }, el('label', {}, 'Drop a CSV, TSV or JSONL file here, or choose one', u.file), u.sample);
@@ -76,15 +91,18 @@ class TabtuneTrainer extends HTMLElement {
 
     u.text = el('input', { type: 'text', size: 40, disabled: true, 'aria-label': 'Text to classify', placeholder: 'Type a text to classify', oninput: () => this.#schedulePredict() });
     u.prediction = el('div', { 'aria-live': 'polite' });
+    u.predictFile = el('input', { type: 'file', disabled: true, accept: '.txt,.csv,.tsv,.jsonl', onchange: () => u.predictFile.files[0] && this.#predictFile(u.predictFile.files[0]) });
     u.download = el('button', { disabled: true, text: 'Download model (.zip)', onclick: () => this.#download() });
 
     return el('div', {},
       u.status,
+      el('section', { 'aria-labelledby': 'h-model' }, el('h2', { id: 'h-model', text: 'Model' }), u.modelLine, u.modelSource),
       el('section', { 'aria-labelledby': 'h-data' }, el('h2', { id: 'h-data', text: '1. Data' }), u.drop, u.dataError, u.columns, u.dataInfo),
       el('section', { 'aria-labelledby': 'h-set' }, el('h2', { id: 'h-set', text: '2. Settings' }), el('div', { class: 'row' }, ...settings), u.layers, u.params),
       el('section', { 'aria-labelledby': 'h-train' }, el('h2', { id: 'h-train', text: '3. Train' }),
         el('div', { class: 'row' }, u.train, u.cancel), u.bar, u.progress, el('div', { class: 'charts' }, u.lossChart, u.epochChart), u.metrics),
-      el('section', { 'aria-labelledby': 'h-try' }, el('h2', { id: 'h-try', text: '4. Try it' }), u.text, u.prediction),
+      el('section', { 'aria-labelledby': 'h-try' }, el('h2', { id: 'h-try', text: '4. Try it' }), u.text, u.prediction,
+        el('label', {}, 'Predict a whole file (one text per line, or a CSV / TSV / JSONL text column); you get a CSV back', u.predictFile)),
       el('section', { 'aria-labelledby': 'h-home' }, el('h2', { id: 'h-home', text: '5. Take it home' }), u.download,
         el('p', { class: 'note', text: 'The zip is a Hugging Face folder (config.json with id2label, model.safetensors, tokenizer.json). In Python:' }),
         el('pre', { text: PYTHON })));
@@ -93,17 +111,74 @@ class TabtuneTrainer extends HTMLElement {
   async #start() {
     this.#tt = await Tabtune.create({ backend: this.getAttribute('backend') || 'auto' });
     const b = this.#tt.backend;
-    const backendLine = `Backend: ${b.kind === 'webgpu' ? 'WebGPU' : 'CPU'} (${b.adapter}) — ${b.reason}.`;
-    this.#say(`${backendLine} Loading the model…`);
-    const model = this.getAttribute('model') ? new URL(this.getAttribute('model'), document.baseURI).href : DEFAULT_MODEL;
-    this.#model = await this.#tt.loadModel(model, {
-      on_progress: (p) => this.#say(`Loading ${p.file}: ${(p.loaded / 1e6).toFixed(1)} MB${p.total ? ` of ${(p.total / 1e6).toFixed(1)} MB` : ''}${p.cached ? ' (from this browser’s cache)' : ''}`),
-    });
-    this.#ui.fields.layers.max = this.#model.layers;
-    this.#ui.fields.layers.input.max = this.#model.layers;
-    this.#say(`Ready. ${backendLine}`);
+    this.#backendLine = `Backend: ${b.kind === 'webgpu' ? 'WebGPU' : 'CPU'} (${b.adapter}) — ${b.reason}.`;
+    const saved = await this.#store.get('model');
+    if (saved) {
+      this.#say(`${this.#backendLine} Restoring your last fine-tuned model…`);
+      const bytes = async (blob) => blob.arrayBuffer();
+      const [config, weights, tokenizer] = await Promise.all([saved.config, saved.weights, saved.tokenizer].map(bytes));
+      await this.#setModel(() => this.#tt.loadModel({ config, weights, tokenizer }), `your model fine-tuned on ${new Date(saved.date).toLocaleString()} (saved in this browser)`);
+    } else {
+      const url = this.getAttribute('model') ? new URL(this.getAttribute('model'), document.baseURI).href : DEFAULT_MODEL;
+      await this.#loadModel(url);
+    }
+    const settings = (await this.#store.get('settings')) || {};
+    for (const [key, f] of Object.entries(this.#ui.fields)) {
+      if (!this.hasAttribute(key) && settings[key] !== undefined) f.input.value = settings[key];
+    }
+    const run = await this.#store.get('run');
+    if (run && saved) this.#restoreRun(run);
     this.#ui.sample.disabled = !this.getAttribute('data');
     this.#checkSettings();
+  }
+
+  /** Loads a model through `load` (a function returning tt.loadModel's promise), named `name`. */
+  async #setModel(load, name) {
+    try {
+      this.#model = await load();
+      this.#ui.fields.layers.max = this.#model.layers;
+      this.#ui.fields.layers.input.max = this.#model.layers;
+      this.#ui.modelLine.textContent = `Model: ${name}; ${this.#model.layers} layers, ${this.#model.hidden_size} wide.`;
+      this.#say(`Ready. ${this.#backendLine}`);
+      const trained = Boolean(this.#model.labels);
+      this.#ui.text.disabled = this.#ui.predictFile.disabled = this.#ui.download.disabled = !trained;
+      this.#checkSettings();
+    } catch (e) { this.#fail(e); }
+  }
+
+  #loadModel(url) {
+    return this.#setModel(() => this.#tt.loadModel(url, {
+      on_progress: (p) => this.#say(`Loading ${p.file}: ${(p.loaded / 1e6).toFixed(1)} MB${p.total ? ` of ${(p.total / 1e6).toFixed(1)} MB` : ''}${p.cached ? ' (from this browser’s cache)' : ''}`),
+    }), url === DEFAULT_MODEL ? 'all-MiniLM-L6-v2 (bundled)' : url);
+  }
+
+  async #loadModelFolder() {
+    const files = Object.fromEntries([...this.#ui.modelDir.files].map((f) => [f.name, f]));
+    const need = ['config.json', 'model.safetensors', 'tokenizer.json'];
+    const missing = need.filter((n) => !files[n]);
+    if (missing.length) { this.#fail(new Error(`the folder has no ${missing.join(', ')}: choose a model folder in the Hugging Face layout`)); return; }
+    const [config, weights, tokenizer] = await Promise.all(need.map((n) => files[n].arrayBuffer()));
+    await this.#setModel(() => this.#tt.loadModel({ config, weights, tokenizer }), `the folder ${files['config.json'].webkitRelativePath.split('/')[0] || 'you chose'}`);
+  }
+
+  async #clearCache() {
+    const removed = self.caches ? await caches.delete('tabtune-models-v1') : false;
+    this.#say(removed ? 'The downloaded model files were removed from this browser’s cache; the next visit downloads them again.' : 'Nothing was cached.');
+  }
+
+  async #forget() {
+    await Promise.all(['model', 'run'].map((k) => this.#store.delete(k)));
+    this.#ui.forget.hidden = true;
+    await this.#loadModel(this.getAttribute('model') ? new URL(this.getAttribute('model'), document.baseURI).href : DEFAULT_MODEL);
+  }
+
+  #restoreRun(run) {
+    if (!this.#charts) this.#charts = trainingCharts(this.#ui.lossChart, this.#ui.epochChart);
+    for (const e of run.epochs) if (e.val_loss !== null) this.#charts.epochs.push(e.epoch, e.val_loss, e.val_acc);
+    const last = run.epochs.at(-1);
+    if (last) this.#showMetrics(last);
+    this.#ui.progress.textContent = `Your last run, finished ${new Date(run.date).toLocaleString()}, restored.`;
+    this.#ui.forget.hidden = false;
   }
 
   #say(text) { this.#ui.status.textContent = text; this.#ui.status.className = ''; }
@@ -149,7 +224,9 @@ class TabtuneTrainer extends HTMLElement {
     u.columns.hidden = false;
     this.#labels = info.labels;
     const dropped = `Dropped ${info.dropped.empty_text} rows with an empty text and ${info.dropped.duplicate} duplicates.`;
-    u.dataInfo.replaceChildren(
+    // a tab trains a few dozen rows a second on a CPU: say so before a long run
+    const large = info.rows > 20_000 ? el('p', { class: 'note', role: 'note', text: `That is a large file (${info.rows.toLocaleString()} rows): every epoch runs over all of them, which can take a long time in a browser. A first run on a few thousand rows shows quickly whether it learns.` }) : null;
+    u.dataInfo.replaceChildren(large,
       el('p', { text: `${info.rows} rows; text column “${info.text_column}”, label column “${info.label_column}”${info.inferred_columns ? ' (guessed: change them above)' : ''}. ${dropped}` }),
       table('First rows', ['text', 'label'], info.preview.map((r) => [r.text, r.label]), { rowHeads: false }),
       bars('Rows per class', info.labels.map((l) => ({ label: l, value: info.classes[l] }))));
@@ -197,7 +274,8 @@ class TabtuneTrainer extends HTMLElement {
     const config = this.#checkSettings();
     if (!config) return;
     const u = this.#ui;
-    u.train.disabled = true; u.cancel.disabled = false; u.download.disabled = true; u.text.disabled = true;
+    u.train.disabled = true; u.cancel.disabled = false; u.download.disabled = true; u.text.disabled = true; u.predictFile.disabled = true;
+    this.#store.put('settings', config).catch(() => {});
     u.metrics.replaceChildren();
     if (!this.#charts) this.#charts = trainingCharts(u.lossChart, u.epochChart);
     this.#charts.loss.reset(); this.#charts.epochs.reset();
@@ -206,6 +284,7 @@ class TabtuneTrainer extends HTMLElement {
         on_progress: (p) => p.phase === 'prepare' && (u.progress.textContent = `Running the frozen layers once over the data: ${p.done} of ${p.total} rows`),
         on_step: (s) => {
           u.bar.max = s.total_steps; u.bar.value = s.step;
+          if (s.step === 1) { this.#say(`Ready. ${this.#backendLine} First step (warm-up): ${s.seconds.toFixed(1)} s.`); }
           const rate = (s.step * config.batch_size) / Math.max(s.seconds, 1e-9);
           u.progress.textContent = `Step ${s.step} of ${s.total_steps} · epoch ${s.epoch} · ${rate.toFixed(1)} samples/s · ETA ${formatSeconds(s.eta_s)}`;
           if (s.loss !== null) this.#charts.loss.push(s.step, s.loss);
@@ -217,12 +296,39 @@ class TabtuneTrainer extends HTMLElement {
         },
       });
       u.progress.textContent = result.cancelled ? 'Cancelled: the model keeps what it learned so far.' : `Done in ${formatSeconds(result.seconds)}.`;
+      if (!result.cancelled) await this.#save(result);
       this.dispatchEvent(new CustomEvent('tabtune-done', { detail: result, bubbles: true, composed: true }));
     } catch (e) {
       this.#fail(e, u.progress);
     }
-    u.cancel.disabled = true; u.text.disabled = false; u.download.disabled = false;
+    u.cancel.disabled = true; u.text.disabled = false; u.download.disabled = false; u.predictFile.disabled = false;
+    this.#model.labels = this.#labels;
     this.#checkSettings();
+  }
+
+  /** Keeps the finished run's metrics and its model in this browser until the user forgets them. */
+  async #save(result) {
+    try {
+      const date = Date.now();
+      await this.#store.put('run', { epochs: result.epochs, seconds: result.seconds, date });
+      const files = await this.#tt.exportModel();
+      await this.#store.put('model', { config: files['config.json'], weights: files['model.safetensors'], tokenizer: files['tokenizer.json'], date });
+      this.#ui.forget.hidden = false;
+    } catch (e) {
+      this.#ui.progress.textContent += ` (It could not be saved in this browser: ${e.message}.)`;
+    }
+  }
+
+  async #predictFile(file) {
+    try {
+      const rows = await this.#tt.predictFile(file);
+      const labels = Object.keys(rows[0]?.probs || {});
+      const cell = (v) => (/[",\n\r]/.test(String(v)) ? `"${String(v).replaceAll('"', '""')}"` : String(v));
+      const csv = [['text', 'label', ...labels.map((l) => `p_${l}`)], ...rows.map((r) => [r.text, r.label, ...labels.map((l) => r.probs[l].toFixed(6))])]
+        .map((r) => r.map(cell).join(',')).join('\n') + '\n';
+      download(new Blob([csv], { type: 'text/csv' }), file.name.replace(/\.[^.]*$/, '') + '-predictions.csv');
+      this.#ui.prediction.replaceChildren(el('p', { text: `Predicted ${rows.length} texts from ${file.name}; the CSV was downloaded.` }));
+    } catch (e) { this.#fail(e, this.#ui.prediction); }
   }
 
   #showMetrics(e) {

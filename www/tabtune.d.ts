@@ -68,6 +68,7 @@ export class Tabtune {
   cancel(): void;
   evaluate(input: DataInput, options?: DataOptions): Promise<Metrics>;
   predict(texts: Iterable<string>): Promise<Prediction[]>;
+  predictFile(input: DataInput, options?: DataOptions): Promise<(Prediction & { text: string })[]>;
   exportModel(): Promise<{ 'config.json': Blob; 'model.safetensors': Blob; 'tokenizer.json': Blob }>;
   /** How often the wasm's constructors ran: 1 means the start-up fix holds. */
   diagnostics(): Promise<{ ctor_runs: number }>;

@@ -95,6 +95,13 @@ export class Tabtune {
     return this.#call({ type: 'predict', texts: Array.from(texts, String) });
   }
 
+  /** Predicts every text of a file (one per line, or a CSV / TSV / JSONL's text column):
+   *  [{ text, label, probs: { label: p } }]. */
+  async predictFile(input, options = {}) {
+    const bytes = await toBytes(input);
+    return this.#call({ type: 'predictFile', bytes, options: withFormat(input, options) }, {}, [bytes]);
+  }
+
   /** { 'config.json': Blob, 'model.safetensors': Blob, 'tokenizer.json': Blob } (HF layout). */
   async exportModel() {
     const files = await this.#call({ type: 'export' });

@@ -134,6 +134,7 @@ async function handle(msg) {
     case 'train': return train(msg);
     case 'evaluate': return session.evaluate(new Uint8Array(msg.bytes), msg.options);
     case 'predict': return session.predict(msg.texts);
+    case 'predictFile': return session.predict_file(new Uint8Array(msg.bytes), msg.options);
     case 'export': return session.export();
     case 'diagnostics': return { ctor_runs: ctor_runs() };
     default: throw new Error(`unknown request '${msg.type}'`);

@@ -213,19 +213,21 @@ impl Session {
     /// [{ label, probs: { label: p } }] for each text.
     pub fn predict(&self, texts: Vec<String>) -> Promise {
         let state = self.state.clone();
+        future_to_promise(async move { js(&predictions(&state, &texts, false).await?) })
+    }
+
+    /// The texts of a file (one per line, or the text column of a CSV / TSV / JSONL, per
+    /// options { format, text_column }), each with { text, label, probs }.
+    pub fn predict_file(&self, bytes: Vec<u8>, options: JsValue) -> Promise {
+        let state = self.state.clone();
         future_to_promise(async move {
-            let (model, device) = { let s = state.borrow(); (s.model()?, s.device()?) };
-            let refs: Vec<&str> = texts.iter().map(|t| t.as_str()).collect();
-            let preds = core(infer::predict(&model, &refs, infer::default_max_len(&model), &device).await)?;
-            let labels = model.labels().unwrap_or_default();
-            let out: Vec<serde_json::Value> = preds
-                .iter()
-                .map(|p| {
-                    let probs: serde_json::Map<_, _> = labels.iter().zip(&p.probs).map(|(l, v)| (l.clone(), json!(v))).collect();
-                    json!({ "label": p.label, "probs": probs })
-                })
-                .collect();
-            js(&out)
+            let opts: DataOptions = if options.is_undefined() || options.is_null() {
+                DataOptions::default()
+            } else {
+                serde_wasm_bindgen::from_value(options).map_err(|e| fail(format!("options: {e}")))?
+            };
+            let texts = data::load_texts(&bytes, opts.format, opts.text_column.as_deref()).map_err(fail)?;
+            js(&predictions(&state, &texts, true).await?)
         })
     }
 
@@ -248,6 +250,29 @@ impl Default for Session {
     fn default() -> Self {
         Self::new()
     }
+}
+
+/// Predictions as JSON objects with probabilities keyed by class, and the text when asked.
+async fn predictions(state: &Rc<RefCell<State>>, texts: &[String], with_text: bool) -> Result<Vec<serde_json::Value>, JsValue> {
+    let (model, device) = {
+        let s = state.borrow();
+        (s.model()?, s.device()?)
+    };
+    let refs: Vec<&str> = texts.iter().map(|t| t.as_str()).collect();
+    let preds = core(infer::predict(&model, &refs, infer::default_max_len(&model), &device).await)?;
+    let labels = model.labels().unwrap_or_default();
+    Ok(preds
+        .iter()
+        .zip(texts)
+        .map(|(p, text)| {
+            let probs: serde_json::Map<_, _> = labels.iter().zip(&p.probs).map(|(l, v)| (l.clone(), json!(v))).collect();
+            let mut v = json!({ "label": p.label, "probs": probs });
+            if with_text {
+                v["text"] = json!(text);
+            }
+            v
+        })
+        .collect())
 }
 
 fn take_trainer(state: &Rc<RefCell<State>>) -> Result<Trainer, JsValue> {

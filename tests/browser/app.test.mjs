@@ -35,7 +35,7 @@ test('the full flow through the UI: upload, pick columns, train, watch, try, dow
   const dialogs = [];
   page.on('dialog', (d) => { dialogs.push(d.message()); d.dismiss(); });
   try {
-    await w.locator('input[type=file]').setInputFiles(join(fixtures, 'reviews-64.csv'));
+    await w.getByLabel(/^Drop a CSV, TSV or JSONL file/).setInputFiles(join(fixtures, 'reviews-64.csv'));
     await w.getByRole('combobox', { name: 'Text column' }).selectOption('review');
     await w.getByRole('combobox', { name: 'Label column' }).selectOption('sentiment');
     await w.getByText('label column “sentiment”').waitFor();
@@ -55,6 +55,18 @@ test('the full flow through the UI: upload, pick columns, train, watch, try, dow
     assert.equal(await w.getByText('Probability per class').count(), 1);
     await page.screenshot({ path: screenshotPath('app-after-run'), fullPage: true });
 
+    const [predicted] = await Promise.all([page.waitForEvent('download', { timeout: 60_000 }).catch(async (e) => {
+      throw new Error(`no predictions CSV: the page says ${JSON.stringify(await w.locator('[aria-live]').allTextContents())}`);
+    }), w.getByLabel(/^Predict a whole file/).setInputFiles(
+      { name: 'texts.txt', mimeType: 'text/plain', buffer: Buffer.from('a wonderful film\nsays "dull", twice, and means it\n') })]);
+    const csvPath = join(mkdtempSync(join(tmpdir(), 'tabtune-pred-')), 'p.csv');
+    await predicted.saveAs(csvPath);
+    const csvOut = execFileSync('python3', ['-c', 'import csv,sys,json; print(json.dumps(list(csv.reader(open(sys.argv[1])))))', csvPath], { encoding: 'utf8' });
+    const rowsOut = JSON.parse(csvOut);
+    assert.deepEqual(rowsOut[0], ['text', 'label', 'p_neg', 'p_pos']);
+    assert.equal(rowsOut[2][0], 'says "dull", twice, and means it', 'quotes and commas survive the CSV');
+    assert.ok(Math.abs(Number(rowsOut[1][2]) + Number(rowsOut[1][3]) - 1) < 1e-5);
+
     const [download] = await Promise.all([page.waitForEvent('download'), w.getByRole('button', { name: 'Download model (.zip)' }).click()]);
     const dir = mkdtempSync(join(tmpdir(), 'tabtune-zip-'));
     await download.saveAs(join(dir, 'model.zip'));
@@ -63,6 +75,44 @@ test('the full flow through the UI: upload, pick columns, train, watch, try, dow
       '--text-column', 'review', '--label-column', 'sentiment']));
     assert.equal(m.n, 64);
     assert.deepEqual(dialogs, []);
+
+    // a reload shows the last run and keeps its model
+    await page.reload();
+    await w.getByText(/^Your last run, finished .* restored\.$/).waitFor({ timeout: 120_000 });
+    await w.getByRole('table', { name: 'Per class (validation)' }).waitFor();
+    await w.getByText(/^Model: your model fine-tuned on/).waitFor();
+    await w.getByRole('textbox', { name: 'Text to classify' }).fill('dull and lifeless');
+    await w.getByText(/^Predicted: (pos|neg)$/).waitFor();
+    await page.screenshot({ path: screenshotPath('app-after-reload'), fullPage: true });
+  } finally { await browser.close(); }
+});
+
+test('a keyboard-only run: Tab to the data, Train, and the predict box', T, async () => {
+  const { browser, page, w } = await openApp('/embed.html');
+  try {
+    // Tab until the focused control in the widget matches `name`
+    const tabTo = async (name) => {
+      for (let i = 0; i < 60; i++) {
+        await page.keyboard.press('Tab');
+        const focused = await page.evaluate(() => {
+          const a = document.querySelector('tabtune-trainer').shadowRoot.activeElement;
+          return a ? (a.getAttribute('aria-label') || a.textContent || a.type || '').trim() : '';
+        });
+        if (focused.startsWith(name)) return;
+      }
+      throw new Error(`Tab never reached ${name}`);
+    };
+    await tabTo('file');
+    await tabTo('Use sample data');
+    await page.keyboard.press('Enter');
+    await w.getByText('400 rows').waitFor();
+    await tabTo('Train');
+    await page.keyboard.press('Enter');
+    await w.getByText(/^Done in/).waitFor({ timeout: 600_000 });
+    await tabTo('Text to classify');
+    await page.keyboard.type('what a delightful film');
+    await w.getByText(/^Predicted: (positive|negative)$/).waitFor();
+    await page.screenshot({ path: screenshotPath('keyboard-run'), fullPage: true });
   } finally { await browser.close(); }
 });
 
@@ -87,7 +137,7 @@ test('bad input gets a clear message in the page, runs no script, and the page s
   const dialogs = [];
   page.on('dialog', (d) => { dialogs.push(d.message()); d.dismiss(); });
   try {
-    const file = w.locator('input[type=file]');
+    const file = w.getByLabel(/^Drop a CSV, TSV or JSONL file/);
     const alert = w.getByRole('alert');
     const cases = [
       ['empty.csv', '', /empty/],
@@ -98,6 +148,12 @@ test('bad input gets a clear message in the page, runs no script, and the page s
       await file.setInputFiles({ name, mimeType: 'text/csv', buffer: Buffer.from(content) });
       await alert.filter({ hasText: message }).waitFor();
     }
+    // 20 MB: accepted, with a note on what training all of it means
+    const line = 'an ordinary sentence about a film that goes on for a while to fill space,';
+    let big = 'text,label\n';
+    for (let i = 0; big.length < 20e6; i++) big += `"${line} number ${i}",${i % 2 ? 'good' : 'bad'}\n`;
+    await file.setInputFiles({ name: 'big.csv', mimeType: 'text/csv', buffer: Buffer.from(big) });
+    await w.getByRole('note').filter({ hasText: 'That is a large file' }).waitFor({ timeout: 120_000 });
     const xss = '<img src=x onerror=alert(1)>';
     await file.setInputFiles({ name: 'xss.csv', mimeType: 'text/csv', buffer: Buffer.from(`text,label\nnice,"${xss}"\nbad,plain\nfine,"${xss}"\n`) });
     await w.getByText(xss, { exact: true }).first().waitFor();
