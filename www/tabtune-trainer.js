@@ -69,6 +69,7 @@ class TabtuneTrainer extends HTMLElement {
     u.labelCol = el('select', { onchange: () => this.#reloadData() });
     u.columns = el('div', { class: 'row', hidden: true }, el('label', {}, 'Text column', u.textCol), el('label', {}, 'Label column', u.labelCol));
     u.dataInfo = el('div');
+    u.truncated = el('p', { class: 'note', 'aria-live': 'polite' });
 
     u.fields = {};
     const settings = SETTINGS.map(([key, label, def, min, max, int]) => {
@@ -97,7 +98,7 @@ class TabtuneTrainer extends HTMLElement {
     return el('div', {},
       u.status,
       el('section', { 'aria-labelledby': 'h-model' }, el('h2', { id: 'h-model', text: 'Model' }), u.modelLine, u.modelSource),
-      el('section', { 'aria-labelledby': 'h-data' }, el('h2', { id: 'h-data', text: '1. Data' }), u.drop, u.dataError, u.columns, u.dataInfo),
+      el('section', { 'aria-labelledby': 'h-data' }, el('h2', { id: 'h-data', text: '1. Data' }), u.drop, u.dataError, u.columns, u.dataInfo, u.truncated),
       el('section', { 'aria-labelledby': 'h-set' }, el('h2', { id: 'h-set', text: '2. Settings' }), el('div', { class: 'row' }, ...settings), u.layers, u.params),
       el('section', { 'aria-labelledby': 'h-train' }, el('h2', { id: 'h-train', text: '3. Train' }),
         el('div', { class: 'row' }, u.train, u.cancel), u.bar, u.progress, el('div', { class: 'charts' }, u.lossChart, u.epochChart), u.metrics),
@@ -200,6 +201,7 @@ class TabtuneTrainer extends HTMLElement {
   async #useData(source, options = {}) {
     const u = this.#ui;
     u.dataError.textContent = '';
+    u.truncated.textContent = '';
     u.train.disabled = true;
     try {
       const info = await this.#tt.loadData(source, options);
@@ -281,7 +283,12 @@ class TabtuneTrainer extends HTMLElement {
     this.#charts.loss.reset(); this.#charts.epochs.reset();
     try {
       const result = await this.#tt.train(config, {
-        on_progress: (p) => p.phase === 'prepare' && (u.progress.textContent = `Running the frozen layers once over the data: ${p.done} of ${p.total} rows`),
+        on_progress: (p) => {
+          if (p.phase !== 'prepare') return;
+          u.progress.textContent = `Running the frozen layers once over the data: ${p.done} of ${p.total} rows`;
+          const n = p.info.truncated;
+          u.truncated.textContent = n ? `${n} ${n === 1 ? 'text is' : 'texts are'} longer than ${config.max_len} tokens and ${n === 1 ? 'was' : 'were'} cut to that length (raise “Max length” to keep more).` : '';
+        },
         on_step: (s) => {
           u.bar.max = s.total_steps; u.bar.value = s.step;
           if (s.step === 1) { this.#say(`Ready. ${this.#backendLine} First step (warm-up): ${s.seconds.toFixed(1)} s.`); }
