@@ -204,7 +204,10 @@ class TabtuneTrainer extends HTMLElement {
     u.truncated.textContent = '';
     u.train.disabled = true;
     try {
-      const info = await this.#tt.loadData(source, options);
+      // columns picked last time, when this file has them; otherwise inferred
+      const remembered = Object.keys(options).length ? null : await this.#store.get('columns');
+      const info = await this.#tt.loadData(source, remembered || options)
+        .catch((e) => (remembered && /not found/.test(e.message) ? this.#tt.loadData(source, options) : Promise.reject(e)));
       this.#source = source;
       this.#showData(info);
       this.#checkSettings();
@@ -215,7 +218,10 @@ class TabtuneTrainer extends HTMLElement {
   }
 
   #reloadData() {
-    if (this.#source) this.#useData(this.#source, { text_column: this.#ui.textCol.value, label_column: this.#ui.labelCol.value });
+    if (!this.#source) return;
+    const columns = { text_column: this.#ui.textCol.value, label_column: this.#ui.labelCol.value };
+    this.#store.put('columns', columns).catch(() => {});
+    this.#useData(this.#source, columns);
   }
 
   #showData(info) {

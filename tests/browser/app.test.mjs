@@ -85,6 +85,10 @@ test('the full flow through the UI: upload, pick columns, train, watch, try, dow
     await w.getByText(/^Model: your model fine-tuned on/).waitFor();
     await w.getByRole('textbox', { name: 'Text to classify' }).fill('dull and lifeless');
     await w.getByText(/^Predicted: (pos|neg)$/).waitFor();
+    // the same file again: the columns picked before are picked again
+    await w.getByLabel(/^Drop a CSV, TSV or JSONL file/).setInputFiles(join(fixtures, 'reviews-64.csv'));
+    await w.getByText('label column “sentiment”').waitFor();
+    assert.equal(await w.getByRole('combobox', { name: 'Text column' }).inputValue(), 'review');
     await page.screenshot({ path: screenshotPath('app-after-reload'), fullPage: true });
   } finally { await browser.close(); }
 });
