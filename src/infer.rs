@@ -37,9 +37,7 @@ where
     let mut out = vec![Vec::new(); enc.len()];
     for chunk in order.chunks(BATCH) {
         let rows: Vec<&[u32]> = chunk.iter().map(|&i| &enc[i].ids[..]).collect();
-        let p = pad(&rows);
-        let ids = Tensor::<2, Int>::from_data(TensorData::new(p.ids, [p.rows, p.len]), device);
-        let mask = Tensor::<2>::from_data(TensorData::new(p.mask, [p.rows, p.len]), device);
+        let (ids, mask) = pad(&rows).tensors(device);
         let hidden = model.encoder.forward(ids, mask.clone());
         for (&i, row) in chunk.iter().zip(read_rows(f(hidden, mask)).await?) {
             out[i] = row;

@@ -22,8 +22,8 @@ impl Encoder {
     /// Runs a batch of token rows and returns each row's states, padding cut off.
     pub async fn cache(&self, rows: &[&[u32]], device: &Device) -> Result<Vec<Cached>> {
         let p = pad(rows);
-        let ids = Tensor::<2, Int>::from_data(TensorData::new(p.ids, [p.rows, p.len]), device);
-        let mask = Tensor::<2>::from_data(TensorData::new(p.mask, [p.rows, p.len]), device);
+        let len = p.len;
+        let (ids, mask) = p.tensors(device);
         let out = self.forward(ids, mask);
         let h = out.dims()[2];
         let all = readback::floats(out).await?;
@@ -31,7 +31,7 @@ impl Encoder {
             .iter()
             .enumerate()
             .map(|(i, r)| {
-                let start = i * p.len * h;
+                let start = i * len * h;
                 Cached { hidden: all[start..start + r.len() * h].to_vec(), len: r.len() }
             })
             .collect())

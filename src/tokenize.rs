@@ -1,5 +1,6 @@
 //! Text → token ids with the model's own `tokenizer.json` (HF `tokenizers`), truncated at
 //! `max_len`, then padded per batch to the longest row (dynamic padding).
+use burn::prelude::*;
 use tokenizers::{Tokenizer, TruncationParams};
 
 use crate::error::{Error, Result};
@@ -59,6 +60,17 @@ impl TextTokenizer {
                 Ok(Encoded { truncated: !enc.get_overflowing().is_empty(), ids: enc.get_ids().to_vec() })
             })
             .collect()
+    }
+}
+
+impl Padded {
+    /// ids [rows, len] and mask [rows, len] on `device`.
+    pub fn tensors(self, device: &Device) -> (Tensor<2, Int>, Tensor<2>) {
+        let shape = [self.rows, self.len];
+        (
+            Tensor::from_data(TensorData::new(self.ids, shape), device),
+            Tensor::from_data(TensorData::new(self.mask, shape), device),
+        )
     }
 }
 

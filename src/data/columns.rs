@@ -121,17 +121,8 @@ pub(crate) fn longest_column(table: &Table, exclude: Option<usize>) -> Option<us
 
 #[cfg(test)]
 mod tests {
-    use crate::data::{DataError, DataOptions, Format, load};
+    use crate::data::{DataError, DataOptions, Format, load, load_as};
 
-    fn load_as(text: &str, format: Format) -> Result<crate::data::Dataset, DataError> {
-        load(
-            text.as_bytes(),
-            &DataOptions {
-                format: Some(format),
-                ..Default::default()
-            },
-        )
-    }
 
     #[test]
     fn infers_columns_by_name() {

@@ -346,5 +346,11 @@ pub(crate) fn class_counts<'a>(labels: impl Iterator<Item = &'a str>) -> Vec<(St
     classes
 }
 
+/// Tests' shorthand: `load` with only the format given.
+#[cfg(test)]
+pub(crate) fn load_as(text: &str, format: Format) -> Result<Dataset, DataError> {
+    load(text.as_bytes(), &DataOptions { format: Some(format), ..Default::default() })
+}
+
 #[cfg(test)]
 mod tests;

@@ -1,15 +1,6 @@
 //! Tests of parsing: CSV / TSV quoting, unclosed quotes, UTF-8, JSONL.
-use crate::data::{DataError, DataOptions, Format, load};
+use crate::data::{DataError, DataOptions, Format, load, load_as};
 
-fn load_as(text: &str, format: Format) -> Result<crate::data::Dataset, DataError> {
-    load(
-        text.as_bytes(),
-        &DataOptions {
-            format: Some(format),
-            ..Default::default()
-        },
-    )
-}
 
 fn texts(d: &crate::data::Dataset) -> Vec<(&str, &str)> {
     d.examples

@@ -101,11 +101,7 @@ impl Session {
     /// Parses a data file (options: { format, text_column, label_column }); the result says
     /// which columns were used, the classes and what was dropped.
     pub fn load_data(&self, bytes: &[u8], options: JsValue) -> Result<JsValue, JsValue> {
-        let opts: DataOptions = if options.is_undefined() || options.is_null() {
-            DataOptions::default()
-        } else {
-            serde_wasm_bindgen::from_value(options).map_err(|e| fail(format!("data options: {e}")))?
-        };
+        let opts = data_options(options)?;
         let data = data::load(bytes, &opts).map_err(fail)?;
         let classes: serde_json::Map<String, serde_json::Value> =
             data.classes.iter().map(|(l, n)| (l.clone(), json!(n))).collect();
@@ -199,11 +195,7 @@ impl Session {
         let state = self.state.clone();
         future_to_promise(async move {
             let (model, device) = { let s = state.borrow(); (s.model()?, s.device()?) };
-            let opts: DataOptions = if options.is_undefined() || options.is_null() {
-                DataOptions::default()
-            } else {
-                serde_wasm_bindgen::from_value(options).map_err(|e| fail(format!("data options: {e}")))?
-            };
+            let opts = data_options(options)?;
             let data = data::load(&bytes, &opts).map_err(fail)?;
             let m = core(infer::evaluate(&model, &data.examples, infer::default_max_len(&model), &device).await)?;
             js(&m)
@@ -221,11 +213,7 @@ impl Session {
     pub fn predict_file(&self, bytes: Vec<u8>, options: JsValue) -> Promise {
         let state = self.state.clone();
         future_to_promise(async move {
-            let opts: DataOptions = if options.is_undefined() || options.is_null() {
-                DataOptions::default()
-            } else {
-                serde_wasm_bindgen::from_value(options).map_err(|e| fail(format!("options: {e}")))?
-            };
+            let opts = data_options(options)?;
             let texts = data::load_texts(&bytes, opts.format, opts.text_column.as_deref()).map_err(fail)?;
             js(&predictions(&state, &texts, true).await?)
         })
@@ -273,6 +261,14 @@ async fn predictions(state: &Rc<RefCell<State>>, texts: &[String], with_text: bo
             v
         })
         .collect())
+}
+
+/// { format, text_column, label_column } from JS; undefined or null means all inferred.
+fn data_options(options: JsValue) -> Result<DataOptions, JsValue> {
+    if options.is_undefined() || options.is_null() {
+        return Ok(DataOptions::default());
+    }
+    serde_wasm_bindgen::from_value(options).map_err(|e| fail(format!("data options: {e}")))
 }
 
 fn take_trainer(state: &Rc<RefCell<State>>) -> Result<Trainer, JsValue> {
