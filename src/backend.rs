@@ -32,3 +32,44 @@ pub async fn device(kind: BackendKind) -> Result<Device> {
         }),
     }
 }
+
+/// Before the first real step on a GPU: one tiny training step (a random two-layer BERT top and
+/// head, fixed inputs, AdamW) on `gpu` and on the CPU backend. A shader bug gives silent garbage
+/// rather than an error; this returns the largest difference between the two in the loss and
+/// the updated head (infinite if either is not finite), so the caller can fall back to the CPU.
+pub async fn self_check(gpu: &Device) -> Result<f32> {
+    let (a, b) = (tiny_step(gpu).await?, tiny_step(&Device::flex()).await?);
+    if a.iter().chain(&b).any(|v| !v.is_finite()) {
+        return Ok(f32::INFINITY);
+    }
+    Ok(a.iter().zip(&b).map(|(x, y)| (x - y).abs()).fold(0.0, f32::max))
+}
+
+async fn tiny_step(device: &Device) -> Result<Vec<f32>> {
+    use burn::module::Module;
+    use burn::nn::loss::CrossEntropyLossConfig;
+    use burn::optim::GradientsParams;
+
+    use crate::classifier::Classifier;
+    use crate::model::random::{TINY_CONFIG, random_weights};
+    use crate::model::{BertConfig, weights};
+
+    let cfg = BertConfig::from_json(TINY_CONFIG.as_bytes())?;
+    let (encoder, _, _) = weights::load(&random_weights(&cfg, 7)?, &cfg, device)?;
+    let (b, s, h) = (4, 6, cfg.hidden_size);
+    let top = Classifier::new(encoder.layers, h, 3, 0.0, 7, device).train();
+    let ad = device.clone().autodiff();
+    let x: Vec<f32> = (0..b * s * h).map(|i| ((i * 37 % 101) as f32 / 50.0) - 1.0).collect();
+    let mut mask = vec![1f32; b * s];
+    mask[s - 2..s].fill(0.0); // some padding, so the mask path runs too
+    let x = Tensor::<3>::from_data(TensorData::new(x, [b, s, h]), &ad);
+    let mask = Tensor::<2>::from_data(TensorData::new(mask, [b, s]), &ad);
+    let y = Tensor::<1, Int>::from_data(TensorData::new(vec![0i64, 1, 2, 1], [b]), &ad);
+    let loss = CrossEntropyLossConfig::new().init(&ad).forward(top.forward(x, mask), y);
+    let grads = GradientsParams::from_grads(loss.backward(), &top);
+    let top = crate::optim::AdamW::new(0.01).step(1e-2, top, grads).valid();
+    let mut out = crate::readback::floats(loss.without_autodiff()).await?;
+    out.extend(crate::readback::floats(top.head.weight.val()).await?);
+    out.extend(crate::readback::floats(top.layers[0].query.weight.val()).await?);
+    Ok(out)
+}

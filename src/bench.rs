@@ -95,7 +95,7 @@ pub async fn run(cfg: &BenchConfig, backend: &str, device: &Device) -> Result<Be
     }
     model_cfg.max_position_embeddings = model_cfg.max_position_embeddings.max(cfg.seq_len);
     let (b, s) = (cfg.batch_size, cfg.seq_len);
-    let (encoder, _) = weights::load(&random_weights(&model_cfg, 0)?, &model_cfg, device)?;
+    let (encoder, _, _) = weights::load(&random_weights(&model_cfg, 0)?, &model_cfg, device)?;
     let mut layers = encoder.layers;
     let top_layers = layers.split_off(layers.len() - cfg.layers);
     let prefix = Prefix { embeddings: encoder.embeddings, layers }.valid();

@@ -8,8 +8,8 @@ use safetensors::Dtype;
 use safetensors::tensor::TensorView;
 
 use crate::error::{Error, Result};
-use crate::model::Model;
-use crate::model::weights::{NamedTensor, embeddings_tensors, head_tensors, layer_tensors, transpose};
+use crate::model::{Model, Pooling};
+use crate::model::weights::{NamedTensor, embeddings_tensors, head_tensors, layer_tensors, pooler_tensors, transpose};
 use crate::readback;
 
 pub struct ExportedFiles {
@@ -27,6 +27,14 @@ pub async fn named_weights(model: &Model) -> Result<Vec<(String, Vec<usize>, Vec
     if let Some(head) = &model.head {
         named.extend(head_tensors(head));
     }
+    if let Pooling::ClsPooler(pooler) = &model.pooling {
+        named.extend(pooler_tensors(pooler));
+    }
+    read_named(named).await
+}
+
+/// Named tensors read back (async) into (name, HF shape, f32 values).
+pub async fn read_named(named: Vec<(String, NamedTensor)>) -> Result<Vec<(String, Vec<usize>, Vec<f32>)>> {
     let mut out = Vec::with_capacity(named.len());
     for (name, t) in named {
         let (shape, values) = match t {
@@ -42,20 +50,21 @@ pub async fn named_weights(model: &Model) -> Result<Vec<(String, Vec<usize>, Vec
     Ok(out)
 }
 
-pub async fn export(model: &Model) -> Result<ExportedFiles> {
-    let named = named_weights(model).await?;
-    let bytes: Vec<(String, Vec<usize>, Vec<u8>)> = named
-        .into_iter()
-        .map(|(n, s, v)| (n, s, v.iter().flat_map(|x| x.to_le_bytes()).collect()))
-        .collect();
+/// (name, shape, f32 values) → safetensors bytes with string metadata.
+pub fn to_safetensors(named: Vec<(String, Vec<usize>, Vec<f32>)>, meta: HashMap<String, String>) -> Result<Vec<u8>> {
+    let bytes: Vec<(String, Vec<usize>, Vec<u8>)> =
+        named.into_iter().map(|(n, s, v)| (n, s, v.iter().flat_map(|x| x.to_le_bytes()).collect())).collect();
     let views = bytes
         .iter()
         .map(|(n, s, b)| TensorView::new(Dtype::F32, s.clone(), b).map(|v| (n.clone(), v)))
         .collect::<Result<Vec<_>, _>>()
         .map_err(|e| Error::Weights(format!("could not write the weights: {e}")))?;
+    safetensors::serialize(views, Some(meta)).map_err(|e| Error::Weights(format!("could not write the weights: {e}")))
+}
+
+pub async fn export(model: &Model) -> Result<ExportedFiles> {
     let meta = HashMap::from([("format".to_string(), "pt".to_string())]);
-    let weights = safetensors::serialize(views, Some(meta))
-        .map_err(|e| Error::Weights(format!("could not write the weights: {e}")))?;
+    let weights = to_safetensors(named_weights(model).await?, meta)?;
     let config = serde_json::to_vec_pretty(&model.config)
         .map_err(|e| Error::Config(format!("could not write config.json: {e}")))?;
     Ok(ExportedFiles { config, weights, tokenizer: model.tokenizer.json().to_vec() })

@@ -9,6 +9,7 @@ use crate::metrics::Metrics;
 use crate::model::Model;
 use crate::model::bert::{l2_normalize, mean_pool};
 use crate::readback;
+use crate::run::check_max_len;
 use crate::tokenize::pad;
 
 /// Rows per inference batch.
@@ -21,9 +22,11 @@ pub struct Prediction {
     pub probs: Vec<f32>,
 }
 
-/// The max_len a fine-tuned model was trained with (from its config.json), else 128.
+/// The max_len a fine-tuned model was trained with (from its config.json), else 128 (or the
+/// model's max_position_embeddings when that is shorter).
 pub fn default_max_len(model: &Model) -> usize {
-    model.config.extra.get("tabtune").and_then(|t| t.get("max_len")).and_then(|v| v.as_u64()).map_or(128, |v| v as usize)
+    let trained = model.config.extra.get("tabtune").and_then(|t| t.get("max_len")).and_then(|v| v.as_u64());
+    trained.map_or(128.min(model.config.max_position_embeddings), |v| v as usize)
 }
 
 /// Runs `f` over batches of tokenized texts (shortest first) and returns rows in input order.
@@ -31,6 +34,7 @@ async fn batched<F>(model: &Model, texts: &[&str], max_len: usize, device: &Devi
 where
     F: Fn(Tensor<3>, Tensor<2>) -> Tensor<2>,
 {
+    check_max_len(max_len, &model.config)?;
     let enc = model.tokenizer.encode(texts, max_len)?;
     let mut order: Vec<usize> = (0..enc.len()).collect();
     order.sort_by_key(|&i| enc[i].ids.len());
@@ -56,7 +60,7 @@ pub async fn logits(model: &Model, texts: &[&str], max_len: usize, device: &Devi
     let head = model.head.as_ref().ok_or_else(|| {
         Error::Settings("this model has no classification head yet: fine-tune it first (tabtune train)".into())
     })?;
-    batched(model, texts, max_len, device, |h, m| head.forward(mean_pool(h, m))).await
+    batched(model, texts, max_len, device, |h, m| head.forward(model.pool(h, m))).await
 }
 
 pub async fn predict(model: &Model, texts: &[&str], max_len: usize, device: &Device) -> Result<Vec<Prediction>> {

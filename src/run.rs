@@ -26,7 +26,36 @@ pub struct RunConfig {
     pub dropout: f64,
     /// Read the loss back every this many steps (each read waits for the device).
     pub log_every: usize,
+    /// Start from the pretrained base model (a fresh head) or continue the fine-tuned one.
+    pub init: Init,
+    /// Train on this many rows drawn per class (seeded) instead of all of them.
+    pub sample: Option<usize>,
+    /// Host memory the frozen-prefix cache may take; past it the prefix runs again each step.
+    pub cache_budget_mb: usize,
+    /// Precision of the cached prefix states (f16 halves the memory).
+    pub cache_dtype: CacheDtype,
 }
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Init {
+    /// The loaded model's encoder and a freshly initialised head: runs never build on each other.
+    #[default]
+    Pretrained,
+    /// The model as fine-tuned so far, head included (same classes only).
+    Continue,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CacheDtype {
+    #[default]
+    F16,
+    F32,
+}
+
+/// Default cache budget: well inside a wasm32 tab's 4 GB address space next to the model.
+pub const CACHE_BUDGET_MB: usize = 1024;
 
 impl Default for RunConfig {
     fn default() -> Self {
@@ -42,6 +71,10 @@ impl Default for RunConfig {
             warmup: 0.1,
             dropout: 0.1,
             log_every: 1,
+            init: Init::Pretrained,
+            sample: None,
+            cache_budget_mb: CACHE_BUDGET_MB,
+            cache_dtype: CacheDtype::F16,
         }
     }
 }
@@ -63,10 +96,7 @@ impl RunConfig {
         if self.batch_size == 0 || self.batch_size > 4096 {
             return bad(format!("batch_size = {} must be between 1 and 4096", self.batch_size));
         }
-        let max = model.max_position_embeddings;
-        if self.max_len < 3 || self.max_len > max {
-            return bad(format!("max_len = {} must be between 3 and {max} (the model's max_position_embeddings)", self.max_len));
-        }
+        check_max_len(self.max_len, model)?;
         if !(0.0..=0.9).contains(&self.val_split) {
             return bad(format!("val_split = {} must be between 0 and 0.9", self.val_split));
         }
@@ -82,10 +112,25 @@ impl RunConfig {
         if self.log_every == 0 {
             return bad("log_every must be at least 1".into());
         }
+        if self.sample == Some(0) {
+            return bad("sample = 0 leaves no rows: give a number of rows, or leave it out to use them all".into());
+        }
         Ok(())
     }
 
     pub fn from_json(json: &str) -> Result<Self> {
         serde_json::from_str(json).map_err(|e| Error::Settings(format!("training settings: {e}")))
     }
+}
+
+/// Every path that tokenizes (train, eval, predict, embed) checks max_len here: past
+/// max_position_embeddings the position lookup would read outside its table.
+pub fn check_max_len(max_len: usize, model: &BertConfig) -> Result<()> {
+    let max = model.max_position_embeddings;
+    if max_len < 3 || max_len > max {
+        return Err(Error::Settings(format!(
+            "max_len = {max_len} must be between 3 and {max} (the model's max_position_embeddings)"
+        )));
+    }
+    Ok(())
 }

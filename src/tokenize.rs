@@ -1,7 +1,7 @@
 //! Text → token ids with the model's own `tokenizer.json` (HF `tokenizers`), truncated at
 //! `max_len`, then padded per batch to the longest row (dynamic padding).
 use burn::prelude::*;
-use tokenizers::{Tokenizer, TruncationParams};
+use tokenizers::{PostProcessor, Tokenizer, TruncationParams};
 
 use crate::error::{Error, Result};
 
@@ -29,6 +29,11 @@ pub struct Padded {
 
 impl TextTokenizer {
     pub fn from_json(bytes: &[u8]) -> Result<Self> {
+        // tokenizers 0.23 panics ("Helper", decoders/mod.rs) on a JSON syntax error just after
+        // the "decoder" value, so the syntax is checked here first; valid JSON reaches it safely.
+        serde_json::from_slice::<serde::de::IgnoredAny>(bytes).map_err(|e| {
+            Error::Tokenizer(format!("not valid JSON ({e}); use the model's own tokenizer.json, downloaded again"))
+        })?;
         let mut inner = Tokenizer::from_bytes(bytes).map_err(|e| {
             Error::Tokenizer(format!("not a Hugging Face tokenizer file ({e}); use the model's own tokenizer.json"))
         })?;
@@ -48,6 +53,16 @@ impl TextTokenizer {
 
     pub fn encode(&self, texts: &[&str], max_len: usize) -> Result<Vec<Encoded>> {
         let mut tok = self.inner.clone();
+        // tokenizers subtracts the special-token count from max_length unchecked: below it a
+        // debug build panics and a release build silently stops truncating. (`run::check_max_len`
+        // already keeps users above this; the guard is for every other caller.)
+        let special = tok.get_post_processor().map_or(0, |p| p.added_tokens(false));
+        if max_len <= special {
+            return Err(Error::Settings(format!(
+                "max_len {max_len} leaves no room for text next to the tokenizer's {special} special tokens: use at least {}",
+                special + 1
+            )));
+        }
         let params = TruncationParams { max_length: max_len, ..Default::default() };
         tok.with_truncation(Some(params))
             .map_err(|e| Error::Settings(format!("max_len {max_len} cannot be used: {e}")))?;

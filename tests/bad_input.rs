@@ -71,9 +71,37 @@ fn bad_model_files() {
     let not_json = variant("notjson", "config.json", b"<html>404</html>");
     train_fails(&not_json, data.as_bytes(), &[], &["config.json", "not a BERT config"]);
 
+    // burn's Dropout panics at p ≥ 1: a config.json that asks for it is an error, not a crash
+    let dropout = variant("dropout", "config.json", config.replace("\"hidden_dropout_prob\":0.0", "\"hidden_dropout_prob\":1.5").as_bytes());
+    train_fails(&dropout, data.as_bytes(), &[], &["config.json", "hidden_dropout_prob"]);
+
     let tok = variant("tok", "tokenizer.json", br#"{"hello": "world"}"#);
     train_fails(&tok, data.as_bytes(), &[], &["tokenizer.json", "not a Hugging Face tokenizer"]);
     let missing = tmp.path().join("empty-dir");
     std::fs::create_dir_all(&missing).expect("mkdir");
     train_fails(&missing, data.as_bytes(), &[], &["has no config.json", "Hugging Face layout"]);
+}
+
+#[test]
+fn max_len_past_the_position_table_is_an_error_in_every_command() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let model = tiny_model_dir(tmp.path()); // max_position_embeddings 128
+    let data = tmp.path().join("toy.csv");
+    std::fs::write(&data, toy_csv(20)).expect("write");
+    let texts = tmp.path().join("texts.txt");
+    std::fs::write(&texts, format!("{}\nshort\n", "a very long text ".repeat(400))).expect("write");
+    let tuned = tmp.path().join("tuned");
+    let (m, d, t, o) = (p(&model), p(&data), p(&texts), p(&tuned));
+    let (ok, _, stderr) = tabtune(&["train", "--model", &m, "--data", &d, "--out", &o, "--epochs", "1", "--max-len", "16"]);
+    assert!(ok, "{stderr}");
+    for args in [
+        vec!["predict", "--model", &o, "--input", &t, "--max-len", "1000"],
+        vec!["embed", "--model", &m, "--input", &t, "--max-len", "1000"],
+        vec!["eval", "--model", &o, "--data", &d, "--max-len", "1000"],
+        vec!["train", "--model", &m, "--data", &d, "--out", &o, "--max-len", "1000"],
+    ] {
+        let (ok, _, stderr) = tabtune(&args);
+        assert!(!ok && !stderr.contains("panicked"), "{args:?}: {stderr}");
+        assert!(stderr.contains("max_len = 1000 must be between 3 and 128"), "{args:?}: {stderr}");
+    }
 }

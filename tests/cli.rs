@@ -81,6 +81,8 @@ fn export_round_trips() {
     let mut model = files.load(&device);
     model.head = Some(burn::nn::LinearConfig::new(32, 3).init(&device));
     model.config.set_labels(&["a".into(), "b".into(), "c".into()]);
+    // what a tabtune model declares: a head without it would be refused (its pooling unknown)
+    model.config.extra.insert("tabtune".into(), serde_json::json!({ "pooling": "mean" }));
     let texts = ["one text", "and another, longer text"];
     let before = block_on(infer::logits(&model, &texts, 16, &device)).expect("logits");
     let exported = block_on(export::export(&model)).expect("exports");

@@ -6,25 +6,16 @@
 //   <tabtune-trainer data="/samples/movie-reviews.csv"></tabtune-trainer>
 import { Tabtune } from './tabtune.js';
 import { UPLOT_CSS, trainingCharts } from './trainer/charts.js';
+import { predictionsCsv } from './trainer/csv.js';
 import { CSS } from './trainer/styles.js';
 import { storeFor } from './trainer/store.js';
+import { recordBytes, runRecord, saveCheckpoint, saveError } from './trainer/runs.js';
+import { buildUi } from './trainer/layout.js';
+import { checkFields, drawLayers } from './trainer/settings.js';
 import { bars, confusion, download, el, formatSeconds, table } from './trainer/view.js';
 import { zipSync } from './node_modules/fflate/esm/browser.js';
 
 const DEFAULT_MODEL = new URL('./models/all-MiniLM-L6-v2/', import.meta.url).href;
-// key, label, default, min, max, integer
-const SETTINGS = [
-  ['layers', 'Trainable layers', 1, 0, 6, true], ['epochs', 'Epochs', 2, 1, 50, true],
-  ['lr', 'Learning rate', 1e-4, 1e-7, 0.1, false], ['batch_size', 'Batch size', 16, 1, 512, true],
-  ['max_len', 'Max length (tokens)', 64, 8, 512, true], ['val_split', 'Validation share', 0.1, 0, 0.9, false],
-  ['seed', 'Seed', 0, 0, 2 ** 31, true],
-];
-const PYTHON = `from transformers import AutoModel
-from safetensors.torch import load_file
-encoder = AutoModel.from_pretrained("tabtune-model")       # the unzipped folder
-head = load_file("tabtune-model/model.safetensors")          # classifier.weight, classifier.bias
-# logits = mean-pooled encoder output @ head["classifier.weight"].T + head["classifier.bias"]`;
-
 class TabtuneTrainer extends HTMLElement {
   #ui = {};
   #tt = null;
@@ -35,121 +26,110 @@ class TabtuneTrainer extends HTMLElement {
   #charts = null;
   #store = null;
   #backendLine = '';
+  #modelUrl = null; // where the loaded base model came from, so a saved run can refer to it
+  #dataRecord = null; // { blob, name, options } of the loaded data, kept with a run
+  #runId = null;
+  #engineLost = false;
+  #saving = Promise.resolve();
 
   connectedCallback() {
     if (this.shadowRoot) return;
     this.#store = storeFor(`${location.pathname}#${this.id || 'tabtune-trainer'}`);
     const root = this.attachShadow({ mode: 'open' });
-    root.append(el('style', { text: CSS }), el('link', { rel: 'stylesheet', href: UPLOT_CSS }), this.#build());
+    const on = {
+      loadModelFolder: () => this.#loadModelFolder(), forget: () => this.#forget(), loadModel: (url) => this.#loadModel(url),
+      clearCache: () => this.#clearCache(), useData: (file) => this.#useData(file), useSample: () => this.#useSample(),
+      reloadData: () => this.#reloadData(), checkSettings: () => this.#checkSettings(), train: () => this.#train(),
+      cancel: () => this.#runId && this.#tt?.cancel(this.#runId), resume: () => this.#resume(),
+      schedulePredict: () => this.#schedulePredict(), predictFile: (file) => this.#predictFile(file), download: () => this.#download(),
+    };
+    const { root: ui, ui: controls } = buildUi(on, (name) => this.getAttribute(name));
+    this.#ui = controls;
+    root.append(el('style', { text: CSS }), el('link', { rel: 'stylesheet', href: UPLOT_CSS }), ui);
     this.#start().catch((e) => this.#fail(e));
   }
 
-  #build() {
-    const u = this.#ui;
-    u.status = el('p', { role: 'status', 'aria-live': 'polite', text: 'Starting…' });
-    u.modelLine = el('p');
-    u.modelUrl = el('input', { type: 'url', size: 36, 'aria-label': 'Model base URL', placeholder: 'https://example.org/my-model/' });
-    u.modelDir = el('input', { type: 'file', webkitdirectory: true, onchange: () => this.#loadModelFolder() });
-    u.forget = el('button', { class: 'secondary', hidden: true, text: 'Forget the saved model', onclick: () => this.#forget() });
-    u.modelSource = el('details', {}, el('summary', { text: 'Use another model' }),
-      el('div', { class: 'row' },
-        el('label', {}, 'A folder in the Hugging Face layout', u.modelDir),
-        el('label', {}, 'or its base URL', u.modelUrl),
-        el('button', { class: 'secondary', text: 'Load from URL', onclick: () => u.modelUrl.value && this.#loadModel(u.modelUrl.value) })),
-      el('div', { class: 'row' },
-        el('button', { class: 'secondary', text: 'Clear the download cache', onclick: () => this.#clearCache() }), u.forget));
-    u.file = el('input', { type: 'file', accept: '.csv,.tsv,.tab,.jsonl,.ndjson,.json,text/csv', onchange: () => u.file.files[0] && this.#useData(u.file.files[0]) });
-    u.sample = el('button', { class: 'secondary', disabled: true, text: 'Use sample data', onclick: () => this.#useSample() });
-    u.drop = el('div', { class: 'drop' }, el('label', {}, 'Drop a CSV, TSV or JSONL file here, or choose one', u.file), u.sample);
-    u.drop.addEventListener('dragover', (e) => { e.preventDefault(); u.drop.classList.add('over'); });
-    u.drop.addEventListener('dragleave', () => u.drop.classList.remove('over'));
-    u.drop.addEventListener('drop', (e) => { e.preventDefault(); u.drop.classList.remove('over'); e.dataTransfer.files[0] && this.#useData(e.dataTransfer.files[0]); });
-    u.dataError = el('p', { class: 'error', role: 'alert' });
-    u.textCol = el('select', { onchange: () => this.#reloadData() });
-    u.labelCol = el('select', { onchange: () => this.#reloadData() });
-    u.columns = el('div', { class: 'row', hidden: true }, el('label', {}, 'Text column', u.textCol), el('label', {}, 'Label column', u.labelCol));
-    u.dataInfo = el('div');
-    u.truncated = el('p', { class: 'note', 'aria-live': 'polite' });
 
-    u.fields = {};
-    const settings = SETTINGS.map(([key, label, def, min, max, int]) => {
-      const value = this.getAttribute(key) ?? def;
-      const input = el('input', { type: 'number', name: key, value, min, max, step: int ? 1 : 'any', oninput: () => this.#checkSettings() });
-      const error = el('span', { class: 'field-error', 'aria-live': 'polite' });
-      u.fields[key] = { input, error, min, max, int, label };
-      return el('label', {}, label, input, error);
-    });
-    u.layers = el('div', { class: 'layers', 'aria-label': 'Encoder blocks: frozen and trained' });
-    u.params = el('p', { class: 'note' });
-
-    u.train = el('button', { disabled: true, text: 'Train', onclick: () => this.#train() });
-    u.cancel = el('button', { class: 'secondary', disabled: true, text: 'Cancel', onclick: () => this.#tt?.cancel() });
-    u.bar = el('progress', { value: 0, max: 1, 'aria-label': 'Training progress' });
-    u.progress = el('p', { 'aria-live': 'polite' });
-    u.lossChart = el('div', { 'data-chart': 'loss' });
-    u.epochChart = el('div', { 'data-chart': 'epochs' });
-    u.metrics = el('div', { 'aria-live': 'polite' });
-
-    u.text = el('input', { type: 'text', size: 40, disabled: true, 'aria-label': 'Text to classify', placeholder: 'Type a text to classify', oninput: () => this.#schedulePredict() });
-    u.prediction = el('div', { 'aria-live': 'polite' });
-    u.predictFile = el('input', { type: 'file', disabled: true, accept: '.txt,.csv,.tsv,.jsonl', onchange: () => u.predictFile.files[0] && this.#predictFile(u.predictFile.files[0]) });
-    u.download = el('button', { disabled: true, text: 'Download model (.zip)', onclick: () => this.#download() });
-
-    return el('div', {},
-      u.status,
-      el('section', { 'aria-labelledby': 'h-model' }, el('h2', { id: 'h-model', text: 'Model' }), u.modelLine, u.modelSource),
-      el('section', { 'aria-labelledby': 'h-data' }, el('h2', { id: 'h-data', text: '1. Data' }), u.drop, u.dataError, u.columns, u.dataInfo, u.truncated),
-      el('section', { 'aria-labelledby': 'h-set' }, el('h2', { id: 'h-set', text: '2. Settings' }), el('div', { class: 'row' }, ...settings), u.layers, u.params),
-      el('section', { 'aria-labelledby': 'h-train' }, el('h2', { id: 'h-train', text: '3. Train' }),
-        el('div', { class: 'row' }, u.train, u.cancel), u.bar, u.progress, el('div', { class: 'charts' }, u.lossChart, u.epochChart), u.metrics),
-      el('section', { 'aria-labelledby': 'h-try' }, el('h2', { id: 'h-try', text: '4. Try it' }), u.text, u.prediction,
-        el('label', {}, 'Predict a whole file (one text per line, or a CSV / TSV / JSONL text column); you get a CSV back', u.predictFile)),
-      el('section', { 'aria-labelledby': 'h-home' }, el('h2', { id: 'h-home', text: '5. Take it home' }), u.download,
-        el('p', { class: 'note', text: 'The zip is a Hugging Face folder (config.json with id2label, model.safetensors, tokenizer.json). In Python:' }),
-        el('pre', { text: PYTHON })));
-  }
 
   async #start() {
-    this.#tt = await Tabtune.create({ backend: this.getAttribute('backend') || 'auto' });
-    const b = this.#tt.backend;
-    this.#backendLine = `Backend: ${b.kind === 'webgpu' ? 'WebGPU' : 'CPU'} (${b.adapter}) — ${b.reason}.`;
+    await this.#startEngine();
     const saved = await this.#store.get('model');
-    if (saved) {
-      this.#say(`${this.#backendLine} Restoring your last fine-tuned model…`);
-      const bytes = async (blob) => blob.arrayBuffer();
-      const [config, weights, tokenizer] = await Promise.all([saved.config, saved.weights, saved.tokenizer].map(bytes));
-      await this.#setModel(() => this.#tt.loadModel({ config, weights, tokenizer }), `your model fine-tuned on ${new Date(saved.date).toLocaleString()} (saved in this browser)`);
-    } else {
-      const url = this.getAttribute('model') ? new URL(this.getAttribute('model'), document.baseURI).href : DEFAULT_MODEL;
-      await this.#loadModel(url);
-    }
+    await this.#loadModel(saved?.model_url || this.#defaultModel());
+    if (saved) await this.#restoreModel(saved);
     const settings = (await this.#store.get('settings')) || {};
     for (const [key, f] of Object.entries(this.#ui.fields)) {
       if (!this.hasAttribute(key) && settings[key] !== undefined) f.input.value = settings[key];
     }
     const run = await this.#store.get('run');
-    if (run && saved) this.#restoreRun(run);
+    if (run) await this.#offerResume(run);
     this.#ui.sample.disabled = !this.getAttribute('data');
     this.#checkSettings();
+  }
+
+  #defaultModel() {
+    return this.getAttribute('model') ? new URL(this.getAttribute('model'), document.baseURI).href : DEFAULT_MODEL;
+  }
+
+  /** A new worker and backend (at start, and after the GPU device was lost). */
+  async #startEngine(backend = this.getAttribute('backend') || 'auto') {
+    this.#tt?.dispose();
+    this.#tt = await Tabtune.create({ backend });
+    this.#tt.on_device_lost = (info) => this.#deviceLost(info);
+    this.#engineLost = false;
+    const b = this.#tt.backend;
+    // the CPU backend's adapter already reads "CPU (…)"
+    this.#backendLine = `Backend: ${b.kind === 'webgpu' ? `WebGPU (${b.adapter})` : b.adapter} — ${b.reason}.`;
+  }
+
+  #deviceLost(info) {
+    this.#engineLost = true;
+    this.#say(`The GPU device was lost (${info.message}). What trained up to the last epoch is saved: press “Resume run” to go on from there.`);
+  }
+
+  /** The Try-it box, Download and “continue” follow what the worker says it holds. */
+  #applyState(state) {
+    const u = this.#ui;
+    const model = state?.model || null;
+    u.text.disabled = u.predictFile.disabled = u.download.disabled = !model;
+    u.init.options[1].disabled = !model?.fine_tuned;
+    if (u.init.options[1].disabled) u.init.value = 'pretrained';
+    if (this.#model) this.#model.labels = model?.labels || null;
+  }
+
+  /** The last finished run's trained part, applied to its base model, and its metrics. */
+  async #restoreModel(saved) {
+    try {
+      if (!saved.checkpoint) throw new Error('it was saved by an older version of this page: train it again');
+      if (saved.base_fingerprint !== this.#model?.fingerprint) throw new Error(`its base model (${saved.model_url}) could not be loaded`);
+      this.#applyState(await this.#tt.loadTrained(await saved.checkpoint.arrayBuffer()));
+      this.#ui.modelLine.textContent += ` Fine-tuned in this browser on ${new Date(saved.date).toLocaleString()}.`;
+      this.#restoreRun(saved);
+    } catch (e) {
+      this.#fail(new Error(`Your saved model could not be restored: ${e.message}`));
+    }
   }
 
   /** Loads a model through `load` (a function returning tt.loadModel's promise), named `name`. */
   async #setModel(load, name) {
     try {
       this.#model = await load();
+      this.#applyState(await this.#tt.state());
       this.#ui.fields.layers.max = this.#model.layers;
       this.#ui.fields.layers.input.max = this.#model.layers;
       this.#ui.modelLine.textContent = `Model: ${name}; ${this.#model.layers} layers, ${this.#model.hidden_size} wide.`;
       this.#say(`Ready. ${this.#backendLine}`);
-      const trained = Boolean(this.#model.labels);
-      this.#ui.text.disabled = this.#ui.predictFile.disabled = this.#ui.download.disabled = !trained;
       this.#checkSettings();
     } catch (e) { this.#fail(e); }
   }
 
   #loadModel(url) {
+    this.#modelUrl = url;
     return this.#setModel(() => this.#tt.loadModel(url, {
-      on_progress: (p) => this.#say(`Loading ${p.file}: ${(p.loaded / 1e6).toFixed(1)} MB${p.total ? ` of ${(p.total / 1e6).toFixed(1)} MB` : ''}${p.cached ? ' (from this browser’s cache)' : ''}`),
+      on_progress: (p) => {
+        this.#say(`Loading ${p.file}: ${(p.loaded / 1e6).toFixed(1)} MB${p.total ? ` of ${(p.total / 1e6).toFixed(1)} MB` : ''}${p.cached ? ' (from this browser’s cache)' : ''}`);
+        // "Ready" replaces the status: this note stays
+        if (p.cache_error) this.#ui.cacheNote.textContent = `The model could not be kept in this browser’s cache (${p.cache_error}): it will be downloaded again next time.`;
+      },
     }), url === DEFAULT_MODEL ? 'all-MiniLM-L6-v2 (bundled)' : url);
   }
 
@@ -159,6 +139,7 @@ class TabtuneTrainer extends HTMLElement {
     const missing = need.filter((n) => !files[n]);
     if (missing.length) { this.#fail(new Error(`the folder has no ${missing.join(', ')}: choose a model folder in the Hugging Face layout`)); return; }
     const [config, weights, tokenizer] = await Promise.all(need.map((n) => files[n].arrayBuffer()));
+    this.#modelUrl = null; // a run saved on it cannot reload it by itself
     await this.#setModel(() => this.#tt.loadModel({ config, weights, tokenizer }), `the folder ${files['config.json'].webkitRelativePath.split('/')[0] || 'you chose'}`);
   }
 
@@ -168,9 +149,10 @@ class TabtuneTrainer extends HTMLElement {
   }
 
   async #forget() {
-    await Promise.all(['model', 'run'].map((k) => this.#store.delete(k)));
-    this.#ui.forget.hidden = true;
-    await this.#loadModel(this.getAttribute('model') ? new URL(this.getAttribute('model'), document.baseURI).href : DEFAULT_MODEL);
+    await this.#store.replace({}, ['model', 'run']);
+    this.#ui.forget.hidden = this.#ui.resume.hidden = true;
+    this.#ui.resumeNote.textContent = this.#ui.saveNote.textContent = '';
+    await this.#loadModel(this.#defaultModel());
   }
 
   #restoreRun(run) {
@@ -209,6 +191,8 @@ class TabtuneTrainer extends HTMLElement {
       const info = await this.#tt.loadData(source, remembered || options)
         .catch((e) => (remembered && /not found/.test(e.message) ? this.#tt.loadData(source, options) : Promise.reject(e)));
       this.#source = source;
+      const blob = source instanceof Blob ? source : new Blob([source]);
+      this.#dataRecord = { blob, name: source.name || 'data.csv', options: { format: info.format, text_column: info.text_column, label_column: info.label_column } };
       this.#showData(info);
       this.#checkSettings();
     } catch (e) {
@@ -231,10 +215,13 @@ class TabtuneTrainer extends HTMLElement {
     options(u.labelCol, info.label_column);
     u.columns.hidden = false;
     this.#labels = info.labels;
-    const dropped = `Dropped ${info.dropped.empty_text} rows with an empty text and ${info.dropped.duplicate} duplicates.`;
+    const dropped = `${info.used} used; dropped ${info.dropped.empty_text} rows with an empty text and ${info.dropped.duplicate} duplicates.`;
+    const notes = (info.notes || []).map((note) => el('p', { class: 'note', role: 'note', text: `Note: ${note}.` }));
     // a tab trains a few dozen rows a second on a CPU: say so before a long run
-    const large = info.rows > 20_000 ? el('p', { class: 'note', role: 'note', text: `That is a large file (${info.rows.toLocaleString()} rows): every epoch runs over all of them, which can take a long time in a browser. A first run on a few thousand rows shows quickly whether it learns.` }) : null;
-    u.dataInfo.replaceChildren(large,
+    const large = info.rows > 20_000 ? el('p', { class: 'note', role: 'note', text: `That is a large file (${info.rows.toLocaleString()} rows): every epoch runs over all of them, which can take a long time in a browser. A first run on a sample (see Settings) shows quickly whether it learns.` }) : null;
+    u.subset.hidden = !large;
+    u.subsetRows.max = info.rows;
+    u.dataInfo.replaceChildren(...[large].filter(Boolean), ...notes,
       el('p', { text: `${info.rows} rows; text column “${info.text_column}”, label column “${info.label_column}”${info.inferred_columns ? ' (guessed: change them above)' : ''}. ${dropped}` }),
       table('First rows', ['text', 'label'], info.preview.map((r) => [r.text, r.label]), { rowHeads: false }),
       bars('Rows per class', info.labels.map((l) => ({ label: l, value: info.classes[l] }))));
@@ -242,104 +229,128 @@ class TabtuneTrainer extends HTMLElement {
 
   /** Checks every field; shows each problem at its field. Returns the settings, or null. */
   #checkSettings() {
-    const u = this.#ui;
-    const config = {};
-    let ok = true;
-    for (const [key, f] of Object.entries(u.fields)) {
-      const v = Number(f.input.value);
-      let problem = '';
-      if (f.input.value.trim() === '' || !Number.isFinite(v)) problem = 'enter a number';
-      else if (f.int && !Number.isInteger(v)) problem = 'must be a whole number';
-      else if (v < f.min || v > f.max) problem = `must be between ${f.min} and ${f.max}`;
-      f.error.textContent = problem;
-      f.input.setAttribute('aria-invalid', problem ? 'true' : 'false');
-      ok &&= !problem;
-      config[key] = v;
-    }
-    this.#drawLayers(ok ? config.layers : null);
-    u.train.disabled = !ok || !this.#source || !this.#tt;
-    return ok ? config : null;
+    const config = checkFields(this.#ui.fields);
+    if (config) drawLayers(this.#ui, this.#model, config.layers, this.#labels.length);
+    this.#ui.train.disabled = !config || !this.#source || !this.#tt;
+    return config;
   }
 
-  #drawLayers(k) {
-    const m = this.#model;
-    if (!m || k === null) return;
-    const blocks = [el('span', { class: 'block frozen', text: 'embeddings' })];
-    for (let i = 0; i < m.layers; i++) {
-      const trained = i >= m.layers - k;
-      blocks.push(el('span', { class: `block ${trained ? 'trained' : 'frozen'}`, text: `layer ${i + 1}${trained ? ' (trained)' : ''}` }));
-    }
-    blocks.push(el('span', { class: 'block trained', text: 'head (trained)' }));
-    this.#ui.layers.replaceChildren(...blocks);
-    const h = m.hidden_size, f = m.intermediate_size;
-    const perLayer = 4 * h * h + 4 * h + 2 * h * f + f + h + 4 * h; // attention, FFN, two LayerNorms
-    const classes = Math.max(2, this.#labels.length);
-    const n = k * perLayer + h * classes + classes;
-    this.#ui.params.textContent = `${n.toLocaleString()} trainable parameters (${k} of ${m.layers} layers + the head); the rest stays frozen and runs once.`;
-  }
 
-  async #train() {
-    const config = this.#checkSettings();
+  /** Trains with the settings in the page, or resumes `run` (a saved run record). */
+  async #train(run = null) {
+    const config = run ? run.settings : this.#checkSettings();
     if (!config) return;
     const u = this.#ui;
-    u.train.disabled = true; u.cancel.disabled = false; u.download.disabled = true; u.text.disabled = true; u.predictFile.disabled = true;
-    this.#store.put('settings', config).catch(() => {});
+    if (!run) {
+      config.init = u.init.value;
+      if (!u.subset.hidden && u.subsetOn.checked) config.sample = Math.max(10, Math.round(Number(u.subsetRows.value)));
+      this.#store.put('settings', config).catch(() => {});
+    }
+    u.train.disabled = true; u.cancel.disabled = false; u.resume.hidden = true;
+    u.runNotes.textContent = u.resumeNote.textContent = u.saveNote.textContent = '';
+    u.download.disabled = true; u.text.disabled = true; u.predictFile.disabled = true; u.init.disabled = true;
     u.metrics.replaceChildren();
     if (!this.#charts) this.#charts = trainingCharts(u.lossChart, u.epochChart);
     this.#charts.loss.reset(); this.#charts.epochs.reset();
+    const epochs = run ? [...run.epochs] : [];
+    for (const e of epochs) if (e.val_loss !== null) this.#charts.epochs.push(e.epoch, e.val_loss, e.val_acc);
+    const model = { url: this.#modelUrl, fingerprint: this.#model.fingerprint };
+    const data = run ? run.data : this.#dataRecord;
+    let totalSteps = run?.total_steps || 0;
+    const hooks = {
+      on_start: ({ info }) => {
+        this.#runId = info.run_id;
+        totalSteps = info.total_steps;
+        const cache = info.cached ? `the frozen layers' output is cached (${info.cache_mb.toFixed(0)} MB of the ${info.cache_budget_mb} MB budget)` : '';
+        u.runNotes.textContent = [...info.notes, cache].filter(Boolean).join('; ');
+      },
+      on_progress: (p) => {
+        if (p.phase !== 'prepare') return;
+        u.progress.textContent = `Running the frozen layers once over the data: ${p.done} of ${p.total} rows`;
+        const n = p.info.truncated;
+        u.truncated.textContent = n ? `${n} ${n === 1 ? 'text is' : 'texts are'} longer than ${config.max_len} tokens and ${n === 1 ? 'was' : 'were'} cut to that length (raise “Max length” to keep more).` : '';
+      },
+      on_step: (s) => {
+        u.bar.max = s.total_steps; u.bar.value = s.step;
+        if (s.step === 1) { this.#say(`Ready. ${this.#backendLine} First step (warm-up): ${s.seconds.toFixed(1)} s.`); }
+        u.progress.textContent = `Step ${s.step} of ${s.total_steps} · epoch ${s.epoch} · ETA ${formatSeconds(s.eta_s)}`;
+        if (s.loss !== null) this.#charts.loss.push(s.step, s.loss);
+      },
+      on_epoch: (e) => {
+        epochs.push(e);
+        if (e.val_loss !== null) this.#charts.epochs.push(e.epoch, e.val_loss, e.val_acc);
+        this.#showMetrics(e);
+        this.dispatchEvent(new CustomEvent('tabtune-epoch', { detail: e, bubbles: true, composed: true }));
+      },
+      on_checkpoint: (c) => {
+        const record = runRecord({ settings: config, model, data, checkpoint: c.bytes, step: c.step, total_steps: totalSteps,
+          epochs: [...epochs], status: c.finished ? 'finished' : 'stopped' });
+        this.#saving = this.#saving.then(() => this.#keep(record));
+      },
+    };
+    let state = null;
     try {
-      const result = await this.#tt.train(config, {
-        on_progress: (p) => {
-          if (p.phase !== 'prepare') return;
-          u.progress.textContent = `Running the frozen layers once over the data: ${p.done} of ${p.total} rows`;
-          const n = p.info.truncated;
-          u.truncated.textContent = n ? `${n} ${n === 1 ? 'text is' : 'texts are'} longer than ${config.max_len} tokens and ${n === 1 ? 'was' : 'were'} cut to that length (raise “Max length” to keep more).` : '';
-        },
-        on_step: (s) => {
-          u.bar.max = s.total_steps; u.bar.value = s.step;
-          if (s.step === 1) { this.#say(`Ready. ${this.#backendLine} First step (warm-up): ${s.seconds.toFixed(1)} s.`); }
-          const rate = (s.step * config.batch_size) / Math.max(s.seconds, 1e-9);
-          u.progress.textContent = `Step ${s.step} of ${s.total_steps} · epoch ${s.epoch} · ${rate.toFixed(1)} samples/s · ETA ${formatSeconds(s.eta_s)}`;
-          if (s.loss !== null) this.#charts.loss.push(s.step, s.loss);
-        },
-        on_epoch: (e) => {
-          if (e.val_loss !== null) this.#charts.epochs.push(e.epoch, e.val_loss, e.val_acc);
-          this.#showMetrics(e);
-          this.dispatchEvent(new CustomEvent('tabtune-epoch', { detail: e, bubbles: true, composed: true }));
-        },
-      });
-      u.progress.textContent = result.cancelled ? 'Cancelled: the model keeps what it learned so far.' : `Done in ${formatSeconds(result.seconds)}.`;
-      if (!result.cancelled) await this.#save(result);
+      const result = run ? await this.#tt.resume(await run.checkpoint.arrayBuffer(), hooks) : await this.#tt.train(config, hooks);
+      state = result.state;
+      u.progress.textContent = result.cancelled ? 'Cancelled: the model keeps what it learned so far; “Resume run” goes on from there.' : `Done in ${formatSeconds(result.seconds)}.`;
+      await this.#saving;
+      if (result.cancelled) await this.#offerResume(await this.#store.get('run'), false);
       this.dispatchEvent(new CustomEvent('tabtune-done', { detail: result, bubbles: true, composed: true }));
     } catch (e) {
+      state = e.state ?? (this.#engineLost ? null : await this.#tt.state().catch(() => null));
       this.#fail(e, u.progress);
+      await this.#saving;
+      await this.#offerResume(await this.#store.get('run'), false);
     }
-    u.cancel.disabled = true; u.text.disabled = false; u.download.disabled = false; u.predictFile.disabled = false;
-    this.#model.labels = this.#labels;
+    this.#runId = null;
+    u.cancel.disabled = true; u.init.disabled = false;
+    this.#applyState(state);
     this.#checkSettings();
   }
 
-  /** Keeps the finished run's metrics and its model in this browser until the user forgets them. */
-  async #save(result) {
+  /** Saves a checkpoint record; says so, or says why not (nothing saved before is lost). */
+  async #keep(record) {
     try {
-      const date = Date.now();
-      await this.#store.put('run', { epochs: result.epochs, seconds: result.seconds, date });
-      const files = await this.#tt.exportModel();
-      await this.#store.put('model', { config: files['config.json'], weights: files['model.safetensors'], tokenizer: files['tokenizer.json'], date });
+      await saveCheckpoint(this.#store, record);
       this.#ui.forget.hidden = false;
+      this.#ui.saveNote.textContent = '';
+      this.#ui.resumeNote.textContent = record.status === 'finished'
+        ? 'This model and its metrics are saved in this browser until you press “Forget the saved run”.'
+        : `Saved in this browser at step ${record.step} of ${record.total_steps} (epoch ${record.epochs.length}).`;
     } catch (e) {
-      this.#ui.progress.textContent += ` (It could not be saved in this browser: ${e.message}.)`;
+      this.#ui.saveNote.textContent = saveError(e, recordBytes(record));
     }
+  }
+
+  /** Shows “Resume run” for a run that stopped (a reload, a crash, a lost device, a cancel). */
+  async #offerResume(run, restoreData = true) {
+    const u = this.#ui;
+    if (!run?.checkpoint || run.status === 'finished') return;
+    if (restoreData && run.data) await this.#useData(new File([run.data.blob], run.data.name), run.data.options);
+    u.resume.hidden = false;
+    u.resumeNote.textContent = `Your run of ${new Date(run.date).toLocaleString()} stopped at step ${run.step} of ${run.total_steps} (${run.epochs.length} epochs done). “Resume run” goes on from there to the same result.`;
+    u.forget.hidden = false;
+  }
+
+  async #resume() {
+    const run = await this.#store.get('run');
+    if (!run) return;
+    try {
+      if (this.#engineLost) await this.#startEngine();
+      if (this.#model?.fingerprint !== run.base_fingerprint) {
+        await this.#loadModel(run.model_url);
+        const saved = await this.#store.get('model');
+        if (saved && run.settings.init === 'continue') await this.#restoreModel(saved);
+      }
+      await this.#useData(new File([run.data.blob], run.data.name), run.data.options);
+      await this.#train(run);
+    } catch (e) { this.#fail(e, this.#ui.progress); }
   }
 
   async #predictFile(file) {
     try {
       const rows = await this.#tt.predictFile(file);
-      const labels = Object.keys(rows[0]?.probs || {});
-      const cell = (v) => (/[",\n\r]/.test(String(v)) ? `"${String(v).replaceAll('"', '""')}"` : String(v));
-      const csv = [['text', 'label', ...labels.map((l) => `p_${l}`)], ...rows.map((r) => [r.text, r.label, ...labels.map((l) => r.probs[l].toFixed(6))])]
-        .map((r) => r.map(cell).join(',')).join('\n') + '\n';
-      download(new Blob([csv], { type: 'text/csv' }), file.name.replace(/\.[^.]*$/, '') + '-predictions.csv');
+      download(new Blob([predictionsCsv(rows)], { type: 'text/csv' }), file.name.replace(/\.[^.]*$/, '') + '-predictions.csv');
       this.#ui.prediction.replaceChildren(el('p', { text: `Predicted ${rows.length} texts from ${file.name}; the CSV was downloaded.` }));
     } catch (e) { this.#fail(e, this.#ui.prediction); }
   }

@@ -13,12 +13,16 @@ export class Tabtune {
   #nextId = 1;
   /** { kind: 'webgpu' | 'cpu', adapter, reason, init_ms } */
   backend = null;
+  /** Called with { reason, message } when the GPU device is lost: the run stops; resume it from
+   *  its last checkpoint in a new Tabtune. */
+  on_device_lost = null;
 
   /** Spawns the worker and starts a backend: 'auto' | 'webgpu' | 'cpu'. */
-  static async create({ backend = 'auto', workerUrl } = {}) {
+  /** `debug` holds test hooks only (see worker.js). */
+  static async create({ backend = 'auto', workerUrl, debug } = {}) {
     const url = workerUrl ?? new URL('./worker.js', import.meta.url);
     const tt = new Tabtune(new Worker(url, { type: 'module' }));
-    tt.backend = await tt.#call({ type: 'init', backend });
+    tt.backend = await tt.#call({ type: 'init', backend, debug });
     return tt;
   }
 
@@ -29,16 +33,17 @@ export class Tabtune {
   }
 
   #receive(msg) {
+    if (msg.type === 'device-lost') { this.on_device_lost?.({ reason: msg.reason, message: msg.message }); return; }
     const p = this.#pending.get(msg.id);
     if (!p) return;
-    const hook = { progress: 'on_progress', step: 'on_step', epoch: 'on_epoch' }[msg.type];
+    const hook = { progress: 'on_progress', started: 'on_start', step: 'on_step', epoch: 'on_epoch', checkpoint: 'on_checkpoint' }[msg.type];
     if (hook) {
       const { id, type, ...rest } = msg;
       p.handlers[hook]?.(rest);
       return;
     }
     this.#pending.delete(msg.id);
-    if (msg.type === 'error') p.reject(new Error(msg.message));
+    if (msg.type === 'error') p.reject(Object.assign(new Error(msg.message), { state: msg.state }));
     else p.resolve(msg.value);
   }
 
@@ -74,14 +79,36 @@ export class Tabtune {
     return this.#call({ type: 'loadData', bytes, options: withFormat(input, options) }, {}, [bytes]);
   }
 
-  /** Trains on the loaded data; resolves { epochs, cancelled, info, seconds }. */
-  train(config = {}, { on_step, on_epoch, on_progress } = {}) {
-    return this.#call({ type: 'train', config }, { on_step, on_epoch, on_progress });
+  /** Trains on the loaded data; resolves { run_id, epochs, cancelled, info, state, seconds }.
+   *  config.init: 'pretrained' (default: the loaded model's encoder, a fresh head) or 'continue'.
+   *  on_start({ info }) gives the run_id first; on_checkpoint({ bytes, finished, step }) at each
+   *  epoch end, on cancel and (finished: true, the model to keep) at the end. A train while
+   *  another run is going is refused, unless that run was cancelled: then it starts after it. */
+  train(config = {}, hooks = {}) {
+    return this.#call({ type: 'train', config }, hooks);
   }
 
-  /** Stops a running train() between steps; it then resolves with cancelled: true. */
-  cancel() {
-    this.#worker?.postMessage({ type: 'cancel' });
+  /** Continues a run from checkpoint bytes (from on_checkpoint) on the same model and data. */
+  resume(checkpoint, hooks = {}) {
+    const bytes = ArrayBuffer.isView(checkpoint) ? checkpoint.slice().buffer : checkpoint.slice(0);
+    return this.#call({ type: 'resume', bytes }, hooks, [bytes]);
+  }
+
+  /** Stops run `run_id` (or whatever run is going) between steps; its train() then resolves with
+   *  cancelled: true. A later run is never touched. */
+  cancel(run_id) {
+    this.#worker?.postMessage({ type: 'cancel', run_id });
+  }
+
+  /** A fine-tuned model saved as a finished checkpoint, applied to the loaded base model. */
+  loadTrained(checkpoint) {
+    const bytes = ArrayBuffer.isView(checkpoint) ? checkpoint.slice().buffer : checkpoint.slice(0);
+    return this.#call({ type: 'loadTrained', bytes }, {}, [bytes]);
+  }
+
+  /** What the worker holds: { base, model: { labels, fingerprint, fine_tuned } | null, data, run_id }. */
+  state() {
+    return this.#call({ type: 'state' });
   }
 
   /** Scores labelled data: { acc, macro_f1, per_class, confusion, n }. */
@@ -108,6 +135,11 @@ export class Tabtune {
     const types = { 'config.json': 'application/json', 'tokenizer.json': 'application/json' };
     return Object.fromEntries(Object.entries(files).map(([name, bytes]) =>
       [name, new Blob([bytes], { type: types[name] || 'application/octet-stream' })]));
+  }
+
+  /** Test hook: destroys the GPU device, as a driver reset would (false when not on WebGPU). */
+  debugLoseDevice() {
+    return this.#call({ type: 'debugLoseDevice' });
   }
 
   /** { ctor_runs }: how often the wasm's constructors ran; 1 means the start-up fix holds. */

@@ -1,22 +1,36 @@
 // The module worker that owns the wasm and all heavy work; the page only posts messages.
-// In:  { id, type: 'init'|'loadModel'|'loadData'|'train'|'evaluate'|'predict'|'export', ... }
-//      and { type: 'cancel' } (no id: it answers through the train request).
-// Out: { id, type: 'result'|'error'|'progress'|'step'|'epoch'|'done'|'cancelled', ... }.
+// In:  { id, type: 'init'|'loadModel'|'loadData'|'loadTrained'|'train'|'resume'|'state'|'evaluate'|
+//      'predict'|'predictFile'|'export'|'diagnostics', ... } and { type: 'cancel', run_id } (no id:
+//      it answers through the train request).
+// Out: { id, type: 'result'|'error'|'progress', ... }; a run's messages also carry run_id:
+//      'started'|'step'|'epoch'|'checkpoint'|'done'|'cancelled'. { type: 'device-lost' } has no id.
 import init, { Session, ctor_runs } from './pkg/tabtune.js';
+import { CPU_ADAPTER, decideBackend } from './backend-choice.js';
 
 const MODEL_CACHE = 'tabtune-models-v1';
 const FILES = ['config.json', 'model.safetensors', 'tokenizer.json'];
+// f32 on a GPU vs the CPU differs by ~1e-6 on the self-check's tiny step; garbage by far more
+const SELF_CHECK_TOLERANCE = 1e-3;
 let session = null;
-let cancelRequested = false;
 
 // cubecl's WGSL may `enable subgroups;`, which wgpu's WebGPU backend never requests: ask for it
 // whenever the adapter has it, or such shaders fail and training silently goes wrong.
+let gpuDevice = null;
 if (self.GPUAdapter) {
   const requestDevice = GPUAdapter.prototype.requestDevice;
-  GPUAdapter.prototype.requestDevice = function (desc = {}) {
+  GPUAdapter.prototype.requestDevice = async function (desc = {}) {
     const features = new Set(desc.requiredFeatures || []);
     if (this.features.has('subgroups')) features.add('subgroups');
-    return requestDevice.call(this, { ...desc, requiredFeatures: [...features] });
+    const device = await requestDevice.call(this, { ...desc, requiredFeatures: [...features] });
+    // A lost device (driver reset, GPU process crash, too many tabs) fails every later step:
+    // say so at once, so the page can offer to resume from the last checkpoint.
+    device.lost.then((info) => {
+      if (device !== gpuDevice) return; // one the session no longer uses (after a failed self-check)
+      if (run) Object.assign(run, { cancelled: true, lost: info.message || info.reason || 'the GPU device was lost' });
+      post({ type: 'device-lost', reason: info.reason, message: info.message || 'the GPU device was lost' });
+    });
+    gpuDevice = device;
+    return device;
   };
 }
 
@@ -25,28 +39,25 @@ const post = (msg, transfer = []) => self.postMessage(msg, transfer);
 const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 async function chooseBackend(wanted) {
-  const cpu = { kind: 'cpu', adapter: 'CPU (WebAssembly, burn flex)' };
-  if (wanted === 'cpu') return { ...cpu, reason: 'the CPU backend was asked for' };
   let adapter = null;
-  try { adapter = self.navigator.gpu ? await self.navigator.gpu.requestAdapter() : null; } catch { adapter = null; }
-  const info = adapter?.info || {};
-  const name = [info.vendor, info.architecture, info.device, info.description].filter(Boolean).join(' ') || 'WebGPU adapter';
-  if (wanted === 'webgpu') {
-    if (!adapter) throw new Error('WebGPU is not available in this browser (no adapter was found): use backend "cpu" or "auto"');
-    return { kind: 'webgpu', adapter: name, reason: 'WebGPU was asked for' };
+  if (wanted !== 'cpu') {
+    try { adapter = self.navigator.gpu ? await self.navigator.gpu.requestAdapter() : null; } catch { adapter = null; }
   }
-  if (!adapter) return { ...cpu, reason: 'this browser offers no WebGPU adapter, so the CPU backend runs' };
-  if (info.architecture === 'swiftshader' || /swiftshader/i.test(name)) {
-    return { ...cpu, reason: `the only WebGPU adapter is a software renderer (${name}), slower than the CPU backend` };
-  }
-  return { kind: 'webgpu', adapter: name, reason: 'a WebGPU adapter was found' };
+  return decideBackend(wanted, adapter);
 }
 
 // A file of the model: from the Cache API when a previous visit stored it, else downloaded
-// with progress and stored.
+// with progress and stored. The cache only saves a download: when it fails (quota exceeded,
+// private mode, no Cache API) the bytes are still returned, and a last progress call carries
+// why (cacheError), so the page can say the model will be downloaded again next time.
 async function fetchFile(url, onProgress) {
-  const cache = self.caches ? await self.caches.open(MODEL_CACHE) : null;
-  const hit = cache && await cache.match(url);
+  let cacheError = null;
+  const orNull = async (f) => { try { return await f(); } catch (e) { cacheError ??= e?.message || String(e); return null; } };
+  const cache = await orNull(() => {
+    if (!self.caches) throw new Error('this browser offers no Cache API here');
+    return self.caches.open(MODEL_CACHE);
+  });
+  const hit = cache && await orNull(() => cache.match(url));
   if (hit) {
     const bytes = new Uint8Array(await hit.arrayBuffer());
     onProgress(bytes.length, bytes.length, true);
@@ -68,7 +79,8 @@ async function fetchFile(url, onProgress) {
   const bytes = new Uint8Array(loaded);
   let at = 0;
   for (const c of chunks) { bytes.set(c, at); at += c.length; }
-  if (cache) await cache.put(url, new Response(bytes, { headers: { 'content-type': 'application/octet-stream' } }));
+  if (cache) await orNull(() => cache.put(url, new Response(bytes, { headers: { 'content-type': 'application/octet-stream' } })));
+  if (cacheError) onProgress(loaded, total, false, cacheError);
   return bytes;
 }
 
@@ -79,44 +91,95 @@ async function loadModel(msg) {
     files = {};
     for (const name of FILES) {
       const key = name.split('.')[0] === 'model' ? 'weights' : name.split('.')[0];
-      files[key] = await fetchFile(base + name, (loaded, total, cached) =>
-        post({ id: msg.id, type: 'progress', phase: 'download', file: name, loaded, total, cached }));
+      files[key] = await fetchFile(base + name, (loaded, total, cached, cache_error) =>
+        post({ id: msg.id, type: 'progress', phase: 'download', file: name, loaded, total, cached, cache_error }));
     }
   }
   const bytes = (x) => (x instanceof Uint8Array ? x : new Uint8Array(x));
   return session.load_model(bytes(files.config), bytes(files.weights), bytes(files.tokenizer));
 }
 
-async function train(msg) {
-  cancelRequested = false;
-  const info = session.start_training(msg.config);
+// The run in flight: { id, cancelled, done } — one at a time, never interleaved.
+let run = null;
+
+// Trains (start: () => session.start_training(config)) or resumes (() => session.resume_training(bytes)).
+// Every message of the run carries its run_id. A train that arrives while a run is going is
+// refused, unless that run was cancelled: then it waits for the run to wind down, so
+// "cancel, then train at once" does what it says.
+async function train(msg, start) {
+  if (run && !run.cancelled) throw new Error(`training run ${run.id} is in progress: cancel it (or wait for it to finish) before starting another`);
+  if (run) await run.done;
+  const info = start();
   const started = performance.now();
-  const epochs = [];
+  let finish;
+  run = { id: info.run_id, cancelled: false, done: new Promise((resolve) => { finish = resolve; }) };
+  const me = run;
+  const send = (m, transfer) => post({ id: msg.id, run_id: me.id, ...m }, transfer);
+  const epochs = [...info.history];
+  const saveCheckpoint = async (finished) => {
+    const bytes = await session.checkpoint(me.id, finished);
+    send({ type: 'checkpoint', bytes, finished, step: stepsDone, epochs_done: epochs.length }, [bytes.buffer]);
+  };
+  let stepsDone = info.step;
+  let keep = false;
+  let state;
   try {
-    post({ id: msg.id, type: 'progress', phase: 'prepare', done: 0, total: info.train_rows + info.val_rows, info });
-    for (let p = await session.prepare(); p && !cancelRequested; p = await session.prepare()) {
-      post({ id: msg.id, type: 'progress', phase: 'prepare', ...p, info });
+    send({ type: 'started', info });
+    send({ type: 'progress', phase: 'prepare', done: 0, total: info.train_rows + info.val_rows, info });
+    for (let p = await session.prepare(me.id); p && !me.cancelled; p = await session.prepare(me.id)) {
+      send({ type: 'progress', phase: 'prepare', ...p, info });
       await tick();
     }
     const trainStart = performance.now();
-    while (!cancelRequested) {
-      const s = await session.step();
+    const first = stepsDone;
+    while (!me.cancelled) {
+      const s = await session.step(me.id);
       if (!s) break;
+      stepsDone = s.step;
       const { epoch_end, ...step } = s;
       const seconds = (performance.now() - trainStart) / 1000;
-      post({ id: msg.id, type: 'step', ...step, total_steps: info.total_steps, seconds,
-             eta_s: (seconds / s.step) * (info.total_steps - s.step) });
+      send({ type: 'step', ...step, total_steps: info.total_steps, seconds,
+             eta_s: (seconds / (s.step - first)) * (info.total_steps - s.step) });
       if (epoch_end) {
         epochs.push(epoch_end);
-        post({ id: msg.id, type: 'epoch', ...epoch_end });
+        send({ type: 'epoch', ...epoch_end });
+        if (s.step < info.total_steps) await saveCheckpoint(false);
       }
       await tick();
     }
+    // nothing on a lost device can be read back: the last epoch's checkpoint is what remains
+    if (me.lost) throw new Error(`the GPU device was lost (${me.lost}): resume the run from its last checkpoint`);
+    // cancelled mid-run: what it learned so far can still be resumed; finished: the model to keep
+    if (me.cancelled && stepsDone > info.step) await saveCheckpoint(false);
+    if (!me.cancelled) await saveCheckpoint(true);
+    keep = true;
+  } catch (e) {
+    // a step can fail before the device's lost notice arrives: give it a moment to
+    if (!me.lost && gpuDevice) await Promise.race([gpuDevice.lost, new Promise((r) => setTimeout(r, 1000))]);
+    if (me.lost && !/GPU device was lost/.test(e?.message)) throw new Error(`the GPU device was lost (${me.lost}): resume the run from its last checkpoint`);
+    throw e;
   } finally {
-    session.finish_training();
+    // a failed run leaves the session's model as it was; the page learns what it holds from `state`
+    try { state = session.finish_training(me.id, keep); } catch { state = session.state(); }
+    run = null;
+    finish();
   }
-  const value = { epochs, cancelled: cancelRequested, info, seconds: (performance.now() - started) / 1000 };
-  post({ id: msg.id, type: cancelRequested ? 'cancelled' : 'done', value });
+  const value = { run_id: me.id, epochs, cancelled: me.cancelled, info, state, seconds: (performance.now() - started) / 1000 };
+  post({ id: msg.id, run_id: me.id, type: me.cancelled ? 'cancelled' : 'done', value });
+}
+
+// The frozen-prefix cache's budget, unless the caller set one: a quarter of what the browser
+// says the device has (navigator.deviceMemory, in GB, at most 8), at most 1 GB — a wasm32 tab
+// has 4 GB of address space in all, the model and the page included.
+function withBudget(config = {}) {
+  if (config?.cache_budget_mb != null) return config;
+  const gb = self.navigator.deviceMemory || 8;
+  return { ...config, cache_budget_mb: Math.min(1024, Math.round(gb * 256)) };
+}
+
+// Model and data stay as they are while a run uses them.
+function idle(what) {
+  if (run) throw new Error(`training run ${run.id} is in progress: cancel it (or wait for it to finish) before ${what}`);
 }
 
 async function handle(msg) {
@@ -124,29 +187,52 @@ async function handle(msg) {
     case 'init': {
       await init({ module_or_path: msg.wasmUrl });
       session = new Session();
-      const backend = await chooseBackend(msg.backend || 'auto');
+      let backend = await chooseBackend(msg.backend || 'auto');
       const t0 = performance.now();
       await session.init(backend.kind);
-      return { ...backend, init_ms: performance.now() - t0 };
+      const init_ms = performance.now() - t0;
+      if (backend.kind === 'webgpu') {
+        // a shader bug gives silent garbage, not an error: compare one tiny step with the CPU's
+        const check = await session.self_check();
+        const diff = msg.debug?.corrupt_self_check ? Infinity : Number(check.max_diff); // test hook
+        if (!(diff <= SELF_CHECK_TOLERANCE)) {
+          session = new Session();
+          await session.init('cpu');
+          gpuDevice = null; // what happens to the abandoned device is no concern of the CPU session
+          const measured = msg.debug?.corrupt_self_check ? 'forced by a test hook' : `largest difference ${check.max_diff}`;
+          backend = { kind: 'cpu', adapter: CPU_ADAPTER,
+            reason: `WebGPU (${backend.adapter}) computed a test training step differently from the CPU (${measured}), so the CPU backend runs` };
+        }
+        backend.self_check = { ...check, passed: diff <= SELF_CHECK_TOLERANCE };
+      }
+      return { ...backend, init_ms };
     }
-    case 'loadModel': return loadModel(msg);
-    case 'loadData': return session.load_data(new Uint8Array(msg.bytes), msg.options);
-    case 'train': return train(msg);
+    case 'loadModel': idle('loading another model'); return loadModel(msg);
+    case 'loadData': idle('loading other data'); return session.load_data(new Uint8Array(msg.bytes), msg.options);
+    case 'loadTrained': idle('loading a saved model'); return session.load_trained(new Uint8Array(msg.bytes));
+    case 'train': return train(msg, () => session.start_training(withBudget(msg.config)));
+    case 'resume': return train(msg, () => session.resume_training(new Uint8Array(msg.bytes)));
+    case 'state': return session.state();
     case 'evaluate': return session.evaluate(new Uint8Array(msg.bytes), msg.options);
     case 'predict': return session.predict(msg.texts);
     case 'predictFile': return session.predict_file(new Uint8Array(msg.bytes), msg.options);
     case 'export': return session.export();
     case 'diagnostics': return { ctor_runs: ctor_runs() };
+    // test hook: what a driver reset does to the device, on demand
+    case 'debugLoseDevice': gpuDevice?.destroy(); return Boolean(gpuDevice);
     default: throw new Error(`unknown request '${msg.type}'`);
   }
 }
 
 self.onmessage = async ({ data: msg }) => {
-  if (msg.type === 'cancel') { cancelRequested = true; return; }
+  // cancel names its run (or, without run_id, whatever runs); it never touches a later run
+  if (msg.type === 'cancel') { if (run && (msg.run_id == null || msg.run_id === run.id)) run.cancelled = true; return; }
   try {
     const value = await handle(msg);
-    if (msg.type !== 'train') post({ id: msg.id, type: 'result', value });
+    if (msg.type !== 'train' && msg.type !== 'resume') post({ id: msg.id, type: 'result', value });
   } catch (e) {
-    post({ id: msg.id, type: 'error', message: e && e.message ? e.message : String(e) });
+    let state = null;
+    try { state = session?.state(); } catch { /* the wasm instance itself failed */ }
+    post({ id: msg.id, type: 'error', message: e && e.message ? e.message : String(e), state });
   }
 };

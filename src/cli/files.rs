@@ -62,3 +62,13 @@ pub fn write_model(dir: &Path, files: &ExportedFiles) -> Result<()> {
     }
     Ok(())
 }
+
+/// Writes `name` in `dir` (created if missing) through a temporary file, so an interrupted
+/// write never leaves half a file where a whole one was.
+pub fn write_file(dir: &Path, name: &str, bytes: &[u8]) -> Result<()> {
+    let io = |e: std::io::Error| Error::Io(format!("cannot write {}: {e}", dir.join(name).display()));
+    fs::create_dir_all(dir).map_err(io)?;
+    let tmp = dir.join(format!(".{name}.tmp"));
+    fs::write(&tmp, bytes).map_err(io)?;
+    fs::rename(&tmp, dir.join(name)).map_err(io)
+}

@@ -6,9 +6,12 @@ use std::time::Duration;
 use clap::Args;
 use futures_lite::future::block_on;
 use indicatif::{ProgressBar, ProgressStyle};
+use tabtune::run::Init;
 use tabtune::{Result, RunConfig, Trainer, export};
 
 use super::{DataArgs, files};
+
+const CHECKPOINT: &str = "checkpoint.safetensors";
 
 #[derive(Args)]
 pub struct TrainArgs {
@@ -23,6 +26,10 @@ pub struct TrainArgs {
     /// Train on N rows drawn per class from the data (seeded), e.g. a quick run on a big file.
     #[arg(long)]
     sample: Option<usize>,
+    /// Keep the run's trained part in DIR/checkpoint.safetensors at every epoch end but the
+    /// last; if DIR already holds one (same model, data and settings), the run resumes from it.
+    #[arg(long, value_name = "DIR")]
+    checkpoint: Option<PathBuf>,
     /// Also write every step as a JSON line {"step","epoch","lr","loss"} to this file.
     #[arg(long)]
     steps_out: Option<PathBuf>,
@@ -47,6 +54,12 @@ pub struct TrainArgs {
     weight_decay: Option<f64>,
     #[arg(long)]
     dropout: Option<f64>,
+    /// pretrained (the model's encoder, a fresh head) or continue (a fine-tuned model's head too).
+    #[arg(long)]
+    init: Option<String>,
+    /// Host memory (MB) the frozen-prefix cache may take; past it the prefix runs per batch.
+    #[arg(long)]
+    cache_budget_mb: Option<usize>,
     /// cpu (flex, pure Rust) or gpu (wgpu).
     #[arg(long, default_value = "cpu")]
     backend: String,
@@ -61,7 +74,14 @@ impl TrainArgs {
         macro_rules! set {
             ($($f:ident),*) => { $(if let Some(v) = self.$f { c.$f = v; })* };
         }
-        set!(layers, epochs, lr, batch_size, max_len, val_split, seed, weight_decay, dropout);
+        set!(layers, epochs, lr, batch_size, max_len, val_split, seed, weight_decay, dropout, cache_budget_mb);
+        if self.sample.is_some() {
+            c.sample = self.sample;
+        }
+        if let Some(init) = &self.init {
+            c.init = serde_json::from_value(serde_json::json!(init))
+                .map_err(|_| tabtune::Error::Settings(format!("--init {init} is unknown: use pretrained or continue")))?;
+        }
         Ok(c)
     }
 }
@@ -81,10 +101,9 @@ pub fn run(a: TrainArgs) -> Result<()> {
     let cfg = a.run_config()?;
     let device = files::device(&a.backend)?;
     let model = files::load_model(&a.model, &device)?;
-    let mut data = files::load_data(&a.data.data, a.data.text_column.clone(), a.data.label_column.clone())?;
-    if let Some(n) = a.sample {
-        data.examples = tabtune::data::stratified_sample(&data.examples, n, cfg.seed);
-        eprintln!("sampled {} rows per class from {}", n / data.classes.len().max(1), data.examples.len());
+    let data = files::load_data(&a.data.data, a.data.text_column.clone(), a.data.label_column.clone())?;
+    for note in &data.notes {
+        eprintln!("note: {note}");
     }
     let how = if data.inferred_columns { "inferred" } else { "given" };
     eprintln!(
@@ -96,8 +115,29 @@ pub fn run(a: TrainArgs) -> Result<()> {
         data.dropped.empty_text,
         data.dropped.duplicate
     );
-    let mut trainer = Trainer::new(model, &data, cfg, &device)?;
+    if cfg.init == Init::Pretrained && model.head.is_some() {
+        eprintln!("starting from the model's encoder with a fresh head (--init continue keeps its head)");
+    }
+    let saved = a.checkpoint.as_ref().map(|d| d.join(CHECKPOINT)).filter(|p| p.is_file());
+    let mut trainer = match &saved {
+        Some(path) => {
+            let bytes = files::read(path)?;
+            if tabtune::checkpoint::info(&bytes)?.config != cfg {
+                return Err(tabtune::Error::Settings(format!(
+                    "{} is a checkpoint of a run with other settings: delete it (or choose another --checkpoint DIR) to start this one",
+                    path.display()
+                )));
+            }
+            let t = Trainer::resume(model, &data, &bytes, &device)?;
+            eprintln!("resuming from {} at step {} of {}", path.display(), t.steps_done(), t.info().total_steps);
+            t
+        }
+        None => Trainer::new(model, &data, cfg, &device)?,
+    };
     let info = trainer.info().clone();
+    for note in &info.notes {
+        eprintln!("note: {note}");
+    }
     eprintln!(
         "train {} rows, validate {}; {} frozen + {} trainable layers ({} parameters); {} steps; {} texts truncated",
         info.train_rows, info.val_rows, info.frozen_layers, info.trainable_layers, info.trainable_params, info.total_steps, info.truncated
@@ -126,6 +166,10 @@ pub fn run(a: TrainArgs) -> Result<()> {
         }
         if let Some(e) = s.epoch_end {
             pb.suspend(|| println!("{}", serde_json::to_string(&e).unwrap_or_default()));
+            // the last epoch's is left out: by then the model itself is written to --out
+            if let (Some(dir), false) = (&a.checkpoint, trainer.is_done()) {
+                files::write_file(dir, CHECKPOINT, &block_on(trainer.checkpoint(true))?)?;
+            }
         }
     }
     pb.finish_and_clear();

@@ -2,11 +2,14 @@
 //! label columns, clean the rows and count the classes.
 //!
 //! Everything takes bytes and returns values (no files, threads or clocks) so
-//! the same code runs natively and in wasm. Parsing lives in `table.rs`,
-//! column choice in `columns.rs`, and seeded splitting and batch order in
-//! `split.rs` (re-exported here).
+//! the same code runs natively and in wasm. Parsing lives in `table.rs`
+//! (with the quotes that would merge rows caught in `quotes.rs`), column
+//! choice in `columns.rs`, the messages in `errors.rs`, and seeded splitting
+//! and batch order in `split.rs` (re-exported here).
 
 mod columns;
+mod errors;
+mod quotes;
 pub mod split;
 mod table;
 
@@ -15,6 +18,7 @@ use std::collections::{HashMap, HashSet};
 use serde::{Deserialize, Serialize, Serializer};
 
 use crate::data::columns::{choose_columns, find_column, longest_column, text_by_name};
+pub use crate::data::errors::DataError;
 pub use crate::data::split::{Rng, check_val_fraction, epoch_order, stratified_sample, stratified_split};
 use crate::data::table::{decode, parse_table};
 
@@ -85,9 +89,13 @@ pub struct Dataset {
     pub label_column: String,
     /// True when either column was inferred, so the CLI can say which it picked.
     pub inferred_columns: bool,
-    /// Data rows read, before dropping.
+    /// Data rows read, before dropping (blank lines are not rows).
     pub rows: usize,
+    /// Rows kept as examples: always `rows` minus every count in `dropped`.
+    pub used: usize,
     pub dropped: Dropped,
+    /// What was repaired while reading, to show the user (e.g. "the file is separated by ';'").
+    pub notes: Vec<String>,
     #[serde(skip)]
     pub examples: Vec<Example>,
     /// Class label → count in class-index order. Serialized as a list of
@@ -123,85 +131,6 @@ fn classes_as_list<S: Serializer>(classes: &[(String, usize)], s: S) -> Result<S
         label,
         count: *count,
     }))
-}
-
-/// Errors in the user's file or settings; each message says what is wrong and what to do.
-#[derive(Clone, Debug, PartialEq, thiserror::Error)]
-pub enum DataError {
-    #[error(
-        "the file is empty: choose a CSV, TSV or JSONL file with a header and at least two labelled rows"
-    )]
-    Empty,
-    #[error(
-        "the file has no texts: put one text per line, or choose a CSV, TSV or JSONL file with a text column"
-    )]
-    NoTexts,
-    #[error("the file has a header ({}) but no data rows: add rows below the header", .columns.join(", "))]
-    HeaderOnly { columns: Vec<String> },
-    #[error(
-        "the file is not UTF-8 text (invalid byte at line {line}, byte offset {offset}): save it as UTF-8 and try again"
-    )]
-    NotUtf8 { line: usize, offset: usize },
-    #[error(
-        "line {line} has {found} fields but the header has {expected}: check for a missing or stray delimiter or an unclosed quote"
-    )]
-    BadRow {
-        line: usize,
-        found: usize,
-        expected: usize,
-    },
-    #[error(
-        "line {line} opens a quote (\") that is never closed, so the rest of the file would be read as one field: close the quote, or write a quote inside a quoted field as two (\"\")"
-    )]
-    UnclosedQuote { line: usize },
-    #[error("could not read line {line}: {msg}")]
-    Csv { line: usize, msg: String },
-    #[error(
-        "line {line} is not a JSON object ({msg}): a JSONL file needs one object per line, like {{\"text\": \"...\", \"label\": \"...\"}}"
-    )]
-    BadJson { line: usize, msg: String },
-    #[error(
-        "the file is one JSON array, not JSON Lines: write one object per line, like {{\"text\": \"...\", \"label\": \"...\"}}, and try again"
-    )]
-    JsonArray,
-    #[error("column '{name}' not found; the columns are: {} (use one of these names)", .columns.join(", "))]
-    UnknownColumn { name: String, columns: Vec<String> },
-    #[error(
-        "the file has only one column ('{column}'), but training needs both a text column and a label column: add a label column"
-    )]
-    NeedTwoColumns { column: String },
-    #[error(
-        "column '{column}' was chosen as both the text and the label column: choose two different columns"
-    )]
-    SameColumn { column: String },
-    #[error("column '{column}' is blank in {} (first at line {first_line}): fill in a label for each row or remove those rows", rows(*.count))]
-    BlankLabels {
-        column: String,
-        count: usize,
-        first_line: usize,
-    },
-    #[error("only one class ('{label}', {}) in column '{column}': a classifier needs at least two different labels; check that '{column}' is the label column", rows(*.count))]
-    OneClass {
-        label: String,
-        count: usize,
-        column: String,
-    },
-    #[error(
-        "column '{column}' is blank in every row, so there is no text to learn from: choose the column that holds the text"
-    )]
-    NoText { column: String },
-    #[error(
-        "the validation fraction must be between 0 and 0.9 (got {0}): for example 0.1 keeps 10% of the rows for validation"
-    )]
-    BadValFraction(f64),
-}
-
-fn rows(n: usize) -> String {
-    if n == 1 {
-        "1 row".to_owned()
-    } else {
-        format!("{n} rows")
-    }
 }
 
 /// Parse, choose columns, clean and count classes.
@@ -270,7 +199,9 @@ pub fn load(bytes: &[u8], opts: &DataOptions) -> Result<Dataset, DataError> {
         label_column,
         inferred_columns,
         rows: table.rows.len(),
+        used: examples.len(),
         dropped,
+        notes: table.notes,
         examples,
         classes,
     })

@@ -1,16 +1,19 @@
 //! Reading a table (header + rows) out of CSV / TSV / JSONL bytes.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 
 use serde::Deserialize;
 use serde::de::{Deserializer, MapAccess, Visitor};
 
+use crate::data::quotes::{stray_quote, unclosed_quote};
 use crate::data::{DataError, Format};
 
 pub(crate) struct Table {
     pub columns: Vec<String>,
     pub rows: Vec<Row>,
+    /// What was repaired while reading, for the user (e.g. the delimiter actually used).
+    pub notes: Vec<String>,
 }
 
 pub(crate) struct Row {
@@ -34,9 +37,39 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<&str, DataError> {
 
 pub(crate) fn parse_table(text: &str, format: Format) -> Result<Table, DataError> {
     match format {
-        Format::Csv => parse_delimited(text, b','),
+        Format::Csv => match other_delimiter(text) {
+            Some((delimiter, name)) => {
+                let mut table = parse_delimited(text, delimiter)?;
+                table
+                    .notes
+                    .push(format!("the file is separated by {name} (read as such)"));
+                Ok(table)
+            }
+            None => parse_delimited(text, b','),
+        },
         Format::Tsv => parse_delimited(text, b'\t'),
         Format::Jsonl => parse_jsonl(text),
+    }
+}
+
+/// A "CSV" whose header is one field holding ';' or tabs is separated by that instead
+/// (Excel writes ';' where ',' is the decimal mark; a .tsv is sometimes saved as .csv).
+/// Read as CSV it would be one column and fail with a confusing "needs two columns".
+fn other_delimiter(text: &str) -> Option<(u8, &'static str)> {
+    let header = text.lines().find(|l| !l.trim().is_empty())?;
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(header.as_bytes());
+    let mut record = csv::StringRecord::new();
+    if !matches!(reader.read_record(&mut record), Ok(true)) || record.len() != 1 {
+        return None;
+    }
+    let count = |c: char| record[0].matches(c).count();
+    match (count(';'), count('\t')) {
+        (0, 0) => None,
+        (semi, tabs) if tabs >= semi => Some((b'\t', "tabs")),
+        _ => Some((b';', "';'")),
     }
 }
 
@@ -70,7 +103,7 @@ fn parse_delimited(text: &str, delimiter: u8) -> Result<Table, DataError> {
             continue;
         }
         match &columns {
-            None => columns = Some(header_names(&record)),
+            None => columns = Some(header_names(&record)?),
             Some(cols) if record.len() != cols.len() => {
                 return Err(DataError::BadRow {
                     line,
@@ -84,52 +117,37 @@ fn parse_delimited(text: &str, delimiter: u8) -> Result<Table, DataError> {
             }),
         }
     }
+    let columns = columns.ok_or(DataError::Empty)?;
+    stray_quote(&rows, columns.len(), char::from(delimiter))?;
     Ok(Table {
-        columns: columns.ok_or(DataError::Empty)?,
+        columns,
         rows,
+        notes: Vec::new(),
     })
 }
 
 /// Trimmed header names; a blank one (e.g. pandas' index column) gets a
-/// name the user can type.
-fn header_names(record: &csv::StringRecord) -> Vec<String> {
+/// name the user can type. A name used twice is refused: picking a column
+/// by that name would get an arbitrary one of them.
+fn header_names(record: &csv::StringRecord) -> Result<Vec<String>, DataError> {
     let name = |(i, h): (usize, &str)| match h.trim() {
         "" => format!("column_{}", i + 1),
         h => h.to_owned(),
     };
-    record.iter().enumerate().map(name).collect()
-}
-
-/// Line where a quote opens that never closes, following the csv crate's
-/// rules: a quote is special only at the start of a field, and `""` inside
-/// a quoted field is a literal quote.
-fn unclosed_quote(bytes: &[u8], delimiter: u8) -> Option<usize> {
-    #[derive(Clone, Copy)]
-    enum S {
-        FieldStart,
-        Unquoted,
-        Quoted,
-        QuoteInQuoted,
+    let names: Vec<String> = record.iter().enumerate().map(name).collect();
+    let mut seen = HashSet::new();
+    if let Some(twice) = names.iter().find(|n| !seen.insert(n.as_str())) {
+        let positions = (1..)
+            .zip(&names)
+            .filter(|(_, n)| *n == twice)
+            .map(|(i, _)| i)
+            .collect();
+        return Err(DataError::DuplicateColumn {
+            name: twice.clone(),
+            positions,
+        });
     }
-    let (mut state, mut line, mut opened) = (S::FieldStart, 1, 1);
-    for &b in bytes {
-        state = match (state, b) {
-            (S::Quoted, b'"') => S::QuoteInQuoted,
-            (S::Quoted, _) => S::Quoted,
-            (S::QuoteInQuoted, b'"') => S::Quoted,
-            (S::FieldStart, b'"') => {
-                opened = line;
-                S::Quoted
-            }
-            (_, b'\n' | b'\r') => S::FieldStart,
-            (_, d) if d == delimiter => S::FieldStart,
-            _ => S::Unquoted,
-        };
-        if b == b'\n' {
-            line += 1;
-        }
-    }
-    matches!(state, S::Quoted).then_some(opened)
+    Ok(names)
 }
 
 /// A JSON object with its keys in file order (serde_json's own map sorts
@@ -198,7 +216,11 @@ fn parse_jsonl(text: &str) -> Result<Table, DataError> {
             Row { line, fields }
         })
         .collect();
-    Ok(Table { columns, rows })
+    Ok(Table {
+        columns,
+        rows,
+        notes: Vec::new(),
+    })
 }
 
 /// serde_json's message says "at line 1" (of the one line it saw): keep only the column.

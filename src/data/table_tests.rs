@@ -1,7 +1,6 @@
 //! Tests of parsing: CSV / TSV quoting, unclosed quotes, UTF-8, JSONL.
 use crate::data::{DataError, DataOptions, Format, load, load_as};
 
-
 fn texts(d: &crate::data::Dataset) -> Vec<(&str, &str)> {
     d.examples
         .iter()
@@ -170,4 +169,102 @@ fn jsonl_errors_name_the_line() {
     .unwrap_err();
     assert_eq!(err, DataError::JsonArray);
     assert!(err.to_string().contains("one object per line"));
+}
+
+#[test]
+fn stray_quote_that_swallows_rows_is_refused() {
+    // The quote on line 2 is "closed" on line 4: rows 3 and 4 would become part of one text.
+    let err = load_as(
+        "text,label\n\"Great movie,pos\nBad,neg\nAwful\",neg\n",
+        Format::Csv,
+    )
+    .unwrap_err();
+    assert_eq!(err, DataError::StrayQuote { line: 2, closes: 4 });
+    let msg = err.to_string();
+    for phrase in [
+        "line 2 opens a quote",
+        "closes on line 4",
+        "lines 3 to 4",
+        "close the quote",
+        "two (\"\")",
+    ] {
+        assert!(msg.contains(phrase), "{phrase:?} missing from: {msg}");
+    }
+    // Two lines only: the opening line itself ends like a row ("pos" is a label here).
+    let err = load_as(
+        "text,label\nok,pos\n\"Great movie,pos\nAwful\",neg\n",
+        Format::Csv,
+    )
+    .unwrap_err();
+    assert_eq!(err, DataError::StrayQuote { line: 3, closes: 4 });
+    assert!(err.to_string().contains("the rows on line 4 "), "{err}");
+    // Line numbers count the lines of earlier multi-line fields; TSV too.
+    let tsv = "text\tlabel\n\"two\nlines\"\tpos\nfine\tneg\n\"oops\nbad\tneg\nend\"\tpos\n";
+    let err = load_as(tsv, Format::Tsv).unwrap_err();
+    assert_eq!(err, DataError::StrayQuote { line: 5, closes: 7 });
+}
+
+#[test]
+fn multi_line_texts_that_do_not_look_like_rows_still_load() {
+    // Inner lines with the header's field count, but no value that column ever holds.
+    let csv =
+        "text,label\n\"Dear team,\nthanks, see you\nBob\",pos\n\"Hello,\nworld\",neg\nplain,pos\n";
+    let d = load_as(csv, Format::Csv).unwrap();
+    assert_eq!(
+        texts(&d),
+        [
+            ("Dear team,\nthanks, see you\nBob", "pos"),
+            ("Hello,\nworld", "neg"),
+            ("plain", "pos")
+        ]
+    );
+}
+
+#[test]
+fn duplicate_header_names_are_refused() {
+    let err = load_as("text,label,text\na,1,b\nc,0,d\n", Format::Csv).unwrap_err();
+    assert_eq!(
+        err,
+        DataError::DuplicateColumn {
+            name: "text".into(),
+            positions: vec![1, 3]
+        }
+    );
+    let msg = err.to_string();
+    assert!(
+        msg.contains("'text' more than once (columns 1 and 3)") && msg.contains("rename"),
+        "{msg}"
+    );
+    // Names are compared trimmed, as they are used; a blank name's stand-in counts too.
+    let err = load_as("a, b ,b,,column_4\n1,2,3,4,5\n", Format::Csv).unwrap_err();
+    assert_eq!(
+        err,
+        DataError::DuplicateColumn {
+            name: "b".into(),
+            positions: vec![2, 3]
+        }
+    );
+    let err = load_as("x,,column_2\n1,2,3\n", Format::Csv).unwrap_err();
+    assert!(err.to_string().contains("columns 2 and 3"), "{err}");
+}
+
+#[test]
+fn semicolon_and_tab_separated_csv_are_read_as_such_and_said() {
+    let d = load_as("text;label\n\"good, really\";pos\nbad;neg\n", Format::Csv).unwrap();
+    assert_eq!(d.columns, ["text", "label"]);
+    assert_eq!(texts(&d), [("good, really", "pos"), ("bad", "neg")]);
+    assert_eq!(d.notes, ["the file is separated by ';' (read as such)"]);
+    // A .tsv saved as .csv: the CLI passes Csv from the name.
+    let d = load_as("\ntext\tlabel\na, b\tpos\nc\tneg\n", Format::Csv).unwrap();
+    assert_eq!(texts(&d), [("a, b", "pos"), ("c", "neg")]);
+    assert_eq!(d.notes, ["the file is separated by tabs (read as such)"]);
+    // A comma file with ';' in a text is left alone, and says nothing.
+    let d = load_as("text,label\na;b,pos\nc,neg\n", Format::Csv).unwrap();
+    assert!(d.notes.is_empty());
+    // Sniffed files and text-only input get the same treatment.
+    let d = load(b"text;label\na;1\nb;0\n", &DataOptions::default()).unwrap();
+    assert_eq!((d.format, d.notes.len()), (Format::Csv, 1));
+    let texts =
+        crate::data::load_texts(b"id;text\n1;hi\n2;yo\n", Some(Format::Csv), Some("text")).unwrap();
+    assert_eq!(texts, ["hi", "yo"]);
 }

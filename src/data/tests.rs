@@ -70,7 +70,7 @@ fn cleaning_trims_drops_empty_and_duplicates() {
         .collect();
     // Same text with a different label is kept.
     assert_eq!(pairs, [("good", "pos"), ("good", "neg"), ("bad", "neg")]);
-    assert_eq!(d.rows, 6);
+    assert_eq!((d.rows, d.used), (6, 3));
     assert_eq!(
         d.dropped,
         Dropped {
@@ -79,6 +79,19 @@ fn cleaning_trims_drops_empty_and_duplicates() {
         }
     );
     assert_eq!(d.classes, [("neg".to_string(), 2), ("pos".to_string(), 1)]);
+}
+
+#[test]
+fn every_row_read_is_used_or_dropped_with_a_reason() {
+    // 9 data rows (blank and space-only lines are not rows): 2 empty texts, 3 duplicates, 4 used.
+    let d = csv("text,label\na,pos\n\n,neg\nb,neg\n   \na,pos\n\"\",pos\na,pos\nb,neg\nc,pos\n\r\nd,neg\n")
+        .unwrap();
+    assert_eq!((d.rows, d.used, d.examples.len()), (9, 4, 4));
+    assert_eq!(d.dropped, Dropped { empty_text: 2, duplicate: 3 });
+    assert_eq!(d.rows, d.used + d.dropped.empty_text + d.dropped.duplicate);
+    let jsonl = "{\"text\": \"a\", \"label\": 1}\n\n{\"label\": 0}\n{\"text\": \"a\", \"label\": 1}\n{\"text\": \"b\", \"label\": 0}\n";
+    let d = load_as(jsonl, Format::Jsonl).unwrap();
+    assert_eq!((d.rows, d.used, d.dropped.empty_text, d.dropped.duplicate), (4, 2, 1, 1));
 }
 
 #[test]
@@ -161,7 +174,9 @@ fn dataset_json_shape() {
             "label_column": "label",
             "inferred_columns": true,
             "rows": 3,
+            "used": 3,
             "dropped": {"empty_text": 0, "duplicate": 0},
+            "notes": [],
             "classes": [{"label": "neg", "count": 1}, {"label": "pos", "count": 2}],
         })
     );

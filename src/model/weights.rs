@@ -65,7 +65,11 @@ impl<'a> WeightFile<'a> {
         self.names.contains_key(name)
     }
 
-    /// The tensor's values as f32 in row-major order; zeros (and a recorded problem) when absent.
+    /// The tensor's values as f32 in row-major order; zeros (and a recorded problem for
+    /// `finish`) when absent, unreadable or mis-shaped. The callers build a tensor of `shape`
+    /// from the result, so it must have that many values even then. Allocating them is safe
+    /// only because `BertConfig::check` bounds every size (500M values at most in all, so the
+    /// product cannot overflow either): a config.json with absurd sizes never gets here.
     fn take(&mut self, name: &str, shape: &[usize]) -> Vec<f32> {
         let zeros = || vec![0.0; shape.iter().product()];
         let Some(file_name) = self.names.get(name) else {
@@ -168,8 +172,9 @@ pub fn transpose(v: &[f32], rows: usize, cols: usize) -> Vec<f32> {
     out
 }
 
-/// The encoder and, when the file has one, a classifier head with `classes` outputs.
-pub fn load(bytes: &[u8], cfg: &BertConfig, device: &Device) -> Result<(Encoder, Option<Linear>)> {
+/// The encoder and, when the file has them, a classifier head with `classes` outputs and the
+/// [CLS] pooler (`pooler.dense`, the way an HF `*ForSequenceClassification` head reads).
+pub fn load(bytes: &[u8], cfg: &BertConfig, device: &Device) -> Result<(Encoder, Option<Linear>, Option<Linear>)> {
     let mut w = WeightFile::parse(bytes)?;
     let (h, eps) = (cfg.hidden_size, cfg.layer_norm_eps);
     let embeddings = Embeddings {
@@ -178,33 +183,48 @@ pub fn load(bytes: &[u8], cfg: &BertConfig, device: &Device) -> Result<(Encoder,
         token_type: w.embedding("embeddings.token_type_embeddings", cfg.type_vocab_size, h, device),
         norm: w.layer_norm("embeddings.LayerNorm", h, eps, device),
     };
-    let act = cfg.activation()?;
-    let layers = (0..cfg.num_hidden_layers)
-        .map(|i| {
-            let p = format!("encoder.layer.{i}");
-            let (attn_dropout, dropout) = layer_dropouts(cfg);
-            Layer {
-                query: w.linear(&format!("{p}.attention.self.query"), h, h, device),
-                key: w.linear(&format!("{p}.attention.self.key"), h, h, device),
-                value: w.linear(&format!("{p}.attention.self.value"), h, h, device),
-                attn_out: w.linear(&format!("{p}.attention.output.dense"), h, h, device),
-                attn_norm: w.layer_norm(&format!("{p}.attention.output.LayerNorm"), h, eps, device),
-                intermediate: w.linear(&format!("{p}.intermediate.dense"), h, cfg.intermediate_size, device),
-                output: w.linear(&format!("{p}.output.dense"), cfg.intermediate_size, h, device),
-                out_norm: w.layer_norm(&format!("{p}.output.LayerNorm"), h, eps, device),
-                attn_dropout,
-                dropout,
-                heads: cfg.num_attention_heads,
-                act,
-            }
-        })
-        .collect();
+    let layers = (0..cfg.num_hidden_layers).map(|i| w.layer(i, cfg, device)).collect::<Result<_>>()?;
     let head = match cfg.labels() {
         Some(labels) if w.has("classifier.weight") => Some(w.linear("classifier", h, labels.len(), device)),
         _ => None,
     };
+    let pooler = (head.is_some() && w.has("pooler.dense.weight")).then(|| w.linear("pooler.dense", h, h, device));
     w.finish()?;
-    Ok((Encoder { embeddings, layers }, head))
+    Ok((Encoder { embeddings, layers }, head, pooler))
+}
+
+impl WeightFile<'_> {
+    /// Encoder layer `i` (`encoder.layer.{i}.…`).
+    fn layer(&mut self, i: usize, cfg: &BertConfig, device: &Device) -> Result<Layer> {
+        let (h, eps) = (cfg.hidden_size, cfg.layer_norm_eps);
+        let p = format!("encoder.layer.{i}");
+        let (attn_dropout, dropout) = layer_dropouts(cfg);
+        Ok(Layer {
+            query: self.linear(&format!("{p}.attention.self.query"), h, h, device),
+            key: self.linear(&format!("{p}.attention.self.key"), h, h, device),
+            value: self.linear(&format!("{p}.attention.self.value"), h, h, device),
+            attn_out: self.linear(&format!("{p}.attention.output.dense"), h, h, device),
+            attn_norm: self.layer_norm(&format!("{p}.attention.output.LayerNorm"), h, eps, device),
+            intermediate: self.linear(&format!("{p}.intermediate.dense"), h, cfg.intermediate_size, device),
+            output: self.linear(&format!("{p}.output.dense"), cfg.intermediate_size, h, device),
+            out_norm: self.layer_norm(&format!("{p}.output.LayerNorm"), h, eps, device),
+            attn_dropout,
+            dropout,
+            heads: cfg.num_attention_heads,
+            act: cfg.activation()?,
+        })
+    }
+}
+
+/// The trained part of a model from a checkpoint's tensors: layers `first..` up to the top,
+/// and the head with `classes` outputs. Tensors named `optim.*` (the optimizer's) are skipped.
+pub fn load_top(bytes: &[u8], cfg: &BertConfig, first: usize, classes: usize, device: &Device) -> Result<(Vec<Layer>, Linear)> {
+    let mut w = WeightFile::parse(bytes)?;
+    w.names.retain(|n, _| !n.starts_with("optim."));
+    let layers = (first..cfg.num_hidden_layers).map(|i| w.layer(i, cfg, device)).collect::<Result<_>>()?;
+    let head = w.linear("classifier", cfg.hidden_size, classes, device);
+    w.finish()?;
+    Ok((layers, head))
 }
 
 fn push_linear(out: &mut Vec<(String, NamedTensor)>, name: &str, l: &Linear) {
@@ -249,5 +269,11 @@ pub fn embeddings_tensors(e: &Embeddings) -> Vec<(String, NamedTensor)> {
 pub fn head_tensors(head: &Linear) -> Vec<(String, NamedTensor)> {
     let mut out = Vec::new();
     push_linear(&mut out, "classifier", head);
+    out
+}
+
+pub fn pooler_tensors(pooler: &Linear) -> Vec<(String, NamedTensor)> {
+    let mut out = Vec::new();
+    push_linear(&mut out, "pooler.dense", pooler);
     out
 }

@@ -1,30 +1,44 @@
-//! `Session`: one model, one dataset, at most one training run, driven step by step from a
-//! Web Worker. Every async method returns a Promise and holds no borrow across an await, so a
-//! call that arrives mid-step gets a clear "busy" error instead of a panic.
+//! `Session`: the loaded base model, the fine-tuned model (if any), one dataset and at most one
+//! training run, driven step by step from a Web Worker. Every async method returns a Promise and
+//! holds no borrow across an await, so a call that arrives mid-step gets a clear "busy" error
+//! instead of a panic. The base model is kept: every run starts from it unless told to continue.
 use std::cell::RefCell;
 use std::rc::Rc;
 
 use burn::prelude::Device;
 use js_sys::{Object, Promise, Reflect, Uint8Array};
-use serde::Serialize;
 use serde_json::json;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
+use super::convert::{core, data_options, epoch_json, fail, js};
 use crate::backend::{self, BackendKind};
-use crate::data::{self, DataOptions, Dataset};
-use crate::{Error, Model, ModelFiles, RunConfig, Trainer, export, infer};
+use crate::data::{self, Dataset};
+use crate::run::Init;
+use crate::{Model, ModelFiles, RunConfig, Trainer, checkpoint, export, infer};
 
 /// Rows of the data a page can show as a preview.
 const PREVIEW_ROWS: usize = 8;
 
+struct Run {
+    id: u32,
+    /// None while a step (or prepare, or a checkpoint) holds it.
+    trainer: Option<Trainer>,
+}
+
 #[derive(Default)]
 struct State {
     device: Option<Device>,
-    /// None while a run holds it.
-    model: Option<Model>,
+    /// The model as loaded: every `init: pretrained` run starts from it.
+    base: Option<Model>,
+    /// What the last run trained (or a saved one, applied to the base).
+    tuned: Option<Model>,
+    /// The model the last run started from: a cancelled `continue` run replaces `tuned`, and
+    /// its checkpoint must still find what it started from to resume.
+    started_from: Option<Model>,
     data: Option<Dataset>,
-    trainer: Option<Trainer>,
+    run: Option<Run>,
+    runs: u32,
 }
 
 #[wasm_bindgen]
@@ -32,30 +46,54 @@ pub struct Session {
     state: Rc<RefCell<State>>,
 }
 
-fn fail(msg: impl std::fmt::Display) -> JsValue {
-    JsError::new(&msg.to_string()).into()
-}
-
-fn js<T: Serialize + ?Sized>(v: &T) -> Result<JsValue, JsValue> {
-    v.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).map_err(fail)
-}
-
-fn core<T>(r: Result<T, Error>) -> Result<T, JsValue> {
-    r.map_err(fail)
-}
-
 impl State {
     fn device(&self) -> Result<Device, JsValue> {
         self.device.clone().ok_or_else(|| fail("no backend yet: call init first"))
     }
 
-    /// A handle on the model for inference (cheap: tensors are shared, not copied).
-    fn model(&self) -> Result<Model, JsValue> {
-        match (&self.model, &self.trainer) {
-            (Some(m), _) => Ok(m.clone()),
-            (None, Some(_)) => Err(fail("the model is training: wait for it to finish or cancel it")),
-            (None, None) => Err(fail("no model loaded: load one first")),
+    fn idle(&self, what: &str) -> Result<(), JsValue> {
+        match &self.run {
+            Some(r) => Err(fail(format!("training run {} is in progress: cancel it (or wait for it to finish) before {what}", r.id))),
+            None => Ok(()),
         }
+    }
+
+    fn base(&self) -> Result<Model, JsValue> {
+        self.base.clone().ok_or_else(|| fail("no model loaded: load one first"))
+    }
+
+    /// The model that predicts: the fine-tuned one, or a loaded model that has a head.
+    fn model(&self) -> Result<Model, JsValue> {
+        self.idle("using the model")?;
+        self.current().cloned().ok_or_else(|| match &self.base {
+            Some(_) => fail("no fine-tuned model yet: train one first"),
+            None => fail("no model loaded: load one first"),
+        })
+    }
+
+    fn current(&self) -> Option<&Model> {
+        self.tuned.as_ref().or(self.base.as_ref().filter(|b| b.head.is_some()))
+    }
+
+    /// What the session holds, for the page to show: never what the page assumed.
+    fn summary(&self) -> serde_json::Value {
+        let model = self.current().map(|m| json!({ "labels": m.labels(), "fingerprint": m.fingerprint, "fine_tuned": self.tuned.is_some() }));
+        json!({
+            "base": self.base.as_ref().map(|b| json!({ "fingerprint": b.fingerprint, "labels": b.labels() })),
+            "model": model,
+            "data": self.data.is_some(),
+            "run_id": self.run.as_ref().map(|r| r.id),
+        })
+    }
+
+    fn start(&mut self, trainer: Trainer) -> Result<JsValue, JsValue> {
+        self.runs += 1;
+        let mut info = serde_json::to_value(trainer.info()).map_err(fail)?;
+        info["run_id"] = json!(self.runs);
+        info["step"] = json!(trainer.steps_done());
+        info["history"] = trainer.history().iter().map(epoch_json).collect();
+        self.run = Some(Run { id: self.runs, trainer: Some(trainer) });
+        js(&info)
     }
 }
 
@@ -81,75 +119,103 @@ impl Session {
         })
     }
 
-    /// Loads a model from its three files; returns its shape and, if fine-tuned, its classes.
+    /// One tiny training step here and on the CPU backend: { max_diff, ms } (see backend::self_check).
+    pub fn self_check(&self) -> Promise {
+        let state = self.state.clone();
+        future_to_promise(async move {
+            let device = state.borrow().device()?;
+            let t0 = web_time::Instant::now();
+            let diff = core(backend::self_check(&device).await)?;
+            let diff = if diff.is_finite() { json!(diff) } else { json!("not finite") };
+            js(&json!({ "max_diff": diff, "ms": t0.elapsed().as_secs_f64() * 1e3 }))
+        })
+    }
+
+    /// Loads a model from its three files; it becomes the base every run starts from. Returns
+    /// its shape, its fingerprint and, if fine-tuned, its classes.
     pub fn load_model(&self, config: &[u8], weights: &[u8], tokenizer: &[u8]) -> Result<JsValue, JsValue> {
         let mut s = self.state.borrow_mut();
-        if s.trainer.is_some() {
-            return Err(fail("a training run is in progress: cancel it before loading another model"));
-        }
+        s.idle("loading another model")?;
         let model = core(Model::load(&ModelFiles { config, weights, tokenizer }, &s.device()?))?;
         let info = json!({
             "layers": model.config.num_hidden_layers,
             "hidden_size": model.config.hidden_size,
             "intermediate_size": model.config.intermediate_size,
+            "max_position_embeddings": model.config.max_position_embeddings,
             "labels": model.labels(),
+            "fingerprint": model.fingerprint,
         });
-        s.model = Some(model);
+        s.base = Some(model);
+        s.tuned = None;
+        s.started_from = None;
         js(&info)
     }
 
     /// Parses a data file (options: { format, text_column, label_column }); the result says
     /// which columns were used, the classes and what was dropped.
     pub fn load_data(&self, bytes: &[u8], options: JsValue) -> Result<JsValue, JsValue> {
+        self.state.borrow().idle("loading other data")?;
         let opts = data_options(options)?;
         let data = data::load(bytes, &opts).map_err(fail)?;
-        let classes: serde_json::Map<String, serde_json::Value> =
-            data.classes.iter().map(|(l, n)| (l.clone(), json!(n))).collect();
-        let info = json!({
-            "rows": data.rows,
-            "format": data.format,
-            "columns": data.columns,
-            "text_column": data.text_column,
-            "label_column": data.label_column,
-            "inferred_columns": data.inferred_columns,
-            "classes": classes,
-            "labels": data.labels(),
-            "dropped": data.dropped,
-            // the first rows as they will be used, for a preview table
-            "preview": data.examples.iter().take(PREVIEW_ROWS).map(|e| json!({ "text": e.text, "label": e.label })).collect::<Vec<_>>(),
-        });
+        let mut info = serde_json::to_value(&data).map_err(fail)?;
+        // classes as { label: count } for the page, in class order (labels); the first rows as
+        // they will be used, for a preview table
+        info["classes"] = data.classes.iter().map(|(l, n)| (l.clone(), json!(n))).collect::<serde_json::Map<_, _>>().into();
+        info["labels"] = json!(data.labels());
+        info["preview"] = data.examples.iter().take(PREVIEW_ROWS).map(|e| json!({ "text": e.text, "label": e.label })).collect();
         self.state.borrow_mut().data = Some(data);
         js(&info)
     }
 
-    /// Starts a run with a RunConfig (the CLI's keys); returns what it will do.
+    /// Starts a run with a RunConfig (the CLI's keys); returns what it will do and its run_id.
+    /// `init: "pretrained"` (the default) starts from the loaded base model with a fresh head;
+    /// `init: "continue"` trains the fine-tuned model further (same classes only).
     pub fn start_training(&self, config: JsValue) -> Result<JsValue, JsValue> {
         let mut s = self.state.borrow_mut();
-        if s.trainer.is_some() {
-            return Err(fail("a training run is already in progress"));
-        }
+        s.idle("starting another")?;
         let cfg: RunConfig = if config.is_undefined() || config.is_null() {
             RunConfig::default()
         } else {
             serde_wasm_bindgen::from_value(config).map_err(|e| fail(format!("training settings: {e}")))?
         };
         let data = s.data.as_ref().ok_or_else(|| fail("no data loaded: load a file first"))?;
-        let model = s.model()?;
-        // On an error the session keeps its model: the trainer got a handle, not the original.
-        let trainer = core(Trainer::new(model, data, cfg, &s.device()?))?;
-        let info = js(trainer.info())?;
-        s.model = None;
-        s.trainer = Some(trainer);
-        Ok(info)
+        let model = match (cfg.init, &s.tuned) {
+            (Init::Continue, Some(tuned)) => tuned.clone(),
+            _ => s.base()?,
+        };
+        // On an error the session keeps its models: the trainer got a handle, not the original.
+        let trainer = core(Trainer::new(model.clone(), data, cfg, &s.device()?))?;
+        s.started_from = Some(model);
+        s.start(trainer)
+    }
+
+    /// Continues a run from a checkpoint (from `checkpoint`, saved by the page) on the loaded
+    /// base model and data; returns the same as start_training, with the steps already done.
+    pub fn resume_training(&self, bytes: &[u8]) -> Result<JsValue, JsValue> {
+        let mut s = self.state.borrow_mut();
+        s.idle("resuming another")?;
+        let data = s.data.as_ref().ok_or_else(|| fail("no data loaded: load the file the run trained on first"))?;
+        let info = core(checkpoint::info(bytes))?;
+        // the model the run started from: the base, the fine-tuned one, or what the last run
+        // started from (a cancelled `continue` run replaced the fine-tuned one)
+        let model = [&s.base, &s.tuned, &s.started_from]
+            .into_iter()
+            .flatten()
+            .find(|m| m.fingerprint == info.base)
+            .cloned()
+            .ok_or_else(|| fail("this run was trained from another model than the ones loaded: load the model it started from to resume it"))?;
+        let trainer = core(Trainer::resume(model.clone(), data, bytes, &s.device()?))?;
+        s.started_from = Some(model);
+        s.start(trainer)
     }
 
     /// Caches the frozen prefix for the next rows: { done, total }, or null when all are cached.
-    pub fn prepare(&self) -> Promise {
+    pub fn prepare(&self, run_id: u32) -> Promise {
         let state = self.state.clone();
         future_to_promise(async move {
-            let mut trainer = take_trainer(&state)?;
+            let mut trainer = take_trainer(&state, run_id)?;
             let r = trainer.prepare().await;
-            state.borrow_mut().trainer = Some(trainer);
+            put_trainer(&state, trainer);
             match core(r)? {
                 Some((done, total)) => js(&json!({ "done": done, "total": total })),
                 None => Ok(JsValue::NULL),
@@ -159,35 +225,62 @@ impl Session {
 
     /// One optimizer step: { step, epoch, lr, loss, epoch_end } where epoch_end, at the end of
     /// an epoch, holds its summary and validation metrics; null once training is done.
-    pub fn step(&self) -> Promise {
+    pub fn step(&self, run_id: u32) -> Promise {
         let state = self.state.clone();
         future_to_promise(async move {
-            let mut trainer = take_trainer(&state)?;
+            let mut trainer = take_trainer(&state, run_id)?;
             if trainer.is_done() {
-                state.borrow_mut().trainer = Some(trainer);
+                put_trainer(&state, trainer);
                 return Ok(JsValue::NULL);
             }
             let r = trainer.step().await;
-            state.borrow_mut().trainer = Some(trainer);
+            put_trainer(&state, trainer);
             let s = core(r)?;
-            let epoch_end = s.epoch_end.as_ref().map(|e| {
-                let mut v = json!(e);
-                if let Some(m) = &e.val_metrics {
-                    v["per_class"] = json!(m.per_class);
-                    v["confusion"] = json!(m.confusion);
-                }
-                v
-            });
+            let epoch_end = s.epoch_end.as_ref().map(epoch_json);
             js(&json!({ "step": s.step, "epoch": s.epoch, "lr": s.lr, "loss": s.loss, "epoch_end": epoch_end }))
         })
     }
 
-    /// Ends the run (finished or cancelled) and keeps what it trained as the session's model.
-    pub fn finish_training(&self) -> Result<(), JsValue> {
+    /// The run's trained part so far as checkpoint bytes (`finished`: without the optimizer
+    /// state — a model to keep, not a run to continue).
+    pub fn checkpoint(&self, run_id: u32, finished: bool) -> Promise {
+        let state = self.state.clone();
+        future_to_promise(async move {
+            let trainer = take_trainer(&state, run_id)?;
+            let r = trainer.checkpoint(!finished).await;
+            put_trainer(&state, trainer);
+            Ok(Uint8Array::from(core(r)?.as_slice()).into())
+        })
+    }
+
+    /// Ends the run. `keep`: what it trained (finished or cancelled) becomes the fine-tuned
+    /// model; otherwise (it failed) the session keeps the model it had. Returns `state()`.
+    pub fn finish_training(&self, run_id: u32, keep: bool) -> Result<JsValue, JsValue> {
         let mut s = self.state.borrow_mut();
-        let trainer = s.trainer.take().ok_or_else(|| fail("no training run to finish"))?;
-        s.model = Some(core(trainer.into_model())?);
-        Ok(())
+        match &s.run {
+            Some(r) if r.id == run_id && r.trainer.is_some() => {}
+            Some(r) if r.id == run_id => return Err(fail("the run is busy with a step: wait for it")),
+            _ => return Err(fail(format!("no training run {run_id} to finish"))),
+        }
+        let trainer = s.run.take().and_then(|r| r.trainer).ok_or_else(|| fail("no training run to finish"))?;
+        if keep {
+            s.tuned = Some(core(trainer.into_model())?);
+        }
+        js(&s.summary())
+    }
+
+    /// A fine-tuned model saved earlier (a finished checkpoint) applied to the loaded base model.
+    pub fn load_trained(&self, bytes: &[u8]) -> Result<JsValue, JsValue> {
+        let mut s = self.state.borrow_mut();
+        s.idle("loading a saved model")?;
+        let model = core(checkpoint::apply(s.base()?, bytes, &s.device()?))?;
+        s.tuned = Some(model);
+        js(&s.summary())
+    }
+
+    /// What the session holds: { base, model: { labels, fingerprint, fine_tuned } | null, data, run_id }.
+    pub fn state(&self) -> Result<JsValue, JsValue> {
+        js(&self.state.borrow().summary())
     }
 
     /// Accuracy, macro-F1, per-class scores and the confusion matrix on a labelled file.
@@ -263,14 +356,17 @@ async fn predictions(state: &Rc<RefCell<State>>, texts: &[String], with_text: bo
         .collect())
 }
 
-/// { format, text_column, label_column } from JS; undefined or null means all inferred.
-fn data_options(options: JsValue) -> Result<DataOptions, JsValue> {
-    if options.is_undefined() || options.is_null() {
-        return Ok(DataOptions::default());
+/// The run's trainer, held by the caller until `put_trainer`: a second call meanwhile is refused.
+fn take_trainer(state: &Rc<RefCell<State>>, run_id: u32) -> Result<Trainer, JsValue> {
+    match state.borrow_mut().run.as_mut() {
+        Some(r) if r.id == run_id => r.trainer.take().ok_or_else(|| fail(format!("run {run_id} is busy with a step: wait for it"))),
+        Some(r) => Err(fail(format!("run {run_id} is not the current run ({})", r.id))),
+        None => Err(fail(format!("no training run {run_id}"))),
     }
-    serde_wasm_bindgen::from_value(options).map_err(|e| fail(format!("data options: {e}")))
 }
 
-fn take_trainer(state: &Rc<RefCell<State>>) -> Result<Trainer, JsValue> {
-    state.borrow_mut().trainer.take().ok_or_else(|| fail("no training run (or a step is already running)"))
+fn put_trainer(state: &Rc<RefCell<State>>, trainer: Trainer) {
+    if let Some(r) = state.borrow_mut().run.as_mut() {
+        r.trainer = Some(trainer);
+    }
 }

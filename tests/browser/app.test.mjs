@@ -76,13 +76,24 @@ test('the full flow through the UI: upload, pick columns, train, watch, try, dow
     const m = JSON.parse(tabtune(['eval', '--model', join(dir, 'tabtune-model'), '--data', join(fixtures, 'reviews-64.csv'),
       '--text-column', 'review', '--label-column', 'sentiment']));
     assert.equal(m.n, 64);
+    // the downloaded model, run natively, gives the probabilities the page gave for the same texts
+    const textsPath = join(dir, 'texts.txt');
+    writeFileSync(textsPath, rowsOut.slice(1).map((r) => r[0]).join('\n') + '\n');
+    const native = tabtune(['predict', '--model', join(dir, 'tabtune-model'), '--input', textsPath]).trim().split('\n').map((l) => JSON.parse(l));
+    assert.equal(native.length, rowsOut.length - 1);
+    native.forEach((n, i) => {
+      assert.equal(n.label, rowsOut[i + 1][1], `text ${i + 1}: native label ${n.label}, page ${rowsOut[i + 1][1]}`);
+      for (const [k, label] of [[2, 'neg'], [3, 'pos']]) {
+        assert.ok(Math.abs(n.probs[label] - Number(rowsOut[i + 1][k])) <= 1e-4, `text ${i + 1} p_${label}: native ${n.probs[label]}, page ${rowsOut[i + 1][k]}`);
+      }
+    });
     assert.deepEqual(dialogs, []);
 
     // a reload shows the last run and keeps its model
     await page.reload();
     await w.getByText(/^Your last run, finished .* restored\.$/).waitFor({ timeout: 120_000 });
     await w.getByRole('table', { name: 'Per class (validation)' }).waitFor();
-    await w.getByText(/^Model: your model fine-tuned on/).waitFor();
+    await w.getByText(/^Model: .* Fine-tuned in this browser on /).waitFor();
     await w.getByRole('textbox', { name: 'Text to classify' }).fill('dull and lifeless');
     await w.getByText(/^Predicted: (pos|neg)$/).waitFor();
     // the same file again: the columns picked before are picked again

@@ -2,6 +2,7 @@
 // SwiftShader on a GPU-less machine), fixtures made by the native build, and a record of every
 // request so a test can show nothing left 127.0.0.1.
 import { spawn, execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { mkdtempSync, mkdirSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -79,4 +80,25 @@ export function tabtune(args) {
 export function screenshotPath(name) {
   mkdirSync(OUT, { recursive: true });
   return join(OUT, `${name}.png`);
+}
+
+/** The page's WebGPU adapter as a plain object (what www/backend-choice.js reads), or null. */
+export async function gpuAdapter(page) {
+  return page.evaluate(async () => {
+    const a = await navigator.gpu?.requestAdapter().catch(() => null);
+    if (!a) return null;
+    const { vendor, architecture, device, description, isFallbackAdapter } = a.info || {};
+    return { isFallbackAdapter: a.isFallbackAdapter, info: { vendor, architecture, device, description, isFallbackAdapter } };
+  });
+}
+
+/** axe-core's serious and critical violations on the page as it is now (it looks inside open
+ *  shadow roots), each as { id, impact, help, targets }. */
+export async function axeViolations(page) {
+  if (!(await page.evaluate(() => Boolean(window.axe)))) {
+    await page.addScriptTag({ path: createRequire(import.meta.url).resolve('axe-core/axe.min.js') });
+  }
+  const violations = await page.evaluate(async () => (await window.axe.run(document, { resultTypes: ['violations'] })).violations
+    .map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.map((n) => n.target.flat().join(' >> ')) })));
+  return violations.filter((v) => ['serious', 'critical'].includes(v.impact));
 }

@@ -1,5 +1,6 @@
 // What survives a reload, in this browser's IndexedDB (nothing leaves the device): the last
-// dataset's settings, the last finished run's metrics, and its model until the user forgets it.
+// dataset's settings, the run in progress (its data and last checkpoint), and the last finished
+// run's metrics and model until the user forgets them.
 // Keys are per page and element, so a docs embed does not restore the app's run.
 const DB = 'tabtune';
 const STORE = 'saved';
@@ -17,8 +18,9 @@ async function run(mode, op) {
   const d = await db();
   return new Promise((resolve, reject) => {
     const tx = d.transaction(STORE, mode);
-    const req = op(tx.objectStore(STORE));
-    tx.oncomplete = () => { d.close(); resolve(req.result); };
+    let req;
+    try { req = op(tx.objectStore(STORE)); } catch (e) { tx.abort(); d.close(); reject(e); return; }
+    tx.oncomplete = () => { d.close(); resolve(req?.result); };
     tx.onerror = tx.onabort = () => { d.close(); reject(tx.error); };
   });
 }
@@ -29,5 +31,11 @@ export function storeFor(scope) {
     get: (name) => run('readonly', (s) => s.get(key(name))).catch(() => undefined),
     put: (name, value) => run('readwrite', (s) => s.put(value, key(name))),
     delete: (name) => run('readwrite', (s) => s.delete(key(name))),
+    /** Puts { name: value } and deletes [names] in ONE transaction: all of it happens or none
+     *  (a quota error leaves what was saved before as it was). */
+    replace: (puts, deletes = []) => run('readwrite', (s) => {
+      for (const [name, value] of Object.entries(puts)) s.put(value, key(name));
+      for (const name of deletes) s.delete(key(name));
+    }),
   };
 }

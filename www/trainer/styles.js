@@ -6,9 +6,11 @@ export const CSS = `
 :host { display: block; font: 18px/1.45 system-ui, sans-serif; color: #111; background: #fff; container-type: inline-size; }
 :host([compact]) { font-size: 15px; }
 * { box-sizing: border-box; }
+[hidden] { display: none !important; }
 section { border: 2px solid #333; border-radius: 8px; padding: .6rem 1rem 1rem; margin: 0 0 1rem; }
 h2 { font-size: 1.15em; margin: .2rem 0 .6rem; }
 label { display: inline-flex; flex-direction: column; margin: 0 1rem .6rem 0; font-weight: 600; }
+label.inline { flex-direction: row; align-items: center; gap: .4rem; }
 input, select, button { font: inherit; }
 input[type=number] { width: 7rem; }
 button { padding: .35rem 1rem; border: 2px solid #0072B2; border-radius: 6px; background: #0072B2; color: #fff; font-weight: 600; cursor: pointer; }

@@ -1,0 +1,53 @@
+//! What a run reports: the facts known before its first step, each step, and each epoch (the
+//! CLI prints these as JSON lines; the worker posts them to the page).
+use serde::{Deserialize, Serialize};
+
+use crate::metrics::Metrics;
+
+/// Facts about a run, known before the first step.
+#[derive(Clone, Debug, Serialize)]
+pub struct TrainInfo {
+    /// Rows the run uses (after `sample`), split into train and validation.
+    pub rows: usize,
+    pub train_rows: usize,
+    pub val_rows: usize,
+    pub labels: Vec<String>,
+    pub frozen_layers: usize,
+    pub trainable_layers: usize,
+    pub trainable_params: usize,
+    pub steps_per_epoch: usize,
+    pub total_steps: usize,
+    /// Texts longer than max_len tokens, cut at max_len.
+    pub truncated: usize,
+    /// Megabytes the frozen-prefix cache needs (as f16 or f32), and whether it is kept.
+    pub cache_mb: f64,
+    pub cache_budget_mb: usize,
+    pub cached: bool,
+    /// What the run decided on the user's behalf (a sample, no cache), said in words.
+    pub notes: Vec<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct StepInfo {
+    pub step: usize,
+    pub epoch: usize,
+    pub lr: f64,
+    /// Present every `log_every` steps and at the end of each epoch.
+    pub loss: Option<f32>,
+    /// The epoch this step finished, evaluated on the validation rows.
+    #[serde(skip)]
+    pub epoch_end: Option<EpochSummary>,
+}
+
+/// One line per epoch, with the keys the CLI prints.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct EpochSummary {
+    pub epoch: usize,
+    pub train_loss: f32,
+    pub val_loss: Option<f32>,
+    pub val_acc: Option<f64>,
+    pub val_macro_f1: Option<f64>,
+    pub samples_per_s: f64,
+    #[serde(skip)]
+    pub val_metrics: Option<Metrics>,
+}

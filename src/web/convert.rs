@@ -1,0 +1,39 @@
+//! Values across the wasm edge: core errors become JS `Error`s carrying the core's message (once,
+//! here), serde structs become plain JS objects, JS options become core structs.
+use serde::Serialize;
+use serde_json::json;
+use wasm_bindgen::prelude::*;
+
+use crate::Error;
+use crate::data::DataOptions;
+use crate::train::EpochSummary;
+
+pub fn fail(msg: impl std::fmt::Display) -> JsValue {
+    JsError::new(&msg.to_string()).into()
+}
+
+pub fn js<T: Serialize + ?Sized>(v: &T) -> Result<JsValue, JsValue> {
+    v.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).map_err(fail)
+}
+
+pub fn core<T>(r: Result<T, Error>) -> Result<T, JsValue> {
+    r.map_err(fail)
+}
+
+/// { format, text_column, label_column } from JS; undefined or null means all inferred.
+pub fn data_options(options: JsValue) -> Result<DataOptions, JsValue> {
+    if options.is_undefined() || options.is_null() {
+        return Ok(DataOptions::default());
+    }
+    serde_wasm_bindgen::from_value(options).map_err(|e| fail(format!("data options: {e}")))
+}
+
+/// An epoch's summary with its validation metrics (per class, confusion) for the page.
+pub fn epoch_json(e: &EpochSummary) -> serde_json::Value {
+    let mut v = json!(e);
+    if let Some(m) = &e.val_metrics {
+        v["per_class"] = json!(m.per_class);
+        v["confusion"] = json!(m.confusion);
+    }
+    v
+}

@@ -1,0 +1,97 @@
+// <tabtune-trainer>'s DOM: the status line and its sections (model, data, settings, train, try it, take it home).
+// `on` holds the element's handlers and `attr(name)` reads its attributes; nothing here keeps
+// state. User text only ever reaches the DOM through textContent (el()).
+import { el } from './view.js';
+
+// key, label, default, min, max, integer
+export const SETTINGS = [
+  ['layers', 'Trainable layers', 1, 0, 6, true], ['epochs', 'Epochs', 2, 1, 50, true],
+  ['lr', 'Learning rate', 1e-4, 1e-7, 0.1, false], ['batch_size', 'Batch size', 16, 1, 512, true],
+  ['max_len', 'Max length (tokens)', 64, 8, 512, true], ['val_split', 'Validation share', 0.1, 0, 0.9, false],
+  ['seed', 'Seed', 0, 0, 2 ** 31, true],
+];
+export const PYTHON = `from transformers import AutoModel
+from safetensors.torch import load_file
+encoder = AutoModel.from_pretrained("tabtune-model")       # the unzipped folder
+head = load_file("tabtune-model/model.safetensors")          # classifier.weight, classifier.bias
+# logits = mean-pooled encoder output @ head["classifier.weight"].T + head["classifier.bias"]`;
+
+/** Builds the widget's DOM: { root, ui } where ui names every control the element updates. */
+export function buildUi(on, attr) {
+  const u = {};
+  u.status = el('p', { role: 'status', 'aria-live': 'polite', text: 'Starting…' });
+  u.modelLine = el('p');
+  u.cacheNote = el('p', { class: 'note', 'aria-live': 'polite' });
+  u.modelUrl = el('input', { type: 'url', size: 36, 'aria-label': 'Model base URL', placeholder: 'https://example.org/my-model/' });
+  u.modelDir = el('input', { type: 'file', webkitdirectory: true, onchange: () => on.loadModelFolder() });
+  u.forget = el('button', { class: 'secondary', hidden: true, text: 'Forget the saved run', onclick: () => on.forget() });
+  u.modelSource = el('details', {}, el('summary', { text: 'Use another model' }),
+    el('div', { class: 'row' },
+      el('label', {}, 'A folder in the Hugging Face layout', u.modelDir),
+      el('label', {}, 'or its base URL', u.modelUrl),
+      el('button', { class: 'secondary', text: 'Load from URL', onclick: () => u.modelUrl.value && on.loadModel(u.modelUrl.value) })),
+    el('div', { class: 'row' },
+      el('button', { class: 'secondary', text: 'Clear the download cache', onclick: () => on.clearCache() }), u.forget));
+  u.file = el('input', { type: 'file', accept: '.csv,.tsv,.tab,.jsonl,.ndjson,.json,text/csv', onchange: () => u.file.files[0] && on.useData(u.file.files[0]) });
+  u.sample = el('button', { class: 'secondary', disabled: true, text: 'Use sample data', onclick: () => on.useSample() });
+  u.drop = el('div', { class: 'drop' }, el('label', {}, 'Drop a CSV, TSV or JSONL file here, or choose one', u.file), u.sample);
+  u.drop.addEventListener('dragover', (e) => { e.preventDefault(); u.drop.classList.add('over'); });
+  u.drop.addEventListener('dragleave', () => u.drop.classList.remove('over'));
+  u.drop.addEventListener('drop', (e) => { e.preventDefault(); u.drop.classList.remove('over'); e.dataTransfer.files[0] && on.useData(e.dataTransfer.files[0]); });
+  u.dataError = el('p', { class: 'error', role: 'alert' });
+  u.textCol = el('select', { onchange: () => on.reloadData() });
+  u.labelCol = el('select', { onchange: () => on.reloadData() });
+  u.columns = el('div', { class: 'row', hidden: true }, el('label', {}, 'Text column', u.textCol), el('label', {}, 'Label column', u.labelCol));
+  u.dataInfo = el('div');
+  u.truncated = el('p', { class: 'note', 'aria-live': 'polite' });
+
+  u.fields = {};
+  const settings = SETTINGS.map(([key, label, def, min, max, int]) => {
+    const value = attr(key) ?? def;
+    const input = el('input', { type: 'number', name: key, value, min, max, step: int ? 1 : 'any', oninput: () => on.checkSettings() });
+    const error = el('span', { class: 'field-error', 'aria-live': 'polite' });
+    u.fields[key] = { input, error, min, max, int, label };
+    return el('label', {}, label, input, error);
+  });
+  u.init = el('select', { name: 'init' },
+    el('option', { value: 'pretrained', text: 'the pretrained model (a fresh head)' }),
+    el('option', { value: 'continue', text: 'the model fine-tuned so far', disabled: true }));
+  settings.push(el('label', {}, 'Start from', u.init));
+  u.subsetOn = el('input', { type: 'checkbox', checked: true });
+  u.subsetRows = el('input', { type: 'number', min: 10, step: 1, value: 2000, 'aria-label': 'Rows in the sample' });
+  u.subset = el('div', { class: 'row', hidden: true }, el('label', { class: 'inline' }, u.subsetOn, 'Train on a sample of'), u.subsetRows, el('span', { text: 'rows (drawn per class, seeded)' }));
+  u.layers = el('div', { class: 'layers', role: 'group', 'aria-label': 'Encoder blocks: frozen and trained' });
+  u.params = el('p', { class: 'note' });
+
+  u.train = el('button', { disabled: true, text: 'Train', onclick: () => on.train() });
+  u.cancel = el('button', { class: 'secondary', disabled: true, text: 'Cancel', onclick: () => on.cancel() });
+  u.resume = el('button', { class: 'secondary', hidden: true, text: 'Resume run', onclick: () => on.resume() });
+  u.runNotes = el('p', { class: 'note' });
+  u.resumeNote = el('p', { class: 'note', 'aria-live': 'polite' });
+  u.saveNote = el('p', { class: 'error', role: 'alert' });
+  u.bar = el('progress', { value: 0, max: 1, 'aria-label': 'Training progress' });
+  u.progress = el('p', { 'aria-live': 'polite' });
+  u.lossChart = el('div', { 'data-chart': 'loss' });
+  u.epochChart = el('div', { 'data-chart': 'epochs' });
+  u.metrics = el('div', { 'aria-live': 'polite' });
+
+  u.text = el('input', { type: 'text', size: 40, disabled: true, 'aria-label': 'Text to classify', placeholder: 'Type a text to classify', oninput: () => on.schedulePredict() });
+  u.prediction = el('div', { 'aria-live': 'polite' });
+  u.predictFile = el('input', { type: 'file', disabled: true, accept: '.txt,.csv,.tsv,.jsonl', onchange: () => u.predictFile.files[0] && on.predictFile(u.predictFile.files[0]) });
+  u.download = el('button', { disabled: true, text: 'Download model (.zip)', onclick: () => on.download() });
+
+  const root = el('div', {},
+    u.status,
+    el('section', { 'aria-labelledby': 'h-model' }, el('h2', { id: 'h-model', text: 'Model' }), u.modelLine, u.cacheNote, u.modelSource),
+    el('section', { 'aria-labelledby': 'h-data' }, el('h2', { id: 'h-data', text: '1. Data' }), u.drop, u.dataError, u.columns, u.dataInfo, u.truncated),
+    el('section', { 'aria-labelledby': 'h-set' }, el('h2', { id: 'h-set', text: '2. Settings' }), el('div', { class: 'row' }, ...settings), u.subset, u.layers, u.params),
+    el('section', { 'aria-labelledby': 'h-train' }, el('h2', { id: 'h-train', text: '3. Train' }),
+      el('div', { class: 'row' }, u.train, u.cancel, u.resume), u.runNotes, u.resumeNote, u.saveNote, u.bar, u.progress, el('div', { class: 'charts' }, u.lossChart, u.epochChart), u.metrics),
+    el('section', { 'aria-labelledby': 'h-try' }, el('h2', { id: 'h-try', text: '4. Try it' }), u.text, u.prediction,
+      el('label', {}, 'Predict a whole file (one text per line, or a CSV / TSV / JSONL text column); you get a CSV back', u.predictFile)),
+    el('section', { 'aria-labelledby': 'h-home' }, el('h2', { id: 'h-home', text: '5. Take it home' }), u.download,
+      el('p', { class: 'note', text: 'The zip is a Hugging Face folder (config.json with id2label, model.safetensors, tokenizer.json). In Python:' }),
+      // it scrolls sideways in a narrow widget, so it takes focus for keyboard scrolling
+      el('pre', { tabindex: 0, 'aria-label': 'Python code that loads the downloaded model', text: PYTHON })));
+  return { root, ui: u };
+}
