@@ -47,6 +47,8 @@ pub struct Trainer {
     pending: Vec<(bool, usize)>,
     prepared: usize,
     pub(crate) step: usize,
+    /// (epoch, its shuffled row order): drawn once per epoch from the seed.
+    order: (usize, Vec<usize>),
     /// Sum of this epoch's step losses so far (on the device until the epoch ends).
     pub(crate) epoch_loss: Option<Tensor<1>>,
     pub(crate) epoch_steps: usize,
@@ -147,6 +149,7 @@ impl Trainer {
             pending,
             prepared: 0,
             step: 0,
+            order: (0, Vec::new()),
             epoch_loss: None,
             epoch_steps: 0,
             epoch_seconds: 0.0,
@@ -228,7 +231,10 @@ impl Trainer {
         let n = self.train.tokens.len();
         let start = in_epoch * self.cfg.batch_size;
         let end = (start + self.cfg.batch_size).min(n);
-        let idx = epoch_order(n, self.cfg.seed, epoch)[start..end].to_vec();
+        if self.order.0 != epoch || self.order.1.is_empty() {
+            self.order = (epoch, epoch_order(n, self.cfg.seed, epoch));
+        }
+        let idx = self.order.1[start..end].to_vec();
         // Dropout draws from the backend's RNG: seeded per step, so a resumed run draws the same.
         self.device.seed(step_seed(self.cfg.seed, self.step));
         let ad = self.device.clone().autodiff();

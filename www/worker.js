@@ -152,7 +152,8 @@ async function train(msg, start) {
     // cancelled mid-run: what it learned so far can still be resumed; finished: the model to keep
     if (me.cancelled && stepsDone > info.step) await saveCheckpoint(false);
     if (!me.cancelled) await saveCheckpoint(true);
-    keep = true;
+    // a run cancelled before its first step trained nothing: the model it had stays
+    keep = stepsDone > 0;
   } catch (e) {
     // a step can fail before the device's lost notice arrives: give it a moment to
     if (!me.lost && gpuDevice) await Promise.race([gpuDevice.lost, new Promise((r) => setTimeout(r, 1000))]);
@@ -160,7 +161,7 @@ async function train(msg, start) {
     throw e;
   } finally {
     // a failed run leaves the session's model as it was; the page learns what it holds from `state`
-    try { state = session.finish_training(me.id, keep); } catch { state = session.state(); }
+    try { state = session.finish_training(me.id, keep); } catch { try { state = session.state(); } catch { state = null; } }
     run = null;
     finish();
   }

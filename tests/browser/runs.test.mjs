@@ -127,6 +127,22 @@ test('cancel, then train at once: the first run stops, the second runs all its e
   } finally { await browser.close(); }
 });
 
+test('a run cancelled before its first step keeps the model the session had (none, here)', T, async () => {
+  const { browser, page } = await openRunPage();
+  try {
+    const r = await page.evaluate(async () => {
+      const tt = await window.fresh('cpu');
+      const run = await window.record('early', (on) => tt.train({ layers: 1, epochs: 2, batch_size: 4, max_len: 16, val_split: 0 }, on),
+        { on_start: (e) => tt.cancel(e.info.run_id) });
+      return { cancelled: run.result?.cancelled, steps: run.steps.length, model: run.result?.state ? run.result.state.model : 'missing', after: (await tt.state()).model };
+    });
+    assert.equal(r.cancelled, true);
+    assert.equal(r.steps, 0, 'cancelled before any step');
+    assert.equal(r.model, null, 'an untrained head is not offered as a fine-tuned model');
+    assert.equal(r.after, null);
+  } finally { await browser.close(); }
+});
+
 test('a train while an epoch ends (validation in flight) is refused and leaves the run as it would be alone', T, async () => {
   const { browser, page } = await openRunPage();
   try {
