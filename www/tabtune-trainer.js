@@ -76,6 +76,7 @@ class TabtuneTrainer extends HTMLElement {
     this.#tt = await Tabtune.create({ backend });
     this.#tt.on_device_lost = (info) => this.#deviceLost(info);
     this.#engineLost = false;
+    this.#model = null; // a new worker holds no model yet
     const b = this.#tt.backend;
     // the CPU backend's adapter already reads "CPU (…)"
     this.#backendLine = `Backend: ${b.kind === 'webgpu' ? `WebGPU (${b.adapter})` : b.adapter} — ${b.reason}.`;

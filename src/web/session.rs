@@ -203,7 +203,10 @@ impl Session {
             .flatten()
             .find(|m| m.fingerprint == info.base)
             .cloned()
-            .ok_or_else(|| fail("this run was trained from another model than the ones loaded: load the model it started from to resume it"))?;
+            .ok_or_else(|| match &s.base {
+                None => fail("no model loaded: load the model the run started from, then resume"),
+                Some(_) => fail("this run was trained from another model than the ones loaded: load the model it started from to resume it"),
+            })?;
         let trainer = core(Trainer::resume(model.clone(), data, bytes, &s.device()?))?;
         s.started_from = Some(model);
         s.start(trainer)

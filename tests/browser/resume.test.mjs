@@ -27,10 +27,10 @@ before(async () => {
 });
 after(() => server?.stop());
 
-async function openTiny(init) {
+async function openTiny(init, page = 'tiny-trainer.html') {
   const o = await openPage(server.origin);
   if (init) await o.page.addInitScript(init);
-  await o.page.goto(`${server.origin}/test/tiny-trainer.html`);
+  await o.page.goto(`${server.origin}/test/${page}`);
   const w = o.page.locator('tabtune-trainer');
   await w.getByRole('status').filter({ hasText: 'Ready' }).waitFor({ timeout: 120_000 });
   return { ...o, w };
@@ -72,7 +72,10 @@ test('a reload mid-run, then Resume run, ends with the same model as an uninterr
     assert.match(await w.getByText(/stopped at step/).textContent(), /stopped at step \d+ of 570 \(\d+ epochs? done\)/);
     await w.getByText(/^200 rows/).waitFor(); // the run's data came back with it
     await resume.click();
-    await w.getByText(/^Done in/).waitFor({ timeout: 300_000 });
+    await w.getByText(/^Done in/).waitFor({ timeout: 120_000 }).catch(async (e) => {
+      await page.screenshot({ path: screenshotPath('device-loss-debug'), fullPage: true });
+      throw e;
+    });
     const resumed = await downloadWeights(page, w);
     assert.equal(resumed.length, uninterrupted.length);
     assert.ok(resumed.equals(uninterrupted), 'the resumed run wrote the same weights');
@@ -157,5 +160,30 @@ test('a 100,000-row file loads, shows its summary and trains on a sample', T, as
     await w.getByText(/^Done in/).waitFor({ timeout: 300_000 });
     await w.getByText(/trained on a sample of 400 of the 100000 rows/).waitFor();
     assert.deepEqual(errors, []);
+  } finally { await browser.close(); }
+});
+
+test('a GPU device lost mid-run: the page says so, and Resume run finishes the run on a new engine', T, async (t) => {
+  const { browser, page, w } = await openTiny(null, 'tiny-trainer-webgpu.html');
+  try {
+    if (!(await page.evaluate(async () => Boolean(await navigator.gpu?.requestAdapter())))) { t.skip('no WebGPU adapter here'); return; }
+    await w.getByLabel(/^Drop a CSV, TSV or JSONL file/).setInputFiles({ name: 'toy16.csv', mimeType: 'text/csv', buffer: Buffer.from(toyCsv(16)) });
+    await w.getByText(/^16 rows/).waitFor();
+    await setFields(w, { ...RUN, Epochs: 4 }); // 12 train rows / 4 = 3 steps an epoch
+    await w.getByRole('button', { name: 'Train', exact: true }).click();
+    await w.getByText(/^Saved in this browser at step \d+ of 12/).waitFor({ timeout: 300_000 });
+    // what a driver reset does: the worker's own test hook destroys its GPUDevice
+    const [worker] = page.workers();
+    await worker.evaluate(() => self.onmessage({ data: { id: -1, type: 'debugLoseDevice' } }));
+    await w.getByText(/^The GPU device was lost/).waitFor({ timeout: 60_000 });
+    const resume = w.getByRole('button', { name: 'Resume run' });
+    await resume.waitFor({ timeout: 60_000 });
+    await resume.click();
+    await w.getByText(/^Done in/).waitFor({ timeout: 120_000 }).catch(async (e) => {
+      await page.screenshot({ path: screenshotPath('device-loss-debug'), fullPage: true });
+      throw e;
+    });
+    assert.equal(await w.getByRole('textbox', { name: 'Text to classify' }).isEnabled(), true);
+    await page.screenshot({ path: screenshotPath('resumed-after-device-loss'), fullPage: true });
   } finally { await browser.close(); }
 });
