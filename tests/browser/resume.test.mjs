@@ -164,7 +164,7 @@ test('a 100,000-row file loads, shows its summary and trains on a sample', T, as
 });
 
 test('a GPU device lost mid-run: the page says so, and Resume run finishes the run on a new engine', T, async (t) => {
-  const { browser, page, w } = await openTiny(null, 'tiny-trainer-webgpu.html');
+  const { browser, page, w } = await openTiny(null, 'tiny-trainer.html?backend=webgpu');
   try {
     if (!(await page.evaluate(async () => Boolean(await navigator.gpu?.requestAdapter())))) { t.skip('no WebGPU adapter here'); return; }
     await w.getByLabel(/^Drop a CSV, TSV or JSONL file/).setInputFiles({ name: 'toy16.csv', mimeType: 'text/csv', buffer: Buffer.from(toyCsv(16)) });
