@@ -9,6 +9,7 @@ pub mod tokenize;
 pub mod model;
 pub mod prefix;
 pub mod classifier;
+pub mod task;
 pub mod run;
 pub mod schedule;
 pub mod optim;
