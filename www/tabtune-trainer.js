@@ -6,14 +6,16 @@
 //   <tabtune-trainer data="/samples/movie-reviews.csv"></tabtune-trainer>
 import { Tabtune } from './tabtune.js';
 import { UPLOT_CSS, trainingCharts } from './trainer/charts.js';
-import { predictionsCsv } from './trainer/csv.js';
+import { readAdvanced, setClasses, setDefaults, setValues, settingKey, showSettingError } from './trainer/advanced.js';
+import { checkDevice } from './trainer/diagnostics.js';
+import { dataSummary, epochMetrics, predictionView, runNotes, stoppedEarlyText } from './trainer/results.js';
+import { downloadModel, downloadPredictions, downloadText, readModelFolder } from './trainer/export.js';
 import { CSS } from './trainer/styles.js';
 import { storeFor } from './trainer/store.js';
 import { recordBytes, runRecord, saveCheckpoint, saveError } from './trainer/runs.js';
 import { buildUi } from './trainer/layout.js';
 import { checkFields, drawLayers } from './trainer/settings.js';
-import { bars, confusion, download, el, formatSeconds, table } from './trainer/view.js';
-import { zipSync } from './node_modules/fflate/esm/browser.js';
+import { el, formatSeconds } from './trainer/view.js';
 
 const DEFAULT_MODEL = new URL('./models/all-MiniLM-L6-v2/', import.meta.url).href;
 class TabtuneTrainer extends HTMLElement {
@@ -22,6 +24,7 @@ class TabtuneTrainer extends HTMLElement {
   #model = null;
   #source = null; // the data as given (File or text), re-read when the columns change
   #labels = [];
+  #dataTask = null; // the task the loaded data suggests (the Task control may override it)
   #predictTimer = 0;
   #charts = null;
   #store = null;
@@ -42,6 +45,7 @@ class TabtuneTrainer extends HTMLElement {
       reloadData: () => this.#reloadData(), checkSettings: () => this.#checkSettings(), train: () => this.#train(),
       cancel: () => this.#runId && this.#tt?.cancel(this.#runId), resume: () => this.#resume(),
       schedulePredict: () => this.#schedulePredict(), predictFile: (file) => this.#predictFile(file), download: () => this.#download(),
+      checkDevice: (file) => this.#checkDevice(file),
     };
     const { root: ui, ui: controls } = buildUi(on, (name) => this.getAttribute(name));
     this.#ui = controls;
@@ -49,10 +53,9 @@ class TabtuneTrainer extends HTMLElement {
     this.#start().catch((e) => this.#fail(e));
   }
 
-
-
   async #start() {
     await this.#startEngine();
+    setDefaults(this.#ui.advanced, await this.#tt.defaults());
     const saved = await this.#store.get('model');
     await this.#loadModel(saved?.model_url || this.#defaultModel());
     if (saved) await this.#restoreModel(saved);
@@ -60,6 +63,7 @@ class TabtuneTrainer extends HTMLElement {
     for (const [key, f] of Object.entries(this.#ui.fields)) {
       if (!this.hasAttribute(key) && settings[key] !== undefined) f.input.value = settings[key];
     }
+    setValues(this.#ui.advanced, settings);
     const run = await this.#store.get('run');
     if (run) await this.#offerResume(run);
     this.#ui.sample.disabled = !this.getAttribute('data');
@@ -127,7 +131,7 @@ class TabtuneTrainer extends HTMLElement {
     this.#modelUrl = url;
     return this.#setModel(() => this.#tt.loadModel(url, {
       on_progress: (p) => {
-        this.#say(`Loading ${p.file}: ${(p.loaded / 1e6).toFixed(1)} MB${p.total ? ` of ${(p.total / 1e6).toFixed(1)} MB` : ''}${p.cached ? ' (from this browser’s cache)' : ''}`);
+        this.#say(downloadText(p));
         // "Ready" replaces the status: this note stays
         if (p.cache_error) this.#ui.cacheNote.textContent = `The model could not be kept in this browser’s cache (${p.cache_error}): it will be downloaded again next time.`;
       },
@@ -135,13 +139,11 @@ class TabtuneTrainer extends HTMLElement {
   }
 
   async #loadModelFolder() {
-    const files = Object.fromEntries([...this.#ui.modelDir.files].map((f) => [f.name, f]));
-    const need = ['config.json', 'model.safetensors', 'tokenizer.json'];
-    const missing = need.filter((n) => !files[n]);
-    if (missing.length) { this.#fail(new Error(`the folder has no ${missing.join(', ')}: choose a model folder in the Hugging Face layout`)); return; }
-    const [config, weights, tokenizer] = await Promise.all(need.map((n) => files[n].arrayBuffer()));
-    this.#modelUrl = null; // a run saved on it cannot reload it by itself
-    await this.#setModel(() => this.#tt.loadModel({ config, weights, tokenizer }), `the folder ${files['config.json'].webkitRelativePath.split('/')[0] || 'you chose'}`);
+    try {
+      const { files, name } = await readModelFolder(this.#ui.modelDir.files);
+      this.#modelUrl = null; // a run saved on it cannot reload it by itself
+      await this.#setModel(() => this.#tt.loadModel(files), name);
+    } catch (e) { this.#fail(e); }
   }
 
   async #clearCache() {
@@ -157,13 +159,21 @@ class TabtuneTrainer extends HTMLElement {
   }
 
   #restoreRun(run) {
-    if (!this.#charts) this.#charts = trainingCharts(this.#ui.lossChart, this.#ui.epochChart);
-    for (const e of run.epochs) if (e.val_loss !== null) this.#charts.epochs.push(e.epoch, e.val_loss, e.val_acc);
     const last = run.epochs.at(-1);
+    this.#scoreEpochs(last?.metrics?.task, run.epochs);
     if (last) this.#showMetrics(last);
+    this.#ui.stopNote.textContent = last ? stoppedEarlyText(last, run.epochs, run.settings?.early_stopping, this.#patience(run.settings)) ?? '' : '';
     this.#ui.progress.textContent = `Your last run, finished ${new Date(run.date).toLocaleString()}, restored.`;
     this.#ui.forget.hidden = false;
   }
+
+  /** The epoch chart drawn for `task`, with `epochs`' scores on it. */
+  #scoreEpochs(task, epochs = []) {
+    this.#charts ??= trainingCharts(this.#ui.lossChart, this.#ui.lrChart, this.#ui.epochChart);
+    this.#charts.scores(task, epochs);
+  }
+
+  #patience(settings) { return settings?.patience ?? this.#ui.advanced.defaults?.patience; }
 
   #say(text) { this.#ui.status.textContent = text; this.#ui.status.className = ''; }
 
@@ -216,22 +226,21 @@ class TabtuneTrainer extends HTMLElement {
     options(u.labelCol, info.label_column);
     u.columns.hidden = false;
     this.#labels = info.labels;
-    const dropped = `${info.used} used; dropped ${info.dropped.empty_text} rows with an empty text and ${info.dropped.duplicate} duplicates.`;
-    const notes = (info.notes || []).map((note) => el('p', { class: 'note', role: 'note', text: `Note: ${note}.` }));
-    // a tab trains a few dozen rows a second on a CPU: say so before a long run
-    const large = info.rows > 20_000 ? el('p', { class: 'note', role: 'note', text: `That is a large file (${info.rows.toLocaleString()} rows): every epoch runs over all of them, which can take a long time in a browser. A first run on a sample (see Settings) shows quickly whether it learns.` }) : null;
+    this.#dataTask = info.task || null;
+    setClasses(u.advanced, info.task === 'classification' || !info.task ? info.labels : []);
+    const { nodes, large } = dataSummary(info);
     u.subset.hidden = !large;
     u.subsetRows.max = info.rows;
-    u.dataInfo.replaceChildren(...[large].filter(Boolean), ...notes,
-      el('p', { text: `${info.rows} rows; text column “${info.text_column}”, label column “${info.label_column}”${info.inferred_columns ? ' (guessed: change them above)' : ''}. ${dropped}` }),
-      table('First rows', ['text', 'label'], info.preview.map((r) => [r.text, r.label]), { rowHeads: false }),
-      bars('Rows per class', info.labels.map((l) => ({ label: l, value: info.classes[l] }))));
+    u.dataInfo.replaceChildren(...nodes);
   }
 
   /** Checks every field; shows each problem at its field. Returns the settings, or null. */
   #checkSettings() {
-    const config = checkFields(this.#ui.fields);
-    if (config) drawLayers(this.#ui, this.#model, config.layers, this.#labels.length);
+    const basic = checkFields(this.#ui.fields);
+    const advanced = readAdvanced(this.#ui.advanced, this.#dataTask);
+    const config = basic && advanced ? { ...basic, ...advanced } : null;
+    const task = advanced?.task || this.#dataTask;
+    if (basic) drawLayers(this.#ui, this.#model, basic.layers, task === 'regression' ? 1 : Math.max(2, this.#labels.length));
     this.#ui.train.disabled = !config || !this.#source || !this.#tt;
     return config;
   }
@@ -251,10 +260,11 @@ class TabtuneTrainer extends HTMLElement {
     u.runNotes.textContent = u.resumeNote.textContent = u.saveNote.textContent = '';
     u.download.disabled = true; u.text.disabled = true; u.predictFile.disabled = true; u.init.disabled = true;
     u.metrics.replaceChildren();
-    if (!this.#charts) this.#charts = trainingCharts(u.lossChart, u.epochChart);
-    this.#charts.loss.reset(); this.#charts.epochs.reset();
+    u.stopNote.textContent = '';
+    this.#scoreEpochs(run?.epochs.at(-1)?.metrics?.task ?? config.task ?? this.#dataTask);
+    this.#charts.reset();
     const epochs = run ? [...run.epochs] : [];
-    for (const e of epochs) if (e.val_loss !== null) this.#charts.epochs.push(e.epoch, e.val_loss, e.val_acc);
+    let lastStep = 0;
     const model = { url: this.#modelUrl, fingerprint: this.#model.fingerprint };
     const data = run ? run.data : this.#dataRecord;
     let totalSteps = run?.total_steps || 0;
@@ -262,8 +272,9 @@ class TabtuneTrainer extends HTMLElement {
       on_start: ({ info }) => {
         this.#runId = info.run_id;
         totalSteps = info.total_steps;
-        const cache = info.cached ? `the frozen layers' output is cached (${info.cache_mb.toFixed(0)} MB of the ${info.cache_budget_mb} MB budget)` : '';
-        u.runNotes.textContent = [...info.notes, cache].filter(Boolean).join('; ');
+        u.runNotes.textContent = runNotes(info);
+        this.#scoreEpochs(info.task, info.history);
+        for (const e of info.history) if (e.val_loss != null) this.#charts.loss.set(e.epoch * info.steps_per_epoch, 1, e.val_loss);
       },
       on_progress: (p) => {
         if (p.phase !== 'prepare') return;
@@ -274,13 +285,18 @@ class TabtuneTrainer extends HTMLElement {
       on_step: (s) => {
         u.bar.max = s.total_steps; u.bar.value = s.step;
         if (s.step === 1) { this.#say(`Ready. ${this.#backendLine} First step (warm-up): ${s.seconds.toFixed(1)} s.`); }
-        u.progress.textContent = `Step ${s.step} of ${s.total_steps} · epoch ${s.epoch} · ETA ${formatSeconds(s.eta_s)}`;
-        if (s.loss !== null) this.#charts.loss.push(s.step, s.loss);
+        const norm = s.grad_norm != null ? ` · gradient norm ${s.grad_norm.toPrecision(3)}` : '';
+        u.progress.textContent = `Step ${s.step} of ${s.total_steps} · epoch ${s.epoch} · learning rate ${s.lr.toExponential(2)}${norm} · ETA ${formatSeconds(s.eta_s)}`;
+        lastStep = s.step;
+        this.#charts.lr.push(s.step, s.lr);
+        if (s.loss != null) this.#charts.loss.set(s.step, 0, s.loss);
       },
       on_epoch: (e) => {
         epochs.push(e);
-        if (e.val_loss !== null) this.#charts.epochs.push(e.epoch, e.val_loss, e.val_acc);
+        if (e.val_loss != null) this.#charts.loss.set(lastStep, 1, e.val_loss);
+        this.#scoreEpochs(e.metrics?.task, epochs);
         this.#showMetrics(e);
+        if (e.stopped_early) u.stopNote.textContent = stoppedEarlyText(e, epochs, config.early_stopping, this.#patience(config));
         this.dispatchEvent(new CustomEvent('tabtune-epoch', { detail: e, bubbles: true, composed: true }));
       },
       on_checkpoint: (c) => {
@@ -290,6 +306,7 @@ class TabtuneTrainer extends HTMLElement {
       },
     };
     let state = null;
+    let refused = null;
     try {
       const result = run ? await this.#tt.resume(await run.checkpoint.arrayBuffer(), hooks) : await this.#tt.train(config, hooks);
       state = result.state;
@@ -300,6 +317,7 @@ class TabtuneTrainer extends HTMLElement {
     } catch (e) {
       state = e.state ?? (this.#engineLost ? null : await this.#tt.state().catch(() => null));
       this.#fail(e, u.progress);
+      refused = e.message;
       await this.#saving;
       await this.#offerResume(await this.#store.get('run'), false);
     }
@@ -307,6 +325,11 @@ class TabtuneTrainer extends HTMLElement {
     u.cancel.disabled = true; u.init.disabled = false;
     this.#applyState(state);
     this.#checkSettings();
+    // a setting the core refused: its message also at its control, every value as the user left it
+    if (refused && !showSettingError(u.advanced, refused)) {
+      const f = u.fields[settingKey(refused)];
+      if (f) { f.error.textContent = refused; f.input.setAttribute('aria-invalid', 'true'); }
+    }
   }
 
   /** Saves a checkpoint record; says so, or says why not (nothing saved before is lost). */
@@ -350,22 +373,18 @@ class TabtuneTrainer extends HTMLElement {
 
   async #predictFile(file) {
     try {
-      const rows = await this.#tt.predictFile(file);
-      download(new Blob([predictionsCsv(rows)], { type: 'text/csv' }), file.name.replace(/\.[^.]*$/, '') + '-predictions.csv');
-      this.#ui.prediction.replaceChildren(el('p', { text: `Predicted ${rows.length} texts from ${file.name}; the CSV was downloaded.` }));
+      const n = await downloadPredictions(this.#tt, file);
+      this.#ui.prediction.replaceChildren(el('p', { text: `Predicted ${n} texts from ${file.name}; the CSV was downloaded.` }));
     } catch (e) { this.#fail(e, this.#ui.prediction); }
   }
 
-  #showMetrics(e) {
-    if (!e.per_class) {
-      this.#ui.metrics.replaceChildren(el('p', { text: `Epoch ${e.epoch}: train loss ${e.train_loss.toFixed(4)} (no validation rows)` }));
-      return;
-    }
-    const pct = (v) => `${(v * 100).toFixed(1)} %`;
-    this.#ui.metrics.replaceChildren(
-      el('p', { text: `Epoch ${e.epoch}: validation accuracy ${pct(e.val_acc)}, macro-F1 ${pct(e.val_macro_f1)}, train loss ${e.train_loss.toFixed(4)}` }),
-      table('Per class (validation)', ['class', 'precision', 'recall', 'F1', 'rows'], e.per_class.map((c) => [c.label, pct(c.precision), pct(c.recall), pct(c.f1), c.support])),
-      confusion(e.per_class.map((c) => c.label), e.confusion));
+  #showMetrics(e) { this.#ui.metrics.replaceChildren(...epochMetrics(e)); }
+
+  async #checkDevice(file) {
+    if (this.#runId) { this.#ui.diagnostics.out.textContent = 'A run is going: check the device when it has finished.'; return; }
+    this.#ui.train.disabled = true;
+    await checkDevice(this.#tt, file, this.#ui.diagnostics);
+    this.#checkSettings();
   }
 
   #schedulePredict() {
@@ -378,19 +397,12 @@ class TabtuneTrainer extends HTMLElement {
     if (!text) { this.#ui.prediction.replaceChildren(); return; }
     try {
       const [p] = await this.#tt.predict([text]);
-      const pct = (v) => `${(v * 100).toFixed(1)} %`;
-      this.#ui.prediction.replaceChildren(el('p', { class: 'predicted', text: `Predicted: ${p.label}` }),
-        bars('Probability per class', Object.entries(p.probs).map(([label, value]) => ({ label, value })), pct, 1));
+      this.#ui.prediction.replaceChildren(...predictionView(p));
     } catch (e) { this.#fail(e, this.#ui.prediction); }
   }
 
   async #download() {
-    try {
-      const files = await this.#tt.exportModel();
-      const entries = {};
-      for (const [name, blob] of Object.entries(files)) entries[`tabtune-model/${name}`] = new Uint8Array(await blob.arrayBuffer());
-      download(new Blob([zipSync(entries, { level: 0 })], { type: 'application/zip' }), 'tabtune-model.zip');
-    } catch (e) { this.#fail(e); }
+    try { await downloadModel(this.#tt); } catch (e) { this.#fail(e); }
   }
 }
 

@@ -13,10 +13,70 @@ export interface BackendInfo {
   self_check?: { max_diff: number | string; ms: number; passed: boolean };
 }
 
-/** Settings of a run (RunConfig); a missing key takes the CLI's default. */
+export type Task = 'classification' | 'multi_label' | 'regression';
+export type Optimizer = 'sgd' | 'rmsprop' | 'adam' | 'adamw';
+export type Schedule = 'constant' | 'linear' | 'cosine' | 'step' | 'exponential';
+/** Validation metrics early stopping can watch; each task measures some of them
+ *  (defaults().monitors): classification val_loss, val_acc, val_macro_f1; multi_label val_loss,
+ *  val_micro_f1, val_macro_f1, val_subset_acc; regression val_loss, val_mse, val_mae, val_r2, val_pearson. */
+export type Monitor = 'val_loss' | 'val_acc' | 'val_macro_f1' | 'val_micro_f1' | 'val_subset_acc'
+  | 'val_mse' | 'val_mae' | 'val_r2' | 'val_pearson';
+
+/** Settings of a run (RunConfig, the CLI's --config keys); a missing key takes the core's
+ *  default (defaults().config). A bad value rejects train() with the message the CLI prints,
+ *  which names the key. */
 export interface TrainConfig {
-  layers?: number; epochs?: number; lr?: number; batch_size?: number; max_len?: number;
-  val_split?: number; seed?: number; weight_decay?: number; warmup?: number; dropout?: number;
+  /** Trainable encoder layers from the top (0 = head only). */
+  layers?: number; epochs?: number;
+  /** Peak learning rate, reached after the warm-up (0 < lr < 1). */
+  lr?: number; batch_size?: number; max_len?: number;
+  /** Share of each class held out for validation (0 to 0.9). */
+  val_split?: number; seed?: number;
+  /** 'auto' (default): read off the label column (numbers → regression, 'a|b' → multi_label). */
+  task?: 'auto' | Task;
+  /** Default 'adamw'; torch.optim's semantics. */
+  optimizer?: Optimizer;
+  /** sgd and rmsprop only (0 ≤ momentum < 1). */
+  momentum?: number;
+  /** sgd with momentum > 0 only. */
+  nesterov?: boolean;
+  /** adam / adamw: [β1, β2], each in [0, 1). */
+  betas?: [number, number];
+  /** adam, adamw, rmsprop (0 < eps < 1). */
+  eps?: number;
+  /** rmsprop's smoothing constant (0 < alpha < 1). */
+  alpha?: number;
+  /** adamw: decoupled; sgd, rmsprop, adam: L2 added to the gradient. 0 to 1. */
+  weight_decay?: number;
+  /** Default 'linear'; every schedule starts after the warm-up. */
+  schedule?: Schedule;
+  /** Share of all steps spent warming up linearly from 0 (0 ≤ warmup < 1). */
+  warmup?: number;
+  /** schedule 'step': steps between decays (default: one epoch). */
+  step_every?: number;
+  /** schedule 'step' (default 0.5) or 'exponential' (default: 1 % of the peak at the last step); 0 < gamma ≤ 1. */
+  gamma?: number;
+  /** L1 penalty l1 · Σ|W| over the trainable weight matrices (0 to 1). */
+  l1?: number;
+  /** Clip the global L2 norm of all trainable gradients to this (> 0); none when absent. */
+  clip_norm?: number;
+  /** classification only (0 ≤ s < 1). */
+  label_smoothing?: number;
+  /** classification only: 'balanced', or weights by label (labels not named weigh 1; each > 0). */
+  class_weights?: 'balanced' | Record<string, number>;
+  /** Each trainable layer below the top one learns at the LR of the layer above × this (0 < d ≤ 1). */
+  layer_lr_decay?: number;
+  /** Dropout before the head (0 ≤ p < 1). */
+  dropout?: number;
+  /** Dropout inside the trainable encoder layers (default: the model's config.json). */
+  encoder_dropout?: number;
+  /** Stop when this metric has not improved for `patience` epochs; the best epoch's weights are kept. Needs val_split > 0. */
+  early_stopping?: Monitor;
+  /** Epochs without improvement before early stopping (≥ 1, default 2). */
+  patience?: number;
+  /** multi_label: a label is predicted when its probability is at least this (0 < t < 1, default 0.5). */
+  threshold?: number;
+  /** Read the loss back every this many steps (other steps report loss null). */
   log_every?: number;
   /** 'pretrained' (default): the loaded model's encoder and a fresh head; 'continue': the model
    *  fine-tuned so far (same classes only). */
@@ -32,7 +92,13 @@ export interface DataOptions { format?: 'csv' | 'tsv' | 'jsonl'; text_column?: s
 
 export interface DataInfo {
   rows: number; format: 'csv' | 'tsv' | 'jsonl'; columns: string[]; text_column: string; label_column: string;
-  inferred_columns: boolean; classes: Record<string, number>; labels: string[];
+  inferred_columns: boolean;
+  /** Rows per class; for multi_label, rows per label. */
+  classes: Record<string, number>; labels: string[];
+  /** The task the label column suggests, and why, in words (a run's `task` setting overrides it). */
+  task?: Task; task_reason?: string;
+  /** regression: the label values. */
+  values?: { min: number; max: number; mean: number };
   /** rows = used + every dropped reason. */
   used?: number;
   dropped: { empty_text: number; duplicate: number };
@@ -57,7 +123,14 @@ export interface SessionState {
 }
 
 export interface TrainInfo {
-  run_id: number; rows: number; train_rows: number; val_rows: number; labels: string[]; frozen_layers: number;
+  run_id: number; rows: number; train_rows: number; val_rows: number;
+  task?: Task;
+  /** Classes; label names (multi_label); [the label column] (regression). */
+  labels: string[]; frozen_layers: number;
+  /** What trains, and each group's learning rate as a multiple of lr (layer_lr_decay). */
+  param_groups?: { name: string; params: number; lr_scale: number }[];
+  /** The schedule's name. */
+  schedule?: Schedule;
   trainable_layers: number; trainable_params: number; steps_per_epoch: number; total_steps: number; truncated: number;
   /** The frozen-prefix cache: its size, the budget, and whether it is kept (else recomputed per batch). */
   cache_mb: number; cache_budget_mb: number; cached: boolean;
@@ -70,13 +143,29 @@ export interface TrainInfo {
 export interface ClassMetrics { label: string; precision: number; recall: number; f1: number; support: number }
 export interface Metrics { acc: number; macro_f1: number; per_class: ClassMetrics[]; confusion: number[][]; n: number }
 
+/** Full validation metrics, tagged by task. */
+export type TaskMetrics =
+  | { task: 'classification'; acc: number; macro_f1: number; per_class: ClassMetrics[]; confusion: number[][] }
+  | { task: 'multi_label'; micro_f1: number; macro_f1: number; subset_acc: number; per_label: ClassMetrics[] }
+  | { task: 'regression'; mse: number; mae: number; r2: number; pearson: number; n: number };
+
 export interface EpochSummary {
   epoch: number; train_loss: number; val_loss: number | null; val_acc: number | null;
-  val_macro_f1: number | null; samples_per_s: number; per_class?: ClassMetrics[]; confusion?: number[][];
+  val_macro_f1: number | null; samples_per_s: number;
+  /** Every scalar validation metric of the task, keyed by its monitor name. */
+  val_scores?: Partial<Record<Monitor, number>>;
+  metrics?: TaskMetrics;
+  /** Under early_stopping: the best epoch so far (its weights are what the run keeps). */
+  best_epoch?: number | null;
+  /** True on the epoch after which early stopping ended the run. */
+  stopped_early?: boolean;
 }
 
 export interface StepEvent {
-  step: number; epoch: number; lr: number; loss: number | null; total_steps: number; seconds: number; eta_s: number;
+  step: number; epoch: number; lr: number; loss: number | null;
+  /** The gradients' global norm before clipping; null unless clip_norm is set. */
+  grad_norm?: number | null;
+  total_steps: number; seconds: number; eta_s: number;
 }
 
 export interface ProgressEvent {
@@ -98,7 +187,16 @@ export interface RunHandlers {
   on_step?: (s: StepEvent) => void; on_epoch?: (e: EpochSummary) => void; on_progress?: (p: ProgressEvent) => void;
   on_checkpoint?: (c: CheckpointEvent) => void;
 }
-export interface Prediction { label: string; probs: Record<string, number> }
+/** classification: the class and a softmax p per class; multi_label: label 'a|b', the labels
+ *  at or above the threshold and a sigmoid p per label; regression: label '3.2' and the value. */
+export type Prediction =
+  | { label: string; probs: Record<string, number>; labels?: undefined; value?: undefined }
+  | { label: string; labels: string[]; probs: Record<string, number>; value?: undefined }
+  | { label: string; value: number; probs?: undefined; labels?: undefined };
+
+/** How far this device's replay of one PyTorch reference run is from it. */
+export interface TrajectoryCase { steps: number; max_loss_rel: number; max_lr_rel: number; final_head_max_abs: number; final_loss_rel: number }
+export interface TrajectoryReport { cases: Record<string, TrajectoryCase>; worst_loss_rel: number }
 export type DataInput = File | Blob | ArrayBuffer | ArrayBufferView | string;
 
 export class Tabtune {
@@ -115,10 +213,15 @@ export class Tabtune {
   cancel(run_id?: number): void;
   loadTrained(checkpoint: ArrayBuffer | Uint8Array): Promise<SessionState>;
   state(): Promise<SessionState>;
-  evaluate(input: DataInput, options?: DataOptions): Promise<Metrics>;
+  evaluate(input: DataInput, options?: DataOptions): Promise<Metrics | TaskMetrics>;
   predict(texts: Iterable<string>): Promise<Prediction[]>;
   predictFile(input: DataInput, options?: DataOptions): Promise<(Prediction & { text: string })[]>;
   exportModel(): Promise<{ 'config.json': Blob; 'model.safetensors': Blob; 'tokenizer.json': Blob }>;
+  /** The core's defaults for every setting, and the metrics each task can stop early on. */
+  defaults(): Promise<{ config: Required<Omit<TrainConfig, 'step_every' | 'gamma' | 'clip_norm' | 'class_weights' | 'encoder_dropout' | 'early_stopping' | 'sample'>> & Record<string, unknown>;
+    monitors: Record<Task, Monitor[]> }>;
+  /** Replays PyTorch's reference runs (the text of trajectories.json) with the loaded model. */
+  checkTrajectory(reference: string, handlers?: { on_case?: (c: TrajectoryCase & { name: string }) => void }): Promise<TrajectoryReport>;
   /** How often the wasm's constructors ran: 1 means the start-up fix holds. */
   diagnostics(): Promise<{ ctor_runs: number }>;
   dispose(): void;

@@ -36,7 +36,7 @@ export class Tabtune {
     if (msg.type === 'device-lost') { this.on_device_lost?.({ reason: msg.reason, message: msg.message }); return; }
     const p = this.#pending.get(msg.id);
     if (!p) return;
-    const hook = { progress: 'on_progress', started: 'on_start', step: 'on_step', epoch: 'on_epoch', checkpoint: 'on_checkpoint' }[msg.type];
+    const hook = { progress: 'on_progress', started: 'on_start', step: 'on_step', epoch: 'on_epoch', checkpoint: 'on_checkpoint', case: 'on_case' }[msg.type];
     if (hook) {
       const { id, type, ...rest } = msg;
       p.handlers[hook]?.(rest);
@@ -80,6 +80,8 @@ export class Tabtune {
   }
 
   /** Trains on the loaded data; resolves { run_id, epochs, cancelled, info, state, seconds }.
+   *  config: RunConfig's keys (see tabtune.d.ts TrainConfig); a key left out takes the core's
+   *  default (defaults()), and a bad value rejects with the message the CLI prints for it.
    *  config.init: 'pretrained' (default: the loaded model's encoder, a fresh head) or 'continue'.
    *  on_start({ info }) gives the run_id first; on_checkpoint({ bytes, finished, step }) at each
    *  epoch end, on cancel and (finished: true, the model to keep) at the end. A train while
@@ -111,19 +113,21 @@ export class Tabtune {
     return this.#call({ type: 'state' });
   }
 
-  /** Scores labelled data: { acc, macro_f1, per_class, confusion, n }. */
+  /** Scores labelled data with the model's task: { acc, macro_f1, per_class, confusion, n } for
+   *  classification (see TaskMetrics in tabtune.d.ts for the others). */
   async evaluate(input, options = {}) {
     const bytes = await toBytes(input);
     return this.#call({ type: 'evaluate', bytes, options: withFormat(input, options) }, {}, [bytes]);
   }
 
-  /** [{ label, probs: { label: p } }] for each text. */
+  /** A prediction per text: { label, probs } (classification), { label: 'a|b', labels, probs }
+   *  (multi-label, sigmoid p per label) or { label: '3.2', value } (regression). */
   predict(texts) {
     return this.#call({ type: 'predict', texts: Array.from(texts, String) });
   }
 
   /** Predicts every text of a file (one per line, or a CSV / TSV / JSONL's text column):
-   *  [{ text, label, probs: { label: p } }]. */
+   *  each prediction (as predict()) with its text. */
   async predictFile(input, options = {}) {
     const bytes = await toBytes(input);
     return this.#call({ type: 'predictFile', bytes, options: withFormat(input, options) }, {}, [bytes]);
@@ -135,6 +139,19 @@ export class Tabtune {
     const types = { 'config.json': 'application/json', 'tokenizer.json': 'application/json' };
     return Object.fromEntries(Object.entries(files).map(([name, bytes]) =>
       [name, new Blob([bytes], { type: types[name] || 'application/octet-stream' })]));
+  }
+
+  /** The core's settings: { config: every key's default, monitors: { task: [metrics that
+   *  early_stopping can watch] } }. */
+  defaults() {
+    return this.#call({ type: 'defaults' });
+  }
+
+  /** Replays PyTorch's reference runs (the text of trajectories.json) on this device with the
+   *  loaded model: { cases: { name: { steps, max_loss_rel, max_lr_rel, final_head_max_abs,
+   *  final_loss_rel } }, worst_loss_rel }; on_case({ name, ... }) as each run finishes. */
+  checkTrajectory(reference, { on_case } = {}) {
+    return this.#call({ type: 'checkTrajectory', reference: String(reference) }, { on_case });
   }
 
   /** Test hook: destroys the GPU device, as a driver reset would (false when not on WebGPU). */

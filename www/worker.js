@@ -1,10 +1,11 @@
 // The module worker that owns the wasm and all heavy work; the page only posts messages.
 // In:  { id, type: 'init'|'loadModel'|'loadData'|'loadTrained'|'train'|'resume'|'state'|'evaluate'|
-//      'predict'|'predictFile'|'export'|'diagnostics', ... } and { type: 'cancel', run_id } (no id:
+//      'predict'|'predictFile'|'export'|'defaults'|'checkTrajectory'|'diagnostics', ... } and { type: 'cancel', run_id } (no id:
 //      it answers through the train request).
 // Out: { id, type: 'result'|'error'|'progress', ... }; a run's messages also carry run_id:
-//      'started'|'step'|'epoch'|'checkpoint'|'done'|'cancelled'. { type: 'device-lost' } has no id.
-import init, { Session, ctor_runs } from './pkg/tabtune.js';
+//      'started'|'step'|'epoch'|'checkpoint'|'done'|'cancelled'; a trajectory check's 'case'.
+//      { type: 'device-lost' } has no id.
+import init, { Session, ctor_runs, settings_defaults } from './pkg/tabtune.js';
 import { CPU_ADAPTER, decideBackend } from './backend-choice.js';
 
 const MODEL_CACHE = 'tabtune-models-v1';
@@ -107,6 +108,7 @@ let run = null;
 // refused, unless that run was cancelled: then it waits for the run to wind down, so
 // "cancel, then train at once" does what it says.
 async function train(msg, start) {
+  if (checking) throw new Error('the device check against PyTorch is running: wait for it to finish before training');
   if (run && !run.cancelled) throw new Error(`training run ${run.id} is in progress: cancel it (or wait for it to finish) before starting another`);
   if (run) await run.done;
   const info = start();
@@ -169,6 +171,32 @@ async function train(msg, start) {
   post({ id: msg.id, run_id: me.id, type: me.cancelled ? 'cancelled' : 'done', value });
 }
 
+// The reference runs one case at a time, so the page hears of each as it finishes (a case is a
+// few MiniLM steps; all of them take a minute or more on a CPU). The report is the core's, merged.
+async function checkTrajectory(msg) {
+  if (!session.check_trajectory) throw new Error('this build of tabtune has no trajectory check: rebuild it (scripts/build-web)');
+  let reference;
+  try { reference = JSON.parse(msg.reference); } catch { reference = null; }
+  if (!reference?.cases || typeof reference.cases !== 'object') return session.check_trajectory(msg.reference); // the core says what is wrong
+  const report = { cases: {}, worst_loss_rel: 0 };
+  checking = true;
+  try {
+    for (const [name, c] of Object.entries(reference.cases)) {
+      const one = await session.check_trajectory(JSON.stringify({ ...reference, cases: { [name]: c } }));
+      const { worst_loss_rel, cases, ...rest } = one;
+      Object.assign(report, rest);
+      report.cases[name] = cases[name];
+      report.worst_loss_rel = Math.max(report.worst_loss_rel, worst_loss_rel);
+      post({ id: msg.id, type: 'case', name, ...cases[name] });
+      await tick();
+    }
+  } finally { checking = false; }
+  return report;
+}
+
+// Settings as JSON has them: a key set to undefined is left out (the core's default), not null.
+const plain = (config) => (config == null ? config : JSON.parse(JSON.stringify(config)));
+
 // The frozen-prefix cache's budget, unless the caller set one: a quarter of what the browser
 // says the device has (navigator.deviceMemory, in GB, at most 8), at most 1 GB — a wasm32 tab
 // has 4 GB of address space in all, the model and the page included.
@@ -178,9 +206,11 @@ function withBudget(config = {}) {
   return { ...config, cache_budget_mb: Math.min(1024, Math.round(gb * 256)) };
 }
 
-// Model and data stay as they are while a run uses them.
+// Model and data stay as they are while a run or a trajectory check uses them.
+let checking = false;
 function idle(what) {
   if (run) throw new Error(`training run ${run.id} is in progress: cancel it (or wait for it to finish) before ${what}`);
+  if (checking) throw new Error(`the device check against PyTorch is running: wait for it to finish before ${what}`);
 }
 
 async function handle(msg) {
@@ -211,13 +241,15 @@ async function handle(msg) {
     case 'loadModel': idle('loading another model'); return loadModel(msg);
     case 'loadData': idle('loading other data'); return session.load_data(new Uint8Array(msg.bytes), msg.options);
     case 'loadTrained': idle('loading a saved model'); return session.load_trained(new Uint8Array(msg.bytes));
-    case 'train': return train(msg, () => session.start_training(withBudget(msg.config)));
+    case 'train': return train(msg, () => session.start_training(withBudget(plain(msg.config))));
     case 'resume': return train(msg, () => session.resume_training(new Uint8Array(msg.bytes)));
     case 'state': return session.state();
     case 'evaluate': return session.evaluate(new Uint8Array(msg.bytes), msg.options);
     case 'predict': return session.predict(msg.texts);
     case 'predictFile': return session.predict_file(new Uint8Array(msg.bytes), msg.options);
     case 'export': return session.export();
+    case 'defaults': return settings_defaults();
+    case 'checkTrajectory': idle('checking the device'); return checkTrajectory(msg);
     case 'diagnostics': return { ctor_runs: ctor_runs() };
     // test hook: what a driver reset does to the device, on demand
     case 'debugLoseDevice': gpuDevice?.destroy(); return Boolean(gpuDevice);

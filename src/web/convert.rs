@@ -4,8 +4,8 @@ use serde::Serialize;
 use serde_json::json;
 use wasm_bindgen::prelude::*;
 
-use crate::Error;
 use crate::data::DataOptions;
+use crate::{Error, RunConfig};
 use crate::train::EpochSummary;
 
 pub fn fail(msg: impl std::fmt::Display) -> JsValue {
@@ -26,6 +26,16 @@ pub fn data_options(options: JsValue) -> Result<DataOptions, JsValue> {
         return Ok(DataOptions::default());
     }
     serde_wasm_bindgen::from_value(options).map_err(|e| fail(format!("data options: {e}")))
+}
+
+/// Settings from JS through the same parser as the CLI's --config, so a bad value is refused
+/// with the very message the CLI prints (`training settings: optimizer: unknown variant …`).
+pub fn run_config(config: JsValue) -> Result<RunConfig, JsValue> {
+    if config.is_undefined() || config.is_null() {
+        return Ok(RunConfig::default());
+    }
+    let value: serde_json::Value = serde_wasm_bindgen::from_value(config).map_err(|e| fail(format!("training settings: {e}")))?;
+    core(RunConfig::from_value(value))
 }
 
 /// An epoch's summary with its validation metrics (per class, confusion) for the page.

@@ -10,11 +10,26 @@ pub use session::Session;
 
 use wasm_bindgen::prelude::*;
 
+use crate::RunConfig;
+use crate::run::monitors_for;
+use crate::task::Task;
+
 #[wasm_bindgen(start)]
 pub fn start() {
     ctors::run_once();
     console_error_panic_hook::set_once();
     logger::install();
+}
+
+/// The settings a run takes when the page sends none: { config: RunConfig::default(), monitors:
+/// { task: [early_stopping metrics it measures] } }, so the page's defaults are the core's.
+#[wasm_bindgen]
+pub fn settings_defaults() -> Result<JsValue, JsValue> {
+    let monitors: serde_json::Map<_, _> = [Task::Classification, Task::MultiLabel, Task::Regression]
+        .into_iter()
+        .map(|t| (t.name().to_string(), serde_json::json!(monitors_for(t))))
+        .collect();
+    convert::js(&serde_json::json!({ "config": RunConfig::default(), "monitors": monitors }))
 }
 
 /// How many times the module's constructors have run: 1 when the fix in `ctors` holds.

@@ -11,11 +11,11 @@ use serde_json::json;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
-use super::convert::{core, data_options, epoch_json, fail, js};
+use super::convert::{core, data_options, epoch_json, fail, js, run_config};
 use crate::backend::{self, BackendKind};
 use crate::data::{self, Dataset};
 use crate::run::Init;
-use crate::{Model, ModelFiles, RunConfig, Trainer, checkpoint, export, infer};
+use crate::{Model, ModelFiles, Trainer, checkpoint, export, infer};
 
 /// Rows of the data a page can show as a preview.
 const PREVIEW_ROWS: usize = 8;
@@ -173,11 +173,7 @@ impl Session {
     pub fn start_training(&self, config: JsValue) -> Result<JsValue, JsValue> {
         let mut s = self.state.borrow_mut();
         s.idle("starting another")?;
-        let cfg: RunConfig = if config.is_undefined() || config.is_null() {
-            RunConfig::default()
-        } else {
-            serde_wasm_bindgen::from_value(config).map_err(|e| fail(format!("training settings: {e}")))?
-        };
+        let cfg = run_config(config)?;
         let data = s.data.as_ref().ok_or_else(|| fail("no data loaded: load a file first"))?;
         let model = match (cfg.init, &s.tuned) {
             (Init::Continue, Some(tuned)) => tuned.clone(),

@@ -1,5 +1,6 @@
-// Live charts for <tabtune-trainer>, drawn by uPlot (served from www/node_modules, no CDN):
-// train loss per step, and validation loss and accuracy per epoch.
+// Live charts for <tabtune-trainer>, drawn by uPlot (served from www/node_modules, no CDN): train
+// loss per step with validation loss at each epoch's last step on the same axes, the learning
+// rate of every step (small, beside it), and the task's validation score per epoch.
 import uPlot from '../node_modules/uplot/dist/uPlot.esm.js';
 import { PALETTE } from './styles.js';
 
@@ -7,31 +8,64 @@ export const UPLOT_CSS = new URL('../node_modules/uplot/dist/uPlot.min.css', imp
 
 const axis = { stroke: '#111', grid: { stroke: '#ddd' }, ticks: { stroke: '#999' }, font: '15px system-ui', labelFont: 'bold 15px system-ui' };
 
-function make(host, title, xLabel, series, y2 = null) {
+function make(host, title, xLabel, series, { height = 240, range = null } = {}) {
   const width = Math.max(260, host.clientWidth || 420);
   const opts = {
-    title, width, height: 240,
-    scales: { x: { time: false }, ...(y2 ? { acc: { range: [0, 1] } } : {}) },
-    axes: [{ ...axis, label: xLabel }, { ...axis, label: series[0].label }, ...(y2 ? [{ ...axis, scale: 'acc', side: 1, label: y2, grid: { show: false } }] : [])],
-    series: [{ label: xLabel }, ...series.map((s, i) => ({ stroke: PALETTE[i], width: 3, points: { show: true, size: 6 }, ...s }))],
+    title, width, height,
+    scales: { x: { time: false }, ...(range ? { y: { range } } : {}) },
+    axes: [{ ...axis, label: xLabel }, { ...axis, label: series[0].label, size: 70 }],
+    // spanGaps: validation loss exists at epoch ends only, and is drawn as a line through them
+    series: [{ label: xLabel }, ...series.map((s, i) => ({ stroke: PALETTE[i], width: 3, points: { show: true, size: 6 }, spanGaps: true, ...s }))],
     legend: { live: false },
   };
   const data = [[], ...series.map(() => [])];
   const plot = new uPlot(opts, data, host);
+  // data-points lets tests and assistive tools see how much is drawn; plotData, what (tests)
+  const draw = () => { plot.setData(data); host.dataset.points = data[0].length; };
+  host.plotData = data;
   return {
-    // data-points lets tests and assistive tools see how much is drawn on the canvas
-    push(x, ...ys) { data[0].push(x); ys.forEach((y, i) => data[i + 1].push(y)); plot.setData(data); host.dataset.points = data[0].length; },
-    reset() { data.forEach((d) => (d.length = 0)); plot.setData(data); host.dataset.points = 0; },
+    push(x, ...ys) { data[0].push(x); ys.forEach((y, i) => data[i + 1].push(y)); draw(); },
+    /** Sets series `i` at x (the last point when x is it, else a new one). */
+    set(x, i, y) {
+      if (data[0].at(-1) !== x) { data[0].push(x); data.slice(1).forEach((d) => d.push(null)); }
+      data[i + 1][data[0].length - 1] = y;
+      draw();
+    },
+    reset() { data.forEach((d) => (d.length = 0)); draw(); },
     points: () => data[0].length,
-    resize(w) { plot.setSize({ width: Math.max(260, w), height: 240 }); },
+    destroy: () => plot.destroy(),
   };
 }
 
-/** The two charts inside `host`. */
-export function trainingCharts(lossHost, epochHost) {
-  return {
-    loss: make(lossHost, 'Train loss per step', 'step', [{ label: 'loss' }]),
-    epochs: make(epochHost, 'Validation per epoch', 'epoch',
-      [{ label: 'val loss' }, { label: 'val accuracy', scale: 'acc', dash: [8, 4] }], 'accuracy'),
+/** The metric the epoch chart draws for a task: [key in val_scores, words, range]. */
+export function headline(task) {
+  if (task === 'regression') return ['val_r2', 'val R²', null];
+  if (task === 'multi_label') return ['val_micro_f1', 'val micro-F1', [0, 1]];
+  return ['val_acc', 'val accuracy', [0, 1]];
+}
+
+/** The three charts: loss (train per step, series 0; validation, series 1), lr, epochs. */
+export function trainingCharts(lossHost, lrHost, epochHost) {
+  const charts = {
+    loss: make(lossHost, 'Loss: train per step, validation per epoch', 'step', [{ label: 'train loss' }, { label: 'val loss', dash: [8, 4] }]),
+    lr: make(lrHost, 'Learning rate per step', 'step', [{ label: 'lr', points: { show: false } }], { height: 160 }),
+    epochs: null,
+    /** The epoch chart for `task`'s score (made anew when the task changes), with `epochs` on it. */
+    scores(task, epochs = []) {
+      const [key, label, range] = headline(task);
+      if (charts.scoreLabel !== label) {
+        charts.epochs?.destroy();
+        charts.scoreLabel = label;
+        charts.epochs = make(epochHost, 'Validation score per epoch', 'epoch', [{ label }], { range });
+      }
+      charts.epochs.reset();
+      for (const e of epochs) {
+        const v = e.val_scores?.[key] ?? (key === 'val_acc' ? e.val_acc : null); // a run saved before val_scores
+        if (v != null) charts.epochs.push(e.epoch, v);
+      }
+    },
+    reset() { charts.loss.reset(); charts.lr.reset(); charts.epochs?.reset(); },
   };
+  charts.scores(null);
+  return charts;
 }

@@ -5,11 +5,17 @@
 
 const FORMULA_START = /^[=+\-@\t\r]/;
 
-/** rows: [{ text, label, probs: { label: p } }] → CSV text with text, label, p_<label> columns. */
+/** rows: [{ text, label, probs: { label: p } }] (classification; multi-label: label "a|b" and a
+ *  sigmoid p per label) → text, label, p_<label> columns; [{ text, label, value }] (regression)
+ *  → text, value. */
 export function predictionsCsv(rows) {
-  const labels = Object.keys(rows[0]?.probs || {});
   const quote = (s) => (/[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s);
   const userText = (v) => quote(FORMULA_START.test(String(v)) ? `'${v}` : String(v));
+  if (rows[0] && !rows[0].probs) {
+    // a value we computed: a plain number, never a formula (a negative one starts with '-')
+    return [['text', 'value'], ...rows.map((r) => [userText(r.text), String(r.value)])].map((cells) => cells.join(',')).join('\n') + '\n';
+  }
+  const labels = Object.keys(rows[0]?.probs || {});
   const header = ['text', 'label', ...labels.map((l) => `p_${l}`)].map(userText);
   const lines = rows.map((r) => [userText(r.text), userText(r.label), ...labels.map((l) => r.probs[l].toFixed(6))]);
   return [header, ...lines].map((cells) => cells.join(',')).join('\n') + '\n';

@@ -1,6 +1,8 @@
 // <tabtune-trainer>'s DOM: the status line and its sections (model, data, settings, train, try it, take it home).
 // `on` holds the element's handlers and `attr(name)` reads its attributes; nothing here keeps
 // state. User text only ever reaches the DOM through textContent (el()).
+import { buildAdvanced } from './advanced.js';
+import { buildDiagnostics } from './diagnostics.js';
 import { el } from './view.js';
 
 // key, label, default, min, max, integer
@@ -32,6 +34,7 @@ export function buildUi(on, attr) {
       el('button', { class: 'secondary', text: 'Load from URL', onclick: () => u.modelUrl.value && on.loadModel(u.modelUrl.value) })),
     el('div', { class: 'row' },
       el('button', { class: 'secondary', text: 'Clear the download cache', onclick: () => on.clearCache() }), u.forget));
+  u.diagnostics = buildDiagnostics((file) => on.checkDevice(file));
   u.file = el('input', { type: 'file', accept: '.csv,.tsv,.tab,.jsonl,.ndjson,.json,text/csv', onchange: () => u.file.files[0] && on.useData(u.file.files[0]) });
   u.sample = el('button', { class: 'secondary', disabled: true, text: 'Use sample data', onclick: () => on.useSample() });
   u.drop = el('div', { class: 'drop' }, el('label', {}, 'Drop a CSV, TSV or JSONL file here, or choose one', u.file), u.sample);
@@ -62,6 +65,7 @@ export function buildUi(on, attr) {
   u.subset = el('div', { class: 'row', hidden: true }, el('label', { class: 'inline' }, u.subsetOn, 'Train on a sample of'), u.subsetRows, el('span', { text: 'rows (drawn per class, seeded)' }));
   u.layers = el('div', { class: 'layers', role: 'group', 'aria-label': 'Encoder blocks: frozen and trained' });
   u.params = el('p', { class: 'note' });
+  u.advanced = buildAdvanced(() => on.checkSettings());
 
   u.train = el('button', { disabled: true, text: 'Train', onclick: () => on.train() });
   u.cancel = el('button', { class: 'secondary', disabled: true, text: 'Cancel', onclick: () => on.cancel() });
@@ -71,7 +75,9 @@ export function buildUi(on, attr) {
   u.saveNote = el('p', { class: 'error', role: 'alert' });
   u.bar = el('progress', { value: 0, max: 1, 'aria-label': 'Training progress' });
   u.progress = el('p', { 'aria-live': 'polite' });
+  u.stopNote = el('p', { class: 'note', 'aria-live': 'polite' });
   u.lossChart = el('div', { 'data-chart': 'loss' });
+  u.lrChart = el('div', { 'data-chart': 'lr' });
   u.epochChart = el('div', { 'data-chart': 'epochs' });
   u.metrics = el('div', { 'aria-live': 'polite' });
 
@@ -82,11 +88,12 @@ export function buildUi(on, attr) {
 
   const root = el('div', {},
     u.status,
-    el('section', { 'aria-labelledby': 'h-model' }, el('h2', { id: 'h-model', text: 'Model' }), u.modelLine, u.cacheNote, u.modelSource),
+    el('section', { 'aria-labelledby': 'h-model' }, el('h2', { id: 'h-model', text: 'Model' }), u.modelLine, u.cacheNote, u.modelSource, u.diagnostics.details),
     el('section', { 'aria-labelledby': 'h-data' }, el('h2', { id: 'h-data', text: '1. Data' }), u.drop, u.dataError, u.columns, u.dataInfo, u.truncated),
-    el('section', { 'aria-labelledby': 'h-set' }, el('h2', { id: 'h-set', text: '2. Settings' }), el('div', { class: 'row' }, ...settings), u.subset, u.layers, u.params),
+    el('section', { 'aria-labelledby': 'h-set' }, el('h2', { id: 'h-set', text: '2. Settings' }), el('div', { class: 'row' }, ...settings), u.subset, u.layers, u.params, u.advanced.details),
     el('section', { 'aria-labelledby': 'h-train' }, el('h2', { id: 'h-train', text: '3. Train' }),
-      el('div', { class: 'row' }, u.train, u.cancel, u.resume), u.runNotes, u.resumeNote, u.saveNote, u.bar, u.progress, el('div', { class: 'charts' }, u.lossChart, u.epochChart), u.metrics),
+      el('div', { class: 'row' }, u.train, u.cancel, u.resume), u.runNotes, u.resumeNote, u.saveNote, u.bar, u.progress, u.stopNote,
+      el('div', { class: 'charts' }, u.lossChart, u.lrChart, u.epochChart), u.metrics),
     el('section', { 'aria-labelledby': 'h-try' }, el('h2', { id: 'h-try', text: '4. Try it' }), u.text, u.prediction,
       el('label', {}, 'Predict a whole file (one text per line, or a CSV / TSV / JSONL text column); you get a CSV back', u.predictFile)),
     el('section', { 'aria-labelledby': 'h-home' }, el('h2', { id: 'h-home', text: '5. Take it home' }), u.download,

@@ -20,8 +20,9 @@ export function checkFields(fields) {
   return ok ? config : null;
 }
 
-/** The blocks of model `m` with the top `k` layers trained, into ui.layers and ui.params. */
-export function drawLayers(ui, m, k, labelCount) {
+/** The blocks of model `m` with the top `k` layers trained and a head of `outputs`, into
+ *  ui.layers and ui.params. */
+export function drawLayers(ui, m, k, outputs) {
   if (!m) return;
   const blocks = [el('span', { class: 'block frozen', text: 'embeddings' })];
   for (let i = 0; i < m.layers; i++) {
@@ -32,7 +33,6 @@ export function drawLayers(ui, m, k, labelCount) {
   ui.layers.replaceChildren(...blocks);
   const h = m.hidden_size, f = m.intermediate_size;
   const perLayer = 4 * h * h + 4 * h + 2 * h * f + f + h + 4 * h; // attention, FFN, two LayerNorms
-  const classes = Math.max(2, labelCount);
-  const n = k * perLayer + h * classes + classes;
+  const n = k * perLayer + h * outputs + outputs;
   ui.params.textContent = `${n.toLocaleString()} trainable parameters (${k} of ${m.layers} layers + the head); the rest stays frozen and runs once.`;
 }

@@ -22,6 +22,12 @@ button:focus-visible, input:focus-visible, select:focus-visible { outline: 3px s
 .error { color: #b00020; font-weight: 700; }
 .field-error { color: #b00020; font-size: .85em; font-weight: 600; min-height: 1.1em; }
 .note { color: #333; }
+.ok { color: #006b3c; font-weight: 700; }
+details.advanced { margin: .6rem 0 0; }
+summary { font-weight: 700; cursor: pointer; }
+fieldset.pair { border: 0; padding: 0; margin: 0 1rem .6rem 0; font-weight: 600; }
+fieldset.pair legend { padding: 0; }
+fieldset.pair input { width: 6rem; margin-right: .3rem; }
 table { border-collapse: collapse; margin: .5rem 0; max-width: 100%; }
 caption { text-align: left; font-weight: 700; padding: .2rem 0; }
 th, td { border: 1px solid #999; padding: .2rem .5rem; text-align: left; vertical-align: top; }

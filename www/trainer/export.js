@@ -1,0 +1,36 @@
+// Files in and out of <tabtune-trainer>: a model folder the user picks, the model as a zip in the
+// Hugging Face layout, and a file's predictions as CSV (csv.js makes it safe for a spreadsheet).
+import { zipSync } from '../node_modules/fflate/esm/browser.js';
+import { predictionsCsv } from './csv.js';
+import { download } from './view.js';
+
+/** Downloads the worker's model as tabtune-model.zip (stored, not compressed: safetensors barely shrink). */
+export async function downloadModel(tt) {
+  const files = await tt.exportModel();
+  const entries = {};
+  for (const [name, blob] of Object.entries(files)) entries[`tabtune-model/${name}`] = new Uint8Array(await blob.arrayBuffer());
+  download(new Blob([zipSync(entries, { level: 0 })], { type: 'application/zip' }), 'tabtune-model.zip');
+}
+
+/** Predicts every text of `file` and downloads NAME-predictions.csv; returns how many rows. */
+export async function downloadPredictions(tt, file) {
+  const rows = await tt.predictFile(file);
+  download(new Blob([predictionsCsv(rows)], { type: 'text/csv' }), file.name.replace(/\.[^.]*$/, '') + '-predictions.csv');
+  return rows.length;
+}
+
+const MODEL_FILES = ['config.json', 'model.safetensors', 'tokenizer.json'];
+
+/** A picked folder's model files: { files: { config, weights, tokenizer } (ArrayBuffers), name }. */
+export async function readModelFolder(fileList) {
+  const files = Object.fromEntries([...fileList].map((f) => [f.name, f]));
+  const missing = MODEL_FILES.filter((n) => !files[n]);
+  if (missing.length) throw new Error(`the folder has no ${missing.join(', ')}: choose a model folder in the Hugging Face layout`);
+  const [config, weights, tokenizer] = await Promise.all(MODEL_FILES.map((n) => files[n].arrayBuffer()));
+  return { files: { config, weights, tokenizer }, name: `the folder ${files['config.json'].webkitRelativePath.split('/')[0] || 'you chose'}` };
+}
+
+/** A model download's progress in words. */
+export function downloadText(p) {
+  return `Loading ${p.file}: ${(p.loaded / 1e6).toFixed(1)} MB${p.total ? ` of ${(p.total / 1e6).toFixed(1)} MB` : ''}${p.cached ? ' (from this browser’s cache)' : ''}`;
+}

@@ -1,0 +1,92 @@
+// What <tabtune-trainer> shows of a task's numbers: the data summary, each epoch's validation
+// metrics, why early stopping ended a run, and a prediction — for classification, multi-label
+// and regression alike. Everything here is drawn from what the worker reported.
+import { MONITOR_WORDS } from './advanced.js';
+import { bars, confusion, el, table } from './view.js';
+
+const pct = (v) => `${(v * 100).toFixed(1)} %`;
+const num = (v) => (v == null ? '–' : Number(v).toPrecision(3));
+const TASK_WORDS = { classification: 'classification', multi_label: 'multi-label', regression: 'regression' };
+
+/** The loaded data in words and tables: { nodes, large } (large: worth training on a sample). */
+export function dataSummary(info) {
+  const dropped = `${info.used} used; dropped ${info.dropped.empty_text} rows with an empty text and ${info.dropped.duplicate} duplicates.`;
+  const notes = (info.notes || []).map((note) => el('p', { class: 'note', role: 'note', text: `Note: ${note}.` }));
+  // a tab trains a few dozen rows a second on a CPU: say so before a long run
+  const large = info.rows > 20_000 ? el('p', { class: 'note', role: 'note', text: `That is a large file (${info.rows.toLocaleString()} rows): every epoch runs over all of them, which can take a long time in a browser. A first run on a sample (see Settings) shows quickly whether it learns.` }) : null;
+  const nodes = [large, ...notes,
+    el('p', { text: `${info.rows} rows; text column “${info.text_column}”, label column “${info.label_column}”${info.inferred_columns ? ' (guessed: change them above)' : ''}. ${dropped}` }),
+    taskLine(info),
+    table('First rows', ['text', 'label'], info.preview.map((r) => [r.text, r.label]), { rowHeads: false }),
+    labelSummary(info)].filter(Boolean);
+  return { nodes, large: Boolean(large) };
+}
+
+/** What a run does, beyond the settings: task and schedule, the worker's notes, the prefix cache,
+ *  and each parameter group's LR scale when a layer-wise decay makes them differ. */
+export function runNotes(info) {
+  const how = info.task ? `${TASK_WORDS[info.task] || info.task}, ${info.schedule || 'default'} schedule` : '';
+  const cache = info.cached ? `the frozen layers' output is cached (${info.cache_mb.toFixed(0)} MB of the ${info.cache_budget_mb} MB budget)` : '';
+  const groups = (info.param_groups || []).some((g) => g.lr_scale !== 1)
+    ? `learning rate × ${info.param_groups.map((g) => `${Number(g.lr_scale.toPrecision(3))} for ${g.name}`).join(', ')}` : '';
+  return [how, ...info.notes, cache, groups].filter(Boolean).join('; ');
+}
+
+/** The task in words and why it was chosen: "Task: regression — the labels are all numbers". */
+export function taskLine(info) {
+  if (!info.task) return null;
+  const why = info.task_reason ? ` — ${info.task_reason}` : '';
+  return el('p', { 'data-task': info.task, text: `Task: ${TASK_WORDS[info.task] || info.task}${why}. Change it under Settings › Advanced.` });
+}
+
+/** Rows per class, rows per label, or the range of the values. */
+export function labelSummary(info) {
+  if (info.task === 'regression' && info.values) {
+    const v = info.values;
+    return el('p', { text: `Values from ${num(v.min)} to ${num(v.max)}, mean ${num(v.mean)}.` });
+  }
+  const caption = info.task === 'multi_label' ? 'Rows per label' : 'Rows per class';
+  return bars(caption, info.labels.map((l) => ({ label: l, value: info.classes[l] })));
+}
+
+/** An epoch's validation metrics by task (`metrics`), or those of a run saved before tasks. */
+export function epochMetrics(e) {
+  const m = e.metrics ?? (e.per_class ? { task: 'classification', acc: e.val_acc, macro_f1: e.val_macro_f1, per_class: e.per_class, confusion: e.confusion } : null);
+  if (!m) return [el('p', { text: `Epoch ${e.epoch}: train loss ${e.train_loss.toFixed(4)} (no validation rows)` })];
+  const head = `Epoch ${e.epoch}: validation loss ${num(e.val_loss)}, `;
+  const best = e.best_epoch != null ? ` Best epoch so far: ${e.best_epoch}.` : '';
+  const train = `, train loss ${e.train_loss.toFixed(4)}.${best}`;
+  if (m.task === 'regression') {
+    return [el('p', { text: `${head}MSE ${num(m.mse)}, MAE ${num(m.mae)}, R² ${num(m.r2)}, Pearson r ${num(m.pearson)} on ${m.n} rows${train}` })];
+  }
+  if (m.task === 'multi_label') {
+    return [el('p', { text: `${head}micro-F1 ${pct(m.micro_f1)}, macro-F1 ${pct(m.macro_f1)}, subset accuracy ${pct(m.subset_acc)}${train}` }),
+      table('Per label (validation)', ['label', 'precision', 'recall', 'F1', 'rows'], m.per_label.map((c) => [c.label, pct(c.precision), pct(c.recall), pct(c.f1), c.support]))];
+  }
+  return [el('p', { text: `${head}accuracy ${pct(m.acc)}, macro-F1 ${pct(m.macro_f1)}${train}` }),
+    table('Per class (validation)', ['class', 'precision', 'recall', 'F1', 'rows'], m.per_class.map((c) => [c.label, pct(c.precision), pct(c.recall), pct(c.f1), c.support])),
+    confusion(m.per_class.map((c) => c.label), m.confusion)];
+}
+
+/** "Stopped early after epoch 5: validation loss had not improved for 2 epochs. The model kept
+ *  is epoch 3's (val_loss 0.412)." — for the epoch that ended the run, else null. */
+export function stoppedEarlyText(e, epochs, monitor, patience) {
+  if (!e.stopped_early) return null;
+  const words = MONITOR_WORDS[monitor] || monitor;
+  const best = epochs.find((x) => x.epoch === e.best_epoch);
+  const value = best?.val_scores?.[monitor] ?? (monitor === 'val_loss' ? best?.val_loss : undefined);
+  const kept = e.best_epoch != null ? ` The model kept is epoch ${e.best_epoch}'s${value != null ? ` (${monitor} ${num(value)})` : ''}.` : '';
+  return `Stopped early after epoch ${e.epoch}: ${words} had not improved for ${patience} epoch${patience === 1 ? '' : 's'}.${kept}`;
+}
+
+/** Try it: the class, the label set or the value, with the probabilities where there are some. */
+export function predictionView(p) {
+  if (p.value !== undefined && !p.probs) return [el('p', { class: 'predicted', text: `Predicted: ${p.label}` })];
+  if (Array.isArray(p.labels)) {
+    const set = p.labels.length ? p.labels.join(' + ') : 'no label (none reaches the threshold)';
+    return [el('p', { class: 'predicted', text: `Predicted: ${set}` }),
+      bars('Probability per label', Object.entries(p.probs).map(([label, value]) => ({ label, value })), pct, 1)];
+  }
+  return [el('p', { class: 'predicted', text: `Predicted: ${p.label}` }),
+    bars('Probability per class', Object.entries(p.probs).map(([label, value]) => ({ label, value })), pct, 1)];
+}
