@@ -8,12 +8,12 @@ export const UPLOT_CSS = new URL('../node_modules/uplot/dist/uPlot.min.css', imp
 
 const axis = { stroke: '#111', grid: { stroke: '#ddd' }, ticks: { stroke: '#999' }, font: '15px system-ui', labelFont: 'bold 15px system-ui' };
 
-function make(host, title, xLabel, series, { height = 240, range = null } = {}) {
+function make(host, title, xLabel, series, { height = 240, range = null, values } = {}) {
   const width = Math.max(260, host.clientWidth || 420);
   const opts = {
     title, width, height,
     scales: { x: { time: false }, ...(range ? { y: { range } } : {}) },
-    axes: [{ ...axis, label: xLabel }, { ...axis, label: series[0].label, size: 70 }],
+    axes: [{ ...axis, label: xLabel }, { ...axis, label: series[0].label, size: 70, ...(values ? { values } : {}) }],
     // spanGaps: validation loss exists at epoch ends only, and is drawn as a line through them
     series: [{ label: xLabel }, ...series.map((s, i) => ({ stroke: PALETTE[i], width: 3, points: { show: true, size: 6 }, spanGaps: true, ...s }))],
     legend: { live: false },
@@ -47,8 +47,10 @@ export function headline(task) {
 /** The three charts: loss (train per step, series 0; validation, series 1), lr, epochs. */
 export function trainingCharts(lossHost, lrHost, epochHost) {
   const charts = {
-    loss: make(lossHost, 'Loss: train per step, validation per epoch', 'step', [{ label: 'train loss' }, { label: 'val loss', dash: [8, 4] }]),
-    lr: make(lrHost, 'Learning rate per step', 'step', [{ label: 'lr', points: { show: false } }], { height: 160 }),
+    loss: make(lossHost, 'Loss (train per step, val per epoch)', 'step', [{ label: 'train loss' }, { label: 'val loss', dash: [8, 4] }]),
+    // learning rates like 1e-4 would all read "0" with the default tick labels
+    lr: make(lrHost, 'Learning rate per step', 'step', [{ label: 'lr', points: { show: false } }],
+      { height: 160, values: (u, ticks) => ticks.map((v) => (v === 0 ? '0' : v.toExponential(1))) }),
     epochs: null,
     /** The epoch chart for `task`'s score (made anew when the task changes), with `epochs` on it. */
     scores(task, epochs = []) {

@@ -13,6 +13,7 @@ label { display: inline-flex; flex-direction: column; margin: 0 1rem .6rem 0; fo
 label.inline { flex-direction: row; align-items: center; gap: .4rem; }
 input, select, button { font: inherit; }
 input[type=number] { width: 7rem; }
+input[type=number][placeholder] { width: 10rem; }
 button { padding: .35rem 1rem; border: 2px solid #0072B2; border-radius: 6px; background: #0072B2; color: #fff; font-weight: 600; cursor: pointer; }
 button.secondary { background: #fff; color: #0072B2; }
 button:disabled { opacity: .45; cursor: default; }
