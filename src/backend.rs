@@ -47,10 +47,11 @@ pub async fn self_check(gpu: &Device) -> Result<f32> {
 
 async fn tiny_step(device: &Device) -> Result<Vec<f32>> {
     use burn::module::Module;
-    use burn::nn::loss::CrossEntropyLossConfig;
-    use burn::optim::GradientsParams;
-
     use crate::classifier::Classifier;
+    use crate::loss::Objective;
+    use crate::optim::{Optimizer, Settings};
+    use crate::run::RunConfig;
+    use crate::task::{Targets, Task};
     use crate::model::random::{TINY_CONFIG, random_weights};
     use crate::model::{BertConfig, weights};
 
@@ -64,11 +65,13 @@ async fn tiny_step(device: &Device) -> Result<Vec<f32>> {
     mask[s - 2..s].fill(0.0); // some padding, so the mask path runs too
     let x = Tensor::<3>::from_data(TensorData::new(x, [b, s, h]), &ad);
     let mask = Tensor::<2>::from_data(TensorData::new(mask, [b, s]), &ad);
-    let y = Tensor::<1, Int>::from_data(TensorData::new(vec![0i64, 1, 2, 1], [b]), &ad);
-    let loss = CrossEntropyLossConfig::new().init(&ad).forward(top.forward(x, mask), y);
-    let grads = GradientsParams::from_grads(loss.backward(), &top);
-    let top = crate::optim::AdamW::new(0.01).step(1e-2, top, grads).valid();
-    let mut out = crate::readback::floats(loss.without_autodiff()).await?;
+    // The trainer's own step (its default optimizer), on 3 classes with one weighted.
+    let objective = Objective { task: Task::Classification, class_weights: vec![1.0, 2.0, 1.0], label_smoothing: 0.0, l1: 0.0 };
+    let target = objective.batch(&Targets::Classes(vec![0, 1, 2, 1]), &[0, 1, 2, 3], &ad);
+    let mut optim = Optimizer::new(Settings::of(&RunConfig::default()), Vec::new());
+    let (top, out) = crate::step::train_step(top, &mut optim, &objective, x, mask, target, 1e-2, None);
+    let top = top.valid();
+    let mut out = crate::readback::floats(out.loss).await?;
     out.extend(crate::readback::floats(top.head.weight.val()).await?);
     out.extend(crate::readback::floats(top.layers[0].query.weight.val()).await?);
     Ok(out)

@@ -1,9 +1,9 @@
 //! The shared/bench workload (batch 32, seq 128, top-2 layers + head trainable, MiniLM-L6
 //! shape, random weights and ids): training samples/s with the frozen prefix run every step
 //! and with it cached, and inference samples/s — the figures the PyTorch anchor prints.
+//! Training runs the trainer's own step (`step::train_step`, recipe R's optimizer and
+//! objective) and, cached, takes the prefix states from the host cache each step as it does.
 use burn::module::Module;
-use burn::nn::loss::CrossEntropyLossConfig;
-use burn::optim::{AdamWConfig, GradientsParams, ModuleOptimizer};
 use burn::prelude::*;
 use serde::Serialize;
 use web_time::Instant;
@@ -11,9 +11,14 @@ use web_time::Instant;
 use crate::classifier::Classifier;
 use crate::data::Rng;
 use crate::error::{Error, Result};
+use crate::loss::{BatchTarget, Objective};
 use crate::model::{BertConfig, random::random_weights, weights};
-use crate::prefix::Prefix;
+use crate::optim::{Optimizer, Settings};
+use crate::prefix::{Cached, Prefix, stack};
 use crate::readback;
+use crate::run::RunConfig;
+use crate::step::train_step;
+use crate::task::{Targets, Task};
 
 #[derive(Clone, Debug)]
 pub struct BenchConfig {
@@ -47,23 +52,32 @@ pub fn minilm_config() -> BertConfig {
 struct Workload {
     prefix: Prefix,
     top: Option<Classifier>,
-    optim: ModuleOptimizer,
+    optim: Optimizer,
+    objective: Objective,
+    targets: Targets,
+    device: Device,
+    hidden: usize,
     ids: Tensor<2, Int>,
     mask: Tensor<2>,
-    y: Tensor<1, Int>,
-    cached: Tensor<3>,
+    /// The prefix's states on the host, as the trainer caches them.
+    cached: Vec<Cached>,
 }
 
 impl Workload {
     /// One training step; reads the loss back so the step has really finished.
     async fn train(&mut self, use_cache: bool) -> Result<()> {
-        let x = if use_cache { self.cached.clone() } else { self.prefix.forward(self.ids.clone(), self.mask.clone()) };
+        let ad = self.device.clone().autodiff();
+        let (x, mask) = if use_cache {
+            stack(&self.cached.iter().collect::<Vec<_>>(), self.hidden, &ad)
+        } else {
+            (self.prefix.forward(self.ids.clone(), self.mask.clone()).autodiff(), self.mask.clone().autodiff())
+        };
+        let idx: Vec<usize> = (0..self.targets.len()).collect();
+        let target: BatchTarget = self.objective.batch(&self.targets, &idx, &ad);
         let top = self.top.take().ok_or_else(|| Error::Device("a bench step failed".into()))?;
-        let logits = top.forward(x.autodiff(), self.mask.clone().autodiff());
-        let loss = CrossEntropyLossConfig::new().init(&self.y.device()).forward(logits, self.y.clone());
-        let grads = GradientsParams::from_grads(loss.backward(), &top);
-        self.top = Some(self.optim.step(2e-5, top, grads));
-        readback::scalar(loss.without_autodiff()).await.map(|_| ())
+        let (top, out) = train_step(top, &mut self.optim, &self.objective, x, mask, target, 2e-5, None);
+        self.top = Some(top);
+        readback::scalar(out.loss).await.map(|_| ())
     }
 
     /// All layers, no autodiff, mean-pooled.
@@ -101,19 +115,23 @@ pub async fn run(cfg: &BenchConfig, backend: &str, device: &Device) -> Result<Be
     let prefix = Prefix { embeddings: encoder.embeddings, layers }.valid();
 
     let mut rng = Rng::new(0);
-    let ids: Vec<i64> = (0..b * s).map(|_| 1000 + rng.below(29000) as i64).collect();
+    let rows: Vec<Vec<u32>> = (0..b).map(|_| (0..s).map(|_| 1000 + rng.below(29000) as u32).collect()).collect();
+    let ids: Vec<i64> = rows.iter().flatten().map(|&i| i as i64).collect();
     let ids = Tensor::<2, Int>::from_data(TensorData::new(ids, [b, s]), device);
     let mask = Tensor::<2>::ones([b, s], device);
-    let y: Vec<i64> = (0..b).map(|i| (i % 2) as i64).collect();
-    let y = Tensor::<1, Int>::from_data(TensorData::new(y, [b]), &device.clone().autodiff());
-    let cached = prefix.forward(ids.clone(), mask.clone());
+    let recipe = RunConfig::default();
+    let cached = prefix.cache(&rows.iter().map(Vec::as_slice).collect::<Vec<_>>(), device, recipe.cache_dtype).await?;
+    let top = Classifier::new(top_layers, model_cfg.hidden_size, 2, recipe.dropout, 0, device).train();
     let mut w = Workload {
-        top: Some(Classifier::new(top_layers, model_cfg.hidden_size, 2, 0.1, 0, device).train()),
-        optim: AdamWConfig::new().with_weight_decay(0.01).init(),
+        optim: Optimizer::new(Settings::of(&recipe), top.lr_scales(recipe.layer_lr_decay)),
+        objective: Objective { task: Task::Classification, class_weights: vec![1.0; 2], label_smoothing: 0.0, l1: 0.0 },
+        targets: Targets::Classes((0..b).map(|i| i % 2).collect()),
+        top: Some(top),
+        device: device.clone(),
+        hidden: model_cfg.hidden_size,
         prefix,
         ids,
         mask,
-        y,
         cached,
     };
     let train_samples_per_s = timed!(cfg, w.train(false));

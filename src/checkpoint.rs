@@ -1,5 +1,6 @@
 //! A run's trained part, saved and resumed. One safetensors file: the trained top layers under
-//! their HF names, the head (`classifier.*`), the optimizer's moments (`optim.{i}.m|v`), and in
+//! their HF names, the head (`classifier.*`), the optimizer's state (`optim.{i}.{buffer}`, torch's
+//! buffer names), under early stopping the best epoch's weights (`best.*`), and in
 //! its metadata the settings, the step, the epochs so far and the fingerprints of the base model
 //! and the data. It never holds the frozen part: the base model is referred to, not copied, so a
 //! checkpoint of MiniLM's top layer is ~20 MB (7 MB once finished, without the moments), not 90.
@@ -14,21 +15,24 @@ use crate::classifier::Classifier;
 use crate::data::Dataset;
 use crate::error::{Error, Result};
 use crate::export::{read_named, to_safetensors};
-use crate::metrics::Metrics;
+use crate::metrics::TaskMetrics;
 use crate::model::weights::{head_tensors, layer_tensors, load_top};
 use crate::model::{Encoder, Model, Pooling, fingerprint};
-use crate::optim::{AdamW, AdamWState, Moment};
+use crate::optim::{Optimizer, OptimState, SlotState};
+use crate::model::BertConfig;
 use crate::run::{Init, RunConfig};
+use crate::task::Task;
 use crate::train::{EpochSummary, Trainer};
 
 const KEY: &str = "tabtune_checkpoint";
-const VERSION: u32 = 1;
+const VERSION: u32 = 2;
 
 /// What a checkpoint says about itself (its safetensors metadata, as JSON).
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct CheckpointInfo {
     pub version: u32,
     pub config: RunConfig,
+    pub task: Task,
     pub labels: Vec<String>,
     /// Steps done, of `total_steps`.
     pub step: usize,
@@ -41,8 +45,12 @@ pub struct CheckpointInfo {
     pub epoch_loss_sum: Option<f32>,
     pub epoch_steps: usize,
     pub optim_steps: u64,
-    /// Each optimizer slot's shape and its steps (its moments are `optim.{i}.m|v` when > 0).
-    pub moments: Vec<(Vec<usize>, u64)>,
+    /// Each optimizer slot's shape and its steps (its buffers are `optim.{i}.{name}` when > 0).
+    pub slots: Vec<(Vec<usize>, u64)>,
+    /// Under early stopping: the best epoch so far and its monitored value (its weights are
+    /// the `best.*` tensors), and the epochs since.
+    pub best: Option<(usize, f64)>,
+    pub bad_epochs: usize,
     /// Finished runs keep no optimizer state: they are models, not runs to continue.
     pub finished: bool,
 }
@@ -51,7 +59,7 @@ pub struct CheckpointInfo {
 pub struct SavedEpoch {
     #[serde(flatten)]
     pub summary: EpochSummary,
-    pub metrics: Option<Metrics>,
+    pub metrics: Option<TaskMetrics>,
 }
 
 /// The info of checkpoint bytes, without loading anything.
@@ -71,18 +79,20 @@ impl Trainer {
     /// moments out: enough to use the model, not to continue the run.
     pub async fn checkpoint(&self, with_optimizer: bool) -> Result<Vec<u8>> {
         let top = self.top.as_ref().ok_or_else(|| Error::Device("a previous step failed".into()))?;
-        let first = self.info.frozen_layers;
-        let mut named = Vec::new();
-        for (j, layer) in top.layers.iter().enumerate() {
-            named.extend(layer_tensors(first + j, layer));
+        let best = self.early.as_ref().and_then(|e| e.best.as_ref());
+        // A finished run is the model it exports: the best epoch's under early stopping.
+        let kept = if with_optimizer { top } else { best.map_or(top, |b| &b.top) };
+        let mut tensors = read_named(top_tensors(kept, self.info.frozen_layers, "")).await?;
+        if let (Some(b), true) = (best, with_optimizer) {
+            tensors.extend(read_named(top_tensors(&b.top, self.info.frozen_layers, "best.")).await?);
         }
-        named.extend(head_tensors(&top.head));
-        let mut tensors = read_named(named).await?;
-        let state = if with_optimizer { self.optim.state().await? } else { AdamWState { t: 0, moments: Vec::new() } };
-        let moments = state.moments.iter().map(|m| (m.shape.clone(), m.t)).collect();
-        for (i, m) in state.moments.into_iter().enumerate().filter(|(_, m)| m.t > 0) {
-            tensors.push((format!("optim.{i}.m"), m.shape.clone(), m.m));
-            tensors.push((format!("optim.{i}.v"), m.shape, m.v));
+        let state = if with_optimizer { self.optim.state().await? } else { OptimState { t: 0, slots: Vec::new() } };
+        let names = self.optim.settings().buffers();
+        let slots = state.slots.iter().map(|s| (s.shape.clone(), s.t)).collect();
+        for (i, s) in state.slots.into_iter().enumerate().filter(|(_, s)| s.t > 0) {
+            for (name, values) in names.iter().zip(s.buffers) {
+                tensors.push((format!("optim.{i}.{name}"), s.shape.clone(), values));
+            }
         }
         let epoch_loss_sum = match &self.epoch_loss {
             Some(t) => Some(crate::readback::scalar(t.clone()).await?),
@@ -91,6 +101,7 @@ impl Trainer {
         let info = CheckpointInfo {
             version: VERSION,
             config: self.cfg.clone(),
+            task: self.info.task,
             labels: self.info.labels.clone(),
             step: self.step,
             total_steps: self.info.total_steps,
@@ -100,7 +111,9 @@ impl Trainer {
             epoch_loss_sum,
             epoch_steps: self.epoch_steps,
             optim_steps: state.t,
-            moments,
+            slots,
+            best: best.map(|b| (b.epoch, b.value)),
+            bad_epochs: self.early.as_ref().map_or(0, |e| e.bad_epochs),
             finished: !with_optimizer,
         };
         let json = serde_json::to_string(&info).map_err(|e| Error::Settings(format!("could not write the checkpoint: {e}")))?;
@@ -124,10 +137,24 @@ impl Trainer {
             return Err(Error::Settings("this run was trained on other rows than the data loaded: load the same file (same columns) to resume it".into()));
         }
         t.cfg = info.config.clone();
-        let (layers, head) = load_top(bytes, &t.model.config, t.info.frozen_layers, info.labels.len(), device)?;
-        let top = Classifier::with_head(layers, head, t.cfg.dropout).train();
-        let optim = std::mem::replace(&mut t.optim, AdamW::new(0.0));
-        t.optim = optim.with_state(optim_state(bytes, &info)?, &top)?;
+        let outputs = t.top.as_ref().map_or(info.labels.len(), |top| top.head.weight.dims()[1]);
+        let rebuild = |prefix: &str| -> Result<Classifier> {
+            let (layers, head) = load_top(bytes, &t.model.config, t.info.frozen_layers, outputs, prefix, device)?;
+            let top = Classifier::with_head(layers, head, t.cfg.dropout);
+            Ok(match t.cfg.encoder_dropout {
+                Some(p) => top.with_encoder_dropout(p),
+                None => top,
+            }
+            .train())
+        };
+        let top = rebuild("")?;
+        if let (Some(early), Some((epoch, value))) = (t.early.as_mut(), info.best) {
+            early.best = Some(crate::early_stop::Best { epoch, value, top: rebuild("best.")? });
+            early.bad_epochs = info.bad_epochs;
+        }
+        let settings = *t.optim.settings();
+        let optim = std::mem::replace(&mut t.optim, Optimizer::new(settings, Vec::new()));
+        t.optim = optim.with_state(optim_state(bytes, &info, settings.buffers())?, &top)?;
         t.top = Some(top);
         t.step = info.step;
         t.epoch_steps = info.epoch_steps;
@@ -137,23 +164,33 @@ impl Trainer {
     }
 }
 
+/// A classifier's tensors under HF names, prefixed.
+fn top_tensors(top: &Classifier, first: usize, prefix: &str) -> Vec<(String, crate::model::weights::NamedTensor)> {
+    let mut named = Vec::new();
+    for (j, layer) in top.layers.iter().enumerate() {
+        named.extend(layer_tensors(first + j, layer));
+    }
+    named.extend(head_tensors(&top.head));
+    named.into_iter().map(|(n, t)| (format!("{prefix}{n}"), t)).collect()
+}
+
 /// The optimizer's state as the checkpoint wrote it.
-fn optim_state(bytes: &[u8], info: &CheckpointInfo) -> Result<AdamWState> {
+fn optim_state(bytes: &[u8], info: &CheckpointInfo, names: &[&str]) -> Result<OptimState> {
     let st = SafeTensors::deserialize(bytes).map_err(|e| Error::Settings(format!("the checkpoint is damaged: {e}")))?;
     let floats = |name: String| -> Result<Vec<f32>> {
         let v = st.tensor(&name).map_err(|e| Error::Settings(format!("the checkpoint is damaged ({name}: {e})")))?;
         Ok(v.data().chunks_exact(4).map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect())
     };
-    let moments = info
-        .moments
+    let slots = info
+        .slots
         .iter()
         .enumerate()
         .map(|(i, (shape, t))| {
-            let (m, v) = if *t > 0 { (floats(format!("optim.{i}.m"))?, floats(format!("optim.{i}.v"))?) } else { (Vec::new(), Vec::new()) };
-            Ok(Moment { shape: shape.clone(), t: *t, m, v })
+            let buffers = if *t > 0 { names.iter().map(|n| floats(format!("optim.{i}.{n}"))).collect::<Result<_>>()? } else { Vec::new() };
+            Ok(SlotState { shape: shape.clone(), t: *t, buffers })
         })
         .collect::<Result<_>>()?;
-    Ok(AdamWState { t: info.optim_steps, moments })
+    Ok(OptimState { t: info.optim_steps, slots })
 }
 
 /// The fine-tuned model a finished checkpoint describes, built on its base model.
@@ -164,17 +201,29 @@ pub fn apply(mut base: Model, bytes: &[u8], device: &Device) -> Result<Model> {
     }
     let n = base.config.num_hidden_layers;
     let first = n - info.config.layers;
-    let (top, head) = load_top(bytes, &base.config, first, info.labels.len(), device)?;
+    let outputs = if info.task == Task::Regression { 1 } else { info.labels.len() };
+    let (top, head) = load_top(bytes, &base.config, first, outputs, "", device)?;
     let mut layers = std::mem::take(&mut base.encoder.layers);
     layers.truncate(first);
     layers.extend(top);
     base.encoder = Encoder { embeddings: base.encoder.embeddings, layers };
     base.head = Some(head);
     base.pooling = Pooling::Mean;
-    base.config.set_labels(&info.labels);
-    base.config.extra.insert("tabtune".into(), serde_json::json!({ "pooling": "mean", "max_len": info.config.max_len }));
+    let kept = info.best.map_or(info.epochs.len(), |(epoch, _)| epoch);
+    mark_tuned(&mut base.config, &info.labels, info.task, &info.config, kept);
     base.fingerprint = tuned_fingerprint(&base.fingerprint, &info.data, info.step);
     Ok(base)
+}
+
+/// What config.json says about a model trained here: its labels, task, pooling, max_len,
+/// multi-label threshold and the epoch its weights are from.
+pub(crate) fn mark_tuned(config: &mut BertConfig, labels: &[String], task: Task, cfg: &RunConfig, epoch: usize) {
+    config.set_labels(labels);
+    config.extra.insert("problem_type".into(), task.problem_type().into());
+    config.extra.insert(
+        "tabtune".into(),
+        serde_json::json!({ "pooling": "mean", "max_len": cfg.max_len, "task": task, "threshold": cfg.threshold, "epoch": epoch }),
+    );
 }
 
 /// A fine-tuned model's identity: its base, its rows and its steps (so a run continued from it

@@ -1,7 +1,9 @@
 //! What trains: the top k encoder layers, mean pooling, dropout, and a Linear head.
-use burn::module::Param;
+use burn::module::{Module, ModuleVisitor, Param};
 use burn::nn::{Dropout, DropoutConfig, Linear, LinearConfig};
 use burn::prelude::*;
+
+use serde::Serialize;
 
 use crate::data::Rng;
 use crate::model::bert::{Layer, mask_bias, mean_pool};
@@ -42,8 +44,62 @@ impl Classifier {
         mean_pool(x, mask)
     }
 
+    /// Dropout `p` inside the trainable layers instead of the model's own.
+    pub fn with_encoder_dropout(mut self, p: f64) -> Self {
+        for layer in &mut self.layers {
+            layer.attn_dropout = DropoutConfig::new(p).init();
+            layer.dropout = DropoutConfig::new(p).init();
+        }
+        self
+    }
+
+    /// The trainable groups, bottom layer first, then the head: the top layer and the head at
+    /// the LR, each layer below at its upper neighbour's × `decay`. `first` numbers the layers.
+    pub fn param_groups(&self, first: usize, decay: f64) -> Vec<ParamGroup> {
+        let k = self.layers.len();
+        let mut groups: Vec<ParamGroup> = self
+            .layers
+            .iter()
+            .enumerate()
+            .map(|(j, layer)| ParamGroup::of(format!("encoder.layer.{}", first + j), layer, decay.powi((k - 1 - j) as i32)))
+            .collect();
+        groups.push(ParamGroup::of("head".into(), &self.head, 1.0));
+        groups
+    }
+
+    /// The LR multiplier of every float parameter in traversal order (layers, then the head).
+    pub fn lr_scales(&self, decay: f64) -> Vec<f64> {
+        self.param_groups(0, decay).iter().flat_map(|g| std::iter::repeat_n(g.lr_scale, g.tensors)).collect()
+    }
+
     /// Logits [b, classes].
     pub fn forward(&self, x: Tensor<3>, mask: Tensor<2>) -> Tensor<2> {
         self.head.forward(self.dropout.forward(self.pooled(x, mask)))
+    }
+}
+
+/// A set of parameters trained at one LR multiplier.
+#[derive(Clone, Debug, Serialize)]
+pub struct ParamGroup {
+    pub name: String,
+    /// Scalar parameters.
+    pub params: usize,
+    pub lr_scale: f64,
+    #[serde(skip)]
+    pub tensors: usize,
+}
+
+impl ParamGroup {
+    fn of<M: Module>(name: String, module: &M, lr_scale: f64) -> Self {
+        struct Count(usize, usize);
+        impl ModuleVisitor for Count {
+            fn visit_float<const D: usize>(&mut self, p: &Param<Tensor<D>>) {
+                self.0 += 1;
+                self.1 += p.lazy_shape().num_elements();
+            }
+        }
+        let mut c = Count(0, 0);
+        module.visit(&mut c);
+        ParamGroup { name, params: c.1, lr_scale, tensors: c.0 }
     }
 }

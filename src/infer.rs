@@ -5,8 +5,10 @@ use serde::Serialize;
 
 use crate::data::Example;
 use crate::error::{Error, Result};
-use crate::metrics::Metrics;
+use crate::loss::sigmoid;
+use crate::metrics::{Metrics, TaskMetrics};
 use crate::model::Model;
+use crate::task::{Targets, Task};
 use crate::model::bert::{l2_normalize, mean_pool};
 use crate::readback;
 use crate::run::check_max_len;
@@ -17,9 +19,37 @@ pub const BATCH: usize = 64;
 
 #[derive(Clone, Debug, Serialize)]
 pub struct Prediction {
+    /// The class; multi-label: the predicted labels joined by '|'; regression: the value.
     pub label: String,
-    /// One probability per class, in the model's class order.
+    /// One probability per class (softmax) or per label (sigmoid), in the model's label order;
+    /// empty for regression.
     pub probs: Vec<f32>,
+    /// Multi-label: the labels whose probability reaches the model's threshold.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub labels: Option<Vec<String>>,
+    /// Regression: the predicted value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<f32>,
+}
+
+impl Prediction {
+    /// Reads a row of logits as the task's prediction.
+    pub fn of(row: &[f32], task: Task, labels: &[String], threshold: f32) -> Prediction {
+        match task {
+            Task::Classification => {
+                Prediction { label: labels.get(argmax(row)).cloned().unwrap_or_default(), probs: softmax(row), labels: None, value: None }
+            }
+            Task::MultiLabel => {
+                let probs: Vec<f32> = row.iter().map(|&z| sigmoid(z)).collect();
+                let on: Vec<String> = labels.iter().zip(&probs).filter(|(_, p)| **p >= threshold).map(|(l, _)| l.clone()).collect();
+                Prediction { label: on.join("|"), probs, labels: Some(on), value: None }
+            }
+            Task::Regression => {
+                let v = row.first().copied().unwrap_or(f32::NAN);
+                Prediction { label: v.to_string(), probs: Vec::new(), labels: None, value: Some(v) }
+            }
+        }
+    }
 }
 
 /// The max_len a fine-tuned model was trained with (from its config.json), else 128 (or the
@@ -65,28 +95,46 @@ pub async fn logits(model: &Model, texts: &[&str], max_len: usize, device: &Devi
 
 pub async fn predict(model: &Model, texts: &[&str], max_len: usize, device: &Device) -> Result<Vec<Prediction>> {
     let labels = model.labels().unwrap_or_default();
-    Ok(logits(model, texts, max_len, device)
-        .await?
-        .iter()
-        .map(|row| Prediction { label: labels.get(argmax(row)).cloned().unwrap_or_default(), probs: softmax(row) })
-        .collect())
+    let (task, threshold) = (model.task(), model.threshold());
+    Ok(logits(model, texts, max_len, device).await?.iter().map(|row| Prediction::of(row, task, &labels, threshold)).collect())
 }
 
-/// Accuracy, F1 and the confusion matrix on labelled rows.
-pub async fn evaluate(model: &Model, examples: &[Example], max_len: usize, device: &Device) -> Result<Metrics> {
+/// The task's metrics on labelled rows (accuracy, F1 and the confusion matrix for classes).
+pub async fn evaluate(model: &Model, examples: &[Example], max_len: usize, device: &Device) -> Result<TaskMetrics> {
     let labels = model.labels().ok_or_else(|| {
         Error::Settings("this model has no classification head yet: fine-tune it first (tabtune train)".into())
     })?;
-    let gold = examples
-        .iter()
-        .map(|e| {
-            labels.iter().position(|l| *l == e.label).ok_or_else(|| {
-                Error::Settings(format!("label '{}' in the data is not one the model knows ({})", e.label, labels.join(", ")))
-            })
-        })
-        .collect::<Result<Vec<_>>>()?;
+    let task = model.task();
+    let targets = match task {
+        Task::Classification => Targets::Classes(
+            examples
+                .iter()
+                .map(|e| {
+                    labels.iter().position(|l| *l == e.label).ok_or_else(|| {
+                        Error::Settings(format!("label '{}' in the data is not one the model knows ({})", e.label, labels.join(", ")))
+                    })
+                })
+                .collect::<Result<Vec<_>>>()?,
+        ),
+        _ => crate::data::targets(examples, task, &labels)?,
+    };
     let texts: Vec<&str> = examples.iter().map(|e| e.text.as_str()).collect();
-    Ok(metrics(&logits(model, &texts, max_len, device).await?, &gold, &labels))
+    Ok(task_metrics(&logits(model, &texts, max_len, device).await?, &targets, &labels, model.threshold()))
+}
+
+/// The metrics of a task from rows of logits.
+pub fn task_metrics(logits: &[Vec<f32>], targets: &Targets, labels: &[String], threshold: f32) -> TaskMetrics {
+    match targets {
+        Targets::Classes(gold) => TaskMetrics::Classification(metrics(logits, gold, labels)),
+        Targets::Multi(gold) => {
+            let probs: Vec<Vec<f32>> = logits.iter().map(|r| r.iter().map(|&z| sigmoid(z)).collect()).collect();
+            TaskMetrics::MultiLabel(crate::metrics::multi_label(&probs, gold, labels, threshold))
+        }
+        Targets::Values(gold) => {
+            let pred: Vec<f32> = logits.iter().map(|r| r.first().copied().unwrap_or(f32::NAN)).collect();
+            TaskMetrics::Regression(crate::metrics::regression(&pred, gold))
+        }
+    }
 }
 
 pub async fn read_rows(t: Tensor<2>) -> Result<Vec<Vec<f32>>> {
@@ -103,20 +151,6 @@ pub fn softmax(row: &[f32]) -> Vec<f32> {
     let exp: Vec<f64> = row.iter().map(|&v| ((v - max) as f64).exp()).collect();
     let sum: f64 = exp.iter().sum();
     exp.iter().map(|e| (e / sum) as f32).collect()
-}
-
-/// Mean cross-entropy of rows of logits against class indices.
-pub fn cross_entropy(logits: &[Vec<f32>], gold: &[usize]) -> f32 {
-    let total: f64 = logits
-        .iter()
-        .zip(gold)
-        .map(|(row, &g)| {
-            let max = row.iter().cloned().fold(f32::NEG_INFINITY, f32::max) as f64;
-            let lse = row.iter().map(|&v| (v as f64 - max).exp()).sum::<f64>().ln() + max;
-            lse - row[g] as f64
-        })
-        .sum();
-    (total / logits.len().max(1) as f64) as f32
 }
 
 pub fn metrics(logits: &[Vec<f32>], gold: &[usize], labels: &[String]) -> Metrics {

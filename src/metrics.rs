@@ -1,6 +1,10 @@
-//! Classification metrics from predicted and gold class indices.
+//! Validation metrics: classification from predicted and gold class indices (here),
+//! multi-label and regression, and the per-task wrapper `TaskMetrics` (in `metrics/tasks.rs`).
 
 use serde::{Deserialize, Serialize};
+
+mod tasks;
+pub use tasks::{MultiLabelMetrics, RegressionMetrics, TaskMetrics, multi_label, regression};
 
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct ClassMetrics {

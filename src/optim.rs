@@ -1,12 +1,13 @@
-//! The optimizer: AdamW with torch.optim.AdamW semantics, whose state a checkpoint can hold.
+//! The optimizers: SGD (momentum, Nesterov), RMSProp, Adam and AdamW with torch.optim's
+//! semantics, per-parameter learning-rate scales (layer-wise LR decay) and clipping by the
+//! global gradient norm, whose state a checkpoint can hold.
 //!
-//! Why not burn's `ModuleOptimizer` (which the arithmetic here mirrors op for op, f32 constants
-//! included, so both agree to rounding): its state can be serialized, but (a) its record reads
-//! tensors with the synchronous `into_data()`, which must never run in the browser on WebGPU
-//! (reads there are async: see `readback`), and (b) the record is keyed by `ParamId`s, random per
-//! module instance, so a model rebuilt from saved weights would not match it. Here a parameter is
-//! known by its position in the module traversal (fixed for a given structure), `state()` reads
-//! with `readback`, and `with_state` checks the saved state against the module it will step.
+//! Why not burn's optimizers: (a) their records read tensors with the synchronous
+//! `into_data()`, which must never run in the browser on WebGPU (reads there are async: see
+//! `readback`); (b) records are keyed by `ParamId`s, random per module instance, so a model
+//! rebuilt from saved weights would not match them; (c) no per-parameter LR and no global-norm
+//! clipping; (d) burn's Adam adds eps inside the bias correction, torch's does not. Here a
+//! parameter is known by its position in the module traversal (fixed for a structure).
 use burn::module::{Module, ModuleMapper, ModuleVisitor, Param};
 use burn::optim::GradientsParams;
 use burn::prelude::*;
@@ -14,20 +15,51 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::readback;
+use crate::run::{OptimizerKind, RunConfig};
 
-// torch.optim.AdamW's betas with the eps the trainer has always used (burn's default is 1e-5).
-const BETA_1: f32 = 0.9;
-const BETA_2: f32 = 0.999;
-const EPSILON: f32 = 1e-8;
+/// torch.nn.utils.clip_grad_norm_'s guard against a zero norm.
+const CLIP_EPS: f64 = 1e-6;
 
-/// torch.optim.AdamW semantics (decoupled weight decay): p ← p·(1 − lr·wd); m ← β1·m + (1−β1)·g;
-/// v ← β2·v + (1−β2)·g²; p ← p − lr · (m / (1−β1^t)) / (sqrt(v / (1−β2^t)) + eps).
-///
-/// Like burn, t counts per parameter the steps in which it had a gradient; a parameter without
-/// one (frozen) is left as it is, moments included.
-pub struct AdamW {
-    /// f32 like burn's `AdamWConfig`, so lr·wd rounds the same.
-    weight_decay: f32,
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Settings {
+    pub kind: OptimizerKind,
+    pub momentum: f64,
+    pub nesterov: bool,
+    pub betas: [f64; 2],
+    pub eps: f64,
+    pub alpha: f64,
+    pub weight_decay: f64,
+}
+
+impl Settings {
+    pub fn of(cfg: &RunConfig) -> Self {
+        Settings {
+            kind: cfg.optimizer,
+            momentum: cfg.momentum,
+            nesterov: cfg.nesterov,
+            betas: cfg.betas,
+            eps: cfg.eps,
+            alpha: cfg.alpha,
+            weight_decay: cfg.weight_decay,
+        }
+    }
+
+    /// The state buffers each parameter keeps, by torch's names.
+    pub fn buffers(&self) -> &'static [&'static str] {
+        match (self.kind, self.momentum > 0.0) {
+            (OptimizerKind::Sgd, false) => &[],
+            (OptimizerKind::Sgd, true) => &["momentum_buffer"],
+            (OptimizerKind::RmsProp, false) => &["square_avg"],
+            (OptimizerKind::RmsProp, true) => &["square_avg", "momentum_buffer"],
+            (OptimizerKind::Adam | OptimizerKind::AdamW, _) => &["exp_avg", "exp_avg_sq"],
+        }
+    }
+}
+
+pub struct Optimizer {
+    settings: Settings,
+    /// Multiplies the LR of each float parameter, in traversal order (layer-wise decay).
+    scales: Vec<f64>,
     steps: u64,
     /// One per float parameter in traversal order; empty before the first step.
     slots: Vec<Slot>,
@@ -35,40 +67,45 @@ pub struct AdamW {
 
 struct Slot {
     shape: Vec<usize>,
-    /// None until the parameter first gets a gradient.
-    moments: Option<Moments>,
-}
-
-/// Flattened to [n] so one type holds every rank; on the parameter's plain (non-autodiff) device.
-struct Moments {
+    /// Steps in which this parameter had a gradient (a frozen one keeps 0 and no buffers).
     t: u64,
-    m: Tensor<1>,
-    v: Tensor<1>,
+    /// `settings.buffers()`, flattened to [n], on the parameter's plain device.
+    bufs: Vec<Tensor<1>>,
 }
 
 /// The optimizer's state as plain host data, for a checkpoint.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct AdamWState {
-    /// Steps taken (`AdamW::steps`).
+pub struct OptimState {
+    /// Steps taken.
     pub t: u64,
     /// One per float parameter, in the module's traversal order.
-    pub moments: Vec<Moment>,
+    pub slots: Vec<SlotState>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Moment {
+pub struct SlotState {
     pub shape: Vec<usize>,
-    /// Steps in which this parameter had a gradient; 0 leaves `m` and `v` empty.
+    /// Steps in which this parameter had a gradient; 0 leaves `buffers` empty.
     pub t: u64,
-    /// Row-major, `shape.iter().product()` values each.
-    pub m: Vec<f32>,
-    pub v: Vec<f32>,
+    /// `Settings::buffers()` in order, row-major, `shape.iter().product()` values each.
+    pub buffers: Vec<Vec<f32>>,
 }
 
-impl AdamW {
-    /// β = (0.9, 0.999), eps = 1e-8.
-    pub fn new(weight_decay: f64) -> Self {
-        AdamW { weight_decay: weight_decay as f32, steps: 0, slots: Vec::new() }
+/// What a step reports besides the stepped module.
+pub struct Stepped<M> {
+    pub module: M,
+    /// The global gradient norm before clipping (only computed when clipping).
+    pub grad_norm: Option<Tensor<1>>,
+}
+
+impl Optimizer {
+    /// `scales`: the LR multiplier per float parameter (empty = 1 for all).
+    pub fn new(settings: Settings, scales: Vec<f64>) -> Self {
+        Optimizer { settings, scales, steps: 0, slots: Vec::new() }
+    }
+
+    pub fn settings(&self) -> &Settings {
+        &self.settings
     }
 
     /// Steps taken so far (restored ones included).
@@ -76,67 +113,73 @@ impl AdamW {
         self.steps
     }
 
-    /// Updates every parameter that has a gradient in `grads`. All work stays on the device.
+    /// Clips the gradients to `clip_norm` (global L2 norm), then updates every parameter that
+    /// has one at `lr` × its scale. All work stays on the device: no read-back.
     /// Panics if `module` is not structured like the one of the previous steps (or of
     /// `with_state`): a programming error, not a data one.
-    pub fn step<M: Module>(&mut self, lr: f64, module: M, grads: GradientsParams) -> M {
+    pub fn step<M: Module>(&mut self, lr: f64, module: M, mut grads: GradientsParams, clip_norm: Option<f64>) -> Stepped<M> {
+        let mut grad_norm = None;
+        if let Some(max) = clip_norm {
+            let mut sq = SquaredNorm(&grads, None);
+            module.visit(&mut sq);
+            if let Some(total) = sq.1 {
+                let norm = total.sqrt();
+                // torch: coef = max / (norm + 1e-6), applied only when below 1
+                let coef = norm.clone().add_scalar(CLIP_EPS).recip().mul_scalar(max).clamp_max(1.0);
+                module.visit(&mut Scale(&mut grads, coef));
+                grad_norm = Some(norm);
+            }
+        }
         let fresh = self.slots.is_empty();
         let mut mapper = Stepper { opt: self, lr, grads, index: 0, fresh };
         let module = module.map(&mut mapper);
         let seen = mapper.index;
-        assert_eq!(seen, self.slots.len(), "AdamW::step: the module has {seen} parameters, the optimizer {}", self.slots.len());
+        assert_eq!(seen, self.slots.len(), "Optimizer::step: the module has {seen} parameters, the optimizer {}", self.slots.len());
         self.steps += 1;
-        module
+        Stepped { module, grad_norm }
     }
 
     /// The state, read back with async reads only.
-    pub async fn state(&self) -> Result<AdamWState> {
-        let mut moments = Vec::with_capacity(self.slots.len());
+    pub async fn state(&self) -> Result<OptimState> {
+        let mut slots = Vec::with_capacity(self.slots.len());
         for slot in &self.slots {
-            let (t, m, v) = match &slot.moments {
-                Some(s) => (s.t, readback::floats(s.m.clone()).await?, readback::floats(s.v.clone()).await?),
-                None => (0, Vec::new(), Vec::new()),
-            };
-            moments.push(Moment { shape: slot.shape.clone(), t, m, v });
+            let mut buffers = Vec::with_capacity(slot.bufs.len());
+            for b in &slot.bufs {
+                buffers.push(readback::floats(b.clone()).await?);
+            }
+            slots.push(SlotState { shape: slot.shape.clone(), t: slot.t, buffers });
         }
-        Ok(AdamWState { t: self.steps, moments })
+        Ok(OptimState { t: self.steps, slots })
     }
 
     /// Continues from `state`, checked now against `module` (the one `step` will get; its
-    /// ParamIds need not be those of the module the state was saved from, only its structure):
-    /// count, shapes and lengths. The moments go onto each parameter's plain device.
-    pub fn with_state<M: Module>(mut self, state: AdamWState, module: &M) -> Result<Self> {
+    /// ParamIds need not be those of the module the state was saved from, only its structure).
+    pub fn with_state<M: Module>(mut self, state: OptimState, module: &M) -> Result<Self> {
         let mismatch = |why: String| Error::Settings(format!("the checkpoint's optimizer state does not match this model: {why}"));
         let mut params = Params(Vec::new());
         module.visit(&mut params);
         self.steps = state.t;
-        if state.moments.is_empty() {
+        if state.slots.is_empty() {
             // Saved before the first step: nothing to restore.
             self.slots = Vec::new();
             return Ok(self);
         }
-        if state.moments.len() != params.0.len() {
-            return Err(mismatch(format!("it holds {} parameters, the model has {}", state.moments.len(), params.0.len())));
+        if state.slots.len() != params.0.len() {
+            return Err(mismatch(format!("it holds {} parameters, the model has {}", state.slots.len(), params.0.len())));
         }
+        let names = self.settings.buffers().len();
         let mut slots = Vec::with_capacity(params.0.len());
-        for (i, (mo, (shape, device))) in state.moments.into_iter().zip(params.0).enumerate() {
-            if mo.shape != shape {
-                return Err(mismatch(format!("parameter {i} has shape {shape:?}, its state {:?}", mo.shape)));
+        for (i, (s, (shape, device))) in state.slots.into_iter().zip(params.0).enumerate() {
+            if s.shape != shape {
+                return Err(mismatch(format!("parameter {i} has shape {shape:?}, its state {:?}", s.shape)));
             }
             let n: usize = shape.iter().product();
-            let want = if mo.t == 0 { 0 } else { n };
-            if mo.m.len() != want || mo.v.len() != want || mo.t > state.t {
-                return Err(mismatch(format!(
-                    "parameter {i}: {} and {} moment values after {} of {} steps, {want} expected",
-                    mo.m.len(),
-                    mo.v.len(),
-                    mo.t,
-                    state.t
-                )));
+            let want = if s.t == 0 { 0 } else { names };
+            if s.buffers.len() != want || s.buffers.iter().any(|b| b.len() != n) || s.t > state.t {
+                return Err(mismatch(format!("parameter {i}: {} buffers after {} of {} steps, {want} of {n} values expected", s.buffers.len(), s.t, state.t)));
             }
-            let upload = |x: Vec<f32>| Tensor::<1>::from_data(TensorData::new(x, [n]), &device);
-            let moments = (mo.t > 0).then(|| Moments { t: mo.t, m: upload(mo.m), v: upload(mo.v) });
-            slots.push(Slot { shape, moments });
+            let bufs = s.buffers.into_iter().map(|b| Tensor::<1>::from_data(TensorData::new(b, [n]), &device)).collect();
+            slots.push(Slot { shape, t: s.t, bufs });
         }
         self.slots = slots;
         Ok(self)
@@ -152,8 +195,35 @@ impl ModuleVisitor for Params {
     }
 }
 
+/// Σ‖g‖² over every gradient, on the device.
+struct SquaredNorm<'a>(&'a GradientsParams, Option<Tensor<1>>);
+
+impl ModuleVisitor for SquaredNorm<'_> {
+    fn visit_float<const D: usize>(&mut self, param: &Param<Tensor<D>>) {
+        if let Some(g) = self.0.get::<D>(param.id) {
+            let s = g.square().sum();
+            self.1 = Some(match self.1.take() {
+                Some(acc) => acc + s,
+                None => s,
+            });
+        }
+    }
+}
+
+/// Multiplies every gradient by a one-element tensor.
+struct Scale<'a>(&'a mut GradientsParams, Tensor<1>);
+
+impl ModuleVisitor for Scale<'_> {
+    fn visit_float<const D: usize>(&mut self, param: &Param<Tensor<D>>) {
+        if let Some(g) = self.0.remove::<D>(param.id) {
+            let coef = self.1.clone().reshape([1; D]).expand(g.shape());
+            self.0.register::<D>(param.id, g * coef);
+        }
+    }
+}
+
 struct Stepper<'a> {
-    opt: &'a mut AdamW,
+    opt: &'a mut Optimizer,
     lr: f64,
     grads: GradientsParams,
     index: usize,
@@ -168,39 +238,28 @@ impl ModuleMapper for Stepper<'_> {
         let (id, tensor, mapper) = param.consume();
         let shape = tensor.shape();
         if self.fresh {
-            self.opt.slots.push(Slot { shape: shape.to_vec(), moments: None });
+            self.opt.slots.push(Slot { shape: shape.to_vec(), t: 0, bufs: Vec::new() });
         }
-        let slot = self.opt.slots.get_mut(i).expect("AdamW::step: the module has more parameters than the optimizer");
-        assert_eq!(slot.shape[..], shape[..], "AdamW::step: parameter {i} changed shape");
-        // As burn's ModuleOptimizer: no gradient, no change (moments included).
+        let lr = self.lr * self.opt.scales.get(i).copied().unwrap_or(1.0);
+        let settings = self.opt.settings;
+        let slot = self.opt.slots.get_mut(i).expect("Optimizer::step: the module has more parameters than the optimizer");
+        assert_eq!(slot.shape[..], shape[..], "Optimizer::step: parameter {i} changed shape");
+        // As torch: a parameter without a gradient (frozen) is left as it is, state included.
         let Some(grad) = self.grads.remove::<D>(id) else {
             return Param::from_mapped_value(id, tensor, mapper);
         };
         let device = grad.device();
         let (require_grad, checkpointing) = (tensor.is_require_grad(), tensor.gradient_checkpointing_strategy());
-        let p = tensor.inner().to_device(&device);
+        let n = shape.num_elements();
+        let p: Tensor<1> = tensor.inner().to_device(&device).reshape([n]);
+        let g = grad.reshape([n]);
+        let bufs: Vec<Tensor<1>> = std::mem::take(&mut slot.bufs).into_iter().map(|b| b.to_device(&device)).collect();
+        slot.t += 1;
+        let (p, bufs) = update(&settings, lr, slot.t, p, g, bufs);
+        slot.bufs = bufs;
 
-        let g = grad.reshape([shape.num_elements()]);
-        let (f1, f2) = (1.0 - BETA_1, 1.0 - BETA_2);
-        let Moments { t, m, v } = match slot.moments.take() {
-            Some(s) => Moments {
-                t: s.t + 1,
-                m: s.m.to_device(&device).mul_scalar(BETA_1).add(g.clone().mul_scalar(f1)),
-                v: s.v.to_device(&device).mul_scalar(BETA_2).add(g.square().mul_scalar(f2)),
-            },
-            None => Moments { t: 1, m: g.clone().mul_scalar(f1), v: g.square().mul_scalar(f2) },
-        };
-        let ti = t.min(i32::MAX as u64) as i32;
-        let m_hat = m.clone().div_scalar(1.0 - BETA_1.powi(ti));
-        let v_hat = v.clone().div_scalar(1.0 - BETA_2.powi(ti));
-        let delta: Tensor<D> = m_hat.div(v_hat.sqrt().add_scalar(EPSILON)).reshape(shape);
-        slot.moments = Some(Moments { t, m, v });
-
-        let decay = self.lr * self.opt.weight_decay as f64;
-        let p = if decay == 0.0 { p } else { p.mul_scalar(1.0 - decay) };
-        let p = p - delta.mul_scalar(self.lr);
         // Back onto autodiff the way burn's ParameterContext does (distributed training aside).
-        let mut p = p.autodiff();
+        let mut p = p.reshape(shape).autodiff();
         if let Some(strategy) = checkpointing {
             p = p.with_gradient_checkpointing_strategy(strategy);
         }
@@ -208,6 +267,56 @@ impl ModuleMapper for Stepper<'_> {
             p = p.require_grad();
         }
         Param::from_mapped_value(id, p, mapper)
+    }
+}
+
+/// One parameter's update, op for op as torch.optim's single-tensor implementations
+/// (`bufs` empty on the first step; returned in `Settings::buffers()` order).
+fn update(s: &Settings, lr: f64, t: u64, p: Tensor<1>, g: Tensor<1>, bufs: Vec<Tensor<1>>) -> (Tensor<1>, Vec<Tensor<1>>) {
+    let wd = s.weight_decay;
+    // SGD, RMSProp and Adam: L2 added to the gradient; AdamW decays the weight itself.
+    let g = if wd != 0.0 && s.kind != OptimizerKind::AdamW { g + p.clone().mul_scalar(wd) } else { g };
+    let mut bufs = bufs.into_iter();
+    match s.kind {
+        OptimizerKind::Sgd => {
+            if s.momentum == 0.0 {
+                return (p - g.mul_scalar(lr), Vec::new());
+            }
+            // torch: the first buffer is the gradient itself (dampening 0)
+            let buf = match bufs.next() {
+                Some(b) => b.mul_scalar(s.momentum) + g.clone(),
+                None => g.clone(),
+            };
+            let d = if s.nesterov { g + buf.clone().mul_scalar(s.momentum) } else { buf.clone() };
+            (p - d.mul_scalar(lr), vec![buf])
+        }
+        OptimizerKind::RmsProp => {
+            let sq = match bufs.next() {
+                Some(b) => b.mul_scalar(s.alpha) + g.clone().square().mul_scalar(1.0 - s.alpha),
+                None => g.clone().square().mul_scalar(1.0 - s.alpha),
+            };
+            let avg = sq.clone().sqrt().add_scalar(s.eps);
+            if s.momentum == 0.0 {
+                return (p - g.div(avg).mul_scalar(lr), vec![sq]);
+            }
+            let buf = match bufs.next() {
+                Some(b) => b.mul_scalar(s.momentum) + g.div(avg),
+                None => g.div(avg),
+            };
+            (p - buf.clone().mul_scalar(lr), vec![sq, buf])
+        }
+        OptimizerKind::Adam | OptimizerKind::AdamW => {
+            let [b1, b2] = s.betas;
+            let p = if s.kind == OptimizerKind::AdamW && wd != 0.0 { p.mul_scalar(1.0 - lr * wd) } else { p };
+            let (m, v) = match (bufs.next(), bufs.next()) {
+                (Some(m), Some(v)) => (m.mul_scalar(b1) + g.clone().mul_scalar(1.0 - b1), v.mul_scalar(b2) + g.square().mul_scalar(1.0 - b2)),
+                _ => (g.clone().mul_scalar(1.0 - b1), g.square().mul_scalar(1.0 - b2)),
+            };
+            let ti = t.min(i32::MAX as u64) as i32;
+            let (bc1, bc2) = (1.0 - b1.powi(ti), 1.0 - b2.powi(ti));
+            let denom = v.clone().sqrt().div_scalar(bc2.sqrt()).add_scalar(s.eps);
+            (p - m.clone().div(denom).mul_scalar(lr / bc1), vec![m, v])
+        }
     }
 }
 

@@ -1,5 +1,7 @@
-//! AdamW against burn's (what the trainer used, itself checked against PyTorch), resuming from a
-//! saved state onto a rebuilt module, and refusing a state of another structure.
+//! AdamW against burn's (what the trainer used, itself checked against PyTorch; they differ only
+//! in where eps meets the bias correction), every optimizer resuming from a saved state onto a
+//! rebuilt module exactly, and refusing a state of another structure. Parity with torch.optim
+//! over whole runs is `tests/trajectory.rs`.
 use burn::module::{Module, ModuleMapper, ModuleVisitor, Param, ParamId};
 use burn::nn::loss::CrossEntropyLossConfig;
 use burn::optim::{AdamWConfig, GradientsParams};
@@ -7,6 +9,7 @@ use burn::prelude::*;
 use futures_lite::future::block_on;
 
 use super::*;
+use crate::run::{OptimizerKind, RunConfig};
 use crate::classifier::Classifier;
 use crate::model::BertConfig;
 use crate::model::random::{TINY_CONFIG, random_weights};
@@ -14,6 +17,15 @@ use crate::model::random::{TINY_CONFIG, random_weights};
 /// A varying schedule, so a wrong lr·wd or lr placement shows.
 const LRS: [f64; 5] = [1e-3, 3e-3, 5e-4, 2e-3, 1.5e-3];
 const TOL: f32 = 1e-6;
+
+fn adamw() -> Optimizer {
+    Optimizer::new(Settings::of(&RunConfig::default()), Vec::new())
+}
+
+fn of(kind: OptimizerKind, momentum: f64, nesterov: bool) -> Optimizer {
+    let cfg = RunConfig { optimizer: kind, momentum, nesterov, ..RunConfig::default() };
+    Optimizer::new(Settings::of(&cfg), Vec::new())
+}
 
 /// The trainable top as the trainer builds it: the tiny BERT's last layer + a 3-class head,
 /// dropout 0, on flex autodiff. One LayerNorm is frozen, to check that params without a
@@ -113,12 +125,12 @@ impl ModuleMapper for Rebuild {
 fn matches_burn_adamw_over_five_steps() {
     let start = top();
     let (mut ours, mut theirs) = (start.clone(), start.clone());
-    let mut opt = AdamW::new(0.01);
+    let mut opt = adamw();
     let mut reference = AdamWConfig::new().with_epsilon(1e-8).with_weight_decay(0.01).init();
     for (step, lr) in LRS.into_iter().enumerate() {
         let g = grads(&ours, step);
         let mut two = rekey(&g, &ours, &[&ours, &theirs]).into_iter();
-        ours = opt.step(lr, ours, two.next().unwrap());
+        ours = opt.step(lr, ours, two.next().unwrap(), None).module;
         theirs = reference.step(lr, theirs, two.next().unwrap());
         let err = max_diff(&values(&ours), &values(&theirs));
         println!("step {}: max |ours − burn| = {err:.3e}", step + 1);
@@ -130,40 +142,52 @@ fn matches_burn_adamw_over_five_steps() {
     let frozen: Vec<bool> = before.iter().zip(&after).map(|(b, a)| b == a).collect();
     assert_eq!(frozen.iter().filter(|f| **f).count(), 2, "exactly the frozen LayerNorm's two tensors are unchanged");
     let state = block_on(opt.state()).unwrap();
-    let untouched: Vec<usize> = state.moments.iter().enumerate().filter(|(_, m)| m.t == 0).map(|(i, _)| i).collect();
+    let untouched: Vec<usize> = state.slots.iter().enumerate().filter(|(_, m)| m.t == 0).map(|(i, _)| i).collect();
     let same: Vec<usize> = frozen.iter().enumerate().filter(|(_, f)| **f).map(|(i, _)| i).collect();
     assert_eq!(untouched, same, "frozen parameters have no moments");
 }
 
 #[test]
 fn resumes_onto_a_rebuilt_module_exactly() {
+    for (kind, momentum, nesterov) in [
+        (OptimizerKind::AdamW, 0.0, false),
+        (OptimizerKind::Adam, 0.0, false),
+        (OptimizerKind::Sgd, 0.9, true),
+        (OptimizerKind::RmsProp, 0.5, false),
+    ] {
+        println!("{kind:?} momentum {momentum}");
+        resumes_exactly(|| of(kind, momentum, nesterov));
+    }
+}
+
+fn resumes_exactly(make: impl Fn() -> Optimizer) {
     // Uninterrupted: 5 steps.
     let mut whole = top();
-    let mut opt = AdamW::new(0.01);
+    let mut opt = make();
     let mut grads_seen = Vec::new();
     for (step, lr) in LRS.into_iter().enumerate() {
         let g = grads(&whole, step);
         grads_seen.push(values_of_grads(&g, &whole));
-        whole = opt.step(lr, whole, g);
+        whole = opt.step(lr, whole, g, None).module;
     }
 
     // Interrupted after 3: save, rebuild from the weights, restore, 2 more with the same grads.
     let mut first = top();
-    let mut opt = AdamW::new(0.01);
+    let mut opt = make();
     for (step, lr) in LRS.into_iter().enumerate().take(3) {
         let g = grads(&first, step);
-        first = opt.step(lr, first, g);
+        first = opt.step(lr, first, g, None).module;
     }
     let state = block_on(opt.state()).unwrap();
     assert_eq!(state.t, 3);
     let mut second = first.clone().map(&mut Rebuild(Device::flex())).train();
     let (a, b) = (ids(&first), ids(&second));
     assert!(a.iter().all(|id| !b.contains(id)), "the rebuilt module has fresh ParamIds");
-    let mut opt = AdamW::new(0.01).with_state(state, &second).unwrap();
+    let mut opt = make().with_state(state, &second).unwrap();
     for (step, lr) in LRS.into_iter().enumerate().skip(3) {
         let g = grads(&second, step);
         assert_eq!(values_of_grads(&g, &second), grads_seen[step], "step {}: same gradients", step + 1);
-        second = opt.step(lr, second, g);
+        second = opt.step(lr, second, g, None).module;
     }
     assert_eq!(opt.steps(), 5);
     let err = max_diff(&values(&whole), &values(&second));
@@ -188,30 +212,29 @@ fn values_of_grads<M: Module>(g: &GradientsParams, m: &M) -> Vec<Vec<f32>> {
 #[test]
 fn refuses_a_state_of_another_structure() {
     let mut module = top();
-    let mut opt = AdamW::new(0.01);
-    module = opt.step(1e-3, module.clone(), grads(&module, 0));
+    let mut opt = adamw();
+    module = opt.step(1e-3, module.clone(), grads(&module, 0), None).module;
     let good = block_on(opt.state()).unwrap();
-    assert!(AdamW::new(0.01).with_state(good.clone(), &module).is_ok());
+    assert!(adamw().with_state(good.clone(), &module).is_ok());
 
-    let expect_err = |state: AdamWState, what: &str| {
-        let Err(e) = AdamW::new(0.01).with_state(state, &module) else { panic!("{what}: accepted") };
+    let expect_err = |state: OptimState, what: &str| {
+        let Err(e) = adamw().with_state(state, &module) else { panic!("{what}: accepted") };
         let msg = e.to_string();
         assert!(msg.contains("does not match this model"), "{what}: {msg}");
         println!("{what}: {msg}");
     };
     let mut fewer = good.clone();
-    fewer.moments.pop();
+    fewer.slots.pop();
     expect_err(fewer, "one parameter missing");
 
     let mut reshaped = good.clone();
-    let last = reshaped.moments.last_mut().unwrap();
+    let last = reshaped.slots.last_mut().unwrap();
     last.shape = vec![4];
-    last.m.push(0.0);
-    last.v.push(0.0);
+    last.buffers.iter_mut().for_each(|b| b.push(0.0));
     expect_err(reshaped, "wrong shape");
 
     let mut short = good.clone();
-    short.moments[0].m.pop();
+    short.slots[0].buffers[0].pop();
     expect_err(short, "too few values");
 
     // A head for 2 classes instead of 3.
@@ -219,9 +242,9 @@ fn refuses_a_state_of_another_structure() {
     let cfg = BertConfig::from_json(TINY_CONFIG.as_bytes()).unwrap();
     let (mut encoder, _, _) = crate::model::weights::load(&random_weights(&cfg, 7).unwrap(), &cfg, &device).unwrap();
     let other = Classifier::new(encoder.layers.split_off(1), cfg.hidden_size, 2, 0.0, 7, &device).train();
-    assert!(AdamW::new(0.01).with_state(good, &other).is_err());
+    assert!(adamw().with_state(good, &other).is_err());
 
     // Saved before any step: fits any module.
-    let empty = block_on(AdamW::new(0.01).state()).unwrap();
-    assert!(AdamW::new(0.01).with_state(empty, &other).is_ok());
+    let empty = block_on(adamw().state()).unwrap();
+    assert!(adamw().with_state(empty, &other).is_ok());
 }

@@ -1,12 +1,21 @@
 //! What a run reports: the facts known before its first step, each step, and each epoch (the
 //! CLI prints these as JSON lines; the worker posts them to the page).
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
-use crate::metrics::Metrics;
+use crate::classifier::ParamGroup;
+use crate::metrics::TaskMetrics;
+use crate::task::Task;
 
 /// Facts about a run, known before the first step.
 #[derive(Clone, Debug, Serialize)]
 pub struct TrainInfo {
+    pub task: Task,
+    pub optimizer: String,
+    pub schedule: String,
+    /// What trains at which LR multiplier (bottom layer first, the head last).
+    pub param_groups: Vec<ParamGroup>,
     /// Rows the run uses (after `sample`), split into train and validation.
     pub rows: usize,
     pub train_rows: usize,
@@ -34,6 +43,8 @@ pub struct StepInfo {
     pub lr: f64,
     /// Present every `log_every` steps and at the end of each epoch.
     pub loss: Option<f32>,
+    /// The global gradient norm before clipping (with `clip_norm`, when the loss is read).
+    pub grad_norm: Option<f32>,
     /// The epoch this step finished, evaluated on the validation rows.
     #[serde(skip)]
     pub epoch_end: Option<EpochSummary>,
@@ -48,6 +59,15 @@ pub struct EpochSummary {
     pub val_acc: Option<f64>,
     pub val_macro_f1: Option<f64>,
     pub samples_per_s: f64,
+    /// Every scalar validation metric of the task, by monitor name (`val_loss`, `val_r2`, …).
+    #[serde(default)]
+    pub val_scores: BTreeMap<String, f64>,
+    /// Under early stopping: the best epoch so far.
+    #[serde(default)]
+    pub best_epoch: Option<usize>,
+    /// Early stopping ended the run after this epoch.
+    #[serde(default)]
+    pub stopped_early: bool,
     #[serde(skip)]
-    pub val_metrics: Option<Metrics>,
+    pub val_metrics: Option<TaskMetrics>,
 }

@@ -2,31 +2,34 @@
 //! runs once over every example), then `step()` until `is_done()`. Nothing here blocks or loops
 //! over a whole run, so a Web Worker can yield between calls and the CLI drives the same code.
 //! `checkpoint()` / `Trainer::resume` (in `checkpoint.rs`) stop and continue a run exactly.
-use burn::module::Module;
-use burn::nn::loss::CrossEntropyLossConfig;
-use burn::optim::GradientsParams;
+use burn::module::{Module, Param};
 use burn::prelude::*;
 use web_time::Instant;
 
 use crate::classifier::Classifier;
-use crate::data::{Dataset, Example, epoch_order, stratified_sample, stratified_split};
+use crate::data::{self, Dataset, Example, epoch_order};
+use crate::early_stop::EarlyStop;
 use crate::error::{Error, Result};
 use crate::infer as evaluate;
-use crate::metrics::Metrics;
+use crate::loss::{Objective, host_loss};
+use crate::metrics::TaskMetrics;
 pub use crate::progress::{EpochSummary, StepInfo, TrainInfo};
 use crate::model::{Encoder, Model, Pooling, fingerprint};
-use crate::optim::AdamW;
+use crate::optim::{Optimizer, Settings};
 use crate::prefix::{Cached, Prefix, cache_bytes, stack};
 use crate::readback;
-use crate::run::{CacheDtype, Init, RunConfig};
+use crate::run::{CacheDtype, ClassWeights, Init, RunConfig};
 use crate::schedule::Schedule;
+use crate::step::train_step;
+use crate::task::{Targets, Task};
 
 /// Rows the prefix runs at once while caching.
 const PREPARE_CHUNK: usize = 32;
 
 pub(crate) struct Split {
+    pub texts: Vec<String>,
     pub tokens: Vec<Vec<u32>>,
-    pub labels: Vec<usize>,
+    pub targets: Targets,
     pub cache: Vec<Cached>,
 }
 
@@ -35,8 +38,10 @@ pub struct Trainer {
     pub(crate) model: Model,
     pub(crate) prefix: Prefix,
     pub(crate) top: Option<Classifier>,
-    pub(crate) optim: AdamW,
+    pub(crate) optim: Optimizer,
+    pub(crate) objective: Objective,
     pub(crate) schedule: Schedule,
+    pub(crate) early: Option<EarlyStop>,
     pub(crate) device: Device,
     pub(crate) info: TrainInfo,
     pub(crate) train: Split,
@@ -49,6 +54,8 @@ pub struct Trainer {
     pub(crate) step: usize,
     /// (epoch, its shuffled row order): drawn once per epoch from the seed.
     order: (usize, Vec<usize>),
+    /// Batches given by the caller (train row indices per step) instead of the seeded order.
+    replay: Option<Vec<Vec<usize>>>,
     /// Sum of this epoch's step losses so far (on the device until the epoch ends).
     pub(crate) epoch_loss: Option<Tensor<1>>,
     pub(crate) epoch_steps: usize,
@@ -62,32 +69,34 @@ impl Trainer {
     /// the model's head keeps training (same classes only); otherwise a fresh head starts.
     pub fn new(mut model: Model, data: &Dataset, cfg: RunConfig, device: &Device) -> Result<Trainer> {
         cfg.check(&model.config)?;
-        let labels = data.labels();
+        let task = cfg.task.resolve(data.task);
+        let labels = data::labels_for(&data.examples, task, &data.label_column)?;
+        cfg.check_task(task, &labels)?;
         if cfg.init == Init::Continue {
-            check_continue(&model, &labels)?;
+            check_continue(&model, &labels, task)?;
         }
         let mut notes = Vec::new();
         let sampled;
         let examples: &[Example] = match cfg.sample {
             Some(n) if n < data.examples.len() => {
-                sampled = stratified_sample(&data.examples, n, cfg.seed);
+                sampled = data::sample_for(&data.examples, n, cfg.seed, task);
                 notes.push(format!("trained on a sample of {} of the {} rows (seed {})", sampled.len(), data.examples.len(), cfg.seed));
                 &sampled
             }
             _ => &data.examples,
         };
-        let (train_ex, val_ex) = stratified_split(examples, cfg.val_split, cfg.seed);
+        let (train_ex, val_ex) = data::split_for(examples, cfg.val_split, cfg.seed, task);
         if train_ex.is_empty() {
             return Err(Error::Settings("no rows are left for training: lower val_split or add rows".into()));
         }
-        let index = data.class_index();
         let mut truncated = 0;
         let mut split = |ex: &[Example]| -> Result<Split> {
             let texts: Vec<&str> = ex.iter().map(|e| e.text.as_str()).collect();
             let enc = model.tokenizer.encode(&texts, cfg.max_len)?;
             truncated += enc.iter().filter(|e| e.truncated).count();
-            let labels = ex.iter().map(|e| index[&e.label]).collect();
-            Ok(Split { tokens: enc.into_iter().map(|e| e.ids).collect(), labels, cache: Vec::new() })
+            let targets = data::targets(ex, task, &labels)?;
+            let texts = ex.iter().map(|e| e.text.clone()).collect();
+            Ok(Split { texts, tokens: enc.into_iter().map(|e| e.ids).collect(), targets, cache: Vec::new() })
         };
         let (train, val) = (split(&train_ex)?, split(&val_ex)?);
 
@@ -103,11 +112,16 @@ impl Trainer {
             ));
         }
         let top_layers = model.encoder.layers.split_off(n - cfg.layers);
-        let top = match (cfg.init, model.head.take()) {
+        let outputs = if task == Task::Regression { 1 } else { labels.len() };
+        let mut top = match (cfg.init, model.head.take()) {
             (Init::Continue, Some(head)) => Classifier::with_head(top_layers, head, cfg.dropout),
-            _ => Classifier::new(top_layers, h, labels.len(), cfg.dropout, cfg.seed, device),
+            _ => Classifier::new(top_layers, h, outputs, cfg.dropout, cfg.seed, device),
+        };
+        if let Some(p) = cfg.encoder_dropout {
+            top = top.with_encoder_dropout(p);
         }
-        .train();
+        let top = top.train();
+        let param_groups = top.param_groups(n - cfg.layers, cfg.layer_lr_decay);
         let prefix = Prefix { embeddings: model.encoder.embeddings.clone(), layers: std::mem::take(&mut model.encoder.layers) }.valid();
 
         let steps_per_epoch = train.tokens.len().div_ceil(cfg.batch_size);
@@ -117,7 +131,17 @@ impl Trainer {
             pending = (0..train.tokens.len()).map(|i| (false, i)).chain((0..val.tokens.len()).map(|i| (true, i))).collect();
             pending.sort_by_key(|&(v, i)| if v { val.tokens[i].len() } else { train.tokens[i].len() });
         }
+        let objective = Objective {
+            task,
+            class_weights: class_weights(&cfg, &labels, &train.targets),
+            label_smoothing: cfg.label_smoothing,
+            l1: cfg.l1,
+        };
         let info = TrainInfo {
+            task,
+            schedule: cfg.schedule.name().into(),
+            optimizer: cfg.optimizer.name().into(),
+            param_groups,
             rows: examples.len(),
             train_rows: train.tokens.len(),
             val_rows: val.tokens.len(),
@@ -135,8 +159,10 @@ impl Trainer {
         };
         let data_fingerprint = data_fingerprint(&train_ex, &val_ex);
         Ok(Trainer {
-            schedule: Schedule::new(cfg.lr, total_steps, cfg.warmup),
-            optim: AdamW::new(cfg.weight_decay),
+            schedule: Schedule::new(&cfg, total_steps, steps_per_epoch),
+            optim: Optimizer::new(Settings::of(&cfg), top.lr_scales(cfg.layer_lr_decay)),
+            objective,
+            early: cfg.early_stopping.as_deref().map(|m| EarlyStop::new(m, cfg.patience)),
             cfg,
             model,
             prefix,
@@ -150,6 +176,7 @@ impl Trainer {
             prepared: 0,
             step: 0,
             order: (0, Vec::new()),
+            replay: None,
             epoch_loss: None,
             epoch_steps: 0,
             epoch_seconds: 0.0,
@@ -200,8 +227,63 @@ impl Trainer {
         self.prepared == self.pending.len()
     }
 
+    /// All steps taken, or early stopping ended the run.
     pub fn is_done(&self) -> bool {
-        self.step >= self.info.total_steps
+        self.step >= self.info.total_steps || self.early.as_ref().is_some_and(|e| e.stopped)
+    }
+
+    /// The epoch whose weights `into_model` returns: the best one under early stopping.
+    pub fn kept_epoch(&self) -> usize {
+        self.early.as_ref().and_then(EarlyStop::best_epoch).unwrap_or(self.history.len())
+    }
+
+    /// The training rows' texts, in the order `replay` indexes them.
+    pub fn train_texts(&self) -> &[String] {
+        &self.train.texts
+    }
+
+    /// Replaces the fresh head's weights ([outputs][hidden], as PyTorch stores them) before the
+    /// first step: to start where a reference run started.
+    pub(crate) fn set_head(&mut self, weight: &[Vec<f32>], bias: &[f32]) -> Result<()> {
+        let top = self.top.as_mut().ok_or_else(|| Error::Device("a previous step failed".into()))?;
+        let [hidden, outputs] = top.head.weight.dims();
+        if self.step > 0 || weight.len() != outputs || bias.len() != outputs || weight.iter().any(|r| r.len() != hidden) {
+            return Err(Error::Settings(format!("set_head needs {outputs} rows of {hidden} weights and {outputs} biases, before the first step")));
+        }
+        let device = top.head.weight.device();
+        let w: Vec<f32> = (0..hidden).flat_map(|i| weight.iter().map(move |row| row[i])).collect();
+        top.head.weight = Param::from_tensor(Tensor::from_data(TensorData::new(w, [hidden, outputs]), &device));
+        top.head.bias = Some(Param::from_tensor(Tensor::from_data(TensorData::new(bias.to_vec(), [outputs]), &device)));
+        Ok(())
+    }
+
+    /// The head's weights as PyTorch stores them ([outputs][hidden]) and its bias.
+    pub async fn head(&self) -> Result<(Vec<Vec<f32>>, Vec<f32>)> {
+        let top = self.top.as_ref().ok_or_else(|| Error::Device("a previous step failed".into()))?;
+        let [hidden, outputs] = top.head.weight.dims();
+        let w = readback::floats(top.head.weight.val()).await?;
+        let weight = (0..outputs).map(|o| (0..hidden).map(|i| w[i * outputs + o]).collect()).collect();
+        let bias = match &top.head.bias {
+            Some(b) => readback::floats(b.val()).await?,
+            None => vec![0.0; outputs],
+        };
+        Ok((weight, bias))
+    }
+
+    /// The trainable encoder layers as they are now.
+    pub fn top_layers(&self) -> Result<&[crate::model::bert::Layer]> {
+        Ok(&self.top.as_ref().ok_or_else(|| Error::Device("a previous step failed".into()))?.layers)
+    }
+
+    /// Steps through these batches (train row indices) instead of the seeded order: to replay a
+    /// reference run (`trajectory`). Their count must be the run's total steps.
+    pub fn replay(&mut self, batches: Vec<Vec<usize>>) -> Result<()> {
+        let n = self.train.tokens.len();
+        if batches.len() != self.info.total_steps || batches.iter().flatten().any(|&i| i >= n) {
+            return Err(Error::Settings(format!("replay needs {} batches of row indices below {n}", self.info.total_steps)));
+        }
+        self.replay = Some(batches);
+        Ok(())
     }
 
     /// The prefix's output for rows `idx` of a split, as a batch on `device`: from the cache,
@@ -231,24 +313,26 @@ impl Trainer {
         let n = self.train.tokens.len();
         let start = in_epoch * self.cfg.batch_size;
         let end = (start + self.cfg.batch_size).min(n);
-        if self.order.0 != epoch || self.order.1.is_empty() {
-            self.order = (epoch, epoch_order(n, self.cfg.seed, epoch));
-        }
-        let idx = self.order.1[start..end].to_vec();
+        let idx = match &self.replay {
+            Some(batches) => batches[self.step].clone(),
+            None => {
+                if self.order.0 != epoch || self.order.1.is_empty() {
+                    self.order = (epoch, epoch_order(n, self.cfg.seed, epoch));
+                }
+                self.order.1[start..end].to_vec()
+            }
+        };
         // Dropout draws from the backend's RNG: seeded per step, so a resumed run draws the same.
         self.device.seed(step_seed(self.cfg.seed, self.step));
         let ad = self.device.clone().autodiff();
         let (x, mask) = self.batch(false, &idx, &ad).await?;
-        let y: Vec<i64> = idx.iter().map(|&i| self.train.labels[i] as i64).collect();
-        let y = Tensor::<1, Int>::from_data(TensorData::new(y, [idx.len()]), &ad);
-
+        let target = self.objective.batch(&self.train.targets, &idx, &ad);
         let top = self.top.take().ok_or_else(|| Error::Device("a previous step failed".into()))?;
-        let loss = CrossEntropyLossConfig::new().init(&ad).forward(top.forward(x, mask), y);
-        let grads = GradientsParams::from_grads(loss.backward(), &top);
         let lr = self.schedule.lr(self.step);
-        self.top = Some(self.optim.step(lr, top, grads));
+        let (top, out) = train_step(top, &mut self.optim, &self.objective, x, mask, target, lr, self.cfg.clip_norm);
+        self.top = Some(top);
 
-        let loss = loss.without_autodiff();
+        let loss = out.loss;
         self.epoch_loss = Some(match self.epoch_loss.take() {
             Some(sum) => sum + loss.clone(),
             None => loss.clone(),
@@ -258,9 +342,13 @@ impl Trainer {
         let epoch_done = end == n;
         let read = epoch_done || self.step % self.cfg.log_every == 0;
         let loss = if read { Some(readback::scalar(loss).await?) } else { None };
+        let grad_norm = match out.grad_norm {
+            Some(g) if read => Some(readback::scalar(g).await?),
+            _ => None,
+        };
         self.epoch_seconds += started.elapsed().as_secs_f64();
         let epoch_end = if epoch_done { Some(self.finish_epoch(epoch).await?) } else { None };
-        Ok(StepInfo { step: self.step, epoch: epoch + 1, lr, loss, epoch_end })
+        Ok(StepInfo { step: self.step, epoch: epoch + 1, lr, loss, grad_norm, epoch_end })
     }
 
     async fn finish_epoch(&mut self, epoch: usize) -> Result<EpochSummary> {
@@ -276,13 +364,27 @@ impl Trainer {
             Some((l, m)) => (Some(l), Some(m)),
             None => (None, None),
         };
+        let mut val_scores = val_metrics.as_ref().map(TaskMetrics::scores).unwrap_or_default();
+        if let Some(l) = val_loss {
+            val_scores.insert("val_loss".into(), l as f64);
+        }
+        let (mut best_epoch, mut stopped_early) = (None, false);
+        if let (Some(early), Some(top)) = (self.early.as_mut(), self.top.as_ref()) {
+            early.observe(epoch + 1, &val_scores, top);
+            best_epoch = early.best_epoch();
+            // the run stops here; on its last epoch it would have stopped anyway
+            stopped_early = early.stopped && self.step < self.info.total_steps;
+        }
         let summary = EpochSummary {
             epoch: epoch + 1,
             train_loss,
             val_loss,
-            val_acc: val_metrics.as_ref().map(|m| m.acc),
-            val_macro_f1: val_metrics.as_ref().map(|m| m.macro_f1),
+            val_acc: val_scores.get("val_acc").copied(),
+            val_macro_f1: val_scores.get("val_macro_f1").copied(),
             samples_per_s,
+            val_scores,
+            best_epoch,
+            stopped_early,
             val_metrics,
         };
         self.history.push(summary.clone());
@@ -290,7 +392,7 @@ impl Trainer {
     }
 
     /// Loss and metrics on the validation rows; None when there are none.
-    pub async fn evaluate_val(&self) -> Result<Option<(f32, Metrics)>> {
+    pub async fn evaluate_val(&self) -> Result<Option<(f32, TaskMetrics)>> {
         if self.val.tokens.is_empty() {
             return Ok(None);
         }
@@ -300,35 +402,70 @@ impl Trainer {
             let (x, mask) = self.batch(true, chunk, &self.device).await?;
             logits.extend(evaluate::read_rows(top.forward(x, mask)).await?);
         }
-        let loss = evaluate::cross_entropy(&logits, &self.val.labels);
-        Ok(Some((loss, evaluate::metrics(&logits, &self.val.labels, &self.info.labels))))
+        let loss = host_loss(&logits, &self.val.targets);
+        let metrics = evaluate::task_metrics(&logits, &self.val.targets, &self.info.labels, self.cfg.threshold as f32);
+        Ok(Some((loss, metrics)))
+    }
+
+    /// The training loss (no penalty) over every training row in one batch, on the plain device.
+    pub async fn train_loss_all(&self) -> Result<f32> {
+        let top = self.top.as_ref().ok_or_else(|| Error::Device("a previous step failed".into()))?.valid();
+        let idx: Vec<usize> = (0..self.train.tokens.len()).collect();
+        let (x, mask) = self.batch(false, &idx, &self.device).await?;
+        let target = self.objective.batch(&self.train.targets, &idx, &self.device);
+        readback::scalar(self.objective.data_loss(top.forward(x, mask), target)).await
     }
 
     /// The fine-tuned model: the frozen layers and the trained ones back in one encoder, the
     /// head, and a config.json naming the classes and how the head pools.
     pub fn into_model(self) -> Result<Model> {
+        let kept = self.kept_epoch();
         let mut model = self.model;
-        let top = self.top.ok_or_else(|| Error::Device("a previous step failed".into()))?.valid();
+        let best = self.early.and_then(|e| e.best).map(|b| b.top);
+        let top = best.or(self.top).ok_or_else(|| Error::Device("a previous step failed".into()))?.valid();
         let mut layers = self.prefix.layers;
         layers.extend(top.layers);
         model.encoder = Encoder { embeddings: self.prefix.embeddings, layers };
         model.head = Some(top.head);
         model.pooling = Pooling::Mean;
         model.fingerprint = crate::checkpoint::tuned_fingerprint(&model.fingerprint, &self.data_fingerprint, self.step);
-        model.config.set_labels(&self.info.labels);
-        model.config.extra.insert("tabtune".into(), serde_json::json!({ "pooling": "mean", "max_len": self.cfg.max_len }));
+        crate::checkpoint::mark_tuned(&mut model.config, &self.info.labels, self.info.task, &self.cfg, kept);
         Ok(model)
     }
 }
 
-/// `init: continue` needs a head trained here on the same classes.
-fn check_continue(model: &Model, labels: &[String]) -> Result<()> {
+/// `"balanced"`: n / (classes · count) on the training rows, as scikit-learn; explicit: by
+/// label, 1 for labels not named; none: all 1.
+fn class_weights(cfg: &RunConfig, labels: &[String], targets: &Targets) -> Vec<f32> {
+    let Targets::Classes(y) = targets else { return Vec::new() };
+    match &cfg.class_weights {
+        None => vec![1.0; labels.len()],
+        Some(ClassWeights::Explicit(w)) => labels.iter().map(|l| w.get(l).copied().unwrap_or(1.0) as f32).collect(),
+        Some(ClassWeights::Named(_)) => {
+            let mut count = vec![0usize; labels.len()];
+            y.iter().for_each(|&c| count[c] += 1);
+            let n = y.len() as f32;
+            // a class absent from the training rows never weighs in: any finite value will do
+            count.iter().map(|&c| if c == 0 { 1.0 } else { n / (labels.len() as f32 * c as f32) }).collect()
+        }
+    }
+}
+
+/// `init: continue` needs a head trained here on the same classes and task.
+fn check_continue(model: &Model, labels: &[String], task: Task) -> Result<()> {
     let bad = |m: String| Err(Error::Settings(m));
     let Some(have) = model.labels() else {
         return bad("init = continue needs a fine-tuned model, but this one has no classification head yet: train it with init = pretrained first".into());
     };
     if !matches!(model.pooling, Pooling::Mean) {
         return bad("init = continue cannot build on this head: it was trained with [CLS] pooling elsewhere; start from the pretrained encoder (init = pretrained)".into());
+    }
+    if model.task() != task {
+        return bad(format!(
+            "init = continue needs the same task, but the model was trained for {} and this run is {}: use init = pretrained",
+            model.task().name(),
+            task.name()
+        ));
     }
     if have != labels {
         return bad(format!(

@@ -34,7 +34,10 @@ fn recipe_r_reaches_077_on_sst2_dev() {
         }
     }
     let model = trainer.into_model().expect("model");
-    let m = block_on(infer::evaluate(&model, &dev.examples, 128, &device)).expect("evaluates");
+    let m = match block_on(infer::evaluate(&model, &dev.examples, 128, &device)).expect("evaluates") {
+        tabtune::metrics::TaskMetrics::Classification(m) => m,
+        other => panic!("SST-2 is a classification task, got {other:?}"),
+    };
     println!("SST-2 dev: acc {:.4} macro-F1 {:.4} (n {}) in {:.0} s; PyTorch anchor 0.7856", m.acc, m.macro_f1, m.n, started.elapsed().as_secs_f64());
     assert_eq!(m.n, 872);
     assert!(m.acc >= 0.77, "accuracy {:.4} is below 0.77", m.acc);

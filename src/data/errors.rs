@@ -81,6 +81,24 @@ pub enum DataError {
     )]
     NoText { column: String },
     #[error(
+        "task = regression needs numbers in the label column, but '{value}' is not a number: use task = {} (or leave task on auto)",
+        .suggest.name()
+    )]
+    NotANumber {
+        value: String,
+        /// The task to suggest instead: multi_label when the value has a '|', else classification.
+        suggest: crate::task::Task,
+    },
+    #[error(
+        "column '{column}' has no labels once split on '|' (every row is empty or only separators), so task = multi_label has nothing to predict: put labels like 'sports|politics' in it, or choose the label column"
+    )]
+    NoLabelNames { column: String },
+    #[error(
+        "the label '{label}' is not one of the labels being trained ({}): check the label column, or start from the pretrained model so the labels come from this file",
+        short_list(.labels)
+    )]
+    UnknownLabel { label: String, labels: Vec<String> },
+    #[error(
         "the validation fraction must be between 0 and 0.9 (got {0}): for example 0.1 keeps 10% of the rows for validation"
     )]
     BadValFraction(f64),
@@ -91,6 +109,16 @@ fn rows(n: usize) -> String {
         "1 row".to_owned()
     } else {
         format!("{n} rows")
+    }
+}
+
+/// Up to 10 names, then how many more.
+fn short_list(items: &[String]) -> String {
+    const SHOWN: usize = 10;
+    if items.len() <= SHOWN {
+        items.join(", ")
+    } else {
+        format!("{}, and {} more", items[..SHOWN].join(", "), items.len() - SHOWN)
     }
 }
 

@@ -4,14 +4,16 @@
 //! Everything takes bytes and returns values (no files, threads or clocks) so
 //! the same code runs natively and in wasm. Parsing lives in `table.rs`
 //! (with the quotes that would merge rows caught in `quotes.rs`), column
-//! choice in `columns.rs`, the messages in `errors.rs`, and seeded splitting
-//! and batch order in `split.rs` (re-exported here).
+//! choice in `columns.rs`, the messages in `errors.rs`, the task, labels and
+//! targets in `targets.rs`, and seeded splitting and batch order in `split.rs`
+//! (both re-exported here).
 
 mod columns;
 mod errors;
 mod quotes;
 pub mod split;
 mod table;
+pub mod targets;
 
 use std::collections::{HashMap, HashSet};
 
@@ -19,7 +21,13 @@ use serde::{Deserialize, Serialize, Serializer};
 
 use crate::data::columns::{choose_columns, find_column, longest_column, text_by_name};
 pub use crate::data::errors::DataError;
-pub use crate::data::split::{Rng, check_val_fraction, epoch_order, stratified_sample, stratified_split};
+pub use crate::data::split::{
+    Rng, check_val_fraction, epoch_order, sample_for, split_for, stratified_sample, stratified_split,
+};
+pub use crate::data::targets::{
+    ValueStats, classes_for, infer_task, labels_for, parse_number, split_labels, targets, value_stats,
+};
+use crate::task::Task;
 use crate::data::table::{decode, parse_table};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -98,17 +106,47 @@ pub struct Dataset {
     pub notes: Vec<String>,
     #[serde(skip)]
     pub examples: Vec<Example>,
-    /// Class label → count in class-index order. Serialized as a list of
-    /// `{"label", "count"}` objects: a JSON object's key order is not reliable
-    /// (JavaScript moves integer-like keys first), and the order is the index.
+    /// What the labels describe: inferred on load (`infer_task`), or set with `set_task`.
+    pub task: Task,
+    /// One sentence for the data summary: why this task.
+    pub task_reason: String,
+    /// Regression only: the label column's range and mean.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub values: Option<ValueStats>,
+    /// The head's outputs with counts, in index order (`classes_for(task)`): class → rows
+    /// (classification), label → rows carrying it (multi-label), or the label column's name →
+    /// rows (regression). Serialized as a list of `{"label", "count"}` objects: a JSON object's
+    /// key order is not reliable (JavaScript moves integer-like keys first), and the order is
+    /// the index.
     #[serde(serialize_with = "classes_as_list")]
     pub classes: Vec<(String, usize)>,
 }
 
 impl Dataset {
-    /// Labels in class-index order.
+    /// The head's outputs in index order: classes, label names (multi-label) or the label
+    /// column's name (regression); `labels_for(examples, task, label_column)`.
     pub fn labels(&self) -> Vec<String> {
         self.classes.iter().map(|(l, _)| l.clone()).collect()
+    }
+
+    /// Re-reads the labels for a task the run chose (`TaskChoice::resolve`): `classes`,
+    /// `values` and `task_reason` then describe that task. An error when the labels cannot be
+    /// read that way (e.g. text labels for regression); the dataset is unchanged then.
+    pub fn set_task(&mut self, task: Task) -> Result<(), DataError> {
+        if task == self.task {
+            return Ok(());
+        }
+        let classes = classes_for(&self.examples, task, &self.label_column)?;
+        let (inferred, _) = infer_task(&self.examples);
+        self.task_reason = format!(
+            "task is set to {} (the labels alone would be read as {})",
+            task.name(),
+            inferred.name()
+        );
+        self.values = if task == Task::Regression { value_stats(&self.examples) } else { None };
+        self.classes = classes;
+        self.task = task;
+        Ok(())
     }
 
     /// Label → class index.
@@ -192,6 +230,12 @@ pub fn load(bytes: &[u8], opts: &DataOptions) -> Result<Dataset, DataError> {
             column: label_column,
         });
     }
+    let (task, task_reason) = infer_task(&examples);
+    let classes = match task {
+        Task::Classification => classes,
+        _ => classes_for(&examples, task, &label_column)?,
+    };
+    let values = if task == Task::Regression { value_stats(&examples) } else { None };
     Ok(Dataset {
         format,
         columns: table.columns,
@@ -203,6 +247,9 @@ pub fn load(bytes: &[u8], opts: &DataOptions) -> Result<Dataset, DataError> {
         dropped,
         notes: table.notes,
         examples,
+        task,
+        task_reason,
+        values,
         classes,
     })
 }

@@ -7,6 +7,7 @@
 use std::collections::HashMap;
 
 use crate::data::{DataError, Example, class_counts};
+use crate::task::Task;
 
 const GOLDEN: u64 = 0x9E37_79B9_7F4A_7C15;
 /// Keeps epoch streams apart from the split stream of the same seed.
@@ -87,6 +88,37 @@ pub fn stratified_split(
     rng.shuffle(&mut train);
     rng.shuffle(&mut val);
     (train, val)
+}
+
+/// (train, validation) for `task`. Classification: `stratified_split`. Multi-label and
+/// regression, where grouping by the whole label would put nearly every row in a group of
+/// its own: shuffle, then the first round(val_fraction · n) rows are validation (at least 1
+/// when val_fraction > 0 and n ≥ 2, never all).
+pub fn split_for(
+    examples: &[Example],
+    val_fraction: f64,
+    seed: u64,
+    task: Task,
+) -> (Vec<Example>, Vec<Example>) {
+    if task == Task::Classification {
+        return stratified_split(examples, val_fraction, seed);
+    }
+    let mut train = examples.to_vec();
+    Rng::new(seed).shuffle(&mut train);
+    let val = train.drain(..val_count(train.len(), val_fraction)).collect();
+    (train, val)
+}
+
+/// Up to `n` examples for `task`. Classification: `stratified_sample`. Multi-label and
+/// regression: the first `n` of a seeded shuffle.
+pub fn sample_for(examples: &[Example], n: usize, seed: u64, task: Task) -> Vec<Example> {
+    if task == Task::Classification {
+        return stratified_sample(examples, n, seed);
+    }
+    let mut out = examples.to_vec();
+    Rng::new(seed).shuffle(&mut out);
+    out.truncate(n);
+    out
 }
 
 fn val_count(n: usize, f: f64) -> usize {
@@ -289,6 +321,62 @@ mod tests {
             sorted(small.clone())
         );
         assert!(stratified_sample(&small, 0, 1).is_empty());
+    }
+
+    fn numbers(n: usize) -> Vec<Example> {
+        (0..n).map(|i| Example { text: format!("t{i}"), label: format!("{}.5", i) }).collect()
+    }
+
+    #[test]
+    fn split_for_regression_holds_rows_out() {
+        let data = numbers(50);
+        // Every value is its own group: the stratified split keeps none back.
+        assert!(stratified_split(&data, 0.2, 1).1.is_empty());
+        let (train, val) = split_for(&data, 0.2, 1, Task::Regression);
+        assert_eq!((train.len(), val.len()), (40, 10));
+        assert_eq!(sorted([train.clone(), val.clone()].concat()), sorted(data.clone()));
+        assert_eq!(split_for(&data, 0.2, 1, Task::Regression), (train, val.clone()));
+        assert_ne!(split_for(&data, 0.2, 2, Task::Regression).1, val);
+        // At least one, never all; none when the fraction is 0.
+        assert_eq!(split_for(&numbers(3), 0.01, 1, Task::Regression).1.len(), 1);
+        assert_eq!(split_for(&numbers(2), 0.9, 1, Task::MultiLabel).1.len(), 1);
+        assert_eq!(split_for(&numbers(1), 0.5, 1, Task::Regression), (numbers(1), vec![]));
+        assert!(split_for(&data, 0.0, 1, Task::Regression).1.is_empty());
+        assert_eq!(split_for(&[], 0.2, 1, Task::MultiLabel), (vec![], vec![]));
+    }
+
+    #[test]
+    fn split_for_multi_label_is_deterministic_and_complete() {
+        let data: Vec<Example> = (0..30)
+            .map(|i| Example { text: format!("t{i}"), label: ["a|b", "a", "b", "b|c"][i % 4].into() })
+            .collect();
+        let (train, val) = split_for(&data, 0.1, 7, Task::MultiLabel);
+        assert_eq!((train.len(), val.len()), (27, 3));
+        assert_eq!(sorted([train.clone(), val.clone()].concat()), sorted(data.clone()));
+        assert_eq!(split_for(&data, 0.1, 7, Task::MultiLabel), (train, val));
+    }
+
+    #[test]
+    fn classification_split_and_sample_are_the_stratified_ones() {
+        let data = examples(&[("a", 30), ("b", 7)]);
+        assert_eq!(split_for(&data, 0.2, 5, Task::Classification), stratified_split(&data, 0.2, 5));
+        assert_eq!(sample_for(&data, 10, 5, Task::Classification), stratified_sample(&data, 10, 5));
+    }
+
+    #[test]
+    fn sample_for_regression() {
+        let data = numbers(40);
+        let s = sample_for(&data, 15, 3, Task::Regression);
+        assert_eq!(s.len(), 15);
+        assert_eq!(s, sample_for(&data, 15, 3, Task::Regression));
+        assert_ne!(s, sample_for(&data, 15, 4, Task::Regression));
+        assert!(s.iter().all(|e| data.contains(e)));
+        let mut texts: Vec<&str> = s.iter().map(|e| e.text.as_str()).collect();
+        texts.sort();
+        texts.dedup();
+        assert_eq!(texts.len(), 15);
+        assert_eq!(sorted(sample_for(&data, 100, 3, Task::MultiLabel)), sorted(data.clone()));
+        assert!(sample_for(&data, 0, 3, Task::Regression).is_empty());
     }
 
     #[test]

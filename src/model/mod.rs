@@ -88,7 +88,20 @@ impl Model {
         }
     }
 
-    /// Class names when the model has a head.
+    /// The task its head was trained for (classification for a model without that record).
+    pub fn task(&self) -> crate::task::Task {
+        let saved = self.config.extra.get("tabtune").and_then(|t| t.get("task")).cloned();
+        let hf = self.config.extra.get("problem_type").and_then(|p| p.as_str()).and_then(crate::task::Task::from_problem_type);
+        saved.and_then(|t| serde_json::from_value(t).ok()).or(hf).unwrap_or_default()
+    }
+
+    /// Multi-label: the probability from which a label is predicted.
+    pub fn threshold(&self) -> f32 {
+        self.config.extra.get("tabtune").and_then(|t| t.get("threshold")).and_then(|v| v.as_f64()).unwrap_or(0.5) as f32
+    }
+
+    /// Class names (label names for multi-label, the target's name for regression) when the
+    /// model has a head.
     pub fn labels(&self) -> Option<Vec<String>> {
         self.head.as_ref().and_then(|_| self.config.labels())
     }

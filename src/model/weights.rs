@@ -218,9 +218,17 @@ impl WeightFile<'_> {
 
 /// The trained part of a model from a checkpoint's tensors: layers `first..` up to the top,
 /// and the head with `classes` outputs. Tensors named `optim.*` (the optimizer's) are skipped.
-pub fn load_top(bytes: &[u8], cfg: &BertConfig, first: usize, classes: usize, device: &Device) -> Result<(Vec<Layer>, Linear)> {
+/// `prefix`: "" for a checkpoint's current weights, `best.` for its best epoch's.
+pub fn load_top(bytes: &[u8], cfg: &BertConfig, first: usize, classes: usize, prefix: &str, device: &Device) -> Result<(Vec<Layer>, Linear)> {
     let mut w = WeightFile::parse(bytes)?;
-    w.names.retain(|n, _| !n.starts_with("optim."));
+    w.names = std::mem::take(&mut w.names)
+        .into_iter()
+        .filter_map(|(n, file)| match n.strip_prefix(prefix) {
+            Some(rest) if !prefix.is_empty() => Some((rest.to_string(), file)),
+            _ if prefix.is_empty() && !n.starts_with("optim.") && !n.starts_with("best.") => Some((n, file)),
+            _ => None,
+        })
+        .collect();
     let layers = (first..cfg.num_hidden_layers).map(|i| w.layer(i, cfg, device)).collect::<Result<_>>()?;
     let head = w.linear("classifier", cfg.hidden_size, classes, device);
     w.finish()?;

@@ -1,0 +1,38 @@
+//! The one training step, shared by `Trainer`, `tabtune bench` and the tests: forward → loss +
+//! penalty → backward → clip → optimizer step at this step's LR.
+use burn::optim::GradientsParams;
+use burn::prelude::*;
+
+use crate::classifier::Classifier;
+use crate::loss::{BatchTarget, Objective};
+use crate::optim::Optimizer;
+
+/// What a step leaves on the device (read back only when the caller wants it).
+pub struct StepOutput {
+    /// The loss that was backpropagated (penalty included), without autodiff.
+    pub loss: Tensor<1>,
+    /// The global gradient norm before clipping, when clipping.
+    pub grad_norm: Option<Tensor<1>>,
+}
+
+/// `x` [b, s, h] and `mask` [b, s] on an autodiff device: the frozen prefix's output for the
+/// batch; `target` on the same device's inner one or the autodiff one.
+pub fn train_step(
+    top: Classifier,
+    optim: &mut Optimizer,
+    objective: &Objective,
+    x: Tensor<3>,
+    mask: Tensor<2>,
+    target: BatchTarget,
+    lr: f64,
+    clip_norm: Option<f64>,
+) -> (Classifier, StepOutput) {
+    let logits = top.forward(x, mask);
+    let mut loss = objective.data_loss(logits, target);
+    if let Some(p) = objective.penalty(&top) {
+        loss = loss + p;
+    }
+    let grads = GradientsParams::from_grads(loss.backward(), &top);
+    let stepped = optim.step(lr, top, grads, clip_norm);
+    (stepped.module, StepOutput { loss: loss.without_autodiff(), grad_norm: stepped.grad_norm })
+}

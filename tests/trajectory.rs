@@ -1,0 +1,37 @@
+//! Whole PyTorch training runs (../shared/reference/trajectories.json: every optimizer, schedule,
+//! regularizer and task) replayed through the production `Trainer` on flex — the same code
+//! `tabtune check-trajectory` and `tt.checkTrajectory` run. Tolerances are the issue's: every
+//! step's LR within 1e-9 relative and loss within 2e-4 relative, the final head within 1e-3
+//! max-abs, the final loss within 1e-3 relative; clipping's pre-clip norm within 1e-3 relative.
+mod common;
+
+use burn::prelude::*;
+use common::*;
+use futures_lite::future::block_on;
+use tabtune::trajectory;
+
+#[test]
+fn every_reference_run_matches_pytorch() {
+    let device = Device::flex();
+    let model = Files::minilm().load(&device);
+    let path = shared().join("reference/trajectories.json");
+    let reference = std::fs::read_to_string(&path).expect("shared/reference/trajectories.json is readable");
+    let mut print = |name: &str, r: &trajectory::CaseResult| println!("{name}: {}", serde_json::to_string(r).expect("json"));
+    let report = block_on(trajectory::check(&model, &reference, &device, &mut print)).expect("every case replays");
+    assert_eq!(report.cases.len(), 11, "one result per reference case");
+    let mut checks = Report::new();
+    for (name, c) in &report.cases {
+        assert_eq!(c.steps, 9, "{name}: every step replayed");
+        checks.check(&format!("{name} lr"), c.max_lr_rel, 1e-9);
+        checks.check(&format!("{name} loss per step"), c.max_loss_rel, 2e-4);
+        checks.check(&format!("{name} final head"), c.final_head_max_abs, 1e-3);
+        checks.check(&format!("{name} final loss"), c.final_loss_rel, 1e-3);
+        checks.check(&format!("{name} final encoder tensors"), c.final_tensors_max_abs, 1e-3);
+        if let Some(g) = c.max_grad_norm_rel {
+            checks.check(&format!("{name} grad norm before clipping"), g, 1e-3);
+        }
+    }
+    assert!(report.cases["adamw_l1_clip"].max_grad_norm_rel.is_some(), "the clipping case reports its norms");
+    println!("worst loss rel {:.2e}", report.worst_loss_rel);
+    checks.finish();
+}
