@@ -261,6 +261,7 @@ class TabtuneTrainer extends HTMLElement {
     u.download.disabled = true; u.text.disabled = true; u.predictFile.disabled = true; u.init.disabled = true;
     u.metrics.replaceChildren();
     u.stopNote.textContent = '';
+    u.progress.className = ''; // a failure's red from a run before
     this.#scoreEpochs(run?.epochs.at(-1)?.metrics?.task ?? config.task ?? this.#dataTask);
     this.#charts.reset();
     const epochs = run ? [...run.epochs] : [];

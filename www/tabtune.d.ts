@@ -129,8 +129,8 @@ export interface TrainInfo {
   labels: string[]; frozen_layers: number;
   /** What trains, and each group's learning rate as a multiple of lr (layer_lr_decay). */
   param_groups?: { name: string; params: number; lr_scale: number }[];
-  /** The schedule's name. */
-  schedule?: Schedule;
+  /** The optimizer's and the schedule's names. */
+  optimizer?: Optimizer; schedule?: Schedule;
   trainable_layers: number; trainable_params: number; steps_per_epoch: number; total_steps: number; truncated: number;
   /** The frozen-prefix cache: its size, the budget, and whether it is kept (else recomputed per batch). */
   cache_mb: number; cache_budget_mb: number; cached: boolean;
@@ -145,8 +145,8 @@ export interface Metrics { acc: number; macro_f1: number; per_class: ClassMetric
 
 /** Full validation metrics, tagged by task. */
 export type TaskMetrics =
-  | { task: 'classification'; acc: number; macro_f1: number; per_class: ClassMetrics[]; confusion: number[][] }
-  | { task: 'multi_label'; micro_f1: number; macro_f1: number; subset_acc: number; per_label: ClassMetrics[] }
+  | ({ task: 'classification' } & Metrics)
+  | { task: 'multi_label'; micro_f1: number; macro_f1: number; subset_acc: number; per_label: ClassMetrics[]; n: number }
   | { task: 'regression'; mse: number; mae: number; r2: number; pearson: number; n: number };
 
 export interface EpochSummary {
@@ -195,7 +195,13 @@ export type Prediction =
   | { label: string; value: number; probs?: undefined; labels?: undefined };
 
 /** How far this device's replay of one PyTorch reference run is from it. */
-export interface TrajectoryCase { steps: number; max_loss_rel: number; max_lr_rel: number; final_head_max_abs: number; final_loss_rel: number }
+export interface TrajectoryCase {
+  steps: number; max_loss_rel: number; max_lr_rel: number; final_head_max_abs: number; final_loss_rel: number;
+  /** The two trained encoder tensors the reference keeps, at the end. */
+  final_tensors_max_abs?: number;
+  /** Cases with clipping: the gradient norm before it. */
+  max_grad_norm_rel?: number;
+}
 export interface TrajectoryReport { cases: Record<string, TrajectoryCase>; worst_loss_rel: number }
 export type DataInput = File | Blob | ArrayBuffer | ArrayBufferView | string;
 
@@ -213,7 +219,7 @@ export class Tabtune {
   cancel(run_id?: number): void;
   loadTrained(checkpoint: ArrayBuffer | Uint8Array): Promise<SessionState>;
   state(): Promise<SessionState>;
-  evaluate(input: DataInput, options?: DataOptions): Promise<Metrics | TaskMetrics>;
+  evaluate(input: DataInput, options?: DataOptions): Promise<TaskMetrics>;
   predict(texts: Iterable<string>): Promise<Prediction[]>;
   predictFile(input: DataInput, options?: DataOptions): Promise<(Prediction & { text: string })[]>;
   exportModel(): Promise<{ 'config.json': Blob; 'model.safetensors': Blob; 'tokenizer.json': Blob }>;

@@ -38,12 +38,12 @@ pub fn run_config(config: JsValue) -> Result<RunConfig, JsValue> {
     core(RunConfig::from_value(value))
 }
 
-/// An epoch's summary with its validation metrics (per class, confusion) for the page.
+/// An epoch's summary with its full validation metrics under `metrics`, tagged by task
+/// (`{"task": "classification", "acc", "macro_f1", "per_class", "confusion"}`, …).
 pub fn epoch_json(e: &EpochSummary) -> serde_json::Value {
     let mut v = json!(e);
     if let Some(m) = &e.val_metrics {
-        v["per_class"] = json!(m.per_class);
-        v["confusion"] = json!(m.confusion);
+        v["metrics"] = json!(m);
     }
     v
 }

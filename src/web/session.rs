@@ -15,7 +15,7 @@ use super::convert::{core, data_options, epoch_json, fail, js, run_config};
 use crate::backend::{self, BackendKind};
 use crate::data::{self, Dataset};
 use crate::run::Init;
-use crate::{Model, ModelFiles, Trainer, checkpoint, export, infer};
+use crate::{Model, ModelFiles, Trainer, checkpoint, export, infer, trajectory};
 
 /// Rows of the data a page can show as a preview.
 const PREVIEW_ROWS: usize = 8;
@@ -282,7 +282,8 @@ impl Session {
         js(&self.state.borrow().summary())
     }
 
-    /// Accuracy, macro-F1, per-class scores and the confusion matrix on a labelled file.
+    /// The model's task metrics on a labelled file, tagged by task (classification: accuracy,
+    /// macro-F1, per-class scores and the confusion matrix).
     pub fn evaluate(&self, bytes: Vec<u8>, options: JsValue) -> Promise {
         let state = self.state.clone();
         future_to_promise(async move {
@@ -311,6 +312,21 @@ impl Session {
         })
     }
 
+    /// Replays PyTorch's reference runs (the text of trajectories.json) through the trainer on
+    /// this backend, from the loaded base model: { cases: { name: { steps, max_loss_rel,
+    /// max_lr_rel, final_head_max_abs, final_loss_rel, … } }, worst_loss_rel }.
+    pub fn check_trajectory(&self, reference: String) -> Promise {
+        let state = self.state.clone();
+        future_to_promise(async move {
+            let (model, device) = {
+                let s = state.borrow();
+                s.idle("checking the device")?;
+                (s.base()?, s.device()?)
+            };
+            js(&core(trajectory::check(&model, &reference, &device, &mut |_, _| {}).await)?)
+        })
+    }
+
     /// The model's files in the HF layout: { "config.json", "model.safetensors", "tokenizer.json" } as bytes.
     pub fn export(&self) -> Promise {
         let state = self.state.clone();
@@ -332,7 +348,8 @@ impl Default for Session {
     }
 }
 
-/// Predictions as JSON objects with probabilities keyed by class, and the text when asked.
+/// Predictions as the core serializes them (`label`; multi-label `labels`; regression `value`)
+/// with the probabilities keyed by label, and the text when asked.
 async fn predictions(state: &Rc<RefCell<State>>, texts: &[String], with_text: bool) -> Result<Vec<serde_json::Value>, JsValue> {
     let (model, device) = {
         let s = state.borrow();
@@ -341,18 +358,23 @@ async fn predictions(state: &Rc<RefCell<State>>, texts: &[String], with_text: bo
     let refs: Vec<&str> = texts.iter().map(|t| t.as_str()).collect();
     let preds = core(infer::predict(&model, &refs, infer::default_max_len(&model), &device).await)?;
     let labels = model.labels().unwrap_or_default();
-    Ok(preds
+    preds
         .iter()
         .zip(texts)
         .map(|(p, text)| {
-            let probs: serde_json::Map<_, _> = labels.iter().zip(&p.probs).map(|(l, v)| (l.clone(), json!(v))).collect();
-            let mut v = json!({ "label": p.label, "probs": probs });
+            let mut v = serde_json::to_value(p).map_err(fail)?;
+            // regression has no probabilities: the key is left out rather than an empty object
+            if p.probs.is_empty() {
+                v.as_object_mut().map(|o| o.remove("probs"));
+            } else {
+                v["probs"] = labels.iter().zip(&p.probs).map(|(l, x)| (l.clone(), json!(x))).collect::<serde_json::Map<_, _>>().into();
+            }
             if with_text {
                 v["text"] = json!(text);
             }
-            v
+            Ok(v)
         })
-        .collect())
+        .collect()
 }
 
 /// The run's trainer, held by the caller until `put_trainer`: a second call meanwhile is refused.

@@ -18,7 +18,8 @@ before(async () => {
   const words = ['great', 'awful', 'lovely', 'dull', 'superb', 'boring', 'fine', 'plain'];
   let reg = 'text,score\n', multi = 'text,tags\n';
   for (let i = 0; i < 40; i++) {
-    reg += `a ${words[i % 8]} film number ${i},${((i % 8) * 0.5 + 1).toFixed(1)}\n`;
+    // 40 distinct numbers: more than a handful of values reads as regression
+    reg += `a ${words[i % 8]} film number ${i},${(1 + ((i * 37) % 40) / 10).toFixed(1)}\n`;
     multi += `a ${words[i % 8]} film number ${i},${['drama', 'comedy', 'drama|comedy', 'horror|drama'][i % 4]}\n`;
   }
   writeFileSync(join(fixtures, 'scores.csv'), reg);

@@ -25,7 +25,7 @@ export function dataSummary(info) {
 /** What a run does, beyond the settings: task and schedule, the worker's notes, the prefix cache,
  *  and each parameter group's LR scale when a layer-wise decay makes them differ. */
 export function runNotes(info) {
-  const how = info.task ? `${TASK_WORDS[info.task] || info.task}, ${info.schedule || 'default'} schedule` : '';
+  const how = info.task ? `${TASK_WORDS[info.task] || info.task}, ${info.optimizer} with a ${info.schedule} schedule` : '';
   const cache = info.cached ? `the frozen layers' output is cached (${info.cache_mb.toFixed(0)} MB of the ${info.cache_budget_mb} MB budget)` : '';
   const groups = (info.param_groups || []).some((g) => g.lr_scale !== 1)
     ? `learning rate × ${info.param_groups.map((g) => `${Number(g.lr_scale.toPrecision(3))} for ${g.name}`).join(', ')}` : '';
@@ -36,7 +36,7 @@ export function runNotes(info) {
 export function taskLine(info) {
   if (!info.task) return null;
   const why = info.task_reason ? ` — ${info.task_reason}` : '';
-  return el('p', { 'data-task': info.task, text: `Task: ${TASK_WORDS[info.task] || info.task}${why}. Change it under Settings › Advanced.` });
+  return el('p', { 'data-task': info.task, text: `Task: ${TASK_WORDS[info.task] || info.task}${why} (Settings › Advanced › Task).` });
 }
 
 /** Rows per class, rows per label, or the range of the values. */
