@@ -1,6 +1,7 @@
 //! Argument parsing and dispatch. Errors print as one line on stderr and exit 1.
 mod files;
 mod commands;
+mod settings;
 mod train;
 
 use std::path::PathBuf;
