@@ -2,6 +2,7 @@
 mod check;
 mod files;
 mod commands;
+mod settings;
 mod train;
 
 use std::path::PathBuf;
