@@ -60,6 +60,7 @@ pub fn run(a: TrainArgs) -> Result<()> {
         eprintln!("note: {note}");
     }
     let how = if data.inferred_columns { "inferred" } else { "given" };
+    eprintln!("task: {}", data.task_reason);
     eprintln!(
         "data: {} rows; text column '{}', label column '{}' ({how}); classes {}; dropped {} empty, {} duplicate",
         data.rows,
@@ -96,6 +97,8 @@ pub fn run(a: TrainArgs) -> Result<()> {
         "train {} rows, validate {}; {} frozen + {} trainable layers ({} parameters); {} steps; {} texts truncated",
         info.train_rows, info.val_rows, info.frozen_layers, info.trainable_layers, info.trainable_params, info.total_steps, info.truncated
     );
+    let groups: Vec<String> = info.param_groups.iter().map(|g| format!("{} {} params at lr × {}", g.name, g.params, g.lr_scale)).collect();
+    eprintln!("{} with {} ({} schedule): {}", info.task.name(), info.optimizer, info.schedule, groups.join(", "));
 
     let pb = bar(info.train_rows + info.val_rows, "caching prefix");
     while let Some((done, _)) = block_on(trainer.prepare())? {
@@ -128,8 +131,18 @@ pub fn run(a: TrainArgs) -> Result<()> {
     }
     pb.finish_and_clear();
 
+    if let Some(e) = trainer.history().last().filter(|e| e.stopped_early) {
+        eprintln!("stopped early after epoch {}: {} did not improve for {} epochs", e.epoch, cfg_monitor(&trainer), trainer.config().patience);
+    }
+    if trainer.config().early_stopping.is_some() {
+        eprintln!("the model written is epoch {}'s, the best by {}", trainer.kept_epoch(), cfg_monitor(&trainer));
+    }
     let model = trainer.into_model()?;
     files::write_model(&a.out, &block_on(export::export(&model))?)?;
     eprintln!("model written to {}", a.out.display());
     Ok(())
+}
+
+fn cfg_monitor(t: &Trainer) -> String {
+    t.config().early_stopping.clone().unwrap_or_default()
 }
