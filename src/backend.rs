@@ -51,7 +51,7 @@ async fn tiny_step(device: &Device) -> Result<Vec<f32>> {
     use crate::loss::Objective;
     use crate::optim::{Optimizer, Settings};
     use crate::run::RunConfig;
-    use crate::task::{Targets, Task};
+    use crate::task::Targets;
     use crate::model::random::{TINY_CONFIG, random_weights};
     use crate::model::{BertConfig, weights};
 
@@ -66,7 +66,7 @@ async fn tiny_step(device: &Device) -> Result<Vec<f32>> {
     let x = Tensor::<3>::from_data(TensorData::new(x, [b, s, h]), &ad);
     let mask = Tensor::<2>::from_data(TensorData::new(mask, [b, s]), &ad);
     // The trainer's own step (its default optimizer), on 3 classes with one weighted.
-    let objective = Objective { task: Task::Classification, class_weights: vec![1.0, 2.0, 1.0], label_smoothing: 0.0, l1: 0.0 };
+    let objective = Objective { class_weights: vec![1.0, 2.0, 1.0], ..Objective::classes(3) };
     let target = objective.batch(&Targets::Classes(vec![0, 1, 2, 1]), &[0, 1, 2, 3], &ad);
     let mut optim = Optimizer::new(Settings::of(&RunConfig::default()), Vec::new());
     let (top, out) = crate::step::train_step(top, &mut optim, &objective, x, mask, target, 1e-2, None);

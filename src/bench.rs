@@ -18,7 +18,7 @@ use crate::prefix::{Cached, Prefix, stack};
 use crate::readback;
 use crate::run::RunConfig;
 use crate::step::train_step;
-use crate::task::{Targets, Task};
+use crate::task::Targets;
 
 #[derive(Clone, Debug)]
 pub struct BenchConfig {
@@ -124,7 +124,7 @@ pub async fn run(cfg: &BenchConfig, backend: &str, device: &Device) -> Result<Be
     let top = Classifier::new(top_layers, model_cfg.hidden_size, 2, recipe.dropout, 0, device).train();
     let mut w = Workload {
         optim: Optimizer::new(Settings::of(&recipe), top.lr_scales(recipe.layer_lr_decay)),
-        objective: Objective { task: Task::Classification, class_weights: vec![1.0; 2], label_smoothing: 0.0, l1: 0.0 },
+        objective: Objective::classes(2),
         targets: Targets::Classes((0..b).map(|i| i % 2).collect()),
         top: Some(top),
         device: device.clone(),

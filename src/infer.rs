@@ -33,6 +33,23 @@ pub struct Prediction {
 }
 
 impl Prediction {
+    /// As the CLI prints it and the page receives it: `probs` keyed by label; multi-label adds
+    /// `labels`, regression `value` (and no probabilities).
+    pub fn to_json(&self, labels: &[String]) -> serde_json::Value {
+        let mut v = serde_json::json!({ "label": self.label });
+        if !self.probs.is_empty() {
+            let probs: serde_json::Map<_, _> = labels.iter().zip(&self.probs).map(|(l, p)| (l.clone(), serde_json::json!(p))).collect();
+            v["probs"] = probs.into();
+        }
+        if let Some(on) = &self.labels {
+            v["labels"] = serde_json::json!(on);
+        }
+        if let Some(x) = self.value {
+            v["value"] = serde_json::json!(x);
+        }
+        v
+    }
+
     /// Reads a row of logits as the task's prediction.
     pub fn of(row: &[f32], task: Task, labels: &[String], threshold: f32) -> Prediction {
         match task {

@@ -30,6 +30,11 @@ pub enum BatchTarget {
 }
 
 impl Objective {
+    /// Plain cross-entropy over `classes` classes (recipe R's objective).
+    pub fn classes(classes: usize) -> Self {
+        Objective { task: Task::Classification, class_weights: vec![1.0; classes], label_smoothing: 0.0, l1: 0.0 }
+    }
+
     /// The targets of rows `idx` on `device`.
     pub fn batch(&self, targets: &Targets, idx: &[usize], device: &Device) -> BatchTarget {
         let b = idx.len();

@@ -71,7 +71,7 @@ pub struct RunConfig {
     pub log_every: usize,
     /// Start from the pretrained base model (a fresh head) or continue the fine-tuned one.
     pub init: Init,
-    /// Train on this many rows drawn per class (seeded) instead of all of them.
+    /// Train on a sample of this many rows in all, balanced over the classes (seeded).
     pub sample: Option<usize>,
     /// Host memory the frozen-prefix cache may take; past it the prefix runs again each step.
     pub cache_budget_mb: usize,

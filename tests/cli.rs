@@ -103,3 +103,99 @@ fn bench_prints_figures() {
         assert!(r[k].as_f64().is_some_and(|v| v > 0.0), "{k} in {r}");
     }
 }
+
+/// Runs `tabtune train` on the toy data with `extra` arguments, expecting a refusal; returns its
+/// message, which must be one line and the last on stderr (notes about the data may come first).
+fn refusal(dir: &std::path::Path, data: &str, extra: &[&str]) -> String {
+    let (model, file, out) = (dir.join("tiny"), dir.join("data.csv"), dir.join("out"));
+    std::fs::write(&file, data).expect("write");
+    let p = |x: &std::path::Path| x.to_str().expect("utf-8 path").to_string();
+    let (m, f, o) = (p(&model), p(&file), p(&out));
+    let mut args = vec!["train", "--model", &m, "--data", &f, "--out", &o, "--epochs", "1", "--max-len", "16"];
+    args.extend_from_slice(extra);
+    let (ok, _, stderr) = tabtune(&args);
+    assert!(!ok && !out.exists(), "{extra:?} should be refused: {stderr}");
+    assert!(!stderr.contains("panicked"), "{extra:?} panicked: {stderr}");
+    let errors: Vec<&str> = stderr.lines().filter(|l| l.starts_with("error: ")).collect();
+    assert_eq!(errors.len(), 1, "{extra:?}: one error line expected: {stderr}");
+    assert_eq!(stderr.trim_end().lines().last(), Some(errors[0]), "{extra:?}: the error is not one line: {stderr}");
+    errors[0].to_string()
+}
+
+/// Each case: the flags, the same settings as `--config` JSON, and phrases the message must hold
+/// (the key, and what would work).
+type Case = (&'static [&'static str], &'static str, &'static [&'static str]);
+
+/// Every case is refused from flags and from `--config` with the same line: the CLI sends the
+/// JSON the page sends to the same parser and checks.
+fn refused_alike(data: &str, cases: &[Case]) {
+    let tmp = tempfile::tempdir().expect("tmp");
+    tiny_model_dir(tmp.path());
+    let config = tmp.path().join("run.json");
+    let c = config.to_str().expect("utf-8 path");
+    for (flags, json, says) in cases {
+        let from_flags = refusal(tmp.path(), data, flags);
+        for s in *says {
+            assert!(from_flags.contains(s), "{flags:?}: the message should say {s:?}: {from_flags}");
+        }
+        std::fs::write(&config, json).expect("write");
+        assert_eq!(refusal(tmp.path(), data, &["--config", c]), from_flags, "{json} through --config");
+    }
+}
+
+#[test]
+fn bad_settings_are_refused_alike_from_flags_and_config() {
+    refused_alike(&toy_csv(20), &[
+        (&["--lr", "-1"], r#"{"lr": -1}"#, &["lr = -1", "1e-4"]),
+        (&["--optimizer", "adamax"], r#"{"optimizer": "adamax"}"#, &["optimizer", "`adamax`", "`adamw`", "`sgd`"]),
+        (&["--optimizer", "sgd", "--nesterov"], r#"{"optimizer": "sgd", "nesterov": true}"#, &["nesterov", "momentum"]),
+        (&["--patience", "0"], r#"{"patience": 0}"#, &["patience = 0", "1 or more"]),
+        (&["--schedule", "cosin"], r#"{"schedule": "cosin"}"#, &["schedule", "`cosin`", "`cosine`"]),
+    ]);
+}
+
+/// These need the data: the trainer calls `RunConfig::check_task` and the data layer reads the
+/// labels as numbers for regression.
+#[test]
+fn settings_that_do_not_fit_the_data_are_refused() {
+    refused_alike(&toy_csv(20), &[
+        (&["--class-weights", "nosuch=2"], r#"{"class_weights": {"nosuch": 2}}"#, &["class_weights", "'nosuch'", "neg, pos"]),
+        (&["--task", "regression"], r#"{"task": "regression"}"#, &["regression"]),
+    ]);
+}
+
+/// README's "Settings" table: one row per RunConfig key with its flag and its actual default,
+/// and every flag exists in `tabtune train --help`.
+#[test]
+fn readme_settings_table_matches_run_config() {
+    let readme = std::fs::read_to_string(root().join("README.md")).expect("README.md");
+    let section = readme.split("\n## Settings").nth(1).expect("README has a Settings section");
+    let section = section.split("\n## ").next().unwrap_or(section);
+    // a cell may hold `\|`, which is not a column break
+    let rows: Vec<Vec<String>> = section
+        .lines()
+        .filter(|l| l.starts_with("| `"))
+        .map(|l| l.replace("\\|", "\u{0}").split('|').map(|c| c.trim().replace('\u{0}', "|")).collect())
+        .collect();
+    let (ok, help, stderr) = tabtune(&["train", "--help"]);
+    assert!(ok, "{stderr}");
+    let defaults = serde_json::to_value(tabtune::RunConfig::default()).expect("serializes");
+    let defaults = defaults.as_object().expect("an object");
+    assert_eq!(rows.len(), defaults.len(), "one row per key: {:?}", rows.iter().map(|r| &r[1]).collect::<Vec<_>>());
+    for (key, value) in defaults {
+        let row = rows.iter().find(|r| r[1] == format!("`{key}`")).unwrap_or_else(|| panic!("no README row for {key}"));
+        let flag = format!("--{}", key.replace('_', "-"));
+        assert!(row[2].starts_with(&format!("`{flag}")), "{key}: flag cell {}", row[2]);
+        assert!(help.contains(&format!("{flag} ")), "{flag} is not in tabtune train --help");
+        let cell = &row[3];
+        let shown = cell.strip_prefix('`').and_then(|c| c.split('`').next());
+        let same = match (value, shown) {
+            (Value::Null, _) => cell.starts_with('—'),
+            (Value::String(s), Some(x)) => s == x,
+            (Value::Number(n), Some(x)) => x.parse::<f64>().ok() == n.as_f64(),
+            (v, Some(x)) => serde_json::from_str::<Value>(x).ok().as_ref() == Some(v),
+            (_, None) => false,
+        };
+        assert!(same, "{key}: README says {cell}, RunConfig::default() has {value}");
+    }
+}

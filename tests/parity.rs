@@ -6,10 +6,13 @@ mod common;
 
 use burn::module::Module;
 use burn::nn::loss::CrossEntropyLossConfig;
-use burn::optim::{AdamWConfig, GradientsParams};
+use burn::optim::GradientsParams;
 use burn::prelude::*;
 use common::*;
+use tabtune::RunConfig;
 use tabtune::classifier::Classifier;
+use tabtune::optim::{Optimizer, Settings};
+use tabtune::run::OptimizerKind;
 use tabtune::model::bert::{l2_normalize, mask_bias, mean_pool};
 use tabtune::model::weights::{NamedTensor, head_tensors, layer_tensors};
 use tabtune::prefix::Prefix;
@@ -148,13 +151,16 @@ fn train_step_matches_pytorch() {
     }
 
     let hp = &step["adamw"];
-    let optim_cfg = AdamWConfig::new()
-        .with_beta_1(hp["betas"][0].as_f64().expect("beta1") as f32)
-        .with_beta_2(hp["betas"][1].as_f64().expect("beta2") as f32)
-        .with_epsilon(hp["eps"].as_f64().expect("eps") as f32)
-        .with_weight_decay(hp["weight_decay"].as_f64().expect("wd") as f32);
-    let mut optim = optim_cfg.init();
-    top = optim.step(hp["lr"].as_f64().expect("lr"), top.clone(), GradientsParams::from_grads(grads, &top));
+    // the trainer's own optimizer (whole runs through the Trainer: tests/trajectory.rs)
+    let settings = RunConfig {
+        optimizer: OptimizerKind::AdamW,
+        betas: [hp["betas"][0].as_f64().expect("beta1"), hp["betas"][1].as_f64().expect("beta2")],
+        eps: hp["eps"].as_f64().expect("eps"),
+        weight_decay: hp["weight_decay"].as_f64().expect("wd"),
+        ..RunConfig::default()
+    };
+    let mut optim = Optimizer::new(Settings::of(&settings), Vec::new());
+    top = optim.step(hp["lr"].as_f64().expect("lr"), top.clone(), GradientsParams::from_grads(grads, &top), None).module;
     let after = read(loss_of(&top).without_autodiff())[0] as f64;
     let want = step["loss_after_one_adamw_step"].as_f64().expect("loss after");
     report.check("loss after one AdamW step (relative)", ((after - want) / want).abs(), 1e-3);

@@ -7,7 +7,7 @@ use burn::prelude::*;
 use common::*;
 use futures_lite::future::block_on;
 use tabtune::data::{self, DataOptions, Dataset, Format};
-use tabtune::run::{CacheDtype, Init};
+use tabtune::run::{CacheDtype, ClassWeights, Init, OptimizerKind, ScheduleKind};
 use tabtune::{Model, RunConfig, Trainer, checkpoint, export, infer};
 
 /// Dropout draws from the backend's one RNG, shared by every test thread of this process: a run
@@ -105,6 +105,44 @@ fn a_run_resumed_from_a_checkpoint_ends_where_an_uninterrupted_run_ends() {
     assert!(err.to_string().contains("another model"), "{err}");
     let err = Trainer::resume(base, &toy(44), &block_on(Trainer::new(Files::tiny(4).load(&device), &data, cfg(), &device).expect("t").checkpoint(true)).expect("c"), &device).err().expect("other data");
     assert!(err.to_string().contains("other rows"), "{err}");
+}
+
+#[test]
+fn a_toolkit_run_resumes_exactly_with_its_optimizer_state_and_best_epoch() {
+    let _turn = serial();
+    let device = Device::flex();
+    let base = Files::tiny(4).load(&device);
+    let data = toy(40);
+    // SGD's momentum buffers, clipping, L1, per-layer LR, smoothing, weights, cosine and the
+    // early-stopping state (its best epoch's weights) all cross the checkpoint
+    let toolkit = RunConfig {
+        layers: 2,
+        optimizer: OptimizerKind::Sgd,
+        momentum: 0.9,
+        nesterov: true,
+        lr: 0.05,
+        clip_norm: Some(0.5),
+        l1: 1e-5,
+        layer_lr_decay: 0.5,
+        label_smoothing: 0.1,
+        class_weights: Some(ClassWeights::Named("balanced".into())),
+        schedule: ScheduleKind::Cosine,
+        early_stopping: Some("val_macro_f1".into()),
+        patience: 3,
+        ..cfg()
+    };
+    let (full, uninterrupted) = train(base.clone(), &data, toolkit.clone());
+    let mut t = Trainer::new(base.clone(), &data, toolkit, &device).expect("trainer");
+    let before = drive(&mut t, Some(6));
+    assert!(t.history().first().and_then(|e| e.best_epoch).is_some(), "a best epoch is recorded before the stop");
+    let bytes = block_on(t.checkpoint(true)).expect("checkpoint");
+    drop(t);
+    let mut resumed = Trainer::resume(base, &data, &bytes, &device).expect("resumes");
+    let after = drive(&mut resumed, None);
+    assert_eq!([before, after].concat(), full, "the same losses as the uninterrupted run");
+    let kept = resumed.kept_epoch();
+    let (a, b) = (block_on(weights(&resumed.into_model().expect("model"))), block_on(weights(&uninterrupted)));
+    assert_eq!(a, b, "the same exported weights (epoch {kept})");
 }
 
 #[test]

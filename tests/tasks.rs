@@ -31,15 +31,14 @@ fn run(model: Model, data: &Dataset, cfg: RunConfig) -> (Trainer, Option<TaskMet
     (t, last)
 }
 
-/// Eight-word reviews; the target is the share of positive words (0 … 1), a quantity a pooled
-/// embedding can carry.
+/// Twelve-word reviews; the target is the share of positive words (13 values in 0 … 1), a
+/// quantity a pooled embedding can carry.
 fn regression_csv(rows: usize) -> String {
     let mut s = String::from("text,score\n");
     for i in 0..rows {
-        let k = (i * 7) % 9; // 0..=8 positive words of 8 slots
-        let k = k.min(8);
-        let words: Vec<&str> = (0..8).map(|j| if j < k { GOOD[(i + j) % 6] } else { BAD[(i + 2 * j) % 6] }).collect();
-        s.push_str(&format!("\"{} (review {i})\",{}\n", words.join(" "), k as f32 / 8.0));
+        let k = (i * 7) % 13; // 0..=12 positive words of 12
+        let words: Vec<&str> = (0..12).map(|j| if j < k { GOOD[(i + j) % 6] } else { BAD[(i + 2 * j) % 6] }).collect();
+        s.push_str(&format!("\"{} (review {i})\",{}\n", words.join(" "), k as f32 / 12.0));
     }
     s
 }
@@ -47,8 +46,8 @@ fn regression_csv(rows: usize) -> String {
 #[test]
 fn regression_learns_a_synthetic_target() {
     let data = load(&regression_csv(240));
-    assert_eq!(data.task, Task::Regression, "nine distinct numbers… read as {:?}: {}", data.task, data.task_reason);
-    let cfg = RunConfig { layers: 1, epochs: 6, lr: 1e-3, batch_size: 16, max_len: 32, val_split: 0.2, cache_dtype: CacheDtype::F32, ..Default::default() };
+    assert_eq!(data.task, Task::Regression, "13 distinct numbers read as {:?}: {}", data.task, data.task_reason);
+    let cfg = RunConfig { layers: 1, epochs: 6, lr: 1e-3, batch_size: 16, max_len: 40, val_split: 0.2, cache_dtype: CacheDtype::F32, ..Default::default() };
     let (t, last) = run(Files::minilm().load(&Device::flex()), &data, cfg);
     assert_eq!(t.info().task, Task::Regression);
     let Some(TaskMetrics::Regression(m)) = last else { panic!("regression metrics expected, got {last:?}") };

@@ -78,9 +78,11 @@ pub fn predict(a: TextArgs) -> Result<()> {
     let preds = block_on(infer::predict(&model, &refs, max_len, &device))?;
     let labels = model.labels().unwrap_or_default();
     for (text, p) in texts.iter().zip(preds) {
-        let probs: serde_json::Map<String, serde_json::Value> =
-            labels.iter().zip(&p.probs).map(|(l, &v)| (l.clone(), json!(v))).collect();
-        println!("{}", json!({ "text": text, "label": p.label, "probs": probs }));
+        let mut line = json!({ "text": text });
+        if let (Some(out), serde_json::Value::Object(fields)) = (line.as_object_mut(), p.to_json(&labels)) {
+            out.extend(fields);
+        }
+        println!("{line}");
     }
     Ok(())
 }

@@ -1,6 +1,8 @@
 //! Argument parsing and dispatch. Errors print as one line on stderr and exit 1.
+mod check;
 mod files;
 mod commands;
+mod settings;
 mod train;
 
 use std::path::PathBuf;
@@ -21,12 +23,15 @@ enum Command {
     Train(train::TrainArgs),
     /// Score a fine-tuned model on labelled data: one JSON line.
     Eval(commands::EvalArgs),
-    /// Label texts: JSONL {"text","label","probs"}.
+    /// Label texts: JSONL {"text","label","probs"} (multi-label adds "labels", regression gives "value").
     Predict(commands::TextArgs),
     /// Sentence embeddings (mean-pooled, L2-normalised): JSONL {"text","embedding"}.
     Embed(commands::TextArgs),
     /// Throughput on the shared/bench workload: one JSON line.
     Bench(commands::BenchArgs),
+    /// Replay PyTorch training runs (a trajectories file) through this trainer and report how
+    /// far each lands: one line per case, then one JSON object.
+    CheckTrajectory(check::CheckArgs),
 }
 
 /// Where the data is and which columns to use.
@@ -51,6 +56,7 @@ pub fn main() -> ExitCode {
         Command::Predict(a) => commands::predict(a),
         Command::Embed(a) => commands::embed(a),
         Command::Bench(a) => commands::bench(a),
+        Command::CheckTrajectory(a) => check::check_trajectory(a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -7,8 +7,9 @@ use clap::Args;
 use futures_lite::future::block_on;
 use indicatif::{ProgressBar, ProgressStyle};
 use tabtune::run::Init;
-use tabtune::{Result, RunConfig, Trainer, export};
+use tabtune::{Result, Trainer, export};
 
+use super::settings::SettingsArgs;
 use super::{DataArgs, files};
 
 const CHECKPOINT: &str = "checkpoint.safetensors";
@@ -23,9 +24,6 @@ pub struct TrainArgs {
     /// Where to write the fine-tuned model (a folder; created if missing).
     #[arg(long)]
     out: PathBuf,
-    /// Train on N rows drawn per class from the data (seeded), e.g. a quick run on a big file.
-    #[arg(long)]
-    sample: Option<usize>,
     /// Keep the run's trained part in DIR/checkpoint.safetensors at every epoch end but the
     /// last; if DIR already holds one (same model, data and settings), the run resumes from it.
     #[arg(long, value_name = "DIR")]
@@ -33,57 +31,11 @@ pub struct TrainArgs {
     /// Also write every step as a JSON line {"step","epoch","lr","loss"} to this file.
     #[arg(long)]
     steps_out: Option<PathBuf>,
-    /// Settings as JSON (the keys of RunConfig); flags below override it.
-    #[arg(long)]
-    config: Option<PathBuf>,
-    #[arg(long)]
-    layers: Option<usize>,
-    #[arg(long)]
-    epochs: Option<usize>,
-    #[arg(long)]
-    lr: Option<f64>,
-    #[arg(long)]
-    batch_size: Option<usize>,
-    #[arg(long)]
-    max_len: Option<usize>,
-    #[arg(long)]
-    val_split: Option<f64>,
-    #[arg(long)]
-    seed: Option<u64>,
-    #[arg(long)]
-    weight_decay: Option<f64>,
-    #[arg(long)]
-    dropout: Option<f64>,
-    /// pretrained (the model's encoder, a fresh head) or continue (a fine-tuned model's head too).
-    #[arg(long)]
-    init: Option<String>,
-    /// Host memory (MB) the frozen-prefix cache may take; past it the prefix runs per batch.
-    #[arg(long)]
-    cache_budget_mb: Option<usize>,
     /// cpu (flex, pure Rust) or gpu (wgpu).
     #[arg(long, default_value = "cpu")]
     backend: String,
-}
-
-impl TrainArgs {
-    fn run_config(&self) -> Result<RunConfig> {
-        let mut c = match &self.config {
-            Some(p) => RunConfig::from_json(&String::from_utf8_lossy(&files::read(p)?))?,
-            None => RunConfig::default(),
-        };
-        macro_rules! set {
-            ($($f:ident),*) => { $(if let Some(v) = self.$f { c.$f = v; })* };
-        }
-        set!(layers, epochs, lr, batch_size, max_len, val_split, seed, weight_decay, dropout, cache_budget_mb);
-        if self.sample.is_some() {
-            c.sample = self.sample;
-        }
-        if let Some(init) = &self.init {
-            c.init = serde_json::from_value(serde_json::json!(init))
-                .map_err(|_| tabtune::Error::Settings(format!("--init {init} is unknown: use pretrained or continue")))?;
-        }
-        Ok(c)
-    }
+    #[command(flatten, next_help_heading = "Settings (RunConfig's keys; see README \"Settings\")")]
+    settings: SettingsArgs,
 }
 
 fn bar(len: usize, what: &str) -> ProgressBar {
@@ -98,14 +50,17 @@ fn bar(len: usize, what: &str) -> ProgressBar {
 }
 
 pub fn run(a: TrainArgs) -> Result<()> {
-    let cfg = a.run_config()?;
+    let cfg = a.settings.run_config()?;
     let device = files::device(&a.backend)?;
     let model = files::load_model(&a.model, &device)?;
+    // the trainer checks too; checking here refuses a bad setting before a big file is read
+    cfg.check(&model.config)?;
     let data = files::load_data(&a.data.data, a.data.text_column.clone(), a.data.label_column.clone())?;
     for note in &data.notes {
         eprintln!("note: {note}");
     }
     let how = if data.inferred_columns { "inferred" } else { "given" };
+    eprintln!("task: {}", data.task_reason);
     eprintln!(
         "data: {} rows; text column '{}', label column '{}' ({how}); classes {}; dropped {} empty, {} duplicate",
         data.rows,
@@ -142,6 +97,8 @@ pub fn run(a: TrainArgs) -> Result<()> {
         "train {} rows, validate {}; {} frozen + {} trainable layers ({} parameters); {} steps; {} texts truncated",
         info.train_rows, info.val_rows, info.frozen_layers, info.trainable_layers, info.trainable_params, info.total_steps, info.truncated
     );
+    let groups: Vec<String> = info.param_groups.iter().map(|g| format!("{} {} params at lr × {}", g.name, g.params, g.lr_scale)).collect();
+    eprintln!("{} with {} ({} schedule): {}", info.task.name(), info.optimizer, info.schedule, groups.join(", "));
 
     let pb = bar(info.train_rows + info.val_rows, "caching prefix");
     while let Some((done, _)) = block_on(trainer.prepare())? {
@@ -174,8 +131,18 @@ pub fn run(a: TrainArgs) -> Result<()> {
     }
     pb.finish_and_clear();
 
+    if let Some(e) = trainer.history().last().filter(|e| e.stopped_early) {
+        eprintln!("stopped early after epoch {}: {} did not improve for {} epochs", e.epoch, cfg_monitor(&trainer), trainer.config().patience);
+    }
+    if trainer.config().early_stopping.is_some() {
+        eprintln!("the model written is epoch {}'s, the best by {}", trainer.kept_epoch(), cfg_monitor(&trainer));
+    }
     let model = trainer.into_model()?;
     files::write_model(&a.out, &block_on(export::export(&model))?)?;
     eprintln!("model written to {}", a.out.display());
     Ok(())
+}
+
+fn cfg_monitor(t: &Trainer) -> String {
+    t.config().early_stopping.clone().unwrap_or_default()
 }

@@ -278,7 +278,7 @@ fn task_is_inferred_on_load() {
         [("politics".to_string(), 2), ("sports".to_string(), 2), ("tech".to_string(), 1)]
     );
     assert_eq!(d.labels(), labels_for(&d.examples, Task::MultiLabel, "tags").unwrap());
-    assert!(d.task_reason.starts_with("2 rows have labels joined by '|' (e.g. 'sports|politics')"), "{}", d.task_reason);
+    assert!(d.task_reason.starts_with("3 rows have labels joined by '|' (e.g. 'sports|politics')"), "{}", d.task_reason);
     let json = serde_json::to_value(&d).unwrap();
     assert_eq!(json["task"], "multi_label");
     assert!(json.get("values").is_none());
