@@ -90,7 +90,9 @@ test('a run that fails enables neither Try it nor Download, and says why', T, as
     await w.getByText(/^32 rows/).waitFor();
     await setFields(w, { ...RUN, 'Max length (tokens)': 200 }); // the page allows it; the tiny model has 128 positions
     await w.getByRole('button', { name: 'Train', exact: true }).click();
-    await w.getByText(/max_len = 200 must be between 3 and 128/).waitFor({ timeout: 60_000 });
+    // said where the run's progress goes and at the field itself
+    await w.getByText(/max_len = 200 must be between 3 and 128/).first().waitFor({ timeout: 60_000 });
+    assert.equal(await w.getByRole('spinbutton', { name: 'Max length (tokens)' }).getAttribute('aria-invalid'), 'true');
     assert.equal(await w.getByRole('textbox', { name: 'Text to classify' }).isDisabled(), true);
     assert.equal(await w.getByRole('button', { name: 'Download model (.zip)' }).isDisabled(), true);
     assert.equal(await w.getByRole('button', { name: 'Train', exact: true }).isEnabled(), true);

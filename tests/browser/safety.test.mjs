@@ -89,7 +89,12 @@ test('axe finds no serious or critical violation on / and /embed.html, ready and
       assertNoAxeViolations(await axeViolations(page), `${path}, ready`);
       await w.getByRole('button', { name: 'Use sample data' }).click();
       await w.getByText('400 rows').waitFor();
-      assertNoAxeViolations(await axeViolations(page), `${path}, with data`);
+      // the Advanced settings and the device check open, every control of them shown
+      await w.getByText('Advanced', { exact: true }).click();
+      await w.getByText('Check this device against PyTorch').click();
+      await w.getByRole('combobox', { name: 'Optimizer' }).selectOption('sgd');
+      await w.getByRole('combobox', { name: 'Class weights' }).selectOption('by_class');
+      assertNoAxeViolations(await axeViolations(page), `${path}, with data, Advanced open`);
     } finally { await browser.close(); }
   }
 });

@@ -3,7 +3,7 @@
 // its default, empty, or not applying (momentum under Adam) sends no key, so a run is the core's
 // recipe unless the user changed something. Bounds are the core's too: a bad value comes back as
 // the core's message, shown at the control it names (showSettingError), and nothing is reset.
-import { el } from './view.js';
+import { el, field } from './view.js';
 
 /** Validation metrics in words, for the early-stopping choice and its message. */
 export const MONITOR_WORDS = {
@@ -50,8 +50,7 @@ const CONTROLS = [
 export function buildAdvanced(changed) {
   const controls = {};
   const items = CONTROLS.map((spec) => {
-    const error = el('span', { class: 'field-error', 'aria-live': 'polite' });
-    const c = { ...spec, error };
+    const c = { ...spec };
     let body;
     if (spec.kind === 'select' || spec.kind === 'monitor') {
       c.input = el('select', { name: spec.key, onchange: changed },
@@ -59,20 +58,23 @@ export function buildAdvanced(changed) {
       body = c.input;
     } else if (spec.kind === 'checkbox') {
       c.input = el('input', { type: 'checkbox', name: spec.key, onchange: changed });
-      c.wrap = el('label', { class: 'inline' }, c.input, spec.label, error);
+      ({ wrap: c.wrap, error: c.error } = field(spec.label, c.input, { inline: true }));
     } else if (spec.kind === 'pair') {
+      c.error = el('span', { class: 'field-error', 'aria-live': 'polite' });
       c.inputs = ['β1', 'β2'].map((b) => el('input', { type: 'number', step: 'any', 'aria-label': `Adam ${b}`, oninput: changed }));
-      c.wrap = el('fieldset', { class: 'pair' }, el('legend', { text: spec.label }), ...c.inputs, error);
+      c.wrap = el('fieldset', { class: 'pair' }, el('legend', { text: spec.label }), ...c.inputs, c.error);
     } else if (spec.kind === 'weights') {
       c.input = el('select', { name: spec.key, onchange: changed }, el('option', { value: '', text: 'none (all 1)' }),
         el('option', { value: 'balanced', text: 'balanced (rare classes weigh more)' }), el('option', { value: 'by_class', text: 'by class' }));
       c.perClass = el('div', { class: 'row', hidden: true });
-      c.wrap = el('div', {}, el('label', {}, spec.label, c.input, error), c.perClass);
+      const f = field(spec.label, c.input);
+      c.error = f.error;
+      c.wrap = el('div', {}, f.wrap, c.perClass);
     } else {
       c.input = el('input', { type: 'number', name: spec.key, step: spec.int ? 1 : 'any', placeholder: spec.optional, oninput: changed });
       body = c.input;
     }
-    c.wrap ??= el('label', {}, spec.label, body, error);
+    if (!c.wrap) ({ wrap: c.wrap, error: c.error } = field(spec.label, body));
     controls[spec.key] = c;
     return c.wrap;
   });

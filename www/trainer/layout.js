@@ -3,7 +3,7 @@
 // state. User text only ever reaches the DOM through textContent (el()).
 import { buildAdvanced } from './advanced.js';
 import { buildDiagnostics } from './diagnostics.js';
-import { el } from './view.js';
+import { el, field } from './view.js';
 
 // key, label, default, min, max, integer
 export const SETTINGS = [
@@ -52,9 +52,9 @@ export function buildUi(on, attr) {
   const settings = SETTINGS.map(([key, label, def, min, max, int]) => {
     const value = attr(key) ?? def;
     const input = el('input', { type: 'number', name: key, value, min, max, step: int ? 1 : 'any', oninput: () => on.checkSettings() });
-    const error = el('span', { class: 'field-error', 'aria-live': 'polite' });
+    const { wrap, error } = field(label, input);
     u.fields[key] = { input, error, min, max, int, label };
-    return el('label', {}, label, input, error);
+    return wrap;
   });
   u.init = el('select', { name: 'init' },
     el('option', { value: 'pretrained', text: 'the pretrained model (a fresh head)' }),

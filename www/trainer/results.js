@@ -53,17 +53,17 @@ export function labelSummary(info) {
 export function epochMetrics(e) {
   const m = e.metrics ?? (e.per_class ? { task: 'classification', acc: e.val_acc, macro_f1: e.val_macro_f1, per_class: e.per_class, confusion: e.confusion } : null);
   if (!m) return [el('p', { text: `Epoch ${e.epoch}: train loss ${e.train_loss.toFixed(4)} (no validation rows)` })];
-  const head = `Epoch ${e.epoch}: validation loss ${num(e.val_loss)}, `;
+  const head = `Epoch ${e.epoch}: validation `;
   const best = e.best_epoch != null ? ` Best epoch so far: ${e.best_epoch}.` : '';
-  const train = `, train loss ${e.train_loss.toFixed(4)}.${best}`;
+  const tail = `; validation loss ${num(e.val_loss)}, train loss ${e.train_loss.toFixed(4)}.${best}`;
   if (m.task === 'regression') {
-    return [el('p', { text: `${head}MSE ${num(m.mse)}, MAE ${num(m.mae)}, R² ${num(m.r2)}, Pearson r ${num(m.pearson)} on ${m.n} rows${train}` })];
+    return [el('p', { text: `${head}MSE ${num(m.mse)}, MAE ${num(m.mae)}, R² ${num(m.r2)}, Pearson r ${num(m.pearson)} on ${m.n} rows${tail}` })];
   }
   if (m.task === 'multi_label') {
-    return [el('p', { text: `${head}micro-F1 ${pct(m.micro_f1)}, macro-F1 ${pct(m.macro_f1)}, subset accuracy ${pct(m.subset_acc)}${train}` }),
+    return [el('p', { text: `${head}micro-F1 ${pct(m.micro_f1)}, macro-F1 ${pct(m.macro_f1)}, subset accuracy ${pct(m.subset_acc)}${tail}` }),
       table('Per label (validation)', ['label', 'precision', 'recall', 'F1', 'rows'], m.per_label.map((c) => [c.label, pct(c.precision), pct(c.recall), pct(c.f1), c.support]))];
   }
-  return [el('p', { text: `${head}accuracy ${pct(m.acc)}, macro-F1 ${pct(m.macro_f1)}${train}` }),
+  return [el('p', { text: `${head}accuracy ${pct(m.acc)}, macro-F1 ${pct(m.macro_f1)}${tail}` }),
     table('Per class (validation)', ['class', 'precision', 'recall', 'F1', 'rows'], m.per_class.map((c) => [c.label, pct(c.precision), pct(c.recall), pct(c.f1), c.support])),
     confusion(m.per_class.map((c) => c.label), m.confusion)];
 }

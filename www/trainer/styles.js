@@ -10,6 +10,8 @@ export const CSS = `
 section { border: 2px solid #333; border-radius: 8px; padding: .6rem 1rem 1rem; margin: 0 0 1rem; }
 h2 { font-size: 1.15em; margin: .2rem 0 .6rem; }
 label { display: inline-flex; flex-direction: column; margin: 0 1rem .6rem 0; font-weight: 600; }
+.field { display: inline-flex; flex-direction: column; margin: 0 1rem .6rem 0; max-width: 24rem; }
+.field > label { margin: 0; }
 label.inline { flex-direction: row; align-items: center; gap: .4rem; }
 input, select, button { font: inherit; }
 input[type=number] { width: 7rem; }
@@ -47,5 +49,5 @@ progress { width: 100%; height: 1.4rem; }
 .charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(18rem, 1fr)); gap: 1rem; }
 .row { display: flex; flex-wrap: wrap; align-items: end; gap: .5rem 1rem; }
 pre { background: #f3f3f3; padding: .5rem; overflow: auto; font-size: .85em; }
-@container (max-width: 480px) { label { display: flex; } .bar-row { grid-template-columns: 6rem 1fr 3.5rem; } }
+@container (max-width: 480px) { label, .field { display: flex; } .bar-row { grid-template-columns: 6rem 1fr 3.5rem; } }
 `;

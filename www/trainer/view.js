@@ -13,6 +13,17 @@ export function el(tag, props = {}, ...children) {
   return node;
 }
 
+let fieldErrors = 0;
+
+/** A labelled control and the span for its error: the error is outside the label, so it never
+ *  becomes part of the control's name, and the control is described by it. */
+export function field(labelText, input, { inline = false } = {}) {
+  const error = el('span', { class: 'field-error', 'aria-live': 'polite', id: `field-error-${++fieldErrors}` });
+  input.setAttribute('aria-describedby', error.id);
+  const label = inline ? el('label', { class: 'inline' }, input, labelText) : el('label', {}, labelText, input);
+  return { wrap: el('div', { class: 'field' }, label, error), error };
+}
+
 /** A table from a header row and rows of cells; the first cell of a row heads it if `rowHeads`. */
 export function table(caption, header, rows, { rowHeads = true } = {}) {
   const cell = (c, i) => (rowHeads && i === 0 ? el('th', { scope: 'row', text: String(c) }) : el('td', { text: String(c) }));
