@@ -6,9 +6,9 @@
 //   <tabtune-trainer data="/samples/movie-reviews.csv"></tabtune-trainer>
 import { Tabtune } from './tabtune.js';
 import { UPLOT_CSS, trainingCharts } from './trainer/charts.js';
-import { readAdvanced, setClasses, setDefaults, setValues, settingKey, showSettingError } from './trainer/advanced.js';
+import { readAdvanced, setClasses, setDefaults, setValues, showSettingError } from './trainer/advanced.js';
 import { checkDevice } from './trainer/diagnostics.js';
-import { dataSummary, epochMetrics, predictionView, runNotes, stoppedEarlyText } from './trainer/results.js';
+import { dataSummary, epochMetrics, predictionView, runNotes, stoppedEarlyText, truncatedText } from './trainer/results.js';
 import { downloadModel, downloadPredictions, downloadText, readModelFolder } from './trainer/export.js';
 import { CSS } from './trainer/styles.js';
 import { storeFor } from './trainer/store.js';
@@ -280,8 +280,7 @@ class TabtuneTrainer extends HTMLElement {
       on_progress: (p) => {
         if (p.phase !== 'prepare') return;
         u.progress.textContent = `Running the frozen layers once over the data: ${p.done} of ${p.total} rows`;
-        const n = p.info.truncated;
-        u.truncated.textContent = n ? `${n} ${n === 1 ? 'text is' : 'texts are'} longer than ${config.max_len} tokens and ${n === 1 ? 'was' : 'were'} cut to that length (raise “Max length” to keep more).` : '';
+        u.truncated.textContent = truncatedText(p.info.truncated, config.max_len);
       },
       on_step: (s) => {
         u.bar.max = s.total_steps; u.bar.value = s.step;
@@ -327,10 +326,7 @@ class TabtuneTrainer extends HTMLElement {
     this.#applyState(state);
     this.#checkSettings();
     // a setting the core refused: its message also at its control, every value as the user left it
-    if (refused && !showSettingError(u.advanced, refused)) {
-      const f = u.fields[settingKey(refused)];
-      if (f) { f.error.textContent = refused; f.input.setAttribute('aria-invalid', 'true'); }
-    }
+    if (refused) showSettingError(u.fields, u.advanced, refused);
   }
 
   /** Saves a checkpoint record; says so, or says why not (nothing saved before is lost). */

@@ -179,12 +179,14 @@ export function settingKey(message) {
   return /^(?:training settings: )?([a-z][a-z0-9_]*)\b/.exec(message)?.[1] ?? null;
 }
 
-/** Shows a refused setting's message at its control and opens the section; false if none matches. */
-export function showSettingError(adv, message) {
-  const c = adv.controls[settingKey(message)];
+/** Shows a refused setting's message at its control — a basic field (`fields`) or an Advanced
+ *  one, opening the section; false if the message names none. */
+export function showSettingError(fields, adv, message) {
+  const key = settingKey(message);
+  const c = fields[key] || adv.controls[key];
   if (!c) return false;
   c.error.textContent = message;
   (c.input || c.inputs[0]).setAttribute('aria-invalid', 'true');
-  adv.details.open = true;
+  if (adv.controls[key]) adv.details.open = true;
   return true;
 }

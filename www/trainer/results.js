@@ -32,6 +32,11 @@ export function runNotes(info) {
   return [how, ...info.notes, cache, groups].filter(Boolean).join('; ');
 }
 
+/** How many texts the run cuts to max_len, in words ('' for none). */
+export function truncatedText(n, maxLen) {
+  return n ? `${n} ${n === 1 ? 'text is' : 'texts are'} longer than ${maxLen} tokens and ${n === 1 ? 'was' : 'were'} cut to that length (raise “Max length” to keep more).` : '';
+}
+
 /** The task in words and why it was chosen: "Task: regression — the labels are all numbers". */
 export function taskLine(info) {
   if (!info.task) return null;
