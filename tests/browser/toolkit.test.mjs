@@ -5,7 +5,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT, TABTUNE, createTabtune, makeFixtures, openPage, screenshotPath, startServer } from './harness.mjs';
@@ -24,7 +24,12 @@ before(async () => {
   }
   writeFileSync(join(fixtures, 'scores.csv'), reg);
   writeFileSync(join(fixtures, 'tags.csv'), multi);
-  symlinkSync(join(ROOT, '../shared/reference/trajectories.json'), join(fixtures, 'trajectories.json'));
+  // one case per optimizer family and task, clipping included: the whole file takes ~2.5 min in
+  // the tab's CPU backend (native `tests/trajectory.rs` replays all 11)
+  const all = JSON.parse(readFileSync(join(ROOT, '../shared/reference/trajectories.json'), 'utf8'));
+  const keep = ['adamw_l1_clip', 'sgd_nesterov_constant', 'rmsprop_exponential', 'regression_mse', 'multi_label_bce'];
+  all.cases = Object.fromEntries(keep.map((k) => [k, all.cases[k]]));
+  writeFileSync(join(fixtures, 'trajectories.json'), JSON.stringify(all));
   server = await startServer(fixtures);
 });
 after(() => server?.stop());
@@ -153,7 +158,7 @@ test('regression and multi-label data: the task and why, a value and a label set
   } finally { await browser.close(); }
 });
 
-test('checkTrajectory: this device (CPU backend) replays PyTorch\'s reference runs to 2e-4', T, async () => {
+test('checkTrajectory: this device (CPU backend) replays PyTorch\'s reference runs (5 of 11) to 2e-4', T, async () => {
   const { browser, page } = await openPage(server.origin);
   try {
     await createTabtune(page, 'cpu');
@@ -166,7 +171,10 @@ test('checkTrajectory: this device (CPU backend) replays PyTorch\'s reference ru
     const expected = Object.keys(JSON.parse(readFileSync(join(fixtures, 'trajectories.json'), 'utf8')).cases);
     assert.deepEqual(r.names, expected, 'on_case once per reference run, in order');
     assert.deepEqual(Object.keys(r.report.cases), expected);
-    for (const [name, c] of Object.entries(r.report.cases)) console.log(`${name}: ${JSON.stringify(c)}`);
+    for (const [name, c] of Object.entries(r.report.cases)) {
+      console.log(`${name}: ${JSON.stringify(c)}`);
+      assert.ok(c.max_lr_rel <= 1e-9 && c.final_head_max_abs <= 1e-3 && c.final_loss_rel <= 1e-3, `${name}: ${JSON.stringify(c)}`);
+    }
     assert.ok(r.report.worst_loss_rel < 2e-4, `worst relative loss difference ${r.report.worst_loss_rel}`);
   } finally { await browser.close(); }
 });
