@@ -2,7 +2,9 @@
 //! runs once over every example), then `step()` until `is_done()`. Nothing here blocks or loops
 //! over a whole run, so a Web Worker can yield between calls and the CLI drives the same code.
 //! `checkpoint()` / `Trainer::resume` (in `checkpoint.rs`) stop and continue a run exactly.
-use burn::module::{Module, Param};
+//! Epoch ends, validation and the finished model are in `epoch.rs`; what a run derives from its
+//! settings and data in `setup.rs`; replaying a reference run in `replay.rs`.
+use burn::module::Module;
 use burn::prelude::*;
 use web_time::Instant;
 
@@ -10,16 +12,19 @@ use crate::classifier::Classifier;
 use crate::data::{self, Dataset, Example, epoch_order};
 use crate::early_stop::EarlyStop;
 use crate::error::{Error, Result};
-use crate::infer as evaluate;
-use crate::loss::{Objective, host_loss};
-use crate::metrics::TaskMetrics;
+use crate::loss::Objective;
 pub use crate::progress::{EpochSummary, StepInfo, TrainInfo};
-use crate::model::{Encoder, Model, Pooling, fingerprint};
+use crate::model::Model;
 use crate::optim::{Optimizer, Settings};
 use crate::prefix::{Cached, Prefix, cache_bytes, stack};
 use crate::readback;
-use crate::run::{CacheDtype, ClassWeights, Init, RunConfig};
+use crate::run::{CacheDtype, Init, RunConfig};
 use crate::schedule::Schedule;
+use setup::{check_continue, class_weights, data_fingerprint};
+
+mod epoch;
+mod replay;
+mod setup;
 use crate::step::train_step;
 use crate::task::{Targets, Task};
 
@@ -237,55 +242,6 @@ impl Trainer {
         self.early.as_ref().and_then(EarlyStop::best_epoch).unwrap_or(self.history.len())
     }
 
-    /// The training rows' texts, in the order `replay` indexes them.
-    pub fn train_texts(&self) -> &[String] {
-        &self.train.texts
-    }
-
-    /// Replaces the fresh head's weights ([outputs][hidden], as PyTorch stores them) before the
-    /// first step: to start where a reference run started.
-    pub(crate) fn set_head(&mut self, weight: &[Vec<f32>], bias: &[f32]) -> Result<()> {
-        let top = self.top.as_mut().ok_or_else(|| Error::Device("a previous step failed".into()))?;
-        let [hidden, outputs] = top.head.weight.dims();
-        if self.step > 0 || weight.len() != outputs || bias.len() != outputs || weight.iter().any(|r| r.len() != hidden) {
-            return Err(Error::Settings(format!("set_head needs {outputs} rows of {hidden} weights and {outputs} biases, before the first step")));
-        }
-        let device = top.head.weight.device();
-        let w: Vec<f32> = (0..hidden).flat_map(|i| weight.iter().map(move |row| row[i])).collect();
-        top.head.weight = Param::from_tensor(Tensor::from_data(TensorData::new(w, [hidden, outputs]), &device));
-        top.head.bias = Some(Param::from_tensor(Tensor::from_data(TensorData::new(bias.to_vec(), [outputs]), &device)));
-        Ok(())
-    }
-
-    /// The head's weights as PyTorch stores them ([outputs][hidden]) and its bias.
-    pub async fn head(&self) -> Result<(Vec<Vec<f32>>, Vec<f32>)> {
-        let top = self.top.as_ref().ok_or_else(|| Error::Device("a previous step failed".into()))?;
-        let [hidden, outputs] = top.head.weight.dims();
-        let w = readback::floats(top.head.weight.val()).await?;
-        let weight = (0..outputs).map(|o| (0..hidden).map(|i| w[i * outputs + o]).collect()).collect();
-        let bias = match &top.head.bias {
-            Some(b) => readback::floats(b.val()).await?,
-            None => vec![0.0; outputs],
-        };
-        Ok((weight, bias))
-    }
-
-    /// The trainable encoder layers as they are now.
-    pub fn top_layers(&self) -> Result<&[crate::model::bert::Layer]> {
-        Ok(&self.top.as_ref().ok_or_else(|| Error::Device("a previous step failed".into()))?.layers)
-    }
-
-    /// Steps through these batches (train row indices) instead of the seeded order: to replay a
-    /// reference run (`trajectory`). Their count must be the run's total steps.
-    pub fn replay(&mut self, batches: Vec<Vec<usize>>) -> Result<()> {
-        let n = self.train.tokens.len();
-        if batches.len() != self.info.total_steps || batches.iter().flatten().any(|&i| i >= n) {
-            return Err(Error::Settings(format!("replay needs {} batches of row indices below {n}", self.info.total_steps)));
-        }
-        self.replay = Some(batches);
-        Ok(())
-    }
-
     /// The prefix's output for rows `idx` of a split, as a batch on `device`: from the cache,
     /// or computed now when the cache is off.
     async fn batch(&self, val: bool, idx: &[usize], device: &Device) -> Result<(Tensor<3>, Tensor<2>)> {
@@ -350,148 +306,9 @@ impl Trainer {
         let epoch_end = if epoch_done { Some(self.finish_epoch(epoch).await?) } else { None };
         Ok(StepInfo { step: self.step, epoch: epoch + 1, lr, loss, grad_norm, epoch_end })
     }
-
-    async fn finish_epoch(&mut self, epoch: usize) -> Result<EpochSummary> {
-        let sum = match self.epoch_loss.take() {
-            Some(s) => readback::scalar(s).await?,
-            None => 0.0,
-        };
-        let train_loss = sum / self.epoch_steps.max(1) as f32;
-        let samples_per_s = self.train.tokens.len() as f64 / self.epoch_seconds.max(1e-9);
-        self.epoch_steps = 0;
-        self.epoch_seconds = 0.0;
-        let (val_loss, val_metrics) = match self.evaluate_val().await? {
-            Some((l, m)) => (Some(l), Some(m)),
-            None => (None, None),
-        };
-        let mut val_scores = val_metrics.as_ref().map(TaskMetrics::scores).unwrap_or_default();
-        if let Some(l) = val_loss {
-            val_scores.insert("val_loss".into(), l as f64);
-        }
-        let (mut best_epoch, mut stopped_early) = (None, false);
-        if let (Some(early), Some(top)) = (self.early.as_mut(), self.top.as_ref()) {
-            early.observe(epoch + 1, &val_scores, top);
-            best_epoch = early.best_epoch();
-            // the run stops here; on its last epoch it would have stopped anyway
-            stopped_early = early.stopped && self.step < self.info.total_steps;
-        }
-        let summary = EpochSummary {
-            epoch: epoch + 1,
-            train_loss,
-            val_loss,
-            val_acc: val_scores.get("val_acc").copied(),
-            val_macro_f1: val_scores.get("val_macro_f1").copied(),
-            samples_per_s,
-            val_scores,
-            best_epoch,
-            stopped_early,
-            val_metrics,
-        };
-        self.history.push(summary.clone());
-        Ok(summary)
-    }
-
-    /// Loss and metrics on the validation rows; None when there are none.
-    pub async fn evaluate_val(&self) -> Result<Option<(f32, TaskMetrics)>> {
-        if self.val.tokens.is_empty() {
-            return Ok(None);
-        }
-        let top = self.top.as_ref().ok_or_else(|| Error::Device("a previous step failed".into()))?.valid();
-        let mut logits = Vec::with_capacity(self.val.tokens.len());
-        for chunk in (0..self.val.tokens.len()).collect::<Vec<_>>().chunks(evaluate::BATCH) {
-            let (x, mask) = self.batch(true, chunk, &self.device).await?;
-            logits.extend(evaluate::read_rows(top.forward(x, mask)).await?);
-        }
-        let loss = host_loss(&logits, &self.val.targets);
-        let metrics = evaluate::task_metrics(&logits, &self.val.targets, &self.info.labels, self.cfg.threshold as f32);
-        Ok(Some((loss, metrics)))
-    }
-
-    /// The training loss (no penalty) over every training row in one batch, on the plain device.
-    pub async fn train_loss_all(&self) -> Result<f32> {
-        let top = self.top.as_ref().ok_or_else(|| Error::Device("a previous step failed".into()))?.valid();
-        let idx: Vec<usize> = (0..self.train.tokens.len()).collect();
-        let (x, mask) = self.batch(false, &idx, &self.device).await?;
-        let target = self.objective.batch(&self.train.targets, &idx, &self.device);
-        readback::scalar(self.objective.data_loss(top.forward(x, mask), target)).await
-    }
-
-    /// The fine-tuned model: the frozen layers and the trained ones back in one encoder, the
-    /// head, and a config.json naming the classes and how the head pools.
-    pub fn into_model(self) -> Result<Model> {
-        let kept = self.kept_epoch();
-        let mut model = self.model;
-        let best = self.early.and_then(|e| e.best).map(|b| b.top);
-        let top = best.or(self.top).ok_or_else(|| Error::Device("a previous step failed".into()))?.valid();
-        let mut layers = self.prefix.layers;
-        layers.extend(top.layers);
-        model.encoder = Encoder { embeddings: self.prefix.embeddings, layers };
-        model.head = Some(top.head);
-        model.pooling = Pooling::Mean;
-        model.fingerprint = crate::checkpoint::tuned_fingerprint(&model.fingerprint, &self.data_fingerprint, self.step);
-        crate::checkpoint::mark_tuned(&mut model.config, &self.info.labels, self.info.task, &self.cfg, kept);
-        Ok(model)
-    }
-}
-
-/// `"balanced"`: n / (classes · count) on the training rows, as scikit-learn; explicit: by
-/// label, 1 for labels not named; none: all 1.
-fn class_weights(cfg: &RunConfig, labels: &[String], targets: &Targets) -> Vec<f32> {
-    let Targets::Classes(y) = targets else { return Vec::new() };
-    match &cfg.class_weights {
-        None => vec![1.0; labels.len()],
-        Some(ClassWeights::Explicit(w)) => labels.iter().map(|l| w.get(l).copied().unwrap_or(1.0) as f32).collect(),
-        Some(ClassWeights::Named(_)) => {
-            let mut count = vec![0usize; labels.len()];
-            y.iter().for_each(|&c| count[c] += 1);
-            let n = y.len() as f32;
-            // a class absent from the training rows never weighs in: any finite value will do
-            count.iter().map(|&c| if c == 0 { 1.0 } else { n / (labels.len() as f32 * c as f32) }).collect()
-        }
-    }
-}
-
-/// `init: continue` needs a head trained here on the same classes and task.
-fn check_continue(model: &Model, labels: &[String], task: Task) -> Result<()> {
-    let bad = |m: String| Err(Error::Settings(m));
-    let Some(have) = model.labels() else {
-        return bad("init = continue needs a fine-tuned model, but this one has no classification head yet: train it with init = pretrained first".into());
-    };
-    if !matches!(model.pooling, Pooling::Mean) {
-        return bad("init = continue cannot build on this head: it was trained with [CLS] pooling elsewhere; start from the pretrained encoder (init = pretrained)".into());
-    }
-    if model.task() != task {
-        return bad(format!(
-            "init = continue needs the same task, but the model was trained for {} and this run is {}: use init = pretrained",
-            model.task().name(),
-            task.name()
-        ));
-    }
-    if have != labels {
-        return bad(format!(
-            "init = continue needs the same classes, but the model knows {} and the data has {}: use init = pretrained to train a new head",
-            have.join(", "),
-            labels.join(", ")
-        ));
-    }
-    Ok(())
 }
 
 /// A distinct, reproducible RNG seed for every step of a run.
 fn step_seed(seed: u64, step: usize) -> u64 {
     seed ^ (step as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15)
-}
-
-fn data_fingerprint(train: &[Example], val: &[Example]) -> String {
-    let mut bytes = Vec::new();
-    for (tag, part) in [(b'T', train), (b'V', val)] {
-        for e in part {
-            bytes.push(tag);
-            bytes.extend_from_slice(e.text.as_bytes());
-            bytes.push(0);
-            bytes.extend_from_slice(e.label.as_bytes());
-            bytes.push(0);
-        }
-    }
-    fingerprint(&[&bytes])
 }

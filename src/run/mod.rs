@@ -1,0 +1,247 @@
+//! One serde struct describes a training run. The CLI's flags fill it; the page sends it as
+//! JSON with the same snake_case keys; a missing key takes the default below. The checks of
+//! every value are in `check.rs`.
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::task::{Task, TaskChoice};
+
+mod check;
+pub use check::check_max_len;
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RunConfig {
+    /// Trainable encoder layers counted from the top: 0 = head only … N = every layer.
+    pub layers: usize,
+    pub epochs: usize,
+    /// Peak learning rate, reached after warm-up.
+    pub lr: f64,
+    pub batch_size: usize,
+    /// Tokens per text, [CLS] and [SEP] included; longer texts are truncated.
+    pub max_len: usize,
+    /// Share of each class held out for validation (0 = none).
+    pub val_split: f64,
+    pub seed: u64,
+    /// Classification, multi-label or regression; `auto` reads it off the label column.
+    pub task: TaskChoice,
+    /// sgd | rmsprop | adam | adamw, with torch.optim's semantics.
+    pub optimizer: OptimizerKind,
+    /// SGD and RMSProp momentum (0 = none).
+    pub momentum: f64,
+    /// Nesterov momentum (SGD, needs momentum > 0).
+    pub nesterov: bool,
+    /// Adam(W)'s β1, β2.
+    pub betas: [f64; 2],
+    /// Adam(W)'s and RMSProp's epsilon (RMSProp adds it outside the square root, as torch).
+    pub eps: f64,
+    /// RMSProp's smoothing constant.
+    pub alpha: f64,
+    /// AdamW: decoupled; SGD, RMSProp, Adam: L2 added to the gradient (torch's conventions).
+    pub weight_decay: f64,
+    /// constant | linear | cosine | step | exponential, each after the warm-up.
+    pub schedule: ScheduleKind,
+    /// Share of all steps spent warming the learning rate up linearly from 0.
+    pub warmup: f64,
+    /// Step decay: multiply the LR by `gamma` every this many steps (default: one epoch).
+    pub step_every: Option<usize>,
+    /// Step decay factor (default 0.5), or exponential decay per step (default: reaching 1% of
+    /// the peak at the last step).
+    pub gamma: Option<f64>,
+    /// L1 penalty: `l1 · Σ|W|` over the trainable weight matrices, added to the loss.
+    pub l1: f64,
+    /// Clip the global L2 norm of all trainable gradients to this (none when absent).
+    pub clip_norm: Option<f64>,
+    /// Classification: share of the target mass spread evenly over all classes.
+    pub label_smoothing: f64,
+    /// Classification: `"balanced"` or `{label: weight}` (labels not named weigh 1).
+    pub class_weights: Option<ClassWeights>,
+    /// Each trainable layer below the top one learns at the LR of the layer above × this.
+    pub layer_lr_decay: f64,
+    /// Dropout before the head.
+    pub dropout: f64,
+    /// Dropout inside the trainable encoder layers (default: the model's config.json).
+    pub encoder_dropout: Option<f64>,
+    /// Stop when this validation metric (e.g. `val_loss`, `val_acc`, `val_r2`) has not improved
+    /// for `patience` epochs, and keep the best epoch's weights.
+    pub early_stopping: Option<String>,
+    pub patience: usize,
+    /// Multi-label: a label is predicted when its probability is at least this.
+    pub threshold: f64,
+    /// Read the loss back every this many steps (each read waits for the device).
+    pub log_every: usize,
+    /// Start from the pretrained base model (a fresh head) or continue the fine-tuned one.
+    pub init: Init,
+    /// Train on a sample of this many rows in all, balanced over the classes (seeded).
+    pub sample: Option<usize>,
+    /// Host memory the frozen-prefix cache may take; past it the prefix runs again each step.
+    pub cache_budget_mb: usize,
+    /// Precision of the cached prefix states (f16 halves the memory).
+    pub cache_dtype: CacheDtype,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Init {
+    /// The loaded model's encoder and a freshly initialised head: runs never build on each other.
+    #[default]
+    Pretrained,
+    /// The model as fine-tuned so far, head included (same classes only).
+    Continue,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OptimizerKind {
+    Sgd,
+    #[serde(rename = "rmsprop")]
+    RmsProp,
+    Adam,
+    #[default]
+    #[serde(rename = "adamw")]
+    AdamW,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ScheduleKind {
+    Constant,
+    #[default]
+    Linear,
+    Cosine,
+    Step,
+    Exponential,
+}
+
+/// `"balanced"` (n_rows / (n_classes · count), as scikit-learn) or explicit weights by label.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum ClassWeights {
+    Named(String),
+    Explicit(BTreeMap<String, f64>),
+}
+
+/// Validation metrics early stopping can watch, and whether lower is better.
+pub const MONITORS: &[(&str, bool)] = &[
+    ("val_loss", true),
+    ("val_acc", false),
+    ("val_macro_f1", false),
+    ("val_micro_f1", false),
+    ("val_subset_acc", false),
+    ("val_mse", true),
+    ("val_mae", true),
+    ("val_r2", false),
+    ("val_pearson", false),
+];
+
+/// The monitors that exist for a task.
+pub fn monitors_for(task: Task) -> &'static [&'static str] {
+    match task {
+        Task::Classification => &["val_loss", "val_acc", "val_macro_f1"],
+        Task::MultiLabel => &["val_loss", "val_micro_f1", "val_macro_f1", "val_subset_acc"],
+        Task::Regression => &["val_loss", "val_mse", "val_mae", "val_r2", "val_pearson"],
+    }
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CacheDtype {
+    #[default]
+    F16,
+    F32,
+}
+
+/// Default cache budget: well inside a wasm32 tab's 4 GB address space next to the model.
+pub const CACHE_BUDGET_MB: usize = 1024;
+
+impl Default for RunConfig {
+    fn default() -> Self {
+        Self {
+            layers: 2,
+            epochs: 3,
+            lr: 1e-4,
+            batch_size: 32,
+            max_len: 128,
+            val_split: 0.1,
+            seed: 0,
+            task: TaskChoice::Auto,
+            optimizer: OptimizerKind::AdamW,
+            momentum: 0.0,
+            nesterov: false,
+            betas: [0.9, 0.999],
+            eps: 1e-8,
+            alpha: 0.99,
+            weight_decay: 0.01,
+            schedule: ScheduleKind::Linear,
+            warmup: 0.1,
+            step_every: None,
+            gamma: None,
+            l1: 0.0,
+            clip_norm: None,
+            label_smoothing: 0.0,
+            class_weights: None,
+            layer_lr_decay: 1.0,
+            dropout: 0.1,
+            encoder_dropout: None,
+            early_stopping: None,
+            patience: 2,
+            threshold: 0.5,
+            log_every: 1,
+            init: Init::Pretrained,
+            sample: None,
+            cache_budget_mb: CACHE_BUDGET_MB,
+            cache_dtype: CacheDtype::F16,
+        }
+    }
+}
+
+impl RunConfig {
+    /// Parses settings; a bad value's message names its key (`optimizer: unknown variant …`).
+    pub fn from_json(json: &str) -> Result<Self> {
+        let de = &mut serde_json::Deserializer::from_str(json);
+        serde_path_to_error::deserialize(de).map_err(settings_error)
+    }
+
+    /// As `from_json`, from a parsed JSON value (the CLI's flags, the page's message).
+    pub fn from_value(value: serde_json::Value) -> Result<Self> {
+        serde_path_to_error::deserialize(value).map_err(settings_error)
+    }
+}
+
+fn settings_error(e: serde_path_to_error::Error<serde_json::Error>) -> Error {
+    let path = e.path().to_string();
+    let inner = e.into_inner().to_string();
+    // serde_json appends " at line 1 column 27", which means nothing to someone who set a flag.
+    let inner = inner.split(" at line ").next().unwrap_or(&inner);
+    if path == "." || inner.starts_with("unknown field") {
+        Error::Settings(format!("training settings: {inner}"))
+    } else {
+        Error::Settings(format!("training settings: {path}: {inner}"))
+    }
+}
+
+
+impl OptimizerKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            OptimizerKind::Sgd => "sgd",
+            OptimizerKind::RmsProp => "rmsprop",
+            OptimizerKind::Adam => "adam",
+            OptimizerKind::AdamW => "adamw",
+        }
+    }
+}
+
+impl ScheduleKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            ScheduleKind::Constant => "constant",
+            ScheduleKind::Linear => "linear",
+            ScheduleKind::Cosine => "cosine",
+            ScheduleKind::Step => "step",
+            ScheduleKind::Exponential => "exponential",
+        }
+    }
+}

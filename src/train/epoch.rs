@@ -1,0 +1,94 @@
+//! The end of an epoch (validation, early stopping) and the model a run leaves.
+use burn::module::Module;
+
+use super::{EpochSummary, Trainer};
+use crate::error::{Error, Result};
+use crate::infer as evaluate;
+use crate::loss::host_loss;
+use crate::metrics::TaskMetrics;
+use crate::model::{Encoder, Model, Pooling};
+use crate::readback;
+
+impl Trainer {
+    pub(super) async fn finish_epoch(&mut self, epoch: usize) -> Result<EpochSummary> {
+        let sum = match self.epoch_loss.take() {
+            Some(s) => readback::scalar(s).await?,
+            None => 0.0,
+        };
+        let train_loss = sum / self.epoch_steps.max(1) as f32;
+        let samples_per_s = self.train.tokens.len() as f64 / self.epoch_seconds.max(1e-9);
+        self.epoch_steps = 0;
+        self.epoch_seconds = 0.0;
+        let (val_loss, val_metrics) = match self.evaluate_val().await? {
+            Some((l, m)) => (Some(l), Some(m)),
+            None => (None, None),
+        };
+        let mut val_scores = val_metrics.as_ref().map(TaskMetrics::scores).unwrap_or_default();
+        if let Some(l) = val_loss {
+            val_scores.insert("val_loss".into(), l as f64);
+        }
+        let (mut best_epoch, mut stopped_early) = (None, false);
+        if let (Some(early), Some(top)) = (self.early.as_mut(), self.top.as_ref()) {
+            early.observe(epoch + 1, &val_scores, top);
+            best_epoch = early.best_epoch();
+            // the run stops here; on its last epoch it would have stopped anyway
+            stopped_early = early.stopped && self.step < self.info.total_steps;
+        }
+        let summary = EpochSummary {
+            epoch: epoch + 1,
+            train_loss,
+            val_loss,
+            val_acc: val_scores.get("val_acc").copied(),
+            val_macro_f1: val_scores.get("val_macro_f1").copied(),
+            samples_per_s,
+            val_scores,
+            best_epoch,
+            stopped_early,
+            val_metrics,
+        };
+        self.history.push(summary.clone());
+        Ok(summary)
+    }
+
+    /// Loss and metrics on the validation rows; None when there are none.
+    pub async fn evaluate_val(&self) -> Result<Option<(f32, TaskMetrics)>> {
+        if self.val.tokens.is_empty() {
+            return Ok(None);
+        }
+        let top = self.top.as_ref().ok_or_else(|| Error::Device("a previous step failed".into()))?.valid();
+        let mut logits = Vec::with_capacity(self.val.tokens.len());
+        for chunk in (0..self.val.tokens.len()).collect::<Vec<_>>().chunks(evaluate::BATCH) {
+            let (x, mask) = self.batch(true, chunk, &self.device).await?;
+            logits.extend(evaluate::read_rows(top.forward(x, mask)).await?);
+        }
+        let loss = host_loss(&logits, &self.val.targets);
+        let metrics = evaluate::task_metrics(&logits, &self.val.targets, &self.info.labels, self.cfg.threshold as f32);
+        Ok(Some((loss, metrics)))
+    }
+
+    /// The training loss (no penalty) over every training row in one batch, on the plain device.
+    pub async fn train_loss_all(&self) -> Result<f32> {
+        let top = self.top.as_ref().ok_or_else(|| Error::Device("a previous step failed".into()))?.valid();
+        let idx: Vec<usize> = (0..self.train.tokens.len()).collect();
+        let (x, mask) = self.batch(false, &idx, &self.device).await?;
+        let target = self.objective.batch(&self.train.targets, &idx, &self.device);
+        readback::scalar(self.objective.data_loss(top.forward(x, mask), target)).await
+    }
+
+    /// The fine-tuned model: the frozen layers and the trained ones back in one encoder, the
+    /// head, and a config.json naming the classes and how the head pools.
+    pub fn into_model(self) -> Result<Model> {
+        let kept = self.kept_epoch();
+        let mut model = self.model;
+        let best = self.early.and_then(|e| e.best).map(|b| b.top);
+        let top = best.or(self.top).ok_or_else(|| Error::Device("a previous step failed".into()))?.valid();
+        let mut layers = self.prefix.layers;
+        layers.extend(top.layers);
+        model.encoder = Encoder { embeddings: self.prefix.embeddings, layers };
+        model.head = Some(top.head);
+        model.pooling = Pooling::Mean;
+        model.fingerprint = crate::checkpoint::tuned_fingerprint(&model.fingerprint, &self.data_fingerprint, self.step);
+        crate::checkpoint::mark_tuned(&mut model.config, &self.info.labels, self.info.task, &self.cfg, kept);
+        Ok(model)
+    }
+}
