@@ -6,6 +6,9 @@ import { PALETTE } from './styles.js';
 
 export const UPLOT_CSS = new URL('../node_modules/uplot/dist/uPlot.min.css', import.meta.url).href;
 
+// steps and epochs are whole numbers: no tick at epoch 1.2
+const WHOLE = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 20000, 50000, 100000, 200000, 500000];
+
 const axis = { stroke: '#111', grid: { stroke: '#ddd' }, ticks: { stroke: '#999' }, font: '15px system-ui', labelFont: 'bold 15px system-ui' };
 
 function make(host, title, xLabel, series, { height = 240, range = null, values } = {}) {
@@ -13,7 +16,7 @@ function make(host, title, xLabel, series, { height = 240, range = null, values 
   const opts = {
     title, width, height,
     scales: { x: { time: false }, ...(range ? { y: { range } } : {}) },
-    axes: [{ ...axis, label: xLabel }, { ...axis, label: series[0].label, size: 70, ...(values ? { values } : {}) }],
+    axes: [{ ...axis, label: xLabel, incrs: WHOLE }, { ...axis, label: series[0].label, size: 70, ...(values ? { values } : {}) }],
     // spanGaps: validation loss exists at epoch ends only, and is drawn as a line through them
     series: [{ label: xLabel }, ...series.map((s, i) => ({ stroke: PALETTE[i], width: 3, points: { show: true, size: 6 }, spanGaps: true, ...s }))],
     legend: { live: false },
