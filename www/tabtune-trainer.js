@@ -8,14 +8,14 @@ import { Tabtune } from './tabtune.js';
 import { UPLOT_CSS, trainingCharts } from './trainer/charts.js';
 import { readAdvanced, setClasses, setDefaults, setValues, showSettingError } from './trainer/advanced.js';
 import { checkDevice } from './trainer/diagnostics.js';
-import { dataSummary, epochMetrics, predictionView, runNotes, stoppedEarlyText, truncatedText } from './trainer/results.js';
+import { dataSummary, endText, epochMetrics, predictionView, prepareText, runNotes, stepText, stoppedEarlyText, truncatedText } from './trainer/results.js';
 import { downloadModel, downloadPredictions, downloadText, readModelFolder } from './trainer/export.js';
 import { CSS } from './trainer/styles.js';
 import { storeFor } from './trainer/store.js';
-import { recordBytes, runRecord, saveCheckpoint, saveError } from './trainer/runs.js';
-import { buildUi } from './trainer/layout.js';
+import { recordBytes, restoredText, resumeText, runRecord, saveCheckpoint, saveError, savedText } from './trainer/runs.js';
+import { buildUi, runStarted } from './trainer/layout.js';
 import { checkFields, drawLayers } from './trainer/settings.js';
-import { el, formatSeconds } from './trainer/view.js';
+import { el } from './trainer/view.js';
 
 const DEFAULT_MODEL = new URL('./models/all-MiniLM-L6-v2/', import.meta.url).href;
 class TabtuneTrainer extends HTMLElement {
@@ -163,7 +163,7 @@ class TabtuneTrainer extends HTMLElement {
     this.#scoreEpochs(last?.metrics?.task, run.epochs);
     if (last) this.#showMetrics(last);
     this.#ui.stopNote.textContent = last ? stoppedEarlyText(last, run.epochs, run.settings?.early_stopping, this.#patience(run.settings)) ?? '' : '';
-    this.#ui.progress.textContent = `Your last run, finished ${new Date(run.date).toLocaleString()}, restored.`;
+    this.#ui.progress.textContent = restoredText(run);
     this.#ui.forget.hidden = false;
   }
 
@@ -256,12 +256,7 @@ class TabtuneTrainer extends HTMLElement {
       if (!u.subset.hidden && u.subsetOn.checked) config.sample = Math.max(10, Math.round(Number(u.subsetRows.value)));
       this.#store.put('settings', config).catch(() => {});
     }
-    u.train.disabled = true; u.cancel.disabled = false; u.resume.hidden = true;
-    u.runNotes.textContent = u.resumeNote.textContent = u.saveNote.textContent = '';
-    u.download.disabled = true; u.text.disabled = true; u.predictFile.disabled = true; u.init.disabled = true;
-    u.metrics.replaceChildren();
-    u.stopNote.textContent = '';
-    u.progress.className = ''; // a failure's red from a run before
+    runStarted(u);
     this.#scoreEpochs(run?.epochs.at(-1)?.metrics?.task ?? config.task ?? this.#dataTask);
     this.#charts.reset();
     const epochs = run ? [...run.epochs] : [];
@@ -279,14 +274,13 @@ class TabtuneTrainer extends HTMLElement {
       },
       on_progress: (p) => {
         if (p.phase !== 'prepare') return;
-        u.progress.textContent = `Running the frozen layers once over the data: ${p.done} of ${p.total} rows`;
+        u.progress.textContent = prepareText(p);
         u.truncated.textContent = truncatedText(p.info.truncated, config.max_len);
       },
       on_step: (s) => {
         u.bar.max = s.total_steps; u.bar.value = s.step;
         if (s.step === 1) { this.#say(`Ready. ${this.#backendLine} First step (warm-up): ${s.seconds.toFixed(1)} s.`); }
-        const norm = s.grad_norm != null ? ` · gradient norm ${s.grad_norm.toPrecision(3)}` : '';
-        u.progress.textContent = `Step ${s.step} of ${s.total_steps} · epoch ${s.epoch} · learning rate ${s.lr.toExponential(2)}${norm} · ETA ${formatSeconds(s.eta_s)}`;
+        u.progress.textContent = stepText(s);
         lastStep = s.step;
         this.#charts.lr.push(s.step, s.lr);
         if (s.loss != null) this.#charts.loss.set(s.step, 0, s.loss);
@@ -310,7 +304,7 @@ class TabtuneTrainer extends HTMLElement {
     try {
       const result = run ? await this.#tt.resume(await run.checkpoint.arrayBuffer(), hooks) : await this.#tt.train(config, hooks);
       state = result.state;
-      u.progress.textContent = result.cancelled ? 'Cancelled: the model keeps what it learned so far; “Resume run” goes on from there.' : `Done in ${formatSeconds(result.seconds)}.`;
+      u.progress.textContent = endText(result);
       await this.#saving;
       if (result.cancelled) await this.#offerResume(await this.#store.get('run'), false);
       this.dispatchEvent(new CustomEvent('tabtune-done', { detail: result, bubbles: true, composed: true }));
@@ -335,9 +329,7 @@ class TabtuneTrainer extends HTMLElement {
       await saveCheckpoint(this.#store, record);
       this.#ui.forget.hidden = false;
       this.#ui.saveNote.textContent = '';
-      this.#ui.resumeNote.textContent = record.status === 'finished'
-        ? 'This model and its metrics are saved in this browser until you press “Forget the saved run”.'
-        : `Saved in this browser at step ${record.step} of ${record.total_steps} (epoch ${record.epochs.length}).`;
+      this.#ui.resumeNote.textContent = savedText(record);
     } catch (e) {
       this.#ui.saveNote.textContent = saveError(e, recordBytes(record));
     }
@@ -349,7 +341,7 @@ class TabtuneTrainer extends HTMLElement {
     if (!run?.checkpoint || run.status === 'finished') return;
     if (restoreData && run.data) await this.#useData(new File([run.data.blob], run.data.name), run.data.options);
     u.resume.hidden = false;
-    u.resumeNote.textContent = `Your run of ${new Date(run.date).toLocaleString()} stopped at step ${run.step} of ${run.total_steps} (${run.epochs.length} epochs done). “Resume run” goes on from there to the same result.`;
+    u.resumeNote.textContent = resumeText(run);
     u.forget.hidden = false;
   }
 

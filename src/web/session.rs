@@ -348,8 +348,7 @@ impl Default for Session {
     }
 }
 
-/// Predictions as the core serializes them (`label`; multi-label `labels`; regression `value`)
-/// with the probabilities keyed by label, and the text when asked.
+/// Predictions as the CLI prints them (`Prediction::to_json`), and the text when asked.
 async fn predictions(state: &Rc<RefCell<State>>, texts: &[String], with_text: bool) -> Result<Vec<serde_json::Value>, JsValue> {
     let (model, device) = {
         let s = state.borrow();
@@ -358,23 +357,17 @@ async fn predictions(state: &Rc<RefCell<State>>, texts: &[String], with_text: bo
     let refs: Vec<&str> = texts.iter().map(|t| t.as_str()).collect();
     let preds = core(infer::predict(&model, &refs, infer::default_max_len(&model), &device).await)?;
     let labels = model.labels().unwrap_or_default();
-    preds
+    Ok(preds
         .iter()
         .zip(texts)
         .map(|(p, text)| {
-            let mut v = serde_json::to_value(p).map_err(fail)?;
-            // regression has no probabilities: the key is left out rather than an empty object
-            if p.probs.is_empty() {
-                v.as_object_mut().map(|o| o.remove("probs"));
-            } else {
-                v["probs"] = labels.iter().zip(&p.probs).map(|(l, x)| (l.clone(), json!(x))).collect::<serde_json::Map<_, _>>().into();
-            }
+            let mut v = p.to_json(&labels);
             if with_text {
                 v["text"] = json!(text);
             }
-            Ok(v)
+            v
         })
-        .collect()
+        .collect())
 }
 
 /// The run's trainer, held by the caller until `put_trainer`: a second call meanwhile is refused.

@@ -102,3 +102,13 @@ export function buildUi(on, attr) {
       el('pre', { tabindex: 0, 'aria-label': 'Python code that loads the downloaded model', text: PYTHON })));
   return { root, ui: u };
 }
+
+/** The controls while a run goes: only Cancel; the notes and metrics of the run before cleared. */
+export function runStarted(u) {
+  u.train.disabled = true; u.cancel.disabled = false; u.resume.hidden = true;
+  u.runNotes.textContent = u.resumeNote.textContent = u.saveNote.textContent = '';
+  u.download.disabled = true; u.text.disabled = true; u.predictFile.disabled = true; u.init.disabled = true;
+  u.metrics.replaceChildren();
+  u.stopNote.textContent = '';
+  u.progress.className = ''; // a failure's red from a run before
+}

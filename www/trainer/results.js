@@ -2,7 +2,7 @@
 // metrics, why early stopping ended a run, and a prediction — for classification, multi-label
 // and regression alike. Everything here is drawn from what the worker reported.
 import { MONITOR_WORDS } from './advanced.js';
-import { bars, confusion, el, table } from './view.js';
+import { bars, confusion, el, formatSeconds, table } from './view.js';
 
 const pct = (v) => `${(v * 100).toFixed(1)} %`;
 const num = (v) => (v == null ? '–' : Number(v).toPrecision(3));
@@ -33,6 +33,22 @@ export function runNotes(info) {
 }
 
 /** How many texts the run cuts to max_len, in words ('' for none). */
+/** The progress line while the frozen layers run once over the rows. */
+export function prepareText(p) {
+  return `Running the frozen layers once over the data: ${p.done} of ${p.total} rows`;
+}
+
+/** The progress line of a step: where the run is, its learning rate (and pre-clip norm), ETA. */
+export function stepText(s) {
+  const norm = s.grad_norm != null ? ` · gradient norm ${s.grad_norm.toPrecision(3)}` : '';
+  return `Step ${s.step} of ${s.total_steps} · epoch ${s.epoch} · learning rate ${s.lr.toExponential(2)}${norm} · ETA ${formatSeconds(s.eta_s)}`;
+}
+
+/** The progress line once a run has ended (finished or cancelled). */
+export function endText(result) {
+  return result.cancelled ? 'Cancelled: the model keeps what it learned so far; “Resume run” goes on from there.' : `Done in ${formatSeconds(result.seconds)}.`;
+}
+
 export function truncatedText(n, maxLen) {
   return n ? `${n} ${n === 1 ? 'text is' : 'texts are'} longer than ${maxLen} tokens and ${n === 1 ? 'was' : 'were'} cut to that length (raise “Max length” to keep more).` : '';
 }

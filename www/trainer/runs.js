@@ -32,3 +32,19 @@ export function saveError(e, bytes) {
 export function recordBytes(record) {
   return (record.checkpoint?.size || 0) + (record.data?.blob?.size || 0);
 }
+
+/** What the page says once a record is saved. */
+export function savedText(record) {
+  return record.status === 'finished'
+    ? 'This model and its metrics are saved in this browser until you press “Forget the saved run”.'
+    : `Saved in this browser at step ${record.step} of ${record.total_steps} (epoch ${record.epochs.length}).`;
+}
+
+/** The note beside “Resume run” for a run that stopped. */
+export function resumeText(run) {
+  return `Your run of ${new Date(run.date).toLocaleString()} stopped at step ${run.step} of ${run.total_steps} (${run.epochs.length} epochs done). “Resume run” goes on from there to the same result.`;
+}
+
+export function restoredText(run) {
+  return `Your last run, finished ${new Date(run.date).toLocaleString()}, restored.`;
+}
