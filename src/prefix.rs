@@ -2,11 +2,16 @@
 //! through it once, without autodiff, and its output is kept on the host (as f16 by default:
 //! half the memory); every epoch after that runs only the top k layers. When the cache would not
 //! fit its memory budget, the trainer runs the prefix again for every batch instead.
+use std::collections::HashMap;
+
+use burn::module::Module;
 use burn::prelude::*;
 use half::f16;
 
-use crate::error::Result;
-use crate::model::Encoder;
+use crate::error::{Error, Result};
+use crate::export::{read_named, to_safetensors};
+use crate::model::weights::{embeddings_tensors, layer_tensors};
+use crate::model::{BertConfig, Encoder};
 use crate::readback;
 use crate::run::CacheDtype;
 use crate::tokenize::pad;
@@ -88,4 +93,62 @@ pub fn stack(rows: &[&Cached], hidden: usize, device: &Device) -> (Tensor<3>, Te
         Tensor::from_data(TensorData::new(x, [b, len, hidden]), device),
         Tensor::from_data(TensorData::new(mask, [b, len]), device),
     )
+}
+
+/// The prefix as the files another worker loads it from (config.json with only the frozen
+/// layers, and their weights as safetensors), so a pool of workers computes the same cache.
+pub async fn to_files(prefix: &Prefix, config: &BertConfig) -> Result<(Vec<u8>, Vec<u8>)> {
+    let mut named = embeddings_tensors(&prefix.embeddings);
+    for (i, layer) in prefix.layers.iter().enumerate() {
+        named.extend(layer_tensors(i, layer));
+    }
+    let weights = to_safetensors(read_named(named).await?, HashMap::new())?;
+    let mut config = config.clone();
+    config.num_hidden_layers = prefix.layers.len();
+    let config = serde_json::to_vec(&config).map_err(|e| Error::Config(format!("could not write the prefix's config: {e}")))?;
+    Ok((config, weights))
+}
+
+/// A prefix from `to_files`' output.
+pub fn from_files(config: &[u8], weights: &[u8], device: &Device) -> Result<Prefix> {
+    let config = BertConfig::from_json(config)?;
+    Ok(crate::model::weights::load(weights, &config, device)?.0.valid())
+}
+
+/// Cached rows as bytes (each row's values in order, little-endian f16 or f32), for moving
+/// them between workers.
+pub fn rows_to_bytes(rows: &[Cached]) -> Vec<u8> {
+    let mut out = Vec::new();
+    for r in rows {
+        match &r.hidden {
+            Hidden::F32(v) => v.iter().for_each(|x| out.extend_from_slice(&x.to_le_bytes())),
+            Hidden::F16(v) => v.iter().for_each(|x| out.extend_from_slice(&x.to_le_bytes())),
+        }
+    }
+    out
+}
+
+/// `rows_to_bytes`' inverse for rows of these token counts.
+pub fn rows_from_bytes(bytes: &[u8], lens: &[usize], hidden: usize, dtype: CacheDtype) -> Result<Vec<Cached>> {
+    let width = match dtype {
+        CacheDtype::F16 => 2,
+        CacheDtype::F32 => 4,
+    };
+    let want = lens.iter().sum::<usize>() * hidden * width;
+    if bytes.len() != want {
+        return Err(Error::Device(format!("a prefix worker sent {} bytes for rows that take {want}", bytes.len())));
+    }
+    let mut at = 0;
+    Ok(lens
+        .iter()
+        .map(|&len| {
+            let part = &bytes[at..at + len * hidden * width];
+            at += part.len();
+            let hidden = match dtype {
+                CacheDtype::F16 => Hidden::F16(part.chunks_exact(2).map(|b| f16::from_le_bytes([b[0], b[1]])).collect()),
+                CacheDtype::F32 => Hidden::F32(part.chunks_exact(4).map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]])).collect()),
+            };
+            Cached { hidden, len }
+        })
+        .collect())
 }

@@ -9,6 +9,8 @@ export interface BackendInfo {
   /** Why this backend runs (e.g. 'auto' found only a software WebGPU adapter). */
   reason: string;
   init_ms: number;
+  /** Workers that run the frozen layers' pass beside the main one (CPU backend; 0 on WebGPU). */
+  prefix_workers: number;
   /** On WebGPU: one tiny training step compared with the CPU backend before any real one. */
   self_check?: { max_diff: number | string; ms: number; passed: boolean };
 }
@@ -169,8 +171,11 @@ export interface StepEvent {
 }
 
 export interface ProgressEvent {
-  phase: 'download' | 'prepare';
+  /** 'prepared' comes once the frozen layers have run over every row: `rows` in `seconds` on
+   *  `workers` workers (absent when the cache is off). */
+  phase: 'download' | 'prepare' | 'prepared';
   file?: string; loaded?: number; total?: number; cached?: boolean; done?: number; info?: TrainInfo;
+  rows?: number; seconds?: number; workers?: number;
   /** Set when the Cache API failed (quota, private mode): the model loads anyway, uncached. */
   cache_error?: string;
 }
@@ -206,7 +211,7 @@ export interface TrajectoryReport { cases: Record<string, TrajectoryCase>; worst
 export type DataInput = File | Blob | ArrayBuffer | ArrayBufferView | string;
 
 export class Tabtune {
-  static create(options?: { backend?: BackendChoice; workerUrl?: string | URL; debug?: Record<string, boolean> }): Promise<Tabtune>;
+  static create(options?: { backend?: BackendChoice; workerUrl?: string | URL; prefix_workers?: number; debug?: Record<string, boolean> }): Promise<Tabtune>;
   readonly backend: BackendInfo;
   /** Called when the GPU device is lost; the run stops: resume it from its last checkpoint. */
   on_device_lost: ((e: { reason: string; message: string }) => void) | null;

@@ -11,18 +11,20 @@ export class Tabtune {
   #worker;
   #pending = new Map();
   #nextId = 1;
-  /** { kind: 'webgpu' | 'cpu', adapter, reason, init_ms } */
+  /** { kind: 'webgpu' | 'cpu', adapter, reason, init_ms, prefix_workers } */
   backend = null;
   /** Called with { reason, message } when the GPU device is lost: the run stops; resume it from
    *  its last checkpoint in a new Tabtune. */
   on_device_lost = null;
 
-  /** Spawns the worker and starts a backend: 'auto' | 'webgpu' | 'cpu'. */
+  /** Spawns the worker and starts a backend: 'auto' | 'webgpu' | 'cpu'. On the CPU backend the
+   *  frozen layers' pass before training also runs in `prefix_workers` more workers (default:
+   *  one per core beside the worker, at most 4; 0 runs it in the worker alone). */
   /** `debug` holds test hooks only (see worker.js). */
-  static async create({ backend = 'auto', workerUrl, debug } = {}) {
+  static async create({ backend = 'auto', workerUrl, prefix_workers, debug } = {}) {
     const url = workerUrl ?? new URL('./worker.js', import.meta.url);
     const tt = new Tabtune(new Worker(url, { type: 'module' }));
-    tt.backend = await tt.#call({ type: 'init', backend, debug });
+    tt.backend = await tt.#call({ type: 'init', backend, prefix_workers, debug });
     return tt;
   }
 

@@ -6,13 +6,22 @@
 //      'started'|'step'|'epoch'|'checkpoint'|'done'|'cancelled'; a trajectory check's 'case'.
 //      { type: 'device-lost' } has no id.
 import init, { Session, ctor_runs, settings_defaults } from './pkg/tabtune.js';
+import { simd } from './node_modules/wasm-feature-detect/dist/esm/index.js';
 import { CPU_ADAPTER, decideBackend } from './backend-choice.js';
+import { PrefixPool } from './prefix-pool.js';
 
 const MODEL_CACHE = 'tabtune-models-v1';
 const FILES = ['config.json', 'model.safetensors', 'tokenizer.json'];
 // f32 on a GPU vs the CPU differs by ~1e-6 on the self-check's tiny step; garbage by far more
 const SELF_CHECK_TOLERANCE = 1e-3;
 let session = null;
+// The compiled engine, shared with the prefix pool's workers; the backend the session runs on.
+let wasmModule = null;
+let backendKind = null;
+// Workers that run the frozen prefix beside this one on the CPU backend (made at the first run).
+let poolSize = 0;
+let pool = null;
+let debugDigest = false;
 
 // cubecl's WGSL may `enable subgroups;`, which wgpu's WebGPU backend never requests: ask for it
 // whenever the adapter has it, or such shaders fail and training silently goes wrong.
@@ -103,6 +112,39 @@ async function loadModel(msg) {
 // The run in flight: { id, cancelled, done } — one at a time, never interleaved.
 let run = null;
 
+// The engine is built for WebAssembly SIMD; a browser without it cannot run it at all.
+async function compileEngine(wasmUrl) {
+  if (!(await simd())) {
+    throw new Error('this browser does not support WebAssembly SIMD, which tabtune needs: use a current Chrome, Edge, Firefox or Safari (SIMD may be turned off by a browser flag or policy)');
+  }
+  const res = await fetch(wasmUrl ?? new URL('./pkg/tabtune_bg.wasm', import.meta.url));
+  if (!res.ok) throw new Error(`could not download the engine (tabtune_bg.wasm): HTTP ${res.status}`);
+  return res.headers.get('content-type') === 'application/wasm'
+    ? WebAssembly.compileStreaming(res) : WebAssembly.compile(await res.arrayBuffer());
+}
+
+// The prefix pass before training: on the CPU backend with the pool beside this worker, else
+// here, chunk by chunk. Reports { phase: 'prepared', rows, seconds, workers } when all is cached.
+async function prepare(me, info, send) {
+  const t0 = performance.now();
+  const progress = (p) => send({ type: 'progress', phase: 'prepare', ...p, info });
+  const plan = session.prefix_plan(me.id);
+  let workers = 1;
+  if (plan && backendKind === 'cpu' && poolSize > 0) {
+    pool ??= new PrefixPool(wasmModule, poolSize);
+    workers += pool.size;
+    await pool.prepare(session, me.id, plan, { cancelled: () => me.cancelled, progress, tick });
+  }
+  for (let p = await session.prepare(me.id); p && !me.cancelled; p = await session.prepare(me.id)) {
+    progress(p);
+    await tick();
+  }
+  if (plan && !me.cancelled) {
+    send({ type: 'progress', phase: 'prepared', rows: plan.rows, seconds: (performance.now() - t0) / 1000, workers,
+           cache_digest: debugDigest ? session.cache_digest(me.id) : undefined, info });
+  }
+}
+
 // Trains (start: () => session.start_training(config)) or resumes (() => session.resume_training(bytes)).
 // Every message of the run carries its run_id. A train that arrives while a run is going is
 // refused, unless that run was cancelled: then it waits for the run to wind down, so
@@ -128,10 +170,7 @@ async function train(msg, start) {
   try {
     send({ type: 'started', info });
     send({ type: 'progress', phase: 'prepare', done: 0, total: info.train_rows + info.val_rows, info });
-    for (let p = await session.prepare(me.id); p && !me.cancelled; p = await session.prepare(me.id)) {
-      send({ type: 'progress', phase: 'prepare', ...p, info });
-      await tick();
-    }
+    await prepare(me, info, send);
     const trainStart = performance.now();
     const first = stepsDone;
     while (!me.cancelled) {
@@ -216,8 +255,13 @@ function idle(what) {
 async function handle(msg) {
   switch (msg.type) {
     case 'init': {
-      await init({ module_or_path: msg.wasmUrl });
+      wasmModule = await compileEngine(msg.wasmUrl);
+      await init({ module_or_path: wasmModule });
       session = new Session();
+      // one worker per core beside this one, at most 4 (each holds a copy of the frozen layers)
+      const cores = self.navigator.hardwareConcurrency || 1;
+      poolSize = Math.max(0, Math.min(4, msg.prefix_workers ?? cores - 1));
+      debugDigest = Boolean(msg.debug?.cache_digest);
       let backend = await chooseBackend(msg.backend || 'auto');
       const t0 = performance.now();
       await session.init(backend.kind);
@@ -236,7 +280,8 @@ async function handle(msg) {
         }
         backend.self_check = { ...check, passed: diff <= SELF_CHECK_TOLERANCE };
       }
-      return { ...backend, init_ms };
+      backendKind = backend.kind;
+      return { ...backend, init_ms, prefix_workers: backend.kind === 'cpu' ? poolSize : 0 };
     }
     case 'loadModel': idle('loading another model'); return loadModel(msg);
     case 'loadData': idle('loading other data'); return session.load_data(new Uint8Array(msg.bytes), msg.options);

@@ -23,6 +23,7 @@ use crate::schedule::Schedule;
 use setup::{check_continue, class_weights, data_fingerprint};
 
 mod epoch;
+mod prepare;
 mod replay;
 mod setup;
 use crate::step::train_step;
@@ -55,6 +56,8 @@ pub struct Trainer {
     pub(crate) data_fingerprint: String,
     /// (is_val, index) in ascending token length, so cached batches carry little padding.
     pending: Vec<(bool, usize)>,
+    /// Which PREPARE_CHUNK-row chunks of `pending` are cached, and how many rows that is.
+    chunk_done: Vec<bool>,
     prepared: usize,
     pub(crate) step: usize,
     /// (epoch, its shuffled row order): drawn once per epoch from the seed.
@@ -177,6 +180,7 @@ impl Trainer {
             train,
             val,
             data_fingerprint,
+            chunk_done: vec![false; pending.len().div_ceil(PREPARE_CHUNK)],
             pending,
             prepared: 0,
             step: 0,
@@ -204,28 +208,6 @@ impl Trainer {
 
     pub fn steps_done(&self) -> usize {
         self.step
-    }
-
-    /// Runs the frozen prefix over the next chunk of rows; `Some((done, total))` while rows
-    /// remain, `None` once every row is cached (at once when the cache is off).
-    pub async fn prepare(&mut self) -> Result<Option<(usize, usize)>> {
-        let total = self.pending.len();
-        if self.prepared == total {
-            return Ok(None);
-        }
-        if self.prepared == 0 {
-            self.train.cache = vec![Cached::empty(); self.train.tokens.len()];
-            self.val.cache = vec![Cached::empty(); self.val.tokens.len()];
-        }
-        let end = (self.prepared + PREPARE_CHUNK).min(total);
-        let chunk = self.pending[self.prepared..end].to_vec();
-        let rows: Vec<&[u32]> = chunk.iter().map(|&(v, i)| if v { &self.val.tokens[i][..] } else { &self.train.tokens[i][..] }).collect();
-        let cached = self.prefix.cache(&rows, &self.device, self.cfg.cache_dtype).await?;
-        for ((v, i), c) in chunk.into_iter().zip(cached) {
-            if v { self.val.cache[i] = c } else { self.train.cache[i] = c }
-        }
-        self.prepared = end;
-        Ok(Some((end, total)))
     }
 
     pub fn is_prepared(&self) -> bool {

@@ -4,6 +4,7 @@
 mod convert;
 mod ctors;
 mod logger;
+mod pool;
 mod session;
 
 pub use session::Session;

@@ -27,7 +27,7 @@ struct Run {
 }
 
 #[derive(Default)]
-struct State {
+pub(super) struct State {
     device: Option<Device>,
     /// The model as loaded: every `init: pretrained` run starts from it.
     base: Option<Model>,
@@ -43,7 +43,7 @@ struct State {
 
 #[wasm_bindgen]
 pub struct Session {
-    state: Rc<RefCell<State>>,
+    pub(super) state: Rc<RefCell<State>>,
 }
 
 impl State {
@@ -371,7 +371,7 @@ async fn predictions(state: &Rc<RefCell<State>>, texts: &[String], with_text: bo
 }
 
 /// The run's trainer, held by the caller until `put_trainer`: a second call meanwhile is refused.
-fn take_trainer(state: &Rc<RefCell<State>>, run_id: u32) -> Result<Trainer, JsValue> {
+pub(super) fn take_trainer(state: &Rc<RefCell<State>>, run_id: u32) -> Result<Trainer, JsValue> {
     match state.borrow_mut().run.as_mut() {
         Some(r) if r.id == run_id => r.trainer.take().ok_or_else(|| fail(format!("run {run_id} is busy with a step: wait for it"))),
         Some(r) => Err(fail(format!("run {run_id} is not the current run ({})", r.id))),
@@ -379,7 +379,7 @@ fn take_trainer(state: &Rc<RefCell<State>>, run_id: u32) -> Result<Trainer, JsVa
     }
 }
 
-fn put_trainer(state: &Rc<RefCell<State>>, trainer: Trainer) {
+pub(super) fn put_trainer(state: &Rc<RefCell<State>>, trainer: Trainer) {
     if let Some(r) = state.borrow_mut().run.as_mut() {
         r.trainer = Some(trainer);
     }

@@ -1,0 +1,64 @@
+//! The frozen prefix's pass over every row before training, in fixed chunks: run here one by
+//! one (`prepare`), or handed to other workers (`chunk_rows` → their `Prefix::cache` →
+//! `put_chunk`), which compute the same bytes because a chunk's rows and padding are fixed.
+use super::{PREPARE_CHUNK, Trainer};
+use crate::error::{Error, Result};
+use crate::model::fingerprint;
+use crate::prefix::{Cached, rows_to_bytes};
+
+impl Trainer {
+    /// Runs the frozen prefix over the next chunk of rows; `Some((done, total))` while rows
+    /// remain, `None` once every row is cached (at once when the cache is off).
+    pub async fn prepare(&mut self) -> Result<Option<(usize, usize)>> {
+        match self.chunk_done.iter().position(|d| !d) {
+            Some(j) => self.prepare_chunk(j).await.map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// Runs the prefix over chunk `j` here; (rows done, total).
+    pub async fn prepare_chunk(&mut self, j: usize) -> Result<(usize, usize)> {
+        let cached = self.prefix.cache(&self.chunk_rows(j), &self.device, self.cfg.cache_dtype).await?;
+        self.put_chunk(j, cached)
+    }
+
+    /// How many chunks the prefix pass has (0 when the cache is off).
+    pub fn prefix_chunks(&self) -> usize {
+        self.chunk_done.len()
+    }
+
+    /// Chunk `j`'s token rows (empty past the last chunk).
+    pub fn chunk_rows(&self, j: usize) -> Vec<&[u32]> {
+        let end = ((j + 1) * PREPARE_CHUNK).min(self.pending.len());
+        let chunk = self.pending.get(j * PREPARE_CHUNK..end).unwrap_or(&[]);
+        chunk.iter().map(|&(v, i)| if v { &self.val.tokens[i][..] } else { &self.train.tokens[i][..] }).collect()
+    }
+
+    /// Stores chunk `j`'s prefix states, computed here or by another worker; (rows done, total).
+    pub fn put_chunk(&mut self, j: usize, cached: Vec<Cached>) -> Result<(usize, usize)> {
+        let end = ((j + 1) * PREPARE_CHUNK).min(self.pending.len());
+        let rows = self.pending.get(j * PREPARE_CHUNK..end).unwrap_or(&[]);
+        let fits = rows.len() == cached.len() && rows.iter().zip(&cached).all(|(&(v, i), c)| {
+            c.len == if v { self.val.tokens[i].len() } else { self.train.tokens[i].len() }
+        });
+        if self.chunk_done.get(j) != Some(&false) || !fits {
+            return Err(Error::Device(format!("prefix chunk {j} does not fit this run (done already, or other rows)")));
+        }
+        if self.prepared == 0 {
+            self.train.cache = vec![Cached::empty(); self.train.tokens.len()];
+            self.val.cache = vec![Cached::empty(); self.val.tokens.len()];
+        }
+        for (&(v, i), c) in rows.iter().zip(cached) {
+            if v { self.val.cache[i] = c } else { self.train.cache[i] = c }
+        }
+        self.chunk_done[j] = true;
+        self.prepared += rows.len();
+        Ok((self.prepared, self.pending.len()))
+    }
+
+    /// A digest of every cached row's bytes: equal digests, equal caches (pool vs one worker).
+    pub fn cache_digest(&self) -> String {
+        let bytes = [rows_to_bytes(&self.train.cache), rows_to_bytes(&self.val.cache)];
+        fingerprint(&[&bytes[0], &bytes[1]])
+    }
+}

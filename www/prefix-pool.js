@@ -1,0 +1,108 @@
+// The frozen prefix on every core (CPU backend): before training, the prefix runs once over every
+// row, pure inference over independent rows. The training worker runs chunks of rows itself and
+// hands the others to a pool of module workers (prefix-worker.js), each with its own wasm instance
+// holding only the frozen layers. A chunk's rows and padding are fixed, so every worker computes
+// the same bytes for it as the training worker would (tested).
+
+// Chunks each pool worker holds at once: its next one is queued while the training worker is
+// busy with its own, so no pool worker waits for work.
+const IN_FLIGHT = 2;
+
+class PoolWorker {
+  #worker;
+  #pending = new Map();
+  #next = 1;
+  busy = 0;
+
+  constructor() {
+    this.#worker = new Worker(new URL('./prefix-worker.js', import.meta.url), { type: 'module' });
+    this.#worker.onmessage = ({ data }) => {
+      const p = this.#pending.get(data.id);
+      this.#pending.delete(data.id);
+      if (data.type === 'error') p?.reject(new Error(`a prefix worker failed: ${data.message}`));
+      else p?.resolve(data.value);
+    };
+    this.#worker.onerror = (e) => {
+      for (const p of this.#pending.values()) p.reject(new Error(`a prefix worker failed: ${e.message || 'could not start'}`));
+      this.#pending.clear();
+    };
+  }
+
+  call(msg, transfer = []) {
+    const id = this.#next++;
+    return new Promise((resolve, reject) => {
+      this.#pending.set(id, { resolve, reject });
+      this.#worker.postMessage({ ...msg, id }, transfer);
+    });
+  }
+
+  terminate() { this.#worker.terminate(); }
+}
+
+export class PrefixPool {
+  #workers;
+  #started;
+  #key = null;
+  #loaded = null;
+
+  /** `module`: the compiled WebAssembly.Module the training worker runs; `size` workers. */
+  constructor(module, size) {
+    this.size = size;
+    this.#workers = Array.from({ length: size }, () => new PoolWorker());
+    this.#started = Promise.all(this.#workers.map((w) => w.call({ type: 'init', module })));
+  }
+
+  /** Loads a run's frozen layers into every pool worker unless they hold them (same `key`);
+   *  `files()` gives them ({ config, weights }) and is only called when they are needed.
+   *  Resolves, once the files are read, to { loaded }: a promise of the workers holding them. */
+  async #load(key, files) {
+    if (this.#key !== key || !this.#loaded) {
+      const { config, weights } = await files();
+      this.#key = key;
+      this.#loaded = this.#started.then(() => Promise.all(this.#workers.map((w) => w.call({ type: 'load', config, weights }))));
+      this.#loaded.catch(() => { this.#loaded = null; });
+    }
+    return { loaded: this.#loaded };
+  }
+
+  /** Caches every chunk of `plan` ({ chunks, key, f16 }) through `session` for run `runId`;
+   *  `progress({ done, total })` after each, and it stops early when `cancelled()`. Every call on
+   *  the session is made from this one loop, never while another is in flight. */
+  async prepare(session, runId, plan, { cancelled, progress, tick }) {
+    const results = [];
+    let next = 0, stored = 0, failure = null, wake = null;
+    const notify = () => { wake?.(); wake = null; };
+    // the training worker reads its frozen layers out first (both that and its own chunks need
+    // the run's trainer); the pool loads them in the background and joins when it is ready
+    let ready = false;
+    const { loaded } = await this.#load(plan.key, () => session.prefix_files(runId));
+    loaded.then(() => { ready = true; notify(); }, (e) => { failure ??= e; notify(); });
+    const dispatch = () => {
+      if (!ready) return;
+      for (const w of this.#workers) {
+        while (w.busy < IN_FLIGHT && next < plan.chunks) {
+          const j = next++;
+          const { ids, lens } = session.chunk_rows(runId, j);
+          w.busy++;
+          w.call({ type: 'cache', ids, lens, f16: plan.f16 }, [ids.buffer, lens.buffer]).then(
+            (bytes) => { w.busy--; results.push([j, bytes]); notify(); },
+            (e) => { w.busy--; failure ??= e; notify(); });
+        }
+      }
+    };
+    while (stored < plan.chunks && !cancelled()) {
+      if (failure) throw failure;
+      dispatch();
+      for (const [j, bytes] of results.splice(0)) { progress(session.put_chunk(runId, j, bytes)); stored++; }
+      if (next < plan.chunks) {
+        progress(await session.prepare_chunk(runId, next++));
+        stored++;
+      } else if (stored < plan.chunks && !results.length && !failure) {
+        await new Promise((r) => { wake = r; });
+      }
+      await tick();
+    }
+  }
+
+  terminate() { this.#workers.forEach((w) => w.terminate()); }
+}
