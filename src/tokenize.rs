@@ -1,14 +1,19 @@
 //! Text → token ids with the model's own `tokenizer.json` (HF `tokenizers`), truncated at
 //! `max_len`, then padded per batch to the longest row (dynamic padding).
+use std::sync::{Arc, Mutex};
+
 use burn::prelude::*;
 use tokenizers::{PostProcessor, Tokenizer, TruncationParams};
 
 use crate::error::{Error, Result};
 
+/// Cheap to clone (a model is cloned per prediction): the parts are shared.
 #[derive(Clone)]
 pub struct TextTokenizer {
-    inner: Tokenizer,
-    json: Vec<u8>,
+    inner: Arc<Tokenizer>,
+    json: Arc<[u8]>,
+    /// The tokenizer set to truncate at the last max_len used, so a call does not clone one.
+    truncating: Arc<Mutex<Option<(usize, Arc<Tokenizer>)>>>,
 }
 
 /// Token ids of one text, with [CLS]/[SEP]; `truncated` when the text did not fit.
@@ -39,7 +44,7 @@ impl TextTokenizer {
         })?;
         // We pad ourselves per batch; a padding rule inside the file would pad to a fixed length.
         inner.with_padding(None);
-        Ok(Self { inner, json: bytes.to_vec() })
+        Ok(Self { inner: Arc::new(inner), json: bytes.into(), truncating: Arc::default() })
     }
 
     pub fn vocab_size(&self) -> usize {
@@ -52,7 +57,25 @@ impl TextTokenizer {
     }
 
     pub fn encode(&self, texts: &[&str], max_len: usize) -> Result<Vec<Encoded>> {
-        let mut tok = self.inner.clone();
+        let tok = self.truncating(max_len)?;
+        texts
+            .iter()
+            .map(|t| {
+                let enc = tok
+                    .encode(*t, true)
+                    .map_err(|e| Error::Tokenizer(format!("could not tokenize {:?}: {e}", preview(t))))?;
+                Ok(Encoded { truncated: !enc.get_overflowing().is_empty(), ids: enc.get_ids().to_vec() })
+            })
+            .collect()
+    }
+
+    /// The tokenizer truncating at `max_len`: made once per max_len, not per call.
+    fn truncating(&self, max_len: usize) -> Result<Arc<Tokenizer>> {
+        let mut slot = self.truncating.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some((_, tok)) = slot.as_ref().filter(|(len, _)| *len == max_len) {
+            return Ok(tok.clone());
+        }
+        let mut tok = (*self.inner).clone();
         // tokenizers subtracts the special-token count from max_length unchecked: below it a
         // debug build panics and a release build silently stops truncating. (`run::check_max_len`
         // already keeps users above this; the guard is for every other caller.)
@@ -66,15 +89,9 @@ impl TextTokenizer {
         let params = TruncationParams { max_length: max_len, ..Default::default() };
         tok.with_truncation(Some(params))
             .map_err(|e| Error::Settings(format!("max_len {max_len} cannot be used: {e}")))?;
-        texts
-            .iter()
-            .map(|t| {
-                let enc = tok
-                    .encode(*t, true)
-                    .map_err(|e| Error::Tokenizer(format!("could not tokenize {:?}: {e}", preview(t))))?;
-                Ok(Encoded { truncated: !enc.get_overflowing().is_empty(), ids: enc.get_ids().to_vec() })
-            })
-            .collect()
+        let tok = Arc::new(tok);
+        *slot = Some((max_len, tok.clone()));
+        Ok(tok)
     }
 }
 

@@ -175,7 +175,8 @@ export interface ProgressEvent {
    *  `workers` workers (absent when the cache is off). */
   phase: 'download' | 'prepare' | 'prepared';
   file?: string; loaded?: number; total?: number; cached?: boolean; done?: number; info?: TrainInfo;
-  rows?: number; seconds?: number; workers?: number;
+  /** 'prepare' and 'prepared': seconds so far, the ETA, and the workers running the layers. */
+  rows?: number; seconds?: number; eta_s?: number; workers?: number;
   /** Set when the Cache API failed (quota, private mode): the model loads anyway, uncached. */
   cache_error?: string;
 }
@@ -198,6 +199,13 @@ export type Prediction =
   | { label: string; probs: Record<string, number>; labels?: undefined; value?: undefined }
   | { label: string; labels: string[]; probs: Record<string, number>; value?: undefined }
   | { label: string; value: number; probs?: undefined; labels?: undefined };
+
+/** Samples per second of `tabtune bench`'s workload: training with the frozen layers run every
+ *  step, training from their cache, and inference through every layer. */
+export interface BenchReport {
+  backend: string; batch: number; seq: number; trainable_layers: number; steps: number;
+  train_samples_per_s: number; train_cached_samples_per_s: number; infer_samples_per_s: number;
+}
 
 /** How far this device's replay of one PyTorch reference run is from it. */
 export interface TrajectoryCase {
@@ -235,5 +243,7 @@ export class Tabtune {
   checkTrajectory(reference: string, handlers?: { on_case?: (c: TrajectoryCase & { name: string }) => void }): Promise<TrajectoryReport>;
   /** How often the wasm's constructors ran: 1 means the start-up fix holds. */
   diagnostics(): Promise<{ ctor_runs: number }>;
+  /** `tabtune bench`'s workload on this device (random MiniLM-shaped weights, no data needed). */
+  bench(options?: { layers?: number; batch_size?: number; seq_len?: number; steps?: number; warmup?: number }): Promise<BenchReport>;
   dispose(): void;
 }

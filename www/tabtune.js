@@ -156,6 +156,13 @@ export class Tabtune {
     return this.#call({ type: 'checkTrajectory', reference: String(reference) }, { on_case });
   }
 
+  /** Measures this device on `tabtune bench`'s workload (random MiniLM-shaped weights):
+   *  { train_samples_per_s, train_cached_samples_per_s, infer_samples_per_s, … }; options
+   *  { layers: 2, batch_size: 32, seq_len: 128, steps: 5, warmup: 1 }. */
+  bench(options = {}) {
+    return this.#call({ type: 'bench', options });
+  }
+
   /** Test hook: destroys the GPU device, as a driver reset would (false when not on WebGPU). */
   debugLoseDevice() {
     return this.#call({ type: 'debugLoseDevice' });

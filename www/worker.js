@@ -1,6 +1,6 @@
 // The module worker that owns the wasm and all heavy work; the page only posts messages.
 // In:  { id, type: 'init'|'loadModel'|'loadData'|'loadTrained'|'train'|'resume'|'state'|'evaluate'|
-//      'predict'|'predictFile'|'export'|'defaults'|'checkTrajectory'|'diagnostics', ... } and { type: 'cancel', run_id } (no id:
+//      'predict'|'predictFile'|'export'|'defaults'|'checkTrajectory'|'diagnostics'|'bench', ... } and { type: 'cancel', run_id } (no id:
 //      it answers through the train request).
 // Out: { id, type: 'result'|'error'|'progress', ... }; a run's messages also carry run_id:
 //      'started'|'step'|'epoch'|'checkpoint'|'done'|'cancelled'; a trajectory check's 'case'.
@@ -22,6 +22,7 @@ let backendKind = null;
 let poolSize = 0;
 let pool = null;
 let debugDigest = false;
+let debugNoSimd = false;
 
 // cubecl's WGSL may `enable subgroups;`, which wgpu's WebGPU backend never requests: ask for it
 // whenever the adapter has it, or such shaders fail and training silently goes wrong.
@@ -114,7 +115,7 @@ let run = null;
 
 // The engine is built for WebAssembly SIMD; a browser without it cannot run it at all.
 async function compileEngine(wasmUrl) {
-  if (!(await simd())) {
+  if (debugNoSimd || !(await simd())) {
     throw new Error('this browser does not support WebAssembly SIMD, which tabtune needs: use a current Chrome, Edge, Firefox or Safari (SIMD may be turned off by a browser flag or policy)');
   }
   const res = await fetch(wasmUrl ?? new URL('./pkg/tabtune_bg.wasm', import.meta.url));
@@ -127,12 +128,14 @@ async function compileEngine(wasmUrl) {
 // here, chunk by chunk. Reports { phase: 'prepared', rows, seconds, workers } when all is cached.
 async function prepare(me, info, send) {
   const t0 = performance.now();
-  const progress = (p) => send({ type: 'progress', phase: 'prepare', ...p, info });
   const plan = session.prefix_plan(me.id);
-  let workers = 1;
-  if (plan && backendKind === 'cpu' && poolSize > 0) {
+  const workers = 1 + (plan && backendKind === 'cpu' ? poolSize : 0);
+  const progress = (p) => {
+    const seconds = (performance.now() - t0) / 1000;
+    send({ type: 'progress', phase: 'prepare', ...p, seconds, eta_s: (seconds / p.done) * (p.total - p.done), workers, info });
+  };
+  if (workers > 1) {
     pool ??= new PrefixPool(wasmModule, poolSize);
-    workers += pool.size;
     await pool.prepare(session, me.id, plan, { cancelled: () => me.cancelled, progress, tick });
   }
   for (let p = await session.prepare(me.id); p && !me.cancelled; p = await session.prepare(me.id)) {
@@ -255,6 +258,7 @@ function idle(what) {
 async function handle(msg) {
   switch (msg.type) {
     case 'init': {
+      debugNoSimd = Boolean(msg.debug?.no_simd); // test hook: a browser without SIMD
       wasmModule = await compileEngine(msg.wasmUrl);
       await init({ module_or_path: wasmModule });
       session = new Session();
@@ -296,6 +300,7 @@ async function handle(msg) {
     case 'defaults': return settings_defaults();
     case 'checkTrajectory': idle('checking the device'); return checkTrajectory(msg);
     case 'diagnostics': return { ctor_runs: ctor_runs() };
+    case 'bench': idle('measuring speed'); return session.bench(msg.options);
     // test hook: what a driver reset does to the device, on demand
     case 'debugLoseDevice': gpuDevice?.destroy(); return Boolean(gpuDevice);
     default: throw new Error(`unknown request '${msg.type}'`);

@@ -1,6 +1,7 @@
 //! The browser edge, and the only code that touches wasm-bindgen / js-sys / web-sys. It wraps
 //! the core in one `Session` that a module Web Worker drives; core errors become JS `Error`s
 //! carrying the core's message, once, here.
+mod bench;
 mod convert;
 mod ctors;
 mod logger;

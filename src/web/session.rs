@@ -29,6 +29,8 @@ struct Run {
 #[derive(Default)]
 pub(super) struct State {
     device: Option<Device>,
+    /// "webgpu" or "cpu": the backend `device` runs on.
+    backend: String,
     /// The model as loaded: every `init: pretrained` run starts from it.
     base: Option<Model>,
     /// What the last run trained (or a saved one, applied to the base).
@@ -47,15 +49,19 @@ pub struct Session {
 }
 
 impl State {
-    fn device(&self) -> Result<Device, JsValue> {
+    pub(super) fn device(&self) -> Result<Device, JsValue> {
         self.device.clone().ok_or_else(|| fail("no backend yet: call init first"))
     }
 
-    fn idle(&self, what: &str) -> Result<(), JsValue> {
+    pub(super) fn idle(&self, what: &str) -> Result<(), JsValue> {
         match &self.run {
             Some(r) => Err(fail(format!("training run {} is in progress: cancel it (or wait for it to finish) before {what}", r.id))),
             None => Ok(()),
         }
+    }
+
+    pub(super) fn backend_name(&self) -> String {
+        self.backend.clone()
     }
 
     fn base(&self) -> Result<Model, JsValue> {
@@ -114,7 +120,9 @@ impl Session {
                 other => return Err(fail(format!("backend '{other}' is unknown: use webgpu or cpu"))),
             };
             let device = core(backend::device(kind).await)?;
-            state.borrow_mut().device = Some(device);
+            let mut s = state.borrow_mut();
+            s.device = Some(device);
+            s.backend = if kind == BackendKind::Gpu { "webgpu" } else { "cpu" }.into();
             Ok(JsValue::UNDEFINED)
         })
     }

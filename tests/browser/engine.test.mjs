@@ -64,7 +64,7 @@ test('WebGPU is found and used when asked for; auto says what it chose and why',
   } finally { await browser.close(); }
 });
 
-test('the tiny BERT trains to the native losses on WebGPU and on the CPU fallback (1e-3)', T, async () => {
+test('the tiny BERT trains to the native losses: the CPU backend (the SIMD build) to 1e-5, WebGPU to 1e-3', T, async () => {
   const out = mkdtempSync(join(tmpdir(), 'tabtune-native-'));
   const config = { layers: 1, epochs: 1, batch_size: 8, max_len: 16, val_split: 0, seed: 0, dropout: 0, lr: 1e-3 };
   tabtune(['train', '--model', join(fixtures, 'tiny'), '--data', join(fixtures, 'toy.csv'), '--out', join(out, 'm'),
@@ -80,7 +80,9 @@ test('the tiny BERT trains to the native losses on WebGPU and on the CPU fallbac
       const { losses } = await train(page, config);
       console.log(`${backend} losses ${losses.join(', ')}; native ${native.join(', ')}`);
       assert.equal(losses.length, native.length);
-      losses.forEach((l, i) => assert.ok(Math.abs(l - native[i]) <= 1e-3, `${backend} step ${i + 1}: ${l} vs native ${native[i]}`));
+      // flex in wasm (simd128) and natively (AVX) sum in other orders: ~1e-7 apart, not bit-equal
+      const tol = backend === 'cpu' ? 1e-5 : 1e-3;
+      losses.forEach((l, i) => assert.ok(Math.abs(l - native[i]) <= tol, `${backend} step ${i + 1}: ${l} vs native ${native[i]}`));
     } finally { await browser.close(); }
   }
 });

@@ -43,13 +43,13 @@ export async function openPage(origin, { args = WEBGPU_ARGS, requests = [] } = {
   return { browser, page, requests };
 }
 
-/** In the page: window.tt = await Tabtune.create({ backend }); returns tt.backend. */
-export async function createTabtune(page, backend) {
-  return page.evaluate(async (backend) => {
+/** In the page: window.tt = await Tabtune.create({ backend, ...options }); returns tt.backend. */
+export async function createTabtune(page, backend, options = {}) {
+  return page.evaluate(async ([backend, options]) => {
     const { Tabtune } = await import('/tabtune.js');
-    window.tt = await Tabtune.create({ backend });
+    window.tt = await Tabtune.create({ backend, ...options });
     return window.tt.backend;
-  }, backend);
+  }, [backend, options]);
 }
 
 /** The fixtures: the tiny random BERT, a toy CSV, an SST-2 sample. */

@@ -35,7 +35,9 @@ export function runNotes(info) {
 /** How many texts the run cuts to max_len, in words ('' for none). */
 /** The progress line while the frozen layers run once over the rows. */
 export function prepareText(p) {
-  return `Running the frozen layers once over the data: ${p.done} of ${p.total} rows`;
+  const eta = p.done > 0 && p.done < p.total ? ` · ETA ${formatSeconds(p.eta_s)}` : '';
+  const on = p.workers > 1 ? ` on ${p.workers} workers` : '';
+  return `Running the frozen layers once over the data${on}: ${p.done} of ${p.total} rows${eta}`;
 }
 
 /** The progress line of a step: where the run is, its learning rate (and pre-clip norm), ETA. */
