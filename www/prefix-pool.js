@@ -67,10 +67,11 @@ export class PrefixPool {
 
   /** Caches every chunk of `plan` ({ chunks, key, f16 }) through `session` for run `runId`;
    *  `progress({ done, total })` after each, and it stops early when `cancelled()`. Every call on
-   *  the session is made from this one loop, never while another is in flight. */
+   *  the session is made from this one loop, never while another is in flight. Resolves to the
+   *  number of chunks the pool ran (the rest ran in the training worker). */
   async prepare(session, runId, plan, { cancelled, progress, tick }) {
     const results = [];
-    let next = 0, stored = 0, failure = null, wake = null;
+    let next = 0, stored = 0, pooled = 0, failure = null, wake = null;
     const notify = () => { wake?.(); wake = null; };
     // the training worker reads its frozen layers out first (both that and its own chunks need
     // the run's trainer); the pool loads them in the background and joins when it is ready
@@ -93,7 +94,7 @@ export class PrefixPool {
     while (stored < plan.chunks && !cancelled()) {
       if (failure) throw failure;
       dispatch();
-      for (const [j, bytes] of results.splice(0)) { progress(session.put_chunk(runId, j, bytes)); stored++; }
+      for (const [j, bytes] of results.splice(0)) { progress(session.put_chunk(runId, j, bytes)); stored++; pooled++; }
       if (next < plan.chunks) {
         progress(await session.prepare_chunk(runId, next++));
         stored++;
@@ -102,6 +103,7 @@ export class PrefixPool {
       }
       await tick();
     }
+    return pooled;
   }
 
   terminate() { this.#workers.forEach((w) => w.terminate()); }

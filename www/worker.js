@@ -134,16 +134,19 @@ async function prepare(me, info, send) {
     const seconds = (performance.now() - t0) / 1000;
     send({ type: 'progress', phase: 'prepare', ...p, seconds, eta_s: (seconds / p.done) * (p.total - p.done), workers, info });
   };
+  let pooled = 0;
   if (workers > 1) {
     pool ??= new PrefixPool(wasmModule, poolSize);
-    await pool.prepare(session, me.id, plan, { cancelled: () => me.cancelled, progress, tick });
+    pooled = await pool.prepare(session, me.id, plan, { cancelled: () => me.cancelled, progress, tick });
   }
-  for (let p = await session.prepare(me.id); p && !me.cancelled; p = await session.prepare(me.id)) {
+  while (!me.cancelled) {
+    const p = await session.prepare(me.id);
+    if (!p) break;
     progress(p);
     await tick();
   }
   if (plan && !me.cancelled) {
-    send({ type: 'progress', phase: 'prepared', rows: plan.rows, seconds: (performance.now() - t0) / 1000, workers,
+    send({ type: 'progress', phase: 'prepared', rows: plan.rows, seconds: (performance.now() - t0) / 1000, workers, chunks: plan.chunks, pooled_chunks: pooled,
            cache_digest: debugDigest ? session.cache_digest(me.id) : undefined, info });
   }
 }

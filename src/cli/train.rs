@@ -101,10 +101,15 @@ pub fn run(a: TrainArgs) -> Result<()> {
     eprintln!("{} with {} ({} schedule): {}", info.task.name(), info.optimizer, info.schedule, groups.join(", "));
 
     let pb = bar(info.train_rows + info.val_rows, "caching prefix");
+    let started = std::time::Instant::now();
     while let Some((done, _)) = block_on(trainer.prepare())? {
         pb.set_position(done as u64);
     }
     pb.finish_and_clear();
+    if info.cached {
+        let (rows, s) = (info.train_rows + info.val_rows, started.elapsed().as_secs_f64());
+        eprintln!("frozen layers ran over {rows} rows in {s:.1} s ({:.0} rows/s)", rows as f64 / s.max(1e-9));
+    }
 
     let mut steps_out = match &a.steps_out {
         Some(p) => Some(std::fs::File::create(p).map_err(|e| tabtune::Error::Io(format!("cannot write {}: {e}", p.display())))?),

@@ -1,48 +1,64 @@
-// Browser figures for the README, printed, never asserted: fine-tuning MiniLM (top-1 layer,
-// batch 8, max_len 32, 64 SST-2 rows) through the JS API on WebGPU and on the CPU backend —
-// start-up, the frozen prefix pass, the first step (kernel compilation: the warm-up) and the
-// steady samples/s — and the wasm's size, raw and as served (brotli).
-// Usage: node tests/browser/bench.mjs [webgpu,cpu]   (after scripts/build-web)
+// The tab's figures for scripts/bench, printed, never asserted. On the CPU backend: `tabtune
+// bench`'s workload (tt.bench), a 1k-row SST-2 CSV trained as a user would (top-1 layer, max_len
+// 64, 3 epochs: time to the first loss point, the frozen layers' pass, the whole run) and Try-it's
+// latency; on WebGPU, the bench workload when the adapter is hardware (SwiftShader is not a GPU).
+// The last line printed is one JSON object. Usage: node tests/browser/bench.mjs  (after scripts/build-web)
 import { statSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, createTabtune, makeFixtures, openPage, startServer } from './harness.mjs';
+import { softwareAdapter } from '../../www/backend-choice.js';
+import { ROOT, createTabtune, gpuAdapter, makeFixtures, openPage, startServer } from './harness.mjs';
 
-const backends = (process.argv[2] || 'webgpu,cpu').split(',');
-const fixtures = makeFixtures();
-const server = await startServer(fixtures);
-const rows = [];
+const BENCH = { layers: 2, batch_size: 32, seq_len: 128, steps: 3, warmup: 1 };
+const RUN = { layers: 1, epochs: 3, max_len: 64 };
+const server = await startServer(makeFixtures());
+const out = { bench_workload: BENCH, csv_run: { rows: 1000, ...RUN } };
 try {
-  for (const backend of backends) {
-    const { browser, page } = await openPage(server.origin);
-    try {
-      const t0 = Date.now();
-      const info = await createTabtune(page, backend);
-      const r = await page.evaluate(async () => {
-        const t = () => performance.now();
-        const a = t();
-        await window.tt.loadModel('/models/all-MiniLM-L6-v2/');
-        await window.tt.loadData(await (await fetch('/fixtures/sst2-64.tsv')).text(), { format: 'tsv' });
-        const b = t();
-        const steps = [];
-        let prepared = 0;
-        await window.tt.train({ layers: 1, epochs: 1, batch_size: 8, max_len: 32, val_split: 0 }, {
-          on_progress: (p) => { if (p.phase === 'prepare') prepared = t(); },
-          on_step: (s) => steps.push(t()),
-        });
-        return { load_s: (b - a) / 1000, prefix_s: (prepared - b) / 1000, first_step_s: (steps[0] - prepared) / 1000,
-                 steady_samples_per_s: (8 * (steps.length - 1)) / ((steps.at(-1) - steps[0]) / 1000) };
+  const { browser, page } = await openPage(server.origin);
+  try {
+    const backend = await createTabtune(page, 'cpu');
+    out.prefix_workers = backend.prefix_workers;
+    out.cores = await page.evaluate(() => navigator.hardwareConcurrency);
+    out.cpu = await page.evaluate((b) => window.tt.bench(b), BENCH);
+    console.error(`wasm cpu bench: ${JSON.stringify(out.cpu)}`);
+    Object.assign(out, await page.evaluate(async (config) => {
+      const now = () => performance.now() / 1000;
+      await window.tt.loadModel('/models/all-MiniLM-L6-v2/');
+      await window.tt.loadData(await (await fetch('/fixtures/sst2-1k.csv')).text(), { format: 'csv' });
+      let first = null, prepared = null;
+      const epochs = [];
+      const t0 = now();
+      await window.tt.train(config, {
+        on_progress: (p) => { if (p.phase === 'prepared') prepared = p; },
+        on_step: (s) => { if (first == null && s.loss != null) first = now() - t0; },
+        on_epoch: (e) => epochs.push(e),
       });
-      rows.push({ backend: info.kind, adapter: info.adapter, device_init_ms: info.init_ms, start_s: (Date.now() - t0) / 1000, ...r });
-      console.log(JSON.stringify(rows.at(-1)));
-    } finally { await browser.close(); }
-  }
+      const run_s = now() - t0;
+      const times = [];
+      for (let i = 0; i < 31; i++) {
+        const a = performance.now();
+        await window.tt.predict(['a gripping, funny and thoroughly humane film']);
+        times.push(performance.now() - a);
+      }
+      times.sort((x, y) => x - y);
+      return {
+        first_loss_s: first, run_s, prefix: { rows: prepared.rows, seconds: prepared.seconds, workers: prepared.workers },
+        epoch_samples_per_s: epochs.map((e) => e.samples_per_s), val_acc: epochs.at(-1)?.val_acc,
+        predict_ms: { p50: times[15], p90: times[27] },
+      };
+    }, RUN));
+    console.error(`1k-row CSV in the tab: ${JSON.stringify({ ...out, cpu: undefined })}`);
+    const adapter = await gpuAdapter(page);
+    if (adapter && !softwareAdapter(adapter)) {
+      await createTabtune(page, 'webgpu');
+      out.webgpu = await page.evaluate((b) => window.tt.bench(b), BENCH);
+    } else {
+      out.webgpu = null;
+      out.webgpu_skipped = adapter ? `software adapter (${softwareAdapter(adapter)})` : 'no WebGPU adapter';
+    }
+  } finally { await browser.close(); }
 } finally { server.stop(); }
 
-const wasm = join(ROOT, 'www/pkg/tabtune_bg.wasm');
-const mb = (p) => existsSync(p) ? (statSync(p).size / 1e6).toFixed(1) + ' MB' : 'n/a';
-console.log(`\n| backend | device start | model load | frozen prefix (64 rows) | first step (warm-up) | steady samples/s |`);
-console.log(`|---|---:|---:|---:|---:|---:|`);
-for (const r of rows) {
-  console.log(`| ${r.backend} (${r.adapter}) | ${r.device_init_ms.toFixed(0)} ms | ${r.load_s.toFixed(1)} s | ${r.prefix_s.toFixed(1)} s | ${r.first_step_s.toFixed(1)} s | ${r.steady_samples_per_s.toFixed(1)} |`);
-}
-console.log(`\nwasm: ${mb(wasm)} raw, ${mb(wasm + '.br')} brotli`);
+const size = (p) => (existsSync(p) ? statSync(p).size : null);
+out.wasm_bytes = size(join(ROOT, 'www/pkg/tabtune_bg.wasm'));
+out.wasm_brotli_bytes = size(join(ROOT, 'www/pkg/tabtune_bg.wasm.br'));
+console.log(JSON.stringify(out));

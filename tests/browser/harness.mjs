@@ -67,6 +67,10 @@ export function makeFixtures() {
   let sst = 'sentence\tlabel\n';
   for (let i = 0; i < 32; i++) sst += `${byClass[0][i]}\t0\n${byClass[1][i]}\t1\n`;
   writeFileSync(join(dir, 'sst2-64.tsv'), sst);
+  // the first 1000 rows of SST-2 train as CSV: the speed figures' workload (scripts/bench)
+  const train = readFileSync(join(ROOT, '../shared/data/sst2/train.tsv'), 'utf8').trim().split('\n').slice(1, 1001);
+  const quote = (t) => (/[",\n]/.test(t) ? `"${t.replaceAll('"', '""')}"` : t);
+  writeFileSync(join(dir, 'sst2-1k.csv'), 'sentence,label\n' + train.map((l) => { const [t, y] = l.split('\t'); return `${quote(t.trim())},${y.trim()}`; }).join('\n') + '\n');
   // 8 per class: small enough for MiniLM on SwiftShader's WebGPU (~0.3 samples/s)
   writeFileSync(join(dir, 'sst2-16.tsv'), sst.split('\n').slice(0, 17).join('\n') + '\n');
   return dir;
