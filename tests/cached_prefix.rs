@@ -60,3 +60,49 @@ fn cached_prefix_equals_full_model() {
     }
     report.finish();
 }
+
+/// The prefix pool's path: a prefix rebuilt from its files (as a pool worker loads it) runs the
+/// chunks, in any order, and its rows moved as bytes give the very cache the trainer's own pass
+/// gives; a chunk that does not fit the run is refused.
+#[test]
+fn chunks_run_by_another_worker_give_the_same_cache() {
+    use tabtune::data::{self, DataOptions};
+    use tabtune::prefix::{from_files, rows_from_bytes, rows_to_bytes};
+    use tabtune::{RunConfig, Trainer};
+    let device = Device::flex();
+    let mut csv = String::from("text,label\n");
+    for i in 0..40 {
+        csv += &format!("{} film number {i} {},{}\n", ["a fine", "an awful"][i % 2], "and more ".repeat(i % 5), ["pos", "neg"][i % 2]);
+    }
+    let data = data::load(csv.as_bytes(), &DataOptions::default()).expect("toy data");
+    let cfg = RunConfig { layers: 1, max_len: 24, batch_size: 8, val_split: 0.25, ..RunConfig::default() };
+    let model = Files::tiny(3).load(&device);
+    let new = || Trainer::new(model.clone(), &data, cfg.clone(), &device).expect("trainer");
+
+    let mut here = new();
+    while block_on(here.prepare()).expect("prefix runs").is_some() {}
+    let mut pooled = new();
+    assert_eq!(pooled.prefix_chunks(), 2, "40 rows in chunks of 32");
+    let (config, weights) = block_on(pooled.prefix_files()).expect("prefix files");
+    let runner = from_files(&config, &weights, &device).expect("a pool worker loads the prefix");
+    for j in (0..pooled.prefix_chunks()).rev() {
+        let rows: Vec<Vec<u32>> = pooled.chunk_rows(j).iter().map(|r| r.to_vec()).collect();
+        let refs: Vec<&[u32]> = rows.iter().map(Vec::as_slice).collect();
+        let bytes = rows_to_bytes(&block_on(runner.cache(&refs, &device, CacheDtype::F16)).expect("pool prefix runs"));
+        let lens: Vec<usize> = rows.iter().map(Vec::len).collect();
+        let back = rows_from_bytes(&bytes, &lens, model.config.hidden_size, CacheDtype::F16).expect("bytes back");
+        assert!(!pooled.is_prepared());
+        pooled.put_chunk(j, back).expect("the chunk fits");
+    }
+    assert!(pooled.is_prepared());
+    assert_eq!(pooled.cache_digest(), here.cache_digest(), "the pool's cache differs from the trainer's own");
+
+    // the same chunk twice, and another chunk's rows, are refused
+    let rows: Vec<Vec<u32>> = pooled.chunk_rows(1).iter().map(|r| r.to_vec()).collect();
+    let refs: Vec<&[u32]> = rows.iter().map(Vec::as_slice).collect();
+    let again = block_on(runner.cache(&refs, &device, CacheDtype::F16)).expect("runs");
+    assert!(pooled.put_chunk(1, again.clone()).is_err());
+    let mut fresh = new();
+    assert!(fresh.put_chunk(0, again).is_err(), "chunk 1's rows put as chunk 0");
+    assert!(rows_from_bytes(&[0u8; 3], &[1], model.config.hidden_size, CacheDtype::F16).is_err());
+}

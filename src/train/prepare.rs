@@ -56,6 +56,11 @@ impl Trainer {
         Ok((self.prepared, self.pending.len()))
     }
 
+    /// The frozen prefix as the files a pool worker loads (`prefix::from_files`).
+    pub async fn prefix_files(&self) -> Result<(Vec<u8>, Vec<u8>)> {
+        crate::prefix::to_files(&self.prefix, &self.model.config).await
+    }
+
     /// A digest of every cached row's bytes: equal digests, equal caches (pool vs one worker).
     pub fn cache_digest(&self) -> String {
         let bytes = [rows_to_bytes(&self.train.cache), rows_to_bytes(&self.val.cache)];

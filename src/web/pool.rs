@@ -38,7 +38,7 @@ impl Session {
         let state = self.state.clone();
         future_to_promise(async move {
             let trainer = take_trainer(&state, run_id)?;
-            let files = prefix::to_files(&trainer.prefix, &trainer.model.config).await;
+            let files = trainer.prefix_files().await;
             put_trainer(&state, trainer);
             let (config, weights) = core(files)?;
             let out = Object::new();
