@@ -29,7 +29,7 @@ pub fn bucketed_order(lengths: &[usize], batch_size: usize, seed: u64, epoch: us
     }
     // pools are whole batches, so only the last pool's last batch can be short
     let mut batches: Vec<&[usize]> = rows.chunks(batch).collect();
-    let short = if n % batch != 0 { batches.pop() } else { None };
+    let short = if n.is_multiple_of(batch) { None } else { batches.pop() };
     rng.shuffle(&mut batches);
     batches.into_iter().chain(short).flatten().copied().collect()
 }
