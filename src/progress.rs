@@ -59,6 +59,10 @@ pub struct EpochSummary {
     pub val_acc: Option<f64>,
     pub val_macro_f1: Option<f64>,
     pub samples_per_s: f64,
+    /// Padded slots over all slots of the epoch's training batches (each padded to its longest
+    /// row); 0 in checkpoints saved before it was reported.
+    #[serde(default)]
+    pub padding_share: f64,
     /// Every scalar validation metric of the task, by monitor name (`val_loss`, `val_r2`, …).
     #[serde(default)]
     pub val_scores: BTreeMap<String, f64>,
@@ -70,4 +74,16 @@ pub struct EpochSummary {
     pub stopped_early: bool,
     #[serde(skip)]
     pub val_metrics: Option<TaskMetrics>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::EpochSummary;
+
+    #[test]
+    fn an_epoch_saved_before_the_padding_share_still_loads() {
+        let old = r#"{"epoch":1,"train_loss":0.5,"val_loss":null,"val_acc":null,"val_macro_f1":null,"samples_per_s":10.0}"#;
+        let e: EpochSummary = serde_json::from_str(old).expect("an old checkpoint's epoch loads");
+        assert_eq!(e.padding_share, 0.0);
+    }
 }

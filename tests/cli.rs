@@ -34,6 +34,7 @@ fn train_eval_predict_embed() {
         for k in ["train_loss", "val_loss", "val_acc", "val_macro_f1", "samples_per_s"] {
             assert!(e[k].as_f64().is_some_and(f64::is_finite), "{k} missing in {e}");
         }
+        assert!(e["padding_share"].as_f64().is_some_and(|s| (0.0..1.0).contains(&s)), "padding_share in {e}");
     }
     let first = epochs[0]["train_loss"].as_f64().expect("loss");
     let last = epochs[7]["train_loss"].as_f64().expect("loss");

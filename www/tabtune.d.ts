@@ -154,6 +154,9 @@ export type TaskMetrics =
 export interface EpochSummary {
   epoch: number; train_loss: number; val_loss: number | null; val_acc: number | null;
   val_macro_f1: number | null; samples_per_s: number;
+  /** Padded slots over all slots of the epoch's training batches (0–1; batches are drawn from
+   *  length buckets to keep it low). 0 in runs saved before it was reported. */
+  padding_share: number;
   /** Every scalar validation metric of the task, keyed by its monitor name. */
   val_scores?: Partial<Record<Monitor, number>>;
   metrics?: TaskMetrics;

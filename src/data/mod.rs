@@ -5,9 +5,10 @@
 //! the same code runs natively and in wasm. Parsing lives in `table.rs`
 //! (with the quotes that would merge rows caught in `quotes.rs`), column
 //! choice in `columns.rs`, the messages in `errors.rs`, the task, labels and
-//! targets in `targets.rs`, and seeded splitting and batch order in `split.rs`
-//! (both re-exported here).
+//! targets in `targets.rs`, seeded splitting and shuffling in `split.rs`, and
+//! the length-bucketed batch order in `buckets.rs` (all re-exported here).
 
+pub mod buckets;
 mod columns;
 mod errors;
 mod quotes;
@@ -19,6 +20,7 @@ use std::collections::{HashMap, HashSet};
 
 use serde::{Deserialize, Serialize, Serializer};
 
+pub use crate::data::buckets::{bucketed_order, padding_share};
 use crate::data::columns::{choose_columns, find_column, longest_column, text_by_name};
 pub use crate::data::errors::DataError;
 pub use crate::data::split::{

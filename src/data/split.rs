@@ -173,10 +173,15 @@ fn quotas(sizes: &[usize], n: usize) -> Vec<usize> {
 /// into a fresh seed because SplitMix seeds that differ by a multiple of its
 /// step would give overlapping streams.
 pub fn epoch_order(n: usize, seed: u64, epoch: usize) -> Vec<usize> {
-    let mut rng = Rng::new(mix64(seed ^ mix64((epoch as u64).wrapping_add(EPOCH_SALT))));
+    let mut rng = epoch_rng(seed, epoch);
     let mut order: Vec<usize> = (0..n).collect();
     rng.shuffle(&mut order);
     order
+}
+
+/// The RNG behind `epoch_order`, for orders that draw more after the shuffle (`buckets`).
+pub(crate) fn epoch_rng(seed: u64, epoch: usize) -> Rng {
+    Rng::new(mix64(seed ^ mix64((epoch as u64).wrapping_add(EPOCH_SALT))))
 }
 
 /// Examples grouped by class, in class order, each group in input order.

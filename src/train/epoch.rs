@@ -2,6 +2,7 @@
 use burn::module::Module;
 
 use super::{EpochSummary, Trainer};
+use crate::data::padding_share;
 use crate::error::{Error, Result};
 use crate::infer as evaluate;
 use crate::loss::host_loss;
@@ -17,6 +18,7 @@ impl Trainer {
         };
         let train_loss = sum / self.epoch_steps.max(1) as f32;
         let samples_per_s = self.train.tokens.len() as f64 / self.epoch_seconds.max(1e-9);
+        let padding_share = self.padding_share(epoch);
         self.epoch_steps = 0;
         self.epoch_seconds = 0.0;
         let (val_loss, val_metrics) = match self.evaluate_val().await? {
@@ -41,6 +43,7 @@ impl Trainer {
             val_acc: val_scores.get("val_acc").copied(),
             val_macro_f1: val_scores.get("val_macro_f1").copied(),
             samples_per_s,
+            padding_share,
             val_scores,
             best_epoch,
             stopped_early,
@@ -48,6 +51,22 @@ impl Trainer {
         };
         self.history.push(summary.clone());
         Ok(summary)
+    }
+
+    /// Each training row's length in tokens, as batches pad it.
+    pub(super) fn train_lengths(&self) -> Vec<usize> {
+        self.train.tokens.iter().map(Vec::len).collect()
+    }
+
+    /// The padded share of this epoch's batch slots, from the batches themselves (not counted
+    /// step by step), so a run resumed mid-epoch reports what an uninterrupted one does.
+    fn padding_share(&self, epoch: usize) -> f64 {
+        let lengths = self.train_lengths();
+        let spe = self.info.steps_per_epoch;
+        match &self.replay {
+            Some(b) => padding_share(&lengths, b.get(epoch * spe..(epoch + 1) * spe).unwrap_or(&[]).iter().map(Vec::as_slice)),
+            None => padding_share(&lengths, self.order.1.chunks(self.cfg.batch_size.max(1))),
+        }
     }
 
     /// Loss and metrics on the validation rows; None when there are none.

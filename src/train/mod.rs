@@ -9,7 +9,7 @@ use burn::prelude::*;
 use web_time::Instant;
 
 use crate::classifier::Classifier;
-use crate::data::{self, Dataset, Example, epoch_order};
+use crate::data::{self, Dataset, Example, bucketed_order};
 use crate::early_stop::EarlyStop;
 use crate::error::{Error, Result};
 use crate::loss::Objective;
@@ -60,7 +60,8 @@ pub struct Trainer {
     chunk_done: Vec<bool>,
     prepared: usize,
     pub(crate) step: usize,
-    /// (epoch, its shuffled row order): drawn once per epoch from the seed.
+    /// (epoch, its row order): drawn once per epoch from the seed, in length buckets
+    /// (`data::buckets`) so a batch carries little padding.
     order: (usize, Vec<usize>),
     /// Batches given by the caller (train row indices per step) instead of the seeded order.
     replay: Option<Vec<Vec<usize>>>,
@@ -255,7 +256,7 @@ impl Trainer {
             Some(batches) => batches[self.step].clone(),
             None => {
                 if self.order.0 != epoch || self.order.1.is_empty() {
-                    self.order = (epoch, epoch_order(n, self.cfg.seed, epoch));
+                    self.order = (epoch, bucketed_order(&self.train_lengths(), self.cfg.batch_size, self.cfg.seed, epoch));
                 }
                 self.order.1[start..end].to_vec()
             }

@@ -52,6 +52,8 @@ test('the full flow through the UI: upload, pick columns, train, watch, try, dow
     assert.equal(points, 6, '48 training rows / batch 8 = 6 steps, each a point');
     await w.getByRole('table', { name: 'Per class (validation)' }).waitFor();
     await w.getByRole('table', { name: /Confusion matrix/ }).waitFor();
+    // the epoch line carries the padding share the core reports
+    await w.getByText(/^Epoch 1: validation .*, batch padding \d+ %\./).waitFor();
     await w.getByRole('textbox', { name: 'Text to classify' }).fill('a wonderful, moving film');
     await w.getByText(/^Predicted: (pos|neg)$/).waitFor();
     assert.equal(await w.getByText('Probability per class').count(), 1);

@@ -75,10 +75,12 @@ export function labelSummary(info) {
 /** An epoch's validation metrics by task (`metrics`), or those of a run saved before tasks. */
 export function epochMetrics(e) {
   const m = e.metrics ?? (e.per_class ? { task: 'classification', acc: e.val_acc, macro_f1: e.val_macro_f1, per_class: e.per_class, confusion: e.confusion } : null);
-  if (!m) return [el('p', { text: `Epoch ${e.epoch}: train loss ${e.train_loss.toFixed(4)} (no validation rows)` })];
+  // runs saved before the padding share was reported have none
+  const padding = e.padding_share != null ? `, batch padding ${Math.round(e.padding_share * 100)} %` : '';
+  if (!m) return [el('p', { text: `Epoch ${e.epoch}: train loss ${e.train_loss.toFixed(4)}${padding} (no validation rows)` })];
   const head = `Epoch ${e.epoch}: validation `;
   const best = e.best_epoch != null ? ` Best epoch so far: ${e.best_epoch}.` : '';
-  const tail = `; validation loss ${num(e.val_loss)}, train loss ${e.train_loss.toFixed(4)}.${best}`;
+  const tail = `; validation loss ${num(e.val_loss)}, train loss ${e.train_loss.toFixed(4)}${padding}.${best}`;
   if (m.task === 'regression') {
     return [el('p', { text: `${head}MSE ${num(m.mse)}, MAE ${num(m.mae)}, R² ${num(m.r2)}, Pearson r ${num(m.pearson)} on ${m.n} rows${tail}` })];
   }
