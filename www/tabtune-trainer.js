@@ -312,8 +312,7 @@ class TabtuneTrainer extends HTMLElement {
       state = e.state ?? (this.#engineLost ? null : await this.#tt.state().catch(() => null));
       this.#fail(e, u.progress);
       refused = e.message;
-      // marked with the message, not after the awaits below (set again once the form is re-checked)
-      showSettingError(u.fields, u.advanced, refused);
+      showSettingError(u.fields, u.advanced, refused); // with the message, not after the awaits
       await this.#saving;
       await this.#offerResume(await this.#store.get('run'), false);
     }
