@@ -1,4 +1,5 @@
 //! Argument parsing and dispatch. Errors print as one line on stderr and exit 1.
+mod alloc;
 mod check;
 mod files;
 mod commands;
@@ -49,6 +50,7 @@ pub struct DataArgs {
 }
 
 pub fn main() -> ExitCode {
+    alloc::keep_freed_memory();
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Train(a) => train::run(a),
