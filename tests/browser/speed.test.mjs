@@ -45,7 +45,9 @@ test('the prefix pool caches the same bytes as one worker, and training then tak
   assert.equal(pool.prepared.cache_digest, one.prepared.cache_digest, 'the pool cached other bytes than one worker');
   // progress counts every row once, up to all of them, in either way
   for (const r of [one, pool]) assert.equal(Math.max(...r.done), 320);
-  assert.deepEqual(pool.losses, one.losses);
+  // the cancel lands after step 4 or 5: the steps both runs took must match
+  assert.ok(one.losses.length >= 4 && pool.losses.length >= 4);
+  assert.deepEqual(pool.losses.slice(0, 4), one.losses.slice(0, 4));
 });
 
 test('a browser without WebAssembly SIMD is told so at start, and nothing else runs', T, async () => {
