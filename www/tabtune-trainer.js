@@ -305,6 +305,7 @@ class TabtuneTrainer extends HTMLElement {
       const result = run ? await this.#tt.resume(await run.checkpoint.arrayBuffer(), hooks) : await this.#tt.train(config, hooks);
       state = result.state;
       u.progress.textContent = endText(result);
+      this.#applyState(state); // with "Done", not after the saves below
       await this.#saving;
       if (result.cancelled) await this.#offerResume(await this.#store.get('run'), false);
       this.dispatchEvent(new CustomEvent('tabtune-done', { detail: result, bubbles: true, composed: true }));
@@ -377,10 +378,7 @@ class TabtuneTrainer extends HTMLElement {
     this.#checkSettings();
   }
 
-  #schedulePredict() {
-    clearTimeout(this.#predictTimer);
-    this.#predictTimer = setTimeout(() => this.#predict(), 250);
-  }
+  #schedulePredict() { clearTimeout(this.#predictTimer); this.#predictTimer = setTimeout(() => this.#predict(), 250); }
 
   async #predict() {
     const text = this.#ui.text.value.trim();

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { TABTUNE, gpuAdapter, makeFixtures, openPage, startServer } from './harness.mjs';
+import { ROOT, TABTUNE, gpuAdapter, makeFixtures, openPage, startServer } from './harness.mjs';
 
 let fixtures, server;
 const T = { timeout: 300_000 };
@@ -26,7 +26,7 @@ function toyCsv(n, labels) {
 before(async () => {
   fixtures = makeFixtures();
   // a second tiny BERT (seed 2): had a mid-run load of it slipped through, the base fingerprint would change
-  execFileSync(join(dirname(TABTUNE), 'examples/tiny_model'), [join(fixtures, 'tiny2'), '2']);
+  execFileSync(join(dirname(TABTUNE), 'examples/tiny_model'), [join(fixtures, 'tiny2'), '2'], { cwd: ROOT });
   // 64 rows: with val_split 0.25, 48 train rows / batch 4 = 12 steps an epoch; with val_split 0, 16
   writeFileSync(join(fixtures, 'toy64.csv'), toyCsv(64, ['pos', 'neg']));
   writeFileSync(join(fixtures, 'toy3.csv'), toyCsv(30, ['pos', 'neg', 'meh']));
