@@ -4,6 +4,7 @@
 mod bench;
 mod convert;
 mod ctors;
+mod head;
 mod logger;
 mod pool;
 mod session;
