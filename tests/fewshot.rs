@@ -20,7 +20,7 @@ fn contrastive_mode_on_64_sst2_rows_reaches_0_70_on_dev() {
         data::load(&bytes, &DataOptions { format: Some(data::Format::Tsv), ..Default::default() }).expect("SST-2 parses")
     };
     let (train, dev) = (read("train.tsv"), read("dev.tsv"));
-    // SetFit's recipe is the contrastive default (every layer, 1 epoch, 16 pairs a step, lr 2e-5)
+    // the contrastive defaults: SetFit's recipe (every layer, 1 epoch, 16 pairs a step), lr 5e-5
     let cfg = RunConfig::from_value(json!({ "strategy": "contrastive", "sample": 64, "val_split": 0.0, "max_len": 64, "seed": 0 })).expect("settings");
     let mut t = Trainer::new(model, &train, cfg, &device).expect("trainer");
     assert_eq!((t.info().rows, t.info().pairs, t.info().trainable_layers), (64, 64 * 20 * 2, 6));
