@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::classifier::ParamGroup;
 use crate::metrics::TaskMetrics;
+use crate::run::Strategy;
 use crate::task::Task;
 
 /// Facts about a run, known before the first step.
@@ -20,6 +21,12 @@ pub struct TrainInfo {
     pub rows: usize,
     pub train_rows: usize,
     pub val_rows: usize,
+    /// standard, or contrastive (few-shot pairs, then the head).
+    pub strategy: Strategy,
+    /// Contrastive: the pairs an epoch steps through (0 otherwise).
+    pub pairs: usize,
+    /// Altered copies of training rows that augmentation added (in `train_rows`).
+    pub augmented_rows: usize,
     pub labels: Vec<String>,
     pub frozen_layers: usize,
     pub trainable_layers: usize,

@@ -8,6 +8,7 @@
 //! targets in `targets.rs`, seeded splitting and shuffling in `split.rs`, and
 //! the length-bucketed batch order in `buckets.rs` (all re-exported here).
 
+pub mod augment;
 pub mod buckets;
 mod columns;
 mod errors;
@@ -20,6 +21,7 @@ use std::collections::{HashMap, HashSet};
 
 use serde::{Deserialize, Serialize, Serializer};
 
+pub use crate::data::augment::{AugOp, Augment, augment};
 pub use crate::data::buckets::{bucketed_order, padding_share};
 use crate::data::columns::{choose_columns, find_column, longest_column, text_by_name};
 pub use crate::data::errors::DataError;

@@ -1,6 +1,6 @@
 //! Every setting checked, with a message that names the key and says what would work: against
 //! the model (`check`) and, once the task and labels are known, against the data (`check_task`).
-use super::{ClassWeights, MONITORS, OptimizerKind, RunConfig, ScheduleKind, monitors_for};
+use super::{ClassWeights, MONITORS, OptimizerKind, RunConfig, ScheduleKind, Strategy, monitors_for};
 use crate::error::{Error, Result};
 use crate::model::BertConfig;
 use crate::task::Task;
@@ -54,6 +54,17 @@ impl RunConfig {
         }
         if self.log_every == 0 {
             return bad("log_every must be at least 1".into());
+        }
+        if self.pairs_per_row == 0 || self.pairs_per_row > 1000 {
+            return bad(format!("pairs_per_row = {} must be between 1 and 1000 (20 is SetFit's default)", self.pairs_per_row));
+        }
+        if let Some(a) = &self.augment {
+            if a.copies > 20 {
+                return bad(format!("augment.copies = {} is more than 20 altered copies per row: use 0 to 20", a.copies));
+            }
+            if a.copies > 0 && a.ops.is_empty() {
+                return bad("augment.ops is empty: name at least one of delete, swap, crop (or set copies to 0)".into());
+            }
         }
         if self.sample == Some(0) {
             return bad("sample = 0 leaves no rows: give a number of rows, or leave it out to use them all".into());
@@ -141,6 +152,12 @@ impl RunConfig {
     /// The checks that need the data: the task and its labels (the trainer calls this).
     pub fn check_task(&self, task: Task, labels: &[String]) -> Result<()> {
         let bad = |m: String| Err(Error::Settings(m));
+        if self.strategy == Strategy::Contrastive && task != Task::Classification {
+            return bad(format!(
+                "strategy contrastive learns from pairs of rows of the same or another class, so it needs classification, but this run's task is {}: use strategy standard",
+                task.name()
+            ));
+        }
         if task != Task::Classification {
             if self.label_smoothing > 0.0 {
                 return bad(format!("label_smoothing applies to classification, but this run's task is {}: set it to 0", task.name()));

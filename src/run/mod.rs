@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::data::Augment;
 use crate::error::{Error, Result};
 use crate::task::{Task, TaskChoice};
 
@@ -14,7 +15,9 @@ pub use check::check_max_len;
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct RunConfig {
-    /// Trainable encoder layers counted from the top: 0 = head only … N = every layer.
+    /// Trainable encoder layers counted from the top: 0 = head only … N = every layer; `"all"`
+    /// (LAYERS_ALL until the model is known) is every layer, contrastive's default.
+    #[serde(with = "layers_key")]
     pub layers: usize,
     pub epochs: usize,
     /// Peak learning rate, reached after warm-up.
@@ -80,6 +83,50 @@ pub struct RunConfig {
     pub cache_budget_mb: usize,
     /// Precision of the cached prefix states (f16 halves the memory).
     pub cache_dtype: CacheDtype,
+    /// `standard`: cross-entropy through head and layers. `contrastive` (few examples): the
+    /// layers learn from pairs of rows (same class or not), then the head is fitted on them.
+    pub strategy: Strategy,
+    /// Contrastive: rounds of pairs; each round gives every training row one same-class and
+    /// one other-class partner.
+    pub pairs_per_row: usize,
+    /// Altered copies of the training rows (validation rows are never altered).
+    pub augment: Option<Augment>,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Strategy {
+    #[default]
+    Standard,
+    Contrastive,
+}
+
+/// `layers: "all"` before the model says how many that is.
+pub const LAYERS_ALL: usize = usize::MAX;
+
+/// `layers` as a number, or `"all"` (LAYERS_ALL).
+mod layers_key {
+    use serde::{Deserialize, Deserializer, Serializer, de::Error};
+
+    use super::LAYERS_ALL;
+
+    pub fn serialize<S: Serializer>(v: &usize, s: S) -> Result<S::Ok, S::Error> {
+        if *v == LAYERS_ALL { s.serialize_str("all") } else { s.serialize_u64(*v as u64) }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<usize, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Layers {
+            N(usize),
+            Word(String),
+        }
+        match Layers::deserialize(d)? {
+            Layers::N(n) => Ok(n),
+            Layers::Word(w) if w == "all" => Ok(LAYERS_ALL),
+            Layers::Word(w) => Err(D::Error::custom(format!("\"{w}\" is not a number of layers: use a number (0 = head only) or \"all\""))),
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -145,7 +192,7 @@ pub fn monitors_for(task: Task) -> &'static [&'static str] {
     }
 }
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum CacheDtype {
     #[default]
@@ -193,6 +240,9 @@ impl Default for RunConfig {
             sample: None,
             cache_budget_mb: CACHE_BUDGET_MB,
             cache_dtype: CacheDtype::F16,
+            strategy: Strategy::Standard,
+            pairs_per_row: 20,
+            augment: None,
         }
     }
 }
@@ -200,13 +250,26 @@ impl Default for RunConfig {
 impl RunConfig {
     /// Parses settings; a bad value's message names its key (`optimizer: unknown variant …`).
     pub fn from_json(json: &str) -> Result<Self> {
-        let de = &mut serde_json::Deserializer::from_str(json);
-        serde_path_to_error::deserialize(de).map_err(settings_error)
+        let value: serde_json::Value = serde_json::from_str(json).map_err(|e| Error::Settings(format!("training settings: {e}")))?;
+        Self::from_value(value)
     }
 
-    /// As `from_json`, from a parsed JSON value (the CLI's flags, the page's message).
-    pub fn from_value(value: serde_json::Value) -> Result<Self> {
+    /// As `from_json`, from a parsed JSON value (the CLI's flags, the page's message). Contrastive
+    /// runs train every layer unless `layers` is given.
+    pub fn from_value(mut value: serde_json::Value) -> Result<Self> {
+        if let Some(m) = value.as_object_mut() {
+            if m.get("strategy").and_then(|s| s.as_str()) == Some("contrastive") && m.get("layers").is_none_or(|l| l.is_null()) {
+                m.insert("layers".into(), "all".into());
+            }
+        }
         serde_path_to_error::deserialize(value).map_err(settings_error)
+    }
+
+    /// `layers: "all"` made a number, once the model is known.
+    pub fn resolve(&mut self, model: &crate::model::BertConfig) {
+        if self.layers == LAYERS_ALL {
+            self.layers = model.num_hidden_layers;
+        }
     }
 }
 

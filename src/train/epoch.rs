@@ -21,6 +21,8 @@ impl Trainer {
         let padding_share = self.padding_share(epoch);
         self.epoch_steps = 0;
         self.epoch_seconds = 0.0;
+        // contrastive: the head is refitted to the layers before they are scored
+        self.fit_head().await?;
         let (val_loss, val_metrics) = match self.evaluate_val().await? {
             Some((l, m)) => (Some(l), Some(m)),
             None => (None, None),
@@ -63,6 +65,15 @@ impl Trainer {
     fn padding_share(&self, epoch: usize) -> f64 {
         let lengths = self.train_lengths();
         let spe = self.info.steps_per_epoch;
+        if !self.pairs.is_empty() {
+            let batches: Vec<Vec<usize>> = self
+                .order
+                .1
+                .chunks(self.cfg.batch_size.max(1))
+                .map(|b| crate::contrastive::batch_rows(&b.iter().map(|&i| self.pairs[i]).collect::<Vec<_>>()).0)
+                .collect();
+            return padding_share(&lengths, batches.iter().map(Vec::as_slice));
+        }
         match &self.replay {
             Some(b) => padding_share(&lengths, b.get(epoch * spe..(epoch + 1) * spe).unwrap_or(&[]).iter().map(Vec::as_slice)),
             None => padding_share(&lengths, self.order.1.chunks(self.cfg.batch_size.max(1))),

@@ -9,7 +9,8 @@ use burn::prelude::*;
 use web_time::Instant;
 
 use crate::classifier::Classifier;
-use crate::data::{self, Dataset, Example, bucketed_order};
+use crate::contrastive::{Pair, build_pairs};
+use crate::data::{self, Dataset, Example, bucketed_order, epoch_order};
 use crate::early_stop::EarlyStop;
 use crate::error::{Error, Result};
 use crate::loss::Objective;
@@ -18,12 +19,15 @@ use crate::model::Model;
 use crate::optim::{Optimizer, Settings};
 use crate::prefix::{Cached, Prefix, cache_bytes, stack};
 use crate::readback;
-use crate::run::{CacheDtype, Init, RunConfig};
+use crate::run::{CacheDtype, Init, RunConfig, Strategy};
 use crate::schedule::Schedule;
 use setup::{check_continue, class_weights, data_fingerprint};
 
 mod epoch;
+mod pairs;
 mod prepare;
+mod store;
+pub use store::PrefixStore;
 mod replay;
 mod setup;
 use crate::step::train_step;
@@ -65,6 +69,10 @@ pub struct Trainer {
     order: (usize, Vec<usize>),
     /// Batches given by the caller (train row indices per step) instead of the seeded order.
     replay: Option<Vec<Vec<usize>>>,
+    /// Contrastive: the pairs of training rows a step's batch is drawn from (`order` over them).
+    pub(crate) pairs: Vec<Pair>,
+    /// Contrastive: the step at which the head was last fitted to the layers (None: never).
+    pub(crate) head_fitted: Option<usize>,
     /// Sum of this epoch's step losses so far (on the device until the epoch ends).
     pub(crate) epoch_loss: Option<Tensor<1>>,
     pub(crate) epoch_steps: usize,
@@ -76,7 +84,35 @@ impl Trainer {
     /// Checks the settings, samples, splits and tokenizes the data, and splits the model at
     /// `layers` from the top. `device` is a plain (non-autodiff) device. With `init: continue`
     /// the model's head keeps training (same classes only); otherwise a fresh head starts.
-    pub fn new(mut model: Model, data: &Dataset, cfg: RunConfig, device: &Device) -> Result<Trainer> {
+    pub fn new(model: Model, data: &Dataset, mut cfg: RunConfig, device: &Device) -> Result<Trainer> {
+        cfg.resolve(&model.config);
+        cfg.check(&model.config)?;
+        let task = cfg.task.resolve(data.task);
+        let mut notes = Vec::new();
+        let examples = match cfg.sample {
+            Some(n) if n < data.examples.len() => {
+                let sampled = data::sample_for(&data.examples, n, cfg.seed, task);
+                notes.push(format!("trained on a sample of {} of the {} rows (seed {})", sampled.len(), data.examples.len(), cfg.seed));
+                sampled
+            }
+            _ => data.examples.clone(),
+        };
+        let (train_ex, val_ex) = data::split_for(&examples, cfg.val_split, cfg.seed, task);
+        Self::with_split(model, data, train_ex, val_ex, cfg, device, notes)
+    }
+
+    /// As `new`, on training and validation rows chosen by the caller (a cross-validation
+    /// fold); `notes` start the run's notes.
+    pub fn with_split(
+        mut model: Model,
+        data: &Dataset,
+        mut train_ex: Vec<Example>,
+        val_ex: Vec<Example>,
+        mut cfg: RunConfig,
+        device: &Device,
+        mut notes: Vec<String>,
+    ) -> Result<Trainer> {
+        cfg.resolve(&model.config);
         cfg.check(&model.config)?;
         let task = cfg.task.resolve(data.task);
         let labels = data::labels_for(&data.examples, task, &data.label_column)?;
@@ -84,19 +120,18 @@ impl Trainer {
         if cfg.init == Init::Continue {
             check_continue(&model, &labels, task)?;
         }
-        let mut notes = Vec::new();
-        let sampled;
-        let examples: &[Example] = match cfg.sample {
-            Some(n) if n < data.examples.len() => {
-                sampled = data::sample_for(&data.examples, n, cfg.seed, task);
-                notes.push(format!("trained on a sample of {} of the {} rows (seed {})", sampled.len(), data.examples.len(), cfg.seed));
-                &sampled
-            }
-            _ => &data.examples,
-        };
-        let (train_ex, val_ex) = data::split_for(examples, cfg.val_split, cfg.seed, task);
+        let rows = train_ex.len() + val_ex.len();
         if train_ex.is_empty() {
             return Err(Error::Settings("no rows are left for training: lower val_split or add rows".into()));
+        }
+        // identifies the rows themselves: their augmented copies follow from them and the settings
+        let data_fingerprint = data_fingerprint(&train_ex, &val_ex);
+        let mut augmented_rows = 0;
+        if let Some(aug) = cfg.augment.as_ref().filter(|a| a.copies > 0) {
+            let copies = data::augment(&train_ex, aug, cfg.seed);
+            augmented_rows = copies.len();
+            notes.push(format!("augmentation added {augmented_rows} altered copies of the {} training rows; validation rows are untouched", train_ex.len()));
+            train_ex.extend(copies);
         }
         let mut truncated = 0;
         let mut split = |ex: &[Example]| -> Result<Split> {
@@ -133,7 +168,15 @@ impl Trainer {
         let param_groups = top.param_groups(n - cfg.layers, cfg.layer_lr_decay);
         let prefix = Prefix { embeddings: model.encoder.embeddings.clone(), layers: std::mem::take(&mut model.encoder.layers) }.valid();
 
-        let steps_per_epoch = train.tokens.len().div_ceil(cfg.batch_size);
+        let pairs = match (cfg.strategy, &train.targets) {
+            (Strategy::Contrastive, Targets::Classes(y)) => build_pairs(y, cfg.pairs_per_row, cfg.seed),
+            _ => Vec::new(),
+        };
+        if cfg.strategy == Strategy::Contrastive && pairs.is_empty() {
+            return Err(Error::Settings("contrastive training needs two classes and at least two training rows in a class: add rows, or use strategy standard".into()));
+        }
+        let units = if pairs.is_empty() { train.tokens.len() } else { pairs.len() };
+        let steps_per_epoch = units.div_ceil(cfg.batch_size);
         let total_steps = steps_per_epoch * cfg.epochs;
         let mut pending: Vec<(bool, usize)> = Vec::new();
         if cached {
@@ -151,7 +194,10 @@ impl Trainer {
             schedule: cfg.schedule.name().into(),
             optimizer: cfg.optimizer.name().into(),
             param_groups,
-            rows: examples.len(),
+            rows,
+            strategy: cfg.strategy,
+            pairs: pairs.len(),
+            augmented_rows,
             train_rows: train.tokens.len(),
             val_rows: val.tokens.len(),
             labels,
@@ -166,7 +212,6 @@ impl Trainer {
             cached,
             notes,
         };
-        let data_fingerprint = data_fingerprint(&train_ex, &val_ex);
         Ok(Trainer {
             schedule: Schedule::new(&cfg, total_steps, steps_per_epoch),
             optim: Optimizer::new(Settings::of(&cfg), top.lr_scales(cfg.layer_lr_decay)),
@@ -187,6 +232,8 @@ impl Trainer {
             step: 0,
             order: (0, Vec::new()),
             replay: None,
+            pairs,
+            head_fitted: None,
             epoch_loss: None,
             epoch_steps: 0,
             epoch_seconds: 0.0,
@@ -249,27 +296,23 @@ impl Trainer {
         let started = Instant::now();
         let spe = self.info.steps_per_epoch;
         let (epoch, in_epoch) = (self.step / spe, self.step % spe);
-        let n = self.train.tokens.len();
+        let contrastive = !self.pairs.is_empty();
+        let n = if contrastive { self.pairs.len() } else { self.train.tokens.len() };
         let start = in_epoch * self.cfg.batch_size;
         let end = (start + self.cfg.batch_size).min(n);
         let idx = match &self.replay {
             Some(batches) => batches[self.step].clone(),
             None => {
                 if self.order.0 != epoch || self.order.1.is_empty() {
-                    self.order = (epoch, bucketed_order(&self.train_lengths(), self.cfg.batch_size, self.cfg.seed, epoch));
+                    self.order = (epoch, self.epoch_units(epoch));
                 }
                 self.order.1[start..end].to_vec()
             }
         };
         // Dropout draws from the backend's RNG: seeded per step, so a resumed run draws the same.
         self.device.seed(step_seed(self.cfg.seed, self.step));
-        let ad = self.device.clone().autodiff();
-        let (x, mask) = self.batch(false, &idx, &ad).await?;
-        let target = self.objective.batch(&self.train.targets, &idx, &ad);
-        let top = self.top.take().ok_or_else(|| Error::Device("a previous step failed".into()))?;
         let lr = self.schedule.lr(self.step);
-        let (top, out) = train_step(top, &mut self.optim, &self.objective, x, mask, target, lr, self.cfg.clip_norm);
-        self.top = Some(top);
+        let out = if contrastive { self.pair_step(&idx, lr).await? } else { self.row_step(&idx, lr).await? };
 
         let loss = out.loss;
         self.epoch_loss = Some(match self.epoch_loss.take() {
@@ -288,6 +331,28 @@ impl Trainer {
         self.epoch_seconds += started.elapsed().as_secs_f64();
         let epoch_end = if epoch_done { Some(self.finish_epoch(epoch).await?) } else { None };
         Ok(StepInfo { step: self.step, epoch: epoch + 1, lr, loss, grad_norm, epoch_end })
+    }
+}
+
+impl Trainer {
+    /// One step of cross-entropy on training rows `idx`.
+    async fn row_step(&mut self, idx: &[usize], lr: f64) -> Result<crate::step::StepOutput> {
+        let ad = self.device.clone().autodiff();
+        let (x, mask) = self.batch(false, idx, &ad).await?;
+        let target = self.objective.batch(&self.train.targets, idx, &ad);
+        let top = self.top.take().ok_or_else(|| Error::Device("a previous step failed".into()))?;
+        let (top, out) = train_step(top, &mut self.optim, &self.objective, x, mask, target, lr, self.cfg.clip_norm);
+        self.top = Some(top);
+        Ok(out)
+    }
+
+    /// This epoch's order of training rows (in length buckets) or, contrastive, of pairs.
+    fn epoch_units(&self, epoch: usize) -> Vec<usize> {
+        if self.pairs.is_empty() {
+            bucketed_order(&self.train_lengths(), self.cfg.batch_size, self.cfg.seed, epoch)
+        } else {
+            epoch_order(self.pairs.len(), self.cfg.seed, epoch)
+        }
     }
 }
 
