@@ -6,6 +6,7 @@ mod convert;
 mod ctors;
 mod logger;
 mod pool;
+mod search;
 mod session;
 
 pub use session::Session;

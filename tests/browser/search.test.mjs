@@ -70,9 +70,9 @@ test('Find settings: a 2×2 grid (lr × layers) fills a table ranked by the metr
     await w.getByText(/^48 rows/).waitFor();
     await fill(w, { Epochs: 1, 'Batch size': 8, 'Max length (tokens)': 16, 'Validation share': 0.25 });
     // prefilled from Settings until edited
-    assert.equal(await w.getByRole('textbox', { name: 'Epochs' }).inputValue(), '1');
-    await w.getByRole('textbox', { name: 'Learning rates' }).fill('0.001, 0.01');
-    await w.getByRole('textbox', { name: 'Trainable layers' }).fill('0, 1');
+    assert.equal(await w.getByRole('textbox', { name: 'Epochs to try' }).inputValue(), '1');
+    await w.getByRole('textbox', { name: 'Learning rates to try' }).fill('0.001, 0.01');
+    await w.getByRole('textbox', { name: 'Trainable layers to try' }).fill('0, 1');
     await w.getByRole('combobox', { name: 'Rank by' }).selectOption('val_loss');
     await w.getByRole('button', { name: 'Run search' }).click();
     // the Train button is off while the search holds the worker

@@ -8,10 +8,11 @@ import { el, formatSeconds } from './view.js';
 const num = (v) => (v == null ? '–' : Number(v).toPrecision(3));
 const show = (v) => (typeof v === 'number' ? String(Number(v.toPrecision(6))) : String(v));
 
-/** Results best first by their score (the metric's mean); ties keep the run order. */
+/** Results best first by their score (the metric's mean; a run without one last), as the core
+ *  ranks them; ties keep the run order. */
 export function rank(results, higherIsBetter) {
-  const sign = higherIsBetter ? -1 : 1;
-  return [...results].sort((a, b) => sign * (a.score - b.score) || a.run - b.run);
+  const key = (r) => (r.score == null ? Infinity : higherIsBetter ? -r.score : r.score);
+  return [...results].sort((a, b) => key(a) - key(b) || a.run - b.run);
 }
 
 /** The grid's keys, in the plan's order. */

@@ -9,10 +9,10 @@ import { el, field, formatSeconds } from './view.js';
 
 // key, label, how one value is read (a number, a whole number or 'all', a word)
 const GRID = [
-  ['lr', 'Learning rates', (t) => Number(t), (v) => Number.isFinite(v) && v > 0, 'numbers above 0, e.g. 1e-4, 3e-4'],
-  ['layers', 'Trainable layers', (t) => (t === 'all' ? t : Number(t)), (v) => v === 'all' || (Number.isInteger(v) && v >= 0), 'whole numbers or all, e.g. 1, 2'],
-  ['epochs', 'Epochs', (t) => Number(t), (v) => Number.isInteger(v) && v >= 1, 'whole numbers of at least 1, e.g. 1, 3'],
-  ['strategy', 'Strategies', (t) => t, (v) => v === 'standard' || v === 'contrastive', 'standard and/or contrastive'],
+  ['lr', 'Learning rates to try', (t) => Number(t), (v) => Number.isFinite(v) && v > 0, 'numbers above 0, e.g. 1e-4, 3e-4'],
+  ['layers', 'Trainable layers to try', (t) => (t === 'all' ? t : Number(t)), (v) => v === 'all' || (Number.isInteger(v) && v >= 0), 'whole numbers or all, e.g. 1, 2'],
+  ['epochs', 'Epochs to try', (t) => Number(t), (v) => Number.isInteger(v) && v >= 1, 'whole numbers of at least 1, e.g. 1, 3'],
+  ['strategy', 'Strategies to try', (t) => t, (v) => v === 'standard' || v === 'contrastive', 'standard and/or contrastive'],
 ];
 
 /** The panel: { section, run, … }. `host` gives tt(), settings() (the current config or null),
