@@ -111,7 +111,8 @@ export class Tabtune {
     if (spec === null || typeof spec !== 'object' || Array.isArray(spec)) {
       return Promise.reject(new Error('search needs a spec object: { grid: { lr: [1e-4, 3e-4] }, base: {...}, folds, metric }'));
     }
-    return this.#call({ type: 'search', spec }, hooks);
+    // folds 0 means "no folds" here, as in the plan the search reports; the core takes it absent
+    return this.#call({ type: 'search', spec: spec.folds === 0 ? { ...spec, folds: undefined } : spec }, hooks);
   }
 
   /** K-fold cross-validation of one config: hooks { folds (K ≥ 2, required), metric, on_start,
