@@ -65,6 +65,8 @@ test('few rows per class: the page suggests contrastive mode and why; one click 
 
 test('Find settings: a 2×2 grid (lr × layers) fills a table ranked by the metric; "Train with these settings" trains the best', T, async () => {
   const { browser, page, w } = await openTiny();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
   try {
     await w.getByLabel(/^Drop a CSV, TSV or JSONL file/).setInputFiles(join(fixtures, 'toy48.csv'));
     await w.getByText(/^48 rows/).waitFor();
@@ -93,6 +95,12 @@ test('Find settings: a 2×2 grid (lr × layers) fills a table ranked by the metr
     assert.deepEqual(rows.map((r) => r[0]), ['1', '2', '3', '4']);
     assert.deepEqual(rows.map((r) => `${r[col('lr')]}/${r[col('layers')]}`).sort(), ['0.001/0', '0.001/1', '0.01/0', '0.01/1']);
     assert.equal(Number(await w.locator('[data-chart=search]').getAttribute('data-points')), 4);
+    // two lines (layers 0 and 1) over the two learning rates, each point a run's score
+    const plotted = await w.locator('[data-chart=search]').evaluate((e) => e.plotData);
+    assert.deepEqual(plotted[0], [0.001, 0.01]);
+    assert.deepEqual(plotted.slice(1).flat().map(Number).sort(), [...scores].sort());
+    assert.equal(await w.locator('[data-chart=search] canvas').count(), 1);
+    assert.deepEqual(errors, [], 'no errors in the page');
     await page.screenshot({ path: screenshotPath('search-grid'), fullPage: true });
 
     const [lr, layers] = [rows[0][col('lr')], rows[0][col('layers')]];

@@ -55,7 +55,7 @@ export function metricChart(host, plan, results) {
     title: `${plan.metric} against the learning rate`, width: Math.max(260, host.clientWidth || 420), height: 200,
     // learning rates span decades: a log axis keeps 1e-4 and 1e-2 apart
     scales: { x: { time: false, distr: xs.length > 1 && xs[0] > 0 ? 3 : 1 } },
-    axes: [{ ...axis, label: 'learning rate', values: (u, t) => t.map((v) => v.toExponential(0)) }, { ...axis, label: plan.metric, size: 60 }],
+    axes: [{ ...axis, label: 'learning rate', values: (u, t) => t.map((v) => (v == null ? '' : v.toExponential(0))) }, { ...axis, label: plan.metric, size: 60 }],
     series: [{ label: 'lr' }, ...groups.map((g, i) => ({ label: g || plan.metric, stroke: PALETTE[i], width: 2, spanGaps: true, points: { show: true, size: 8 } }))],
     legend: { live: false },
   }, data, host);
