@@ -49,12 +49,21 @@ test('few rows per class: the page suggests contrastive mode and why; one click 
     assert.equal(await w.getByRole('combobox', { name: 'Strategy' }).inputValue(), 'contrastive');
     assert.equal(await w.getByRole('spinbutton', { name: 'Trainable layers', exact: true }).inputValue(), '2', 'every layer, contrastive\'s default');
     await fill(w, { Epochs: 1, 'Batch size': 8, 'Max length (tokens)': 16, 'Validation share': 0.25, 'Pairs per row': 2 });
+    // one altered copy of each training row, by word deletion only
+    await w.getByText('Advanced', { exact: true }).click();
+    await w.getByRole('spinbutton', { name: 'Altered copies per training row' }).fill('1');
+    await w.getByRole('checkbox', { name: 'Augment: swap two words' }).uncheck();
+    await w.getByRole('checkbox', { name: 'Augment: crop to a span' }).uncheck();
     const done = doneEvent(page);
     await w.getByRole('button', { name: 'Train', exact: true }).click();
     const { info, epochs, cancelled } = await done;
     assert.equal(cancelled, false);
     assert.equal(info.strategy, 'contrastive');
     assert.ok(info.pairs > 0, `pairs ${info.pairs}`);
+    // 24 rows, 6 held out for validation: at most one copy of each of the 18 others (a copy
+    // that comes out unchanged is left out)
+    assert.ok(info.augmented_rows > 0 && info.augmented_rows <= 18, `augmented rows ${info.augmented_rows}`);
+    await w.getByText(`augmentation added ${info.augmented_rows} altered copies of training rows; validation rows untouched`).waitFor();
     await w.getByText(new RegExp(`contrastive: the layers learn from ${info.pairs} pairs of rows`)).waitFor();
     assert.equal(epochs.length, 1);
     await w.getByText(/^Epoch 1: validation accuracy \d/).waitFor();

@@ -27,7 +27,7 @@ export function resultsTable(plan, ranked, train) {
     el('th', { scope: 'row', text: String(i + 1) }),
     ...keys.map((k) => el('td', { text: show(r.values[k]) })),
     el('td', { 'data-score': r.score, text: cv ? `${num(r.mean[plan.metric])} ± ${num(r.std[plan.metric])}` : num(r.score) }),
-    el('td', { text: formatSeconds(r.seconds) }),
+    el('td', { text: r.seconds < 10 ? `${r.seconds.toFixed(1)} s` : formatSeconds(r.seconds) }),
     el('td', {}, el('button', { class: 'secondary', type: 'button', text: 'Train with these settings',
       'aria-label': `Train with the settings ranked ${i + 1}`, onclick: () => train(r) }))));
   return el('table', { class: 'search-results' },
