@@ -82,6 +82,14 @@ test('Find settings: a 2×2 grid (lr × layers) fills a table ranked by the metr
     await fill(w, { Epochs: 1, 'Batch size': 8, 'Max length (tokens)': 16, 'Validation share': 0.25 });
     // prefilled from Settings until edited
     assert.equal(await w.getByRole('textbox', { name: 'Epochs to try' }).inputValue(), '1');
+    // a value that is not a number, and one fold, are said at their fields; nothing runs
+    await w.getByRole('textbox', { name: 'Learning rates to try' }).fill('0.001, fast');
+    await w.getByRole('spinbutton', { name: /^Folds/ }).fill('1');
+    await w.getByRole('button', { name: 'Run search' }).click();
+    await w.getByText('“fast” is not allowed here: enter numbers above 0, e.g. 1e-4, 3e-4').waitFor();
+    await w.getByText('enter 0 (use the validation split) or a whole number of at least 2').waitFor();
+    assert.equal(await w.getByRole('button', { name: 'Cancel search' }).isDisabled(), true);
+    await w.getByRole('spinbutton', { name: /^Folds/ }).fill('0');
     await w.getByRole('textbox', { name: 'Learning rates to try' }).fill('0.001, 0.01');
     await w.getByRole('textbox', { name: 'Trainable layers to try' }).fill('0, 1');
     await w.getByRole('combobox', { name: 'Rank by' }).selectOption('val_loss');
@@ -160,11 +168,14 @@ test('cancel mid-search: resolves cancelled, at most one step after the cancel a
     const r = await page.evaluate(async () => {
       await window.tt.loadModel('/fixtures/tiny/');
       await window.tt.loadData(await (await fetch('/fixtures/toy48.csv')).text(), { format: 'csv' });
-      const events = [];
+      const events = [], etas = [];
       let refused = null;
-      const result = await window.tt.search({ grid: { lr: [1e-3, 1e-2, 3e-2] }, base: { epochs: 2, batch_size: 4, max_len: 16, layers: 1 } }, {
+      const result = await window.tt.search({ grid: { lr: [1e-3, 1e-2, 3e-2] }, base: { epochs: 2, batch_size: 4, max_len: 16, layers: 1, val_split: 0.25 } }, {
         on_start: async ({ run_id }) => { refused = await window.tt.train({}).then(() => 'resolved', (e) => e.message); },
-        on_progress: (p) => p.phase === 'cancelling' && events.push('cancelling'),
+        on_progress: (p) => {
+          if (p.phase === 'cancelling') events.push('cancelling');
+          if (p.phase === 'step') etas.push([p.steps_done, p.steps_total, p.eta_s]);
+        },
         on_step: (s) => {
           events.push(`step ${s.run}`);
           // inside the second run: the first has finished
@@ -172,7 +183,7 @@ test('cancel mid-search: resolves cancelled, at most one step after the cancel a
         },
         on_result: ({ result }) => events.push(`result ${result.run}`),
       });
-      return { result, events, refused };
+      return { result, events, refused, etas };
     });
     assert.match(r.refused, /^search \d+ is in progress: cancel it \(or wait for it to finish\) before starting another$/);
     assert.equal(r.result.cancelled, true);
@@ -183,5 +194,10 @@ test('cancel mid-search: resolves cancelled, at most one step after the cancel a
     assert.ok(r.events.includes('result 0'));
     assert.deepEqual(r.result.results.map((x) => x.run), [0], 'the finished run is kept, the cancelled one is not a result');
     assert.ok(r.result.best, 'the best of the finished runs');
+    // progress counts steps over all trainings (3 runs of 2 epochs × 9 steps: 36 train rows / 4)
+    // and gives an ETA from the time so far
+    assert.ok(r.etas.length > 3);
+    for (const [done, total, eta] of r.etas) assert.ok(done > 0 && done <= total && Number.isFinite(eta) && eta >= 0, `${done} of ${total}, ETA ${eta}`);
+    assert.equal(r.etas[0][1], 3 * 18, 'all trainings\' steps, estimated from the first');
   } finally { await browser.close(); }
 });
