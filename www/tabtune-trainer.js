@@ -71,7 +71,7 @@ class TabtuneTrainer extends HTMLElement {
       if (!this.hasAttribute(key) && settings[key] !== undefined) f.input.value = settings[key];
     }
     setValues(this.#ui.advanced, settings);
-    setStrategy(this.#ui.strategy, settings, defaults.config);
+    setStrategy(this.#ui.strategy, settings, defaults);
     const run = await this.#store.get('run');
     if (run) await this.#offerResume(run);
     this.#ui.sample.disabled = !this.getAttribute('data');
@@ -236,7 +236,7 @@ class TabtuneTrainer extends HTMLElement {
     this.#labels = info.labels;
     this.#dataTask = info.task || null;
     setClasses(u.advanced, info.task === 'classification' || !info.task ? info.labels : []);
-    suggestStrategy(u.strategy, info, () => this.#trainWith({ strategy: 'contrastive', layers: 'all' }, false));
+    suggestStrategy(u.strategy, info, (settings) => this.#trainWith(settings, false));
     const { nodes, large } = dataSummary(info);
     u.subset.hidden = !large;
     u.subsetRows.max = info.rows;

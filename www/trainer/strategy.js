@@ -30,9 +30,14 @@ export function buildStrategy(changed) {
   return s;
 }
 
-/** The core's defaults (defaults().config) and, from saved settings, the values to show. */
+/** The core's defaults (tt.defaults(): { config, contrastive }) and, from saved settings, the
+ *  values to show. */
 export function setStrategy(s, settings = {}, defaults = null) {
-  if (defaults) s.defaults = { ...FALLBACK, ...defaults };
+  if (defaults) {
+    s.defaults = { ...FALLBACK, ...defaults.config };
+    // the keys a contrastive run takes when left out (SetFit's recipe); every layer at least
+    s.contrastive = defaults.contrastive ?? { layers: 'all' };
+  }
   const v = (k) => (settings[k] !== undefined ? settings[k] : s.defaults[k]);
   const c = s.controls;
   c.strategy.input.value = v('strategy') || 'standard';
@@ -64,15 +69,18 @@ export function readStrategy(s) {
   return ok ? out : null;
 }
 
+const recipe = (c = { layers: 'all' }) => Object.entries(c).map(([k, v]) => `${k.replace('_', ' ')} ${v === 'all' ? 'all' : v}`).join(', ');
+
 /** After data loads: with fewer than FEW_ROWS rows in some class (classification), the note that
- *  suggests contrastive mode and why; `use` selects it (and every layer, its default). */
+ *  suggests contrastive mode and why; `use(settings)` selects it with the core's contrastive
+ *  defaults (every layer, …) put into the settings. */
 export function suggestStrategy(s, info, use) {
   const counts = Object.values(info.classes || {});
   const fewest = counts.length ? Math.min(...counts) : Infinity;
   const fits = (!info.task || info.task === 'classification') && fewest < FEW_ROWS;
   s.suggestion.hidden = s.use.hidden = !fits;
-  s.onUse = use;
+  s.onUse = () => use({ strategy: 'contrastive', ...(s.contrastive ?? { layers: 'all' }) });
   s.suggestion.textContent = fits
-    ? `Few rows per class (the smallest class has ${fewest}): contrastive mode usually does better here. It learns from pairs of rows — same class or not — and then fits the head, where cross-entropy on so few rows learns little.`
+    ? `Few rows per class (the smallest class has ${fewest}): contrastive mode usually does better here. It learns from pairs of rows — same class or not — and then fits the head, where cross-entropy on so few rows learns little. The button also puts its usual settings into the fields (${recipe(s.contrastive)}).`
     : '';
 }
