@@ -334,7 +334,9 @@ export class Tabtune {
   exportModel(): Promise<{ 'config.json': Blob; 'model.safetensors': Blob; 'tokenizer.json': Blob }>;
   /** The core's defaults for every setting, and the metrics each task can stop early on. */
   defaults(): Promise<{ config: Required<Omit<TrainConfig, 'step_every' | 'gamma' | 'clip_norm' | 'class_weights' | 'encoder_dropout' | 'early_stopping' | 'sample'>> & Record<string, unknown>;
-    monitors: Record<Task, Monitor[]> }>;
+    monitors: Record<Task, Monitor[]>;
+    /** The keys a contrastive run takes when its settings leave them out (SetFit's recipe). */
+    contrastive?: Partial<TrainConfig> }>;
   /** Replays PyTorch's reference runs (the text of trajectories.json) with the loaded model. */
   checkTrajectory(reference: string, handlers?: { on_case?: (c: TrajectoryCase & { name: string }) => void }): Promise<TrajectoryReport>;
   /** How often the wasm's constructors ran: 1 means the start-up fix holds. */

@@ -6,6 +6,8 @@
 //   await tt.loadModel('models/all-MiniLM-L6-v2/');
 //   await tt.loadData(file);
 //   const { epochs } = await tt.train({ layers: 2, epochs: 3 }, { on_step, on_epoch });
+//   const { results, best } = await tt.search({ grid: { lr: [1e-4, 3e-4], layers: [1, 2] } }, { on_result });
+//   const { mean, std } = await tt.crossValidate({ strategy: 'contrastive' }, { folds: 5 });
 
 export class Tabtune {
   #worker;
