@@ -228,7 +228,9 @@ async function search(msg) {
   if (run && !run.cancelled) throw new Error(`${runName(run)} is in progress: cancel it (or wait for it to finish) before starting a search`);
   if (run) await run.done;
   const spec = plain(msg.spec) ?? {};
-  const { run_id, plan } = session.start_search({ ...spec, base: withBudget(spec.base ?? {}) });
+  // a base that is not an object goes as it is: the core says what it must be
+  const base = spec.base == null ? withBudget({}) : typeof spec.base === 'object' && !Array.isArray(spec.base) ? withBudget(spec.base) : spec.base;
+  const { run_id, plan } = session.start_search({ ...spec, base });
   let finish;
   run = { id: run_id, search: true, msgId: msg.id, cancelled: false, done: new Promise((resolve) => { finish = resolve; }) };
   const me = run;

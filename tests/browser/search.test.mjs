@@ -140,11 +140,20 @@ test('crossValidate with folds 3: three folds, and the mean and std of every met
       await window.tt.loadModel('/fixtures/tiny/');
       await window.tt.loadData(await (await fetch('/fixtures/toy48.csv')).text(), { format: 'csv' });
       const folds = [];
-      const bad = await window.tt.crossValidate({}, { folds: 1 }).then(() => 'resolved', (e) => e.message);
+      const outcome = (p) => p.then(() => 'resolved', (e) => e.message);
+      const bad = await outcome(window.tt.crossValidate({}, { folds: 1 }));
+      const badSpecs = [await outcome(window.tt.search({ grid: { lr: [] } })), await outcome(window.tt.search({ grid: { optimizer: ['lion'] } })),
+        await outcome(window.tt.search({ grids: { lr: [1e-3] } })), await outcome(window.tt.search({ base: [1] }))];
       const cv = await window.tt.crossValidate({ epochs: 1, batch_size: 8, max_len: 16, layers: 1 }, { folds: 3, on_fold: (f) => folds.push(f.fold) });
-      return { cv, folds, bad };
+      return { cv, folds, bad, badSpecs };
     });
     assert.match(r.bad, /^crossValidate needs folds: a whole number of at least 2/);
+    // a bad spec is refused before anything trains, saying what to change
+    const [empty, unknown, key, base] = r.badSpecs;
+    assert.match(empty, /grid key lr has no values: give at least one/);
+    assert.match(unknown, /^search run optimizer = "lion": .*optimizer: unknown variant `lion`/);
+    assert.match(key, /^search settings: unknown field `grids`.* \(keys: base, grid, folds, metric\)$/);
+    assert.match(base, /base must be an object of training settings/);
     assert.equal(r.cv.cancelled, false);
     assert.deepEqual(r.folds, [0, 1, 2], 'on_fold once per fold');
     assert.equal(r.cv.folds.length, 3);
