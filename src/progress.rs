@@ -65,6 +65,7 @@ pub struct EpochSummary {
     pub val_loss: Option<f32>,
     pub val_acc: Option<f64>,
     pub val_macro_f1: Option<f64>,
+    /// Training rows per second (contrastive: pairs per second).
     pub samples_per_s: f64,
     /// Padded slots over all slots of the epoch's training batches (each padded to its longest
     /// row); 0 in checkpoints saved before it was reported.

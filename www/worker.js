@@ -201,6 +201,8 @@ async function train(msg, start) {
     if (me.lost) throw new Error(`the GPU device was lost (${me.lost}): resume the run from its last checkpoint`);
     // cancelled mid-run: what it learned so far can still be resumed; finished: the model to keep
     if (me.cancelled && stepsDone > info.step) await saveCheckpoint(false);
+    // a contrastive run's head is fitted at epoch ends: fit it to the layers it stopped with
+    if (me.cancelled && stepsDone > 0) await session.fit_head(me.id);
     if (!me.cancelled) await saveCheckpoint(true);
     // a run cancelled before its first step trained nothing: the model it had stays
     keep = stepsDone > 0;

@@ -3,6 +3,7 @@ mod alloc;
 mod check;
 mod files;
 mod commands;
+mod search;
 mod settings;
 mod train;
 
@@ -22,6 +23,12 @@ struct Cli {
 enum Command {
     /// Fine-tune the top layers and a head on a CSV/TSV/JSONL file; one JSON line per epoch.
     Train(train::TrainArgs),
+    /// k-fold cross-validation of one set of settings: a JSON line per fold, then the mean and
+    /// standard deviation of every metric (the frozen layers run once for all folds).
+    Cv(search::CvArgs),
+    /// Grid search over settings (a JSON file): a JSON line per run as it finishes, the ranking,
+    /// and the best settings written out for `tabtune train --config`.
+    Search(search::SearchArgs),
     /// Score a fine-tuned model on labelled data: one JSON line.
     Eval(commands::EvalArgs),
     /// Label texts: JSONL {"text","label","probs"} (multi-label adds "labels", regression gives "value").
@@ -54,6 +61,8 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Train(a) => train::run(a),
+        Command::Cv(a) => search::cv(a),
+        Command::Search(a) => search::search(a),
         Command::Eval(a) => commands::eval(a),
         Command::Predict(a) => commands::predict(a),
         Command::Embed(a) => commands::embed(a),

@@ -17,9 +17,9 @@ pub struct SettingsArgs {
     /// Settings as one JSON object with RunConfig's keys (README "Settings"); flags override it.
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
-    /// Trainable encoder layers from the top: 0 = head only … all of them.
-    #[arg(long)]
-    layers: Option<usize>,
+    /// Trainable encoder layers from the top: 0 = head only … all of them (or `all`).
+    #[arg(long, value_name = "N|all")]
+    layers: Option<String>,
     /// Passes over the training rows.
     #[arg(long)]
     epochs: Option<usize>,
@@ -119,6 +119,18 @@ pub struct SettingsArgs {
     /// f16 or f32: precision of the cached prefix states.
     #[arg(long)]
     cache_dtype: Option<String>,
+    /// standard, or contrastive: few examples per class (pairs of rows, then the head is fitted).
+    #[arg(long)]
+    strategy: Option<String>,
+    /// Contrastive: rounds of pairs (each gives every row a same-class and an other-class pair).
+    #[arg(long, value_name = "N")]
+    pairs_per_row: Option<usize>,
+    /// Add N altered copies of each training row (validation rows are never altered).
+    #[arg(long, value_name = "N")]
+    augment_copies: Option<usize>,
+    /// The alterations augmentation draws from (default all): delete,swap,crop.
+    #[arg(long, value_delimiter = ',', value_name = "OPS")]
+    augment_ops: Option<Vec<String>>,
 }
 
 impl SettingsArgs {
@@ -133,10 +145,22 @@ impl SettingsArgs {
                 obj.insert(stringify!($key).to_string(), to_json(stringify!($key), v)?);
             })* };
         }
-        put!(layers, epochs, lr, batch_size, max_len, val_split, seed, task, optimizer, momentum, nesterov, betas,
+        if let Some(l) = &self.layers {
+            // a number stays a number; "all" (or a mistake, which the parser names) a string
+            obj.insert("layers".into(), l.parse::<usize>().map_or_else(|_| Value::String(l.clone()), Value::from));
+        }
+        put!(epochs, lr, batch_size, max_len, val_split, seed, task, optimizer, momentum, nesterov, betas,
              eps, alpha, weight_decay, schedule, warmup, step_every, gamma, l1, clip_norm, label_smoothing,
              layer_lr_decay, dropout, encoder_dropout, early_stopping, patience, threshold, log_every, init,
-             sample, cache_budget_mb, cache_dtype);
+             sample, cache_budget_mb, cache_dtype, strategy, pairs_per_row);
+        if self.augment_copies.is_some() || self.augment_ops.is_some() {
+            let mut aug = Map::new();
+            aug.insert("copies".into(), Value::from(self.augment_copies.unwrap_or(1)));
+            if let Some(ops) = &self.augment_ops {
+                aug.insert("ops".into(), Value::from(ops.clone()));
+            }
+            obj.insert("augment".into(), Value::Object(aug));
+        }
         if let Some(w) = &self.class_weights {
             obj.insert("class_weights".into(), class_weights(w)?);
         }

@@ -38,7 +38,7 @@ pub struct TrainArgs {
     settings: SettingsArgs,
 }
 
-fn bar(len: usize, what: &str) -> ProgressBar {
+pub(super) fn bar(len: usize, what: &str) -> ProgressBar {
     let pb = ProgressBar::new(len as u64);
     let style = ProgressStyle::with_template("{msg:>14} [{bar:30}] {pos}/{len} {per_sec} ETA {eta} {prefix}")
         .unwrap_or_else(|_| ProgressStyle::default_bar())
@@ -50,9 +50,10 @@ fn bar(len: usize, what: &str) -> ProgressBar {
 }
 
 pub fn run(a: TrainArgs) -> Result<()> {
-    let cfg = a.settings.run_config()?;
+    let mut cfg = a.settings.run_config()?;
     let device = files::device(&a.backend)?;
     let model = files::load_model(&a.model, &device)?;
+    cfg.resolve(&model.config);
     // the trainer checks too; checking here refuses a bad setting before a big file is read
     cfg.check(&model.config)?;
     let data = files::load_data(&a.data.data, a.data.text_column.clone(), a.data.label_column.clone())?;
@@ -97,6 +98,9 @@ pub fn run(a: TrainArgs) -> Result<()> {
         "train {} rows, validate {}; {} frozen + {} trainable layers ({} parameters); {} steps; {} texts truncated",
         info.train_rows, info.val_rows, info.frozen_layers, info.trainable_layers, info.trainable_params, info.total_steps, info.truncated
     );
+    if info.pairs > 0 {
+        eprintln!("contrastive: {} pairs of training rows an epoch (half of the same class), then a logistic-regression head on the layers' embeddings", info.pairs);
+    }
     let groups: Vec<String> = info.param_groups.iter().map(|g| format!("{} {} params at lr × {}", g.name, g.params, g.lr_scale)).collect();
     eprintln!("{} with {} ({} schedule): {}", info.task.name(), info.optimizer, info.schedule, groups.join(", "));
 

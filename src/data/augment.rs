@@ -21,9 +21,9 @@ pub struct Augment {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum AugOp {
-    /// Drop each word with probability 0.1 (at least one stays).
+    /// Drop each word with probability 0.1 (at least one goes, one stays).
     Delete,
-    /// Swap two words, once per ten words (at least once).
+    /// Swap two different words, once per ten words (at least once).
     Swap,
     /// Keep a contiguous span of 70–99 % of the words.
     Crop,
@@ -64,14 +64,17 @@ fn alter<'a>(words: &[&'a str], op: AugOp, rng: &mut Rng) -> Vec<&'a str> {
     match op {
         AugOp::Delete => {
             w.retain(|_| rng.below(10) != 0);
+            if w.len() == n {
+                w.remove(rng.below(n)); // a copy always differs
+            }
             if w.is_empty() {
                 w.push(words[rng.below(n)]);
             }
         }
         AugOp::Swap => {
             for _ in 0..(n / 10).max(1) {
-                let (i, j) = (rng.below(n), rng.below(n));
-                w.swap(i, j);
+                let i = rng.below(n);
+                w.swap(i, (i + 1 + rng.below(n - 1)) % n);
             }
         }
         AugOp::Crop => {

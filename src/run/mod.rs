@@ -101,6 +101,12 @@ pub enum Strategy {
     Contrastive,
 }
 
+/// SetFit's recipe, where a contrastive run's settings leave a key out: every layer, one pass
+/// over the pairs, 16 pairs a step, a body LR of 2e-5.
+pub fn contrastive_defaults() -> Vec<(&'static str, serde_json::Value)> {
+    vec![("layers", "all".into()), ("epochs", 1.into()), ("batch_size", 16.into()), ("lr", 2e-5.into())]
+}
+
 /// `layers: "all"` before the model says how many that is.
 pub const LAYERS_ALL: usize = usize::MAX;
 
@@ -254,12 +260,16 @@ impl RunConfig {
         Self::from_value(value)
     }
 
-    /// As `from_json`, from a parsed JSON value (the CLI's flags, the page's message). Contrastive
-    /// runs train every layer unless `layers` is given.
+    /// As `from_json`, from a parsed JSON value (the CLI's flags, the page's message). A key left
+    /// out of a contrastive run takes `contrastive_defaults()`, the others `Default`.
     pub fn from_value(mut value: serde_json::Value) -> Result<Self> {
         if let Some(m) = value.as_object_mut() {
-            if m.get("strategy").and_then(|s| s.as_str()) == Some("contrastive") && m.get("layers").is_none_or(|l| l.is_null()) {
-                m.insert("layers".into(), "all".into());
+            if m.get("strategy").and_then(|s| s.as_str()) == Some("contrastive") {
+                for (key, v) in contrastive_defaults() {
+                    if m.get(key).is_none_or(|old| old.is_null()) {
+                        m.insert(key.into(), v);
+                    }
+                }
             }
         }
         serde_path_to_error::deserialize(value).map_err(settings_error)

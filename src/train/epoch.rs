@@ -17,7 +17,9 @@ impl Trainer {
             None => 0.0,
         };
         let train_loss = sum / self.epoch_steps.max(1) as f32;
-        let samples_per_s = self.train.tokens.len() as f64 / self.epoch_seconds.max(1e-9);
+        // contrastive: pairs per second, the unit its epoch steps through
+        let units = if self.pairs.is_empty() { self.train.tokens.len() } else { self.pairs.len() };
+        let samples_per_s = units as f64 / self.epoch_seconds.max(1e-9);
         let padding_share = self.padding_share(epoch);
         self.epoch_steps = 0;
         self.epoch_seconds = 0.0;

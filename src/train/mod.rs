@@ -10,7 +10,7 @@ use web_time::Instant;
 
 use crate::classifier::Classifier;
 use crate::contrastive::{Pair, build_pairs};
-use crate::data::{self, Dataset, Example, bucketed_order, epoch_order};
+use crate::data::{self, Dataset, Example, bucketed_order};
 use crate::early_stop::EarlyStop;
 use crate::error::{Error, Result};
 use crate::loss::Objective;
@@ -351,7 +351,10 @@ impl Trainer {
         if self.pairs.is_empty() {
             bucketed_order(&self.train_lengths(), self.cfg.batch_size, self.cfg.seed, epoch)
         } else {
-            epoch_order(self.pairs.len(), self.cfg.seed, epoch)
+            // pairs in length buckets too (a pair's length: its longer row), so a batch's rows pad little
+            let len = self.train_lengths();
+            let pair_len: Vec<usize> = self.pairs.iter().map(|p| len[p.a].max(len[p.b])).collect();
+            bucketed_order(&pair_len, self.cfg.batch_size, self.cfg.seed, epoch)
         }
     }
 }

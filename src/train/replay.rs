@@ -13,6 +13,11 @@ impl Trainer {
         &self.train.texts
     }
 
+    /// The validation rows' texts.
+    pub fn val_texts(&self) -> &[String] {
+        &self.val.texts
+    }
+
     /// Replaces the fresh head's weights ([outputs][hidden], as PyTorch stores them) before the
     /// first step: to start where a reference run started.
     pub(crate) fn set_head(&mut self, weight: &[Vec<f32>], bias: &[f32]) -> Result<()> {

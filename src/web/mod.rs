@@ -4,6 +4,7 @@
 mod bench;
 mod convert;
 mod ctors;
+mod head;
 mod logger;
 mod pool;
 mod search;
@@ -25,14 +26,16 @@ pub fn start() {
 }
 
 /// The settings a run takes when the page sends none: { config: RunConfig::default(), monitors:
-/// { task: [early_stopping metrics it measures] } }, so the page's defaults are the core's.
+/// { task: [early_stopping metrics it measures] }, contrastive: { the keys a contrastive run
+/// defaults otherwise } }, so the page's defaults are the core's.
 #[wasm_bindgen]
 pub fn settings_defaults() -> Result<JsValue, JsValue> {
     let monitors: serde_json::Map<_, _> = [Task::Classification, Task::MultiLabel, Task::Regression]
         .into_iter()
         .map(|t| (t.name().to_string(), serde_json::json!(monitors_for(t))))
         .collect();
-    convert::js(&serde_json::json!({ "config": RunConfig::default(), "monitors": monitors }))
+    let contrastive: serde_json::Map<_, _> = crate::run::contrastive_defaults().into_iter().map(|(k, v)| (k.to_string(), v)).collect();
+    convert::js(&serde_json::json!({ "config": RunConfig::default(), "monitors": monitors, "contrastive": contrastive }))
 }
 
 /// How many times the module's constructors have run: 1 when the fix in `ctors` holds.

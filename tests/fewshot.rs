@@ -1,0 +1,40 @@
+//! The contrastive strategy on a real few-shot task: MiniLM, 64 stratified SST-2 training rows
+//! (seed 0), scored on the whole SST-2 dev set. PyTorch's SetFit-style anchor on 64 rows is
+//! 0.733 / 0.749 (seeds 0 / 1), cross-entropy recipe R 0.632 / 0.662; this test's bound sits
+//! below the benchmark's target (mean of seeds 0 and 1 ≥ 0.72, `scripts/bench --fewshot`).
+mod common;
+
+use burn::prelude::*;
+use common::*;
+use futures_lite::future::block_on;
+use serde_json::json;
+use tabtune::data::{self, DataOptions};
+use tabtune::{RunConfig, Trainer, infer};
+
+#[test]
+fn contrastive_mode_on_64_sst2_rows_reaches_0_70_on_dev() {
+    let device = Device::flex();
+    let model = Files::minilm().load(&device);
+    let read = |name: &str| {
+        let bytes = std::fs::read(shared().join("data/sst2").join(name)).expect("SST-2 under ../shared/data/sst2");
+        data::load(&bytes, &DataOptions { format: Some(data::Format::Tsv), ..Default::default() }).expect("SST-2 parses")
+    };
+    let (train, dev) = (read("train.tsv"), read("dev.tsv"));
+    // SetFit's recipe is the contrastive default (every layer, 1 epoch, 16 pairs a step, lr 2e-5)
+    let cfg = RunConfig::from_value(json!({ "strategy": "contrastive", "sample": 64, "val_split": 0.0, "max_len": 64, "seed": 0 })).expect("settings");
+    let mut t = Trainer::new(model, &train, cfg, &device).expect("trainer");
+    assert_eq!((t.info().rows, t.info().pairs, t.info().trainable_layers), (64, 64 * 20 * 2, 6));
+    let started = std::time::Instant::now();
+    while block_on(t.prepare()).expect("prefix").is_some() {}
+    while !t.is_done() {
+        block_on(t.step()).expect("step");
+    }
+    let seconds = started.elapsed().as_secs_f64();
+    let tuned = t.into_model().expect("model");
+    let m = block_on(infer::evaluate(&tuned, &dev.examples, 64, &device)).expect("eval");
+    let tabtune::metrics::TaskMetrics::Classification(m) = m else { panic!("SST-2 is a classification task") };
+    let acc = m.acc;
+    println!("contrastive, 64 SST-2 rows, seed 0: dev accuracy {acc:.4} (n {}), trained in {seconds:.0} s; PyTorch SetFit-style 0.733", m.n);
+    assert_eq!(m.n, 872);
+    assert!(acc >= 0.70, "dev accuracy {acc:.4} < 0.70");
+}
