@@ -31,7 +31,8 @@ export function runNotes(info) {
   const groups = (info.param_groups || []).some((g) => g.lr_scale !== 1)
     ? `learning rate × ${info.param_groups.map((g) => `${Number(g.lr_scale.toPrecision(3))} for ${g.name}`).join(', ')}` : '';
   const pairs = info.strategy === 'contrastive' ? `contrastive: the layers learn from ${info.pairs} pairs of rows (same class or not), then the head is fitted` : '';
-  const aug = info.augmented_rows ? `augmentation added ${info.augmented_rows} altered copies of training rows; validation rows untouched` : '';
+  // the core says it among its notes; an engine that does not, here
+  const aug = info.augmented_rows && !info.notes.some((n) => n.startsWith('augmentation')) ? `augmentation added ${info.augmented_rows} altered copies of training rows; validation rows untouched` : '';
   return [how, pairs, aug, ...info.notes, cache, groups].filter(Boolean).join('; ');
 }
 
