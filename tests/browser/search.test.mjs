@@ -1,6 +1,7 @@
 // Issue 11 in the tab (CPU backend, the tiny random BERT): contrastive mode suggested and run
 // through the page, a 2×2 grid search through the "Find settings" panel and one click to train
-// its best row, crossValidate through the JS API, and cancel mid-search.
+// its best row, cross-validation through the panel and through crossValidate, and cancel
+// mid-search.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
@@ -212,5 +213,21 @@ test('cancel mid-search: resolves cancelled, at most one step after the cancel a
     assert.ok(r.etas.length > 3);
     for (const [done, total, eta] of r.etas) assert.ok(done > 0 && done <= total && Number.isFinite(eta) && eta >= 0, `${done} of ${total}, ETA ${eta}`);
     assert.equal(r.etas[0][1], 3 * 18, 'all trainings\' steps, estimated from the first');
+  } finally { await browser.close(); }
+});
+
+test('Find settings with folds 3: one run cross-validated, its metric as mean ± std over the folds', T, async () => {
+  const { browser, w } = await openTiny();
+  try {
+    await w.getByLabel(/^Drop a CSV, TSV or JSONL file/).setInputFiles(join(fixtures, 'toy48.csv'));
+    await w.getByText(/^48 rows/).waitFor();
+    await fill(w, { Epochs: 1, 'Batch size': 8, 'Max length (tokens)': 16 });
+    await w.getByRole('spinbutton', { name: /^Folds/ }).fill('3');
+    await w.getByRole('button', { name: 'Run search' }).click();
+    await w.getByText(/^Done: 1 run in/).waitFor({ timeout: 120_000 });
+    const table = w.getByRole('table', { name: /^Finished runs, best first by val_acc \(higher is better\)/ });
+    assert.ok((await table.locator('thead th').allTextContents()).includes('val_acc (mean ± std over 3 folds)'));
+    const cell = await table.locator('td[data-score]').textContent();
+    assert.match(cell, /^\d\.\d+ ± \d\.\d+$/);
   } finally { await browser.close(); }
 });

@@ -123,7 +123,7 @@ async function runSearch(p) {
     draw(p);
     const n = r.results.length, of = r.plan.runs.length;
     p.progress.textContent = r.cancelled ? `Cancelled: ${n} of ${of} runs had finished; they are kept below.`
-      : `Done: ${n} runs in ${formatSeconds(r.seconds)}; the frozen layers ran ${r.prefix_passes} ${r.prefix_passes === 1 ? 'time' : 'times'}.`;
+      : `Done: ${n} ${n === 1 ? 'run' : 'runs'} in ${formatSeconds(r.seconds)}; the frozen layers ran ${r.prefix_passes} ${r.prefix_passes === 1 ? 'time' : 'times'}.`;
     if (!r.cancelled) p.bar.value = p.bar.max;
   } catch (e) {
     p.error.textContent = e.message || String(e);
