@@ -187,7 +187,7 @@ fn a_contrastive_run_trains_on_pairs_and_fits_its_head() {
     assert!(e.val_acc.is_some());
     // regression has no pairs of classes
     let values = data::load(b"text,score\na,1.5\nb,2.5\nc,0.5\nd,3.0\n", &DataOptions { format: Some(Format::Csv), ..Default::default() }).expect("data");
-    let cfg = RunConfig::from_value(json!({ "strategy": "contrastive", "val_split": 0.0 })).expect("settings");
+    let cfg = RunConfig::from_value(json!({ "strategy": "contrastive", "task": "regression", "val_split": 0.0 })).expect("settings");
     let msg = Trainer::new(model, &values, cfg, &device).err().map(|e| e.to_string()).unwrap_or_default();
-    assert!(msg.contains("contrastive") && msg.contains("use strategy standard"), "{msg}");
+    assert!(msg.contains("needs classification") && msg.contains("use strategy standard"), "{msg}");
 }

@@ -127,7 +127,7 @@ pub struct SettingsArgs {
     pairs_per_row: Option<usize>,
     /// Add N altered copies of each training row (validation rows are never altered).
     #[arg(long, value_name = "N")]
-    augment_copies: Option<usize>,
+    augment: Option<usize>,
     /// The alterations augmentation draws from (default all): delete,swap,crop.
     #[arg(long, value_delimiter = ',', value_name = "OPS")]
     augment_ops: Option<Vec<String>>,
@@ -153,9 +153,9 @@ impl SettingsArgs {
              eps, alpha, weight_decay, schedule, warmup, step_every, gamma, l1, clip_norm, label_smoothing,
              layer_lr_decay, dropout, encoder_dropout, early_stopping, patience, threshold, log_every, init,
              sample, cache_budget_mb, cache_dtype, strategy, pairs_per_row);
-        if self.augment_copies.is_some() || self.augment_ops.is_some() {
+        if self.augment.is_some() || self.augment_ops.is_some() {
             let mut aug = Map::new();
-            aug.insert("copies".into(), Value::from(self.augment_copies.unwrap_or(1)));
+            aug.insert("copies".into(), Value::from(self.augment.unwrap_or(1)));
             if let Some(ops) = &self.augment_ops {
                 aug.insert("ops".into(), Value::from(ops.clone()));
             }
