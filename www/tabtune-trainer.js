@@ -8,13 +8,16 @@ import { Tabtune } from './tabtune.js';
 import { UPLOT_CSS, trainingCharts } from './trainer/charts.js';
 import { readAdvanced, setClasses, setDefaults, setValues, showSettingError } from './trainer/advanced.js';
 import { checkDevice } from './trainer/diagnostics.js';
-import { dataSummary, endText, epochMetrics, predictionView, prepareText, runNotes, stepText, stoppedEarlyText, truncatedText } from './trainer/results.js';
-import { downloadModel, downloadPredictions, downloadText, readModelFolder } from './trainer/export.js';
+import { dataSummary, endText, epochMetrics, prepareText, runNotes, stepText, stoppedEarlyText, truncatedText } from './trainer/results.js';
+import { downloadText, readModelFolder } from './trainer/export.js';
+import { tryIt } from './trainer/tryit.js';
 import { CSS } from './trainer/styles.js';
 import { storeFor } from './trainer/store.js';
 import { recordBytes, restoredText, resumeText, runRecord, saveCheckpoint, saveError, savedText } from './trainer/runs.js';
 import { buildUi, runStarted } from './trainer/layout.js';
 import { checkFields, drawLayers } from './trainer/settings.js';
+import { readStrategy, setStrategy, suggestStrategy } from './trainer/strategy.js';
+import { syncSearch } from './trainer/search.js';
 import { el } from './trainer/view.js';
 
 const DEFAULT_MODEL = new URL('./models/all-MiniLM-L6-v2/', import.meta.url).href;
@@ -25,13 +28,14 @@ class TabtuneTrainer extends HTMLElement {
   #source = null; // the data as given (File or text), re-read when the columns change
   #labels = [];
   #dataTask = null; // the task the loaded data suggests (the Task control may override it)
-  #predictTimer = 0;
+  #try = tryIt(() => this.#ui, () => this.#tt, (e, where) => this.#fail(e, where));
   #charts = null;
   #store = null;
   #backendLine = '';
   #modelUrl = null; // where the loaded base model came from, so a saved run can refer to it
   #dataRecord = null; // { blob, name, options } of the loaded data, kept with a run
   #runId = null;
+  #searching = false; // a search holds the worker's run slot: no training meanwhile
   #engineLost = false;
   #saving = Promise.resolve();
 
@@ -44,8 +48,10 @@ class TabtuneTrainer extends HTMLElement {
       clearCache: () => this.#clearCache(), useData: (file) => this.#useData(file), useSample: () => this.#useSample(),
       reloadData: () => this.#reloadData(), checkSettings: () => this.#checkSettings(), train: () => this.#train(),
       cancel: () => this.#runId && this.#tt?.cancel(this.#runId), resume: () => this.#resume(),
-      schedulePredict: () => this.#schedulePredict(), predictFile: (file) => this.#predictFile(file), download: () => this.#download(),
+      schedulePredict: () => this.#try.schedulePredict(), predictFile: (file) => this.#try.predictFile(file), download: () => this.#try.download(),
       checkDevice: (file) => this.#checkDevice(file),
+      search: { tt: () => this.#tt, settings: () => this.#checkSettings(), trainWith: (c) => this.#trainWith(c),
+        busy: (on) => { this.#searching = on; this.#checkSettings(); } },
     };
     const { root: ui, ui: controls } = buildUi(on, (name) => this.getAttribute(name));
     this.#ui = controls;
@@ -55,7 +61,8 @@ class TabtuneTrainer extends HTMLElement {
 
   async #start() {
     await this.#startEngine();
-    setDefaults(this.#ui.advanced, await this.#tt.defaults());
+    const defaults = await this.#tt.defaults();
+    setDefaults(this.#ui.advanced, defaults);
     const saved = await this.#store.get('model');
     await this.#loadModel(saved?.model_url || this.#defaultModel());
     if (saved) await this.#restoreModel(saved);
@@ -64,6 +71,7 @@ class TabtuneTrainer extends HTMLElement {
       if (!this.hasAttribute(key) && settings[key] !== undefined) f.input.value = settings[key];
     }
     setValues(this.#ui.advanced, settings);
+    setStrategy(this.#ui.strategy, settings, defaults);
     const run = await this.#store.get('run');
     if (run) await this.#offerResume(run);
     this.#ui.sample.disabled = !this.getAttribute('data');
@@ -228,6 +236,7 @@ class TabtuneTrainer extends HTMLElement {
     this.#labels = info.labels;
     this.#dataTask = info.task || null;
     setClasses(u.advanced, info.task === 'classification' || !info.task ? info.labels : []);
+    suggestStrategy(u.strategy, info, (settings) => this.#trainWith(settings, false));
     const { nodes, large } = dataSummary(info);
     u.subset.hidden = !large;
     u.subsetRows.max = info.rows;
@@ -236,12 +245,14 @@ class TabtuneTrainer extends HTMLElement {
 
   /** Checks every field; shows each problem at its field. Returns the settings, or null. */
   #checkSettings() {
-    const basic = checkFields(this.#ui.fields);
-    const advanced = readAdvanced(this.#ui.advanced, this.#dataTask);
-    const config = basic && advanced ? { ...basic, ...advanced } : null;
-    const task = advanced?.task || this.#dataTask;
-    if (basic) drawLayers(this.#ui, this.#model, basic.layers, task === 'regression' ? 1 : Math.max(2, this.#labels.length));
-    this.#ui.train.disabled = !config || !this.#source || !this.#tt;
+    const u = this.#ui;
+    const [basic, advanced, strategy] = [checkFields(u.fields), readAdvanced(u.advanced, this.#dataTask), readStrategy(u.strategy)];
+    const config = basic && advanced && strategy ? { ...basic, ...advanced, ...strategy } : null;
+    const task = advanced?.task || this.#dataTask || 'classification';
+    if (basic) drawLayers(u, this.#model, basic.layers, task === 'regression' ? 1 : Math.max(2, this.#labels.length));
+    u.train.disabled = !config || !this.#source || !this.#tt || this.#searching;
+    u.search.run.disabled = u.train.disabled || Boolean(this.#runId);
+    syncSearch(u.search, config, task, u.advanced.monitors);
     return config;
   }
 
@@ -313,7 +324,7 @@ class TabtuneTrainer extends HTMLElement {
       state = e.state ?? (this.#engineLost ? null : await this.#tt.state().catch(() => null));
       this.#fail(e, u.progress);
       refused = e.message;
-      showSettingError(u.fields, u.advanced, refused); // with the message, not after the awaits
+      showSettingError({ ...u.fields, ...u.strategy.controls }, u.advanced, refused); // with the message, not after the awaits
       await this.#saving;
       await this.#offerResume(await this.#store.get('run'), false);
     }
@@ -322,7 +333,16 @@ class TabtuneTrainer extends HTMLElement {
     this.#applyState(state);
     this.#checkSettings();
     // a setting the core refused: its message also at its control, every value as the user left it
-    if (refused) showSettingError(u.fields, u.advanced, refused);
+    if (refused) showSettingError({ ...u.fields, ...u.strategy.controls }, u.advanced, refused);
+  }
+
+  /** Puts `config` (a search result's, or contrastive mode) into the settings; trains it if `train`. */
+  #trainWith(config, train = true) {
+    const u = this.#ui;
+    for (const [key, f] of Object.entries(u.fields)) if (config[key] !== undefined) f.input.value = config[key] === 'all' ? f.max : config[key];
+    if (train) setValues(u.advanced, config);
+    setStrategy(u.strategy, train ? config : { ...readStrategy(u.strategy), ...config });
+    if (train) this.#train(); else this.#checkSettings();
   }
 
   /** Saves a checkpoint record; says so, or says why not (nothing saved before is lost). */
@@ -362,35 +382,13 @@ class TabtuneTrainer extends HTMLElement {
     } catch (e) { this.#fail(e, this.#ui.progress); }
   }
 
-  async #predictFile(file) {
-    try {
-      const n = await downloadPredictions(this.#tt, file);
-      this.#ui.prediction.replaceChildren(el('p', { text: `Predicted ${n} texts from ${file.name}; the CSV was downloaded.` }));
-    } catch (e) { this.#fail(e, this.#ui.prediction); }
-  }
-
   #showMetrics(e) { this.#ui.metrics.replaceChildren(...epochMetrics(e)); }
 
   async #checkDevice(file) {
-    if (this.#runId) { this.#ui.diagnostics.out.textContent = 'A run is going: check the device when it has finished.'; return; }
+    if (this.#runId || this.#searching) { this.#ui.diagnostics.out.textContent = 'A run or search is going: check the device when it has finished.'; return; }
     this.#ui.train.disabled = true;
     await checkDevice(this.#tt, file, this.#ui.diagnostics);
     this.#checkSettings();
-  }
-
-  #schedulePredict() { clearTimeout(this.#predictTimer); this.#predictTimer = setTimeout(() => this.#predict(), 250); }
-
-  async #predict() {
-    const text = this.#ui.text.value.trim();
-    if (!text) { this.#ui.prediction.replaceChildren(); return; }
-    try {
-      const [p] = await this.#tt.predict([text]);
-      this.#ui.prediction.replaceChildren(...predictionView(p));
-    } catch (e) { this.#fail(e, this.#ui.prediction); }
-  }
-
-  async #download() {
-    try { await downloadModel(this.#tt); } catch (e) { this.#fail(e); }
   }
 }
 

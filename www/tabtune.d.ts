@@ -28,8 +28,16 @@ export type Monitor = 'val_loss' | 'val_acc' | 'val_macro_f1' | 'val_micro_f1' |
  *  default (defaults().config). A bad value rejects train() with the message the CLI prints,
  *  which names the key. */
 export interface TrainConfig {
-  /** Trainable encoder layers from the top (0 = head only). */
-  layers?: number; epochs?: number;
+  /** Trainable encoder layers from the top (0 = head only; 'all': every layer, contrastive's default). */
+  layers?: number | 'all'; epochs?: number;
+  /** 'standard' (default): cross-entropy through the head and the trained layers. 'contrastive'
+   *  (few examples a class): the layers learn from pairs of rows (same class or not) with a
+   *  cosine-similarity loss, then the head is fitted on the new embeddings. Classification only. */
+  strategy?: Strategy;
+  /** Contrastive: rounds of pairs; each gives every training row a same-class and an other-class partner (default 20). */
+  pairs_per_row?: number;
+  /** Altered copies of the training rows (validation rows are never altered); null: none. */
+  augment?: Augment | null;
   /** Peak learning rate, reached after the warm-up (0 < lr < 1). */
   lr?: number; batch_size?: number; max_len?: number;
   /** Share of each class held out for validation (0 to 0.9). */
@@ -90,6 +98,11 @@ export interface TrainConfig {
   cache_dtype?: 'f16' | 'f32';
 }
 
+export type Strategy = 'standard' | 'contrastive';
+/** `copies` altered copies of each training row (0 = none), each by one of `ops` (default all three):
+ *  random word deletion, a swap of two words, a crop to a random span. Seeded. */
+export interface Augment { copies: number; ops?: ('delete' | 'swap' | 'crop')[] }
+
 export interface DataOptions { format?: 'csv' | 'tsv' | 'jsonl'; text_column?: string; label_column?: string }
 
 export interface DataInfo {
@@ -138,6 +151,11 @@ export interface TrainInfo {
   cache_mb: number; cache_budget_mb: number; cached: boolean;
   /** What the run decided on the user's behalf (a sample, no cache), in words. */
   notes: string[];
+  strategy?: Strategy;
+  /** Contrastive: the number of pairs the layers learn from (0 for standard). */
+  pairs?: number;
+  /** Rows augmentation added to the training rows. */
+  augmented_rows?: number;
   /** Steps already done and the epochs before them (a resumed run). */
   step: number; history: EpochSummary[];
 }
@@ -196,6 +214,77 @@ export interface RunHandlers {
   on_step?: (s: StepEvent) => void; on_epoch?: (e: EpochSummary) => void; on_progress?: (p: ProgressEvent) => void;
   on_checkpoint?: (c: CheckpointEvent) => void;
 }
+/** A grid search (tt.search) or cross-validation: `grid` values override `base` (both RunConfig keys). */
+export interface SearchSpec {
+  grid?: Partial<Record<keyof TrainConfig, unknown[]>>;
+  base?: TrainConfig;
+  /** 0 or absent: each run validates on base's val_split; K ≥ 2: stratified K-fold cross-validation. */
+  folds?: number;
+  /** The monitor that ranks the runs (default by task). */
+  metric?: Monitor;
+}
+
+/** What the search will do: each run's grid values, the folds, the metric and its direction. */
+export interface SearchPlan {
+  runs: Record<string, unknown>[]; folds: number; metric: Monitor; higher_is_better: boolean;
+  /** runs × max(folds, 1). */
+  trainings: number;
+}
+
+/** One fold's (or, without folds, the run's) validation scores, keyed by monitor. */
+export interface FoldResult { fold: number | null; scores: Partial<Record<Monitor, number>> }
+
+/** A finished run of a search: its grid values, full config, per-fold scores, and the mean and
+ *  standard deviation of every metric over the folds; `score` is the chosen metric's mean. */
+export interface RunResult {
+  run: number; values: Record<string, unknown>; config: TrainConfig; folds: FoldResult[];
+  mean: Partial<Record<Monitor, number>>; std: Partial<Record<Monitor, number>>; score: number; seconds: number;
+}
+
+/** The core's search events as the worker reports them. */
+export type SearchEvent =
+  | { type: 'started'; run: number; fold: number | null; info: TrainInfo }
+  | { type: 'prepare'; run: number; fold: number | null; done: number; total: number }
+  | { type: 'step'; run: number; fold: number | null; step: number; total_steps: number; epoch: number; lr: number; loss: number | null }
+  | { type: 'epoch'; run: number; fold: number | null; summary: EpochSummary }
+  | { type: 'fold'; run: number; fold: number | null; scores: Partial<Record<Monitor, number>> }
+  | { type: 'result'; result: RunResult }
+  | { type: 'done'; cancelled: boolean; prefix_passes: number };
+
+/** A search's progress: the phase, the training (run × fold) it is in of all, and an ETA from
+ *  the time so far and the steps done over all trainings. 'cancelling': the cancel arrived; at
+ *  most the step then in flight follows. */
+export interface SearchProgress {
+  phase: 'training' | 'prepare' | 'step' | 'cancelling';
+  run?: number; fold?: number | null; done?: number; total?: number; step?: number; total_steps?: number;
+  training?: number; trainings?: number; seconds?: number; steps_done?: number; steps_total?: number; eta_s?: number | null;
+}
+
+export interface SearchHandlers {
+  on_start?: (e: { run_id: number; plan: SearchPlan }) => void;
+  on_training?: (e: { run_id: number; run: number; fold: number | null; info: TrainInfo }) => void;
+  on_progress?: (p: SearchProgress & { run_id: number }) => void;
+  on_step?: (s: { run_id: number; run: number; fold: number | null; step: number; total_steps: number; epoch: number; lr: number; loss: number | null }) => void;
+  on_epoch?: (e: EpochSummary & { run_id: number; run: number; fold: number | null }) => void;
+  on_fold?: (f: { run_id: number; run: number; fold: number | null; scores: Partial<Record<Monitor, number>> }) => void;
+  on_result?: (r: { run_id: number; result: RunResult }) => void;
+}
+
+export interface SearchResult {
+  run_id: number; plan: SearchPlan;
+  /** Finished runs, best first by the plan's metric (those finished before a cancel are kept). */
+  results: RunResult[];
+  /** The best run's full config (train(best) trains it), or null when none finished. */
+  best: TrainConfig | null;
+  /** Trainings that had to run the frozen prefix (runs of the same frozen depth share one). */
+  prefix_passes: number; cancelled: boolean; seconds: number;
+}
+
+export interface CrossValidateResult {
+  run_id: number; folds: FoldResult[];
+  mean: Partial<Record<Monitor, number>>; std: Partial<Record<Monitor, number>>; cancelled: boolean; seconds: number;
+}
+
 /** classification: the class and a softmax p per class; multi_label: label 'a|b', the labels
  *  at or above the threshold and a sigmoid p per label; regression: label '3.2' and the value. */
 export type Prediction =
@@ -232,6 +321,10 @@ export class Tabtune {
   /** Errors carry `state` (what the worker holds after the failure). */
   train(config?: TrainConfig, handlers?: RunHandlers): Promise<TrainResult>;
   resume(checkpoint: ArrayBuffer | Uint8Array, handlers?: RunHandlers): Promise<TrainResult>;
+  /** Grid search over RunConfig keys (see SearchSpec); holds the run slot like train(). */
+  search(spec: SearchSpec, handlers?: SearchHandlers): Promise<SearchResult>;
+  /** K-fold cross-validation of one config (folds ≥ 2 required). */
+  crossValidate(config: TrainConfig, options: { folds: number; metric?: Monitor } & Omit<SearchHandlers, 'on_result'>): Promise<CrossValidateResult>;
   cancel(run_id?: number): void;
   loadTrained(checkpoint: ArrayBuffer | Uint8Array): Promise<SessionState>;
   state(): Promise<SessionState>;
@@ -241,7 +334,9 @@ export class Tabtune {
   exportModel(): Promise<{ 'config.json': Blob; 'model.safetensors': Blob; 'tokenizer.json': Blob }>;
   /** The core's defaults for every setting, and the metrics each task can stop early on. */
   defaults(): Promise<{ config: Required<Omit<TrainConfig, 'step_every' | 'gamma' | 'clip_norm' | 'class_weights' | 'encoder_dropout' | 'early_stopping' | 'sample'>> & Record<string, unknown>;
-    monitors: Record<Task, Monitor[]> }>;
+    monitors: Record<Task, Monitor[]>;
+    /** The keys a contrastive run takes when its settings leave them out (SetFit's recipe). */
+    contrastive?: Partial<TrainConfig> }>;
   /** Replays PyTorch's reference runs (the text of trajectories.json) with the loaded model. */
   checkTrajectory(reference: string, handlers?: { on_case?: (c: TrajectoryCase & { name: string }) => void }): Promise<TrajectoryReport>;
   /** How often the wasm's constructors ran: 1 means the start-up fix holds. */

@@ -6,6 +6,8 @@
 //   await tt.loadModel('models/all-MiniLM-L6-v2/');
 //   await tt.loadData(file);
 //   const { epochs } = await tt.train({ layers: 2, epochs: 3 }, { on_step, on_epoch });
+//   const { results, best } = await tt.search({ grid: { lr: [1e-4, 3e-4], layers: [1, 2] } }, { on_result });
+//   const { mean, std } = await tt.crossValidate({ strategy: 'contrastive' }, { folds: 5 });
 
 export class Tabtune {
   #worker;
@@ -38,7 +40,8 @@ export class Tabtune {
     if (msg.type === 'device-lost') { this.on_device_lost?.({ reason: msg.reason, message: msg.message }); return; }
     const p = this.#pending.get(msg.id);
     if (!p) return;
-    const hook = { progress: 'on_progress', started: 'on_start', step: 'on_step', epoch: 'on_epoch', checkpoint: 'on_checkpoint', case: 'on_case' }[msg.type];
+    const hook = { progress: 'on_progress', started: 'on_start', step: 'on_step', epoch: 'on_epoch', checkpoint: 'on_checkpoint', case: 'on_case',
+      training: 'on_training', fold: 'on_fold', run_result: 'on_result' }[msg.type];
     if (hook) {
       const { id, type, ...rest } = msg;
       p.handlers[hook]?.(rest);
@@ -98,8 +101,38 @@ export class Tabtune {
     return this.#call({ type: 'resume', bytes }, hooks, [bytes]);
   }
 
-  /** Stops run `run_id` (or whatever run is going) between steps; its train() then resolves with
-   *  cancelled: true. A later run is never touched. */
+  /** Grid search over RunConfig keys: spec { grid: { key: [values] }, base: RunConfig, folds
+   *  (0 or absent: each run validates on base's val_split; K ≥ 2: K-fold cross-validation),
+   *  metric (a monitor; default by task) }. Resolves { run_id, plan, results (ranked best first),
+   *  best (its full config), prefix_passes, cancelled, seconds }. Hooks: on_start({ run_id, plan }),
+   *  on_training({ run, fold, info }) as each training starts, on_progress (with eta_s over all
+   *  trainings), on_step, on_epoch, on_fold({ run, fold, scores }), on_result({ result }) as each
+   *  run (all its folds) finishes. It holds the run slot: cancel(run_id) stops it within a step,
+   *  keeping finished results. */
+  search(spec = {}, hooks = {}) {
+    if (spec === null || typeof spec !== 'object' || Array.isArray(spec)) {
+      return Promise.reject(new Error('search needs a spec object: { grid: { lr: [1e-4, 3e-4] }, base: {...}, folds, metric }'));
+    }
+    // folds 0 means "no folds" here, as in the plan the search reports; the core takes it absent
+    return this.#call({ type: 'search', spec: spec.folds === 0 ? { ...spec, folds: undefined } : spec }, hooks);
+  }
+
+  /** K-fold cross-validation of one config: hooks { folds (K ≥ 2, required), metric, on_start,
+   *  on_progress, on_step, on_fold }. Resolves { run_id, folds: [{ fold, scores }], mean, std,
+   *  cancelled, seconds } (mean and std of every metric; folds done so far when cancelled). */
+  async crossValidate(config = {}, { folds, metric, ...hooks } = {}) {
+    if (!Number.isInteger(folds) || folds < 2) {
+      throw new Error(`crossValidate needs folds: a whole number of at least 2 (got ${folds}), e.g. crossValidate(config, { folds: 5 })`);
+    }
+    const done = [];
+    const on_fold = (f) => { done.push({ fold: f.fold, scores: f.scores }); hooks.on_fold?.(f); };
+    const r = await this.search({ base: config, grid: {}, folds, metric }, { ...hooks, on_fold });
+    const run = r.results[0];
+    return { run_id: r.run_id, folds: run?.folds ?? done, mean: run?.mean ?? {}, std: run?.std ?? {}, cancelled: r.cancelled, seconds: r.seconds };
+  }
+
+  /** Stops run `run_id` (or whatever run is going) between steps; its train() (or search())
+   *  then resolves with cancelled: true. A later run is never touched. */
   cancel(run_id) {
     this.#worker?.postMessage({ type: 'cancel', run_id });
   }

@@ -1,14 +1,16 @@
 // The module worker that owns the wasm and all heavy work; the page only posts messages.
 // In:  { id, type: 'init'|'loadModel'|'loadData'|'loadTrained'|'train'|'resume'|'state'|'evaluate'|
-//      'predict'|'predictFile'|'export'|'defaults'|'checkTrajectory'|'diagnostics'|'bench', ... } and { type: 'cancel', run_id } (no id:
-//      it answers through the train request).
+//      'predict'|'predictFile'|'export'|'defaults'|'checkTrajectory'|'diagnostics'|'bench'|'search', ... } and
+//      { type: 'cancel', run_id } (no id: it answers through the train or search request).
 // Out: { id, type: 'result'|'error'|'progress', ... }; a run's messages also carry run_id:
-//      'started'|'step'|'epoch'|'checkpoint'|'done'|'cancelled'; a trajectory check's 'case'.
+//      'started'|'step'|'epoch'|'checkpoint'|'done'|'cancelled'; a search's also 'fold'|'run_result';
+//      a trajectory check's 'case'.
 //      { type: 'device-lost' } has no id.
 import init, { Session, ctor_runs, settings_defaults } from './pkg/tabtune.js';
 import { simd } from './node_modules/wasm-feature-detect/dist/esm/index.js';
 import { CPU_ADAPTER, decideBackend } from './backend-choice.js';
 import { PrefixPool } from './prefix-pool.js';
+import { searchLoop } from './search-loop.js';
 
 const MODEL_CACHE = 'tabtune-models-v1';
 const FILES = ['config.json', 'model.safetensors', 'tokenizer.json'];
@@ -110,7 +112,8 @@ async function loadModel(msg) {
   return session.load_model(bytes(files.config), bytes(files.weights), bytes(files.tokenizer));
 }
 
-// The run in flight: { id, cancelled, done } — one at a time, never interleaved.
+// The run in flight: { id, cancelled, done, search } — a training or a search (which holds the
+// same slot), one at a time, never interleaved.
 let run = null;
 
 // The engine is built for WebAssembly SIMD; a browser without it cannot run it at all.
@@ -157,7 +160,7 @@ async function prepare(me, info, send) {
 // "cancel, then train at once" does what it says.
 async function train(msg, start) {
   if (checking) throw new Error('the device check against PyTorch is running: wait for it to finish before training');
-  if (run && !run.cancelled) throw new Error(`training run ${run.id} is in progress: cancel it (or wait for it to finish) before starting another`);
+  if (run && !run.cancelled) throw new Error(`${runName(run)} is in progress: cancel it (or wait for it to finish) before starting another`);
   if (run) await run.done;
   const info = start();
   const started = performance.now();
@@ -218,6 +221,39 @@ async function train(msg, start) {
   post({ id: msg.id, run_id: me.id, type: me.cancelled ? 'cancelled' : 'done', value });
 }
 
+// A grid search or cross-validation (spec: { base, grid, folds, metric }), in the run slot. It
+// runs the frozen prefix in this worker only: the prefix pool serves one trainer's chunk plan,
+// and the core's search shares one prefix cache between runs of the same depth instead.
+async function search(msg) {
+  if (checking) throw new Error('the device check against PyTorch is running: wait for it to finish before searching');
+  if (!session.start_search) throw new Error('this build of tabtune has no search: rebuild it (scripts/build-web)');
+  if (run && !run.cancelled) throw new Error(`${runName(run)} is in progress: cancel it (or wait for it to finish) before starting a search`);
+  if (run) await run.done;
+  const spec = plain(msg.spec) ?? {};
+  // a base that is not an object goes as it is: the core says what it must be
+  const base = spec.base == null ? withBudget({}) : typeof spec.base === 'object' && !Array.isArray(spec.base) ? withBudget(spec.base) : spec.base;
+  const { run_id, plan } = session.start_search({ ...spec, base });
+  let finish;
+  run = { id: run_id, search: true, msgId: msg.id, cancelled: false, done: new Promise((resolve) => { finish = resolve; }) };
+  const me = run;
+  const send = (m) => post({ id: msg.id, run_id, ...m });
+  const started = performance.now();
+  let out = null;
+  try {
+    send({ type: 'started', plan });
+    await searchLoop(session, me, plan, send, tick);
+    if (me.lost) throw new Error(`the GPU device was lost (${me.lost}) during the search: start it again`);
+  } finally {
+    try { out = session.finish_search(run_id); } catch (e) { out = { error: e?.message || String(e) }; }
+    run = null;
+    finish();
+  }
+  if (out.error) throw new Error(`the search ended but its results could not be read back: ${out.error}`);
+  const value = { run_id, plan, results: out.ranked, best: out.best, prefix_passes: out.prefix_passes,
+                  cancelled: out.cancelled, seconds: (performance.now() - started) / 1000 };
+  post({ id: msg.id, run_id, type: out.cancelled ? 'cancelled' : 'done', value });
+}
+
 // The reference runs one case at a time, so the page hears of each as it finishes (a case is a
 // few MiniLM steps; all of them take a minute or more on a CPU). The report is the core's, merged.
 async function checkTrajectory(msg) {
@@ -255,8 +291,9 @@ function withBudget(config = {}) {
 
 // Model and data stay as they are while a run or a trajectory check uses them.
 let checking = false;
+const runName = (r) => `${r.search ? 'search' : 'training run'} ${r.id}`;
 function idle(what) {
-  if (run) throw new Error(`training run ${run.id} is in progress: cancel it (or wait for it to finish) before ${what}`);
+  if (run) throw new Error(`${runName(run)} is in progress: cancel it (or wait for it to finish) before ${what}`);
   if (checking) throw new Error(`the device check against PyTorch is running: wait for it to finish before ${what}`);
 }
 
@@ -297,6 +334,7 @@ async function handle(msg) {
     case 'loadTrained': idle('loading a saved model'); return session.load_trained(new Uint8Array(msg.bytes));
     case 'train': return train(msg, () => session.start_training(withBudget(plain(msg.config))));
     case 'resume': return train(msg, () => session.resume_training(new Uint8Array(msg.bytes)));
+    case 'search': return search(msg);
     case 'state': return session.state();
     case 'evaluate': return session.evaluate(new Uint8Array(msg.bytes), msg.options);
     case 'predict': return session.predict(msg.texts);
@@ -314,10 +352,16 @@ async function handle(msg) {
 
 self.onmessage = async ({ data: msg }) => {
   // cancel names its run (or, without run_id, whatever runs); it never touches a later run
-  if (msg.type === 'cancel') { if (run && (msg.run_id == null || msg.run_id === run.id)) run.cancelled = true; return; }
+  if (msg.type === 'cancel') {
+    if (!run || (msg.run_id != null && msg.run_id !== run.id)) return;
+    // a search says when the cancel arrived: at most the step then in flight follows it
+    if (run.search && !run.cancelled) post({ id: run.msgId, run_id: run.id, type: 'progress', phase: 'cancelling' });
+    run.cancelled = true;
+    return;
+  }
   try {
     const value = await handle(msg);
-    if (msg.type !== 'train' && msg.type !== 'resume') post({ id: msg.id, type: 'result', value });
+    if (!['train', 'resume', 'search'].includes(msg.type)) post({ id: msg.id, type: 'result', value });
   } catch (e) {
     let state = null;
     try { state = session?.state(); } catch { /* the wasm instance itself failed */ }

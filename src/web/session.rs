@@ -40,6 +40,8 @@ pub(super) struct State {
     started_from: Option<Model>,
     data: Option<Dataset>,
     run: Option<Run>,
+    /// A grid search or cross-validation: it holds the run slot as a training does (search.rs).
+    pub(super) search: Option<super::search::SearchSlot>,
     runs: u32,
 }
 
@@ -54,10 +56,23 @@ impl State {
     }
 
     pub(super) fn idle(&self, what: &str) -> Result<(), JsValue> {
-        match &self.run {
-            Some(r) => Err(fail(format!("training run {} is in progress: cancel it (or wait for it to finish) before {what}", r.id))),
-            None => Ok(()),
+        match (&self.run, &self.search) {
+            (Some(r), _) => Err(fail(format!("training run {} is in progress: cancel it (or wait for it to finish) before {what}", r.id))),
+            (_, Some(s)) => Err(fail(format!("search {} is in progress: cancel it (or wait for it to finish) before {what}", s.id))),
+            _ => Ok(()),
         }
+    }
+
+    /// A new run id (trainings and searches share the count).
+    pub(super) fn next_run_id(&mut self) -> u32 {
+        self.runs += 1;
+        self.runs
+    }
+
+    /// The loaded base model and data, for a search.
+    pub(super) fn base_and_data(&self) -> Result<(Model, &Dataset), JsValue> {
+        let data = self.data.as_ref().ok_or_else(|| fail("no data loaded: load a file first"))?;
+        Ok((self.base()?, data))
     }
 
     pub(super) fn backend_name(&self) -> String {
@@ -88,17 +103,17 @@ impl State {
             "base": self.base.as_ref().map(|b| json!({ "fingerprint": b.fingerprint, "labels": b.labels() })),
             "model": model,
             "data": self.data.is_some(),
-            "run_id": self.run.as_ref().map(|r| r.id),
+            "run_id": self.run.as_ref().map(|r| r.id).or(self.search.as_ref().map(|s| s.id)),
         })
     }
 
     fn start(&mut self, trainer: Trainer) -> Result<JsValue, JsValue> {
-        self.runs += 1;
+        let id = self.next_run_id();
         let mut info = serde_json::to_value(trainer.info()).map_err(fail)?;
-        info["run_id"] = json!(self.runs);
+        info["run_id"] = json!(id);
         info["step"] = json!(trainer.steps_done());
         info["history"] = trainer.history().iter().map(epoch_json).collect();
-        self.run = Some(Run { id: self.runs, trainer: Some(trainer) });
+        self.run = Some(Run { id, trainer: Some(trainer) });
         js(&info)
     }
 }

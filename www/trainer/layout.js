@@ -1,8 +1,11 @@
-// <tabtune-trainer>'s DOM: the status line and its sections (model, data, settings, train, try it, take it home).
+// <tabtune-trainer>'s DOM: the status line and its sections (model, data, settings, train, find
+// settings, try it, take it home).
 // `on` holds the element's handlers and `attr(name)` reads its attributes; nothing here keeps
 // state. User text only ever reaches the DOM through textContent (el()).
 import { buildAdvanced } from './advanced.js';
 import { buildDiagnostics } from './diagnostics.js';
+import { buildSearch } from './search.js';
+import { buildStrategy } from './strategy.js';
 import { el, field } from './view.js';
 
 // key, label, default, min, max, integer
@@ -66,6 +69,9 @@ export function buildUi(on, attr) {
   u.layers = el('div', { class: 'layers', role: 'group', 'aria-label': 'Encoder blocks: frozen and trained' });
   u.params = el('p', { class: 'note' });
   u.advanced = buildAdvanced(() => on.checkSettings());
+  u.strategy = buildStrategy(() => on.checkSettings());
+  u.advanced.details.append(u.strategy.augmentWrap);
+  u.search = buildSearch(on.search);
 
   u.train = el('button', { disabled: true, text: 'Train', onclick: () => on.train() });
   u.cancel = el('button', { class: 'secondary', disabled: true, text: 'Cancel', onclick: () => on.cancel() });
@@ -90,10 +96,11 @@ export function buildUi(on, attr) {
     u.status,
     el('section', { 'aria-labelledby': 'h-model' }, el('h2', { id: 'h-model', text: 'Model' }), u.modelLine, u.cacheNote, u.modelSource, u.diagnostics.details),
     el('section', { 'aria-labelledby': 'h-data' }, el('h2', { id: 'h-data', text: '1. Data' }), u.drop, u.dataError, u.columns, u.dataInfo, u.truncated),
-    el('section', { 'aria-labelledby': 'h-set' }, el('h2', { id: 'h-set', text: '2. Settings' }), el('div', { class: 'row' }, ...settings), u.subset, u.layers, u.params, u.advanced.details),
+    el('section', { 'aria-labelledby': 'h-set' }, el('h2', { id: 'h-set', text: '2. Settings' }), el('div', { class: 'row' }, ...settings), u.strategy.wrap, u.subset, u.layers, u.params, u.advanced.details),
     el('section', { 'aria-labelledby': 'h-train' }, el('h2', { id: 'h-train', text: '3. Train' }),
       el('div', { class: 'row' }, u.train, u.cancel, u.resume), u.runNotes, u.resumeNote, u.saveNote, u.bar, u.progress, u.stopNote,
       el('div', { class: 'charts' }, u.lossChart, u.lrChart, u.epochChart), u.metrics),
+    u.search.section,
     el('section', { 'aria-labelledby': 'h-try' }, el('h2', { id: 'h-try', text: '4. Try it' }), u.text, u.prediction,
       el('label', {}, 'Predict a whole file (one text per line, or a CSV / TSV / JSONL text column); you get a CSV back', u.predictFile)),
     el('section', { 'aria-labelledby': 'h-home' }, el('h2', { id: 'h-home', text: '5. Take it home' }), u.download,
@@ -105,7 +112,7 @@ export function buildUi(on, attr) {
 
 /** The controls while a run goes: only Cancel; the notes and metrics of the run before cleared. */
 export function runStarted(u) {
-  u.train.disabled = true; u.cancel.disabled = false; u.resume.hidden = true;
+  u.train.disabled = true; u.cancel.disabled = false; u.resume.hidden = true; u.search.run.disabled = true;
   u.runNotes.textContent = u.resumeNote.textContent = u.saveNote.textContent = '';
   u.download.disabled = true; u.text.disabled = true; u.predictFile.disabled = true; u.init.disabled = true;
   u.metrics.replaceChildren();

@@ -22,14 +22,18 @@ export function dataSummary(info) {
   return { nodes, large: Boolean(large) };
 }
 
-/** What a run does, beyond the settings: task and schedule, the worker's notes, the prefix cache,
+/** What a run does, beyond the settings: task and schedule, contrastive pairs, augmented rows, the
+ *  worker's notes, the prefix cache,
  *  and each parameter group's LR scale when a layer-wise decay makes them differ. */
 export function runNotes(info) {
   const how = info.task ? `${TASK_WORDS[info.task] || info.task}, ${info.optimizer} with a ${info.schedule} schedule` : '';
   const cache = info.cached ? `the frozen layers' output is cached (${info.cache_mb.toFixed(0)} MB of the ${info.cache_budget_mb} MB budget)` : '';
   const groups = (info.param_groups || []).some((g) => g.lr_scale !== 1)
     ? `learning rate × ${info.param_groups.map((g) => `${Number(g.lr_scale.toPrecision(3))} for ${g.name}`).join(', ')}` : '';
-  return [how, ...info.notes, cache, groups].filter(Boolean).join('; ');
+  const pairs = info.strategy === 'contrastive' ? `contrastive: the layers learn from ${info.pairs} pairs of rows (same class or not), then the head is fitted` : '';
+  // the core says it among its notes; an engine that does not, here
+  const aug = info.augmented_rows && !info.notes.some((n) => n.startsWith('augmentation')) ? `augmentation added ${info.augmented_rows} altered copies of training rows; validation rows untouched` : '';
+  return [how, pairs, aug, ...info.notes, cache, groups].filter(Boolean).join('; ');
 }
 
 /** How many texts the run cuts to max_len, in words ('' for none). */

@@ -31,6 +31,8 @@ summary { font-weight: 700; cursor: pointer; }
 fieldset.pair { border: 0; padding: 0; margin: 0 1rem .6rem 0; font-weight: 600; }
 fieldset.pair legend { padding: 0; }
 fieldset.pair input { width: 6rem; margin-right: .3rem; }
+fieldset.augment { border: 1px solid #999; border-radius: 6px; margin: .4rem 0; font-weight: 600; }
+.search-results td[data-score] { font-variant-numeric: tabular-nums; font-weight: 700; }
 table { border-collapse: collapse; margin: .5rem 0; max-width: 100%; }
 caption { text-align: left; font-weight: 700; padding: .2rem 0; }
 th, td { border: 1px solid #999; padding: .2rem .5rem; text-align: left; vertical-align: top; }
