@@ -275,13 +275,15 @@ class TabtuneTrainer extends HTMLElement {
     const model = { url: this.#modelUrl, fingerprint: this.#model.fingerprint };
     const data = run ? run.data : this.#dataRecord;
     let totalSteps = run?.total_steps || 0;
+    let valOnLoss = true; // a contrastive run's step loss is the pairs' (cos − target)², not the head's cross-entropy
     const hooks = {
       on_start: ({ info }) => {
         this.#runId = info.run_id;
         totalSteps = info.total_steps;
         u.runNotes.textContent = runNotes(info);
         this.#scoreEpochs(info.task, info.history);
-        for (const e of info.history) if (e.val_loss != null) this.#charts.loss.set(e.epoch * info.steps_per_epoch, 1, e.val_loss);
+        valOnLoss = info.strategy !== 'contrastive';
+        for (const e of info.history) if (e.val_loss != null && valOnLoss) this.#charts.loss.set(e.epoch * info.steps_per_epoch, 1, e.val_loss);
       },
       on_progress: (p) => {
         if (p.phase !== 'prepare') return;
@@ -298,7 +300,7 @@ class TabtuneTrainer extends HTMLElement {
       },
       on_epoch: (e) => {
         epochs.push(e);
-        if (e.val_loss != null) this.#charts.loss.set(lastStep, 1, e.val_loss);
+        if (e.val_loss != null && valOnLoss) this.#charts.loss.set(lastStep, 1, e.val_loss);
         this.#scoreEpochs(e.metrics?.task, epochs);
         this.#showMetrics(e);
         if (e.stopped_early) u.stopNote.textContent = stoppedEarlyText(e, epochs, config.early_stopping, this.#patience(config));

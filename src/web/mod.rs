@@ -7,6 +7,7 @@ mod ctors;
 mod head;
 mod logger;
 mod pool;
+mod predict;
 mod search;
 mod session;
 

@@ -15,7 +15,7 @@ use super::convert::{core, data_options, epoch_json, fail, js, run_config};
 use crate::backend::{self, BackendKind};
 use crate::data::{self, Dataset};
 use crate::run::Init;
-use crate::{Model, ModelFiles, Trainer, checkpoint, export, infer, trajectory};
+use crate::{Model, ModelFiles, Trainer, checkpoint, export, trajectory};
 
 /// Rows of the data a page can show as a preview.
 const PREVIEW_ROWS: usize = 8;
@@ -84,7 +84,7 @@ impl State {
     }
 
     /// The model that predicts: the fine-tuned one, or a loaded model that has a head.
-    fn model(&self) -> Result<Model, JsValue> {
+    pub(super) fn model(&self) -> Result<Model, JsValue> {
         self.idle("using the model")?;
         self.current().cloned().ok_or_else(|| match &self.base {
             Some(_) => fail("no fine-tuned model yet: train one first"),
@@ -305,36 +305,6 @@ impl Session {
         js(&self.state.borrow().summary())
     }
 
-    /// The model's task metrics on a labelled file, tagged by task (classification: accuracy,
-    /// macro-F1, per-class scores and the confusion matrix).
-    pub fn evaluate(&self, bytes: Vec<u8>, options: JsValue) -> Promise {
-        let state = self.state.clone();
-        future_to_promise(async move {
-            let (model, device) = { let s = state.borrow(); (s.model()?, s.device()?) };
-            let opts = data_options(options)?;
-            let data = data::load(&bytes, &opts).map_err(fail)?;
-            let m = core(infer::evaluate(&model, &data.examples, infer::default_max_len(&model), &device).await)?;
-            js(&m)
-        })
-    }
-
-    /// [{ label, probs: { label: p } }] for each text.
-    pub fn predict(&self, texts: Vec<String>) -> Promise {
-        let state = self.state.clone();
-        future_to_promise(async move { js(&predictions(&state, &texts, false).await?) })
-    }
-
-    /// The texts of a file (one per line, or the text column of a CSV / TSV / JSONL, per
-    /// options { format, text_column }), each with { text, label, probs }.
-    pub fn predict_file(&self, bytes: Vec<u8>, options: JsValue) -> Promise {
-        let state = self.state.clone();
-        future_to_promise(async move {
-            let opts = data_options(options)?;
-            let texts = data::load_texts(&bytes, opts.format, opts.text_column.as_deref()).map_err(fail)?;
-            js(&predictions(&state, &texts, true).await?)
-        })
-    }
-
     /// Replays PyTorch's reference runs (the text of trajectories.json) through the trainer on
     /// this backend, from the loaded base model: { cases: { name: { steps, max_loss_rel,
     /// max_lr_rel, final_head_max_abs, final_loss_rel, … } }, worst_loss_rel }.
@@ -369,28 +339,6 @@ impl Default for Session {
     fn default() -> Self {
         Self::new()
     }
-}
-
-/// Predictions as the CLI prints them (`Prediction::to_json`), and the text when asked.
-async fn predictions(state: &Rc<RefCell<State>>, texts: &[String], with_text: bool) -> Result<Vec<serde_json::Value>, JsValue> {
-    let (model, device) = {
-        let s = state.borrow();
-        (s.model()?, s.device()?)
-    };
-    let refs: Vec<&str> = texts.iter().map(|t| t.as_str()).collect();
-    let preds = core(infer::predict(&model, &refs, infer::default_max_len(&model), &device).await)?;
-    let labels = model.labels().unwrap_or_default();
-    Ok(preds
-        .iter()
-        .zip(texts)
-        .map(|(p, text)| {
-            let mut v = p.to_json(&labels);
-            if with_text {
-                v["text"] = json!(text);
-            }
-            v
-        })
-        .collect())
 }
 
 /// The run's trainer, held by the caller until `put_trainer`: a second call meanwhile is refused.

@@ -50,9 +50,9 @@ test('few rows per class: the page suggests contrastive mode and why; one click 
     assert.equal(await w.getByRole('combobox', { name: 'Strategy' }).inputValue(), 'contrastive');
     // the core's contrastive defaults (run::contrastive_defaults, SetFit's recipe) in the fields
     assert.equal(await w.getByRole('spinbutton', { name: 'Trainable layers', exact: true }).inputValue(), '2', 'every layer');
-    assert.equal(await w.getByRole('spinbutton', { name: 'Learning rate', exact: true }).inputValue(), '0.00002');
+    assert.equal(await w.getByRole('spinbutton', { name: 'Learning rate', exact: true }).inputValue(), '0.00005');
     assert.equal(await w.getByRole('spinbutton', { name: 'Batch size', exact: true }).inputValue(), '16');
-    assert.match(await note.textContent(), /\(layers all, epochs 1, batch size 16, lr 0.00002\)\.$/);
+    assert.match(await note.textContent(), /\(layers all, epochs 1, batch size 16, lr 0.00005\)\.$/);
     await fill(w, { Epochs: 1, 'Batch size': 8, 'Max length (tokens)': 16, 'Validation share': 0.25, 'Pairs per row': 2 });
     // one altered copy of each training row, by word deletion only
     await w.getByText('Advanced', { exact: true }).click();

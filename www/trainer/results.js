@@ -30,7 +30,7 @@ export function runNotes(info) {
   const cache = info.cached ? `the frozen layers' output is cached (${info.cache_mb.toFixed(0)} MB of the ${info.cache_budget_mb} MB budget)` : '';
   const groups = (info.param_groups || []).some((g) => g.lr_scale !== 1)
     ? `learning rate × ${info.param_groups.map((g) => `${Number(g.lr_scale.toPrecision(3))} for ${g.name}`).join(', ')}` : '';
-  const pairs = info.strategy === 'contrastive' ? `contrastive: the layers learn from ${info.pairs} pairs of rows (same class or not), then the head is fitted` : '';
+  const pairs = info.strategy === 'contrastive' ? `contrastive: the layers learn from ${info.pairs} pairs of rows (same class or not), then the head is fitted; the loss chart shows the pairs' loss, (cosine − target)², and the head's validation loss is in the epoch metrics` : '';
   // the core says it among its notes; an engine that does not, here
   const aug = info.augmented_rows && !info.notes.some((n) => n.startsWith('augmentation')) ? `augmentation added ${info.augmented_rows} altered copies of training rows; validation rows untouched` : '';
   return [how, pairs, aug, ...info.notes, cache, groups].filter(Boolean).join('; ');
