@@ -324,6 +324,7 @@ class TabtuneTrainer extends HTMLElement {
       this.dispatchEvent(new CustomEvent('tabtune-done', { detail: result, bubbles: true, composed: true }));
     } catch (e) {
       state = e.state ?? (this.#engineLost ? null : await this.#tt.state().catch(() => null));
+      this.#applyState(state); // with the message, as "Done" is
       this.#fail(e, u.progress);
       refused = e.message;
       showSettingError({ ...u.fields, ...u.strategy.controls }, u.advanced, refused); // with the message, not after the awaits
