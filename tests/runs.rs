@@ -28,16 +28,6 @@ fn cfg() -> RunConfig {
     RunConfig { layers: 1, epochs: 3, lr: 1e-2, batch_size: 8, max_len: 16, val_split: 0.25, dropout: 0.2, cache_dtype: CacheDtype::F32, ..Default::default() }
 }
 
-/// Runs `trainer` to the end (or for `steps` steps); returns every step's loss.
-fn drive(trainer: &mut Trainer, steps: Option<usize>) -> Vec<f32> {
-    while block_on(trainer.prepare()).expect("prefix").is_some() {}
-    let mut losses = Vec::new();
-    while !trainer.is_done() && steps.is_none_or(|n| losses.len() < n) {
-        losses.push(block_on(trainer.step()).expect("step").loss.expect("loss read every step"));
-    }
-    losses
-}
-
 async fn weights(model: &Model) -> Vec<f32> {
     export::named_weights(model).await.expect("weights").into_iter().flat_map(|(_, _, v)| v).collect()
 }

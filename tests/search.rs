@@ -138,15 +138,6 @@ fn aug_cfg(copies: Option<usize>) -> RunConfig {
     }
 }
 
-fn losses(t: &mut Trainer) -> Vec<f32> {
-    while block_on(t.prepare()).expect("prefix").is_some() {}
-    let mut out = Vec::new();
-    while !t.is_done() {
-        out.push(block_on(t.step()).expect("step").loss.expect("loss"));
-    }
-    out
-}
-
 #[test]
 fn augmentation_adds_training_rows_only_and_zero_copies_change_nothing() {
     let _turn = serial();
@@ -164,7 +155,7 @@ fn augmentation_adds_training_rows_only_and_zero_copies_change_nothing() {
     assert!(two.info().notes.iter().any(|n| n.contains("augmentation added")));
     assert_eq!(zero.train_texts(), plain.train_texts());
     assert_eq!(zero.info().augmented_rows, 0);
-    assert_eq!(losses(&mut zero), losses(&mut plain), "copies: 0 trains exactly as no augmentation");
+    assert_eq!(drive(&mut zero, None), drive(&mut plain, None), "copies: 0 trains exactly as no augmentation");
 }
 
 #[test]
@@ -180,7 +171,7 @@ fn a_contrastive_run_trains_on_pairs_and_fits_its_head() {
     assert_eq!(info.trainable_layers, 2, "contrastive trains every layer unless told");
     assert_eq!(info.pairs, info.train_rows * 2 * 2);
     assert_eq!(info.steps_per_epoch, info.pairs.div_ceil(8));
-    let l = losses(&mut t);
+    let l = drive(&mut t, None);
     assert!(l.iter().all(|v| v.is_finite() && *v >= 0.0 && *v <= 4.0), "cosine MSE lies in [0, 4]: {l:?}");
     assert!(t.head_is_current(), "the last epoch's end fitted the head");
     let e = t.history().last().expect("an epoch");

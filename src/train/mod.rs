@@ -84,9 +84,8 @@ impl Trainer {
     /// Checks the settings, samples, splits and tokenizes the data, and splits the model at
     /// `layers` from the top. `device` is a plain (non-autodiff) device. With `init: continue`
     /// the model's head keeps training (same classes only); otherwise a fresh head starts.
-    pub fn new(model: Model, data: &Dataset, mut cfg: RunConfig, device: &Device) -> Result<Trainer> {
-        cfg.resolve(&model.config);
-        cfg.check(&model.config)?;
+    pub fn new(model: Model, data: &Dataset, cfg: RunConfig, device: &Device) -> Result<Trainer> {
+        // the settings are resolved and checked by with_split
         let task = cfg.task.resolve(data.task);
         let mut notes = Vec::new();
         let examples = match cfg.sample {

@@ -12,16 +12,6 @@ pub struct PrefixStore {
     rows: HashMap<(usize, CacheDtype, Vec<u32>), Cached>,
 }
 
-impl PrefixStore {
-    pub fn len(&self) -> usize {
-        self.rows.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.rows.is_empty()
-    }
-}
-
 impl Trainer {
     /// Marks done every prefix chunk whose rows are all in `store`; returns the rows taken.
     pub fn reuse_prefix(&mut self, store: &PrefixStore) -> usize {

@@ -106,3 +106,15 @@ export async function axeViolations(page) {
     .map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.map((n) => n.target.flat().join(' >> ')) })));
   return violations.filter((v) => ['serious', 'critical'].includes(v.impact));
 }
+
+/** The <tabtune-trainer> test page on the tiny random BERT, once it says Ready: { browser, page, w }. */
+export async function openTinyTrainer(origin) {
+  const o = await openPage(origin);
+  await o.page.goto(`${origin}/test/tiny-trainer.html`);
+  const w = o.page.locator('tabtune-trainer');
+  await w.getByRole('status').filter({ hasText: 'Ready' }).waitFor({ timeout: 120_000 });
+  return { ...o, w };
+}
+
+/** Resolves with the next 'tabtune-done' event's detail (a finished or cancelled run). */
+export const doneEvent = (page) => page.evaluate(() => new Promise((resolve) => document.addEventListener('tabtune-done', (e) => resolve(e.detail), { once: true })));

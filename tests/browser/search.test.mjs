@@ -6,7 +6,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createTabtune, makeFixtures, openPage, screenshotPath, startServer } from './harness.mjs';
+import { createTabtune, makeFixtures, openPage, screenshotPath, startServer, doneEvent, openTinyTrainer } from './harness.mjs';
 
 let fixtures, server;
 const T = { timeout: 300_000 };
@@ -27,15 +27,18 @@ before(async () => {
 });
 after(() => server?.stop());
 
-async function openTiny() {
-  const o = await openPage(server.origin);
-  await o.page.goto(`${server.origin}/test/tiny-trainer.html`);
-  const w = o.page.locator('tabtune-trainer');
-  await w.getByRole('status').filter({ hasText: 'Ready' }).waitFor({ timeout: 120_000 });
-  return { ...o, w };
-}
+const openTiny = () => openTinyTrainer(server.origin);
 
-const doneEvent = (page) => page.evaluate(() => new Promise((resolve) => document.addEventListener('tabtune-done', (e) => resolve(e.detail), { once: true })));
+/** A page with window.tt on the CPU backend, the tiny model and toy48.csv loaded. */
+async function openTinySession() {
+  const o = await openPage(server.origin);
+  await createTabtune(o.page, 'cpu');
+  await o.page.evaluate(async () => {
+    await window.tt.loadModel('/fixtures/tiny/');
+    await window.tt.loadData(await (await fetch('/fixtures/toy48.csv')).text(), { format: 'csv' });
+  });
+  return o;
+}
 const fill = async (w, values) => { for (const [name, v] of Object.entries(values)) await w.getByRole('spinbutton', { name, exact: true }).fill(String(v)); };
 
 test('few rows per class: the page suggests contrastive mode and why; one click selects it; the run reports its pairs', T, async () => {
@@ -138,12 +141,9 @@ test('Find settings: a 2×2 grid (lr × layers) fills a table ranked by the metr
 });
 
 test('crossValidate with folds 3: three folds, and the mean and std of every metric', T, async () => {
-  const { browser, page } = await openPage(server.origin);
+  const { browser, page } = await openTinySession();
   try {
-    await createTabtune(page, 'cpu');
     const r = await page.evaluate(async () => {
-      await window.tt.loadModel('/fixtures/tiny/');
-      await window.tt.loadData(await (await fetch('/fixtures/toy48.csv')).text(), { format: 'csv' });
       const folds = [];
       const outcome = (p) => p.then(() => 'resolved', (e) => e.message);
       const bad = await outcome(window.tt.crossValidate({}, { folds: 1 }));
@@ -176,12 +176,9 @@ test('crossValidate with folds 3: three folds, and the mean and std of every met
 });
 
 test('cancel mid-search: resolves cancelled, at most one step after the cancel arrives, finished runs kept; the slot refuses training meanwhile', T, async () => {
-  const { browser, page } = await openPage(server.origin);
+  const { browser, page } = await openTinySession();
   try {
-    await createTabtune(page, 'cpu');
     const r = await page.evaluate(async () => {
-      await window.tt.loadModel('/fixtures/tiny/');
-      await window.tt.loadData(await (await fetch('/fixtures/toy48.csv')).text(), { format: 'csv' });
       const events = [], etas = [];
       let refused = null;
       const result = await window.tt.search({ grid: { lr: [1e-3, 1e-2, 3e-2] }, base: { epochs: 2, batch_size: 4, max_len: 16, layers: 1, val_split: 0.25 } }, {

@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT, TABTUNE, createTabtune, makeFixtures, openPage, screenshotPath, startServer } from './harness.mjs';
+import { ROOT, TABTUNE, createTabtune, makeFixtures, openPage, screenshotPath, startServer, doneEvent, openTinyTrainer } from './harness.mjs';
 
 let fixtures, server;
 const T = { timeout: 900_000 };
@@ -69,15 +69,7 @@ test('bad settings reject train() with the message the CLI prints for them', T, 
   } finally { await browser.close(); }
 });
 
-async function openTiny() {
-  const o = await openPage(server.origin);
-  await o.page.goto(`${server.origin}/test/tiny-trainer.html`);
-  const w = o.page.locator('tabtune-trainer');
-  await w.getByRole('status').filter({ hasText: 'Ready' }).waitFor({ timeout: 120_000 });
-  return { ...o, w };
-}
-
-const doneEvent = (page) => page.evaluate(() => new Promise((resolve) => document.addEventListener('tabtune-done', (e) => resolve(e.detail), { once: true })));
+const openTiny = () => openTinyTrainer(server.origin);
 
 test('Advanced settings reach the worker: a refused value is said at its field, the LR is drawn per step, early stopping says what it kept', T, async () => {
   const { browser, page, w } = await openTiny();

@@ -136,3 +136,13 @@ pub fn toy_csv(rows: usize) -> String {
     }
     s
 }
+
+/// Runs `trainer` to the end (or for `steps` steps); returns every step's loss.
+pub fn drive(trainer: &mut tabtune::Trainer, steps: Option<usize>) -> Vec<f32> {
+    while futures_lite::future::block_on(trainer.prepare()).expect("prefix").is_some() {}
+    let mut losses = Vec::new();
+    while !trainer.is_done() && steps.is_none_or(|n| losses.len() < n) {
+        losses.push(futures_lite::future::block_on(trainer.step()).expect("step").loss.expect("loss read every step"));
+    }
+    losses
+}
