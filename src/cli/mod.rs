@@ -3,6 +3,7 @@ mod alloc;
 mod check;
 mod files;
 mod commands;
+mod export;
 mod search;
 mod settings;
 mod train;
@@ -29,6 +30,8 @@ enum Command {
     /// Grid search over settings (a JSON file): a JSON line per run as it finishes, the ranking,
     /// and the best settings written out for `tabtune train --config`.
     Search(search::SearchArgs),
+    /// A model folder as another library loads it: hf, sentence-transformers or onnx.
+    Export(export::ExportArgs),
     /// Score a fine-tuned model on labelled data: one JSON line.
     Eval(commands::EvalArgs),
     /// Label texts: JSONL {"text","label","probs"} (multi-label adds "labels", regression gives "value").
@@ -63,6 +66,7 @@ pub fn main() -> ExitCode {
         Command::Train(a) => train::run(a),
         Command::Cv(a) => search::cv(a),
         Command::Search(a) => search::search(a),
+        Command::Export(a) => export::run(a),
         Command::Eval(a) => commands::eval(a),
         Command::Predict(a) => commands::predict(a),
         Command::Embed(a) => commands::embed(a),

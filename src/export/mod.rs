@@ -12,6 +12,8 @@ use crate::model::{Model, Pooling};
 use crate::model::weights::{NamedTensor, embeddings_tensors, head_tensors, layer_tensors, pooler_tensors, transpose};
 use crate::readback;
 
+pub mod onnx;
+
 pub struct ExportedFiles {
     pub config: Vec<u8>,
     pub weights: Vec<u8>,

@@ -1,0 +1,45 @@
+//! `tabtune export`: a model folder into another library's format.
+use std::path::PathBuf;
+
+use clap::{Args, ValueEnum};
+use futures_lite::future::block_on;
+use tabtune::{Error, Result, export};
+
+use super::files;
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum ExportFormat {
+    /// config.json + model.safetensors + tokenizer.json (what `train` writes)
+    Hf,
+    /// a folder SentenceTransformer(dir) loads
+    SentenceTransformers,
+    /// one .onnx file: tokens in, probabilities out
+    Onnx,
+}
+
+#[derive(Args)]
+pub struct ExportArgs {
+    /// Model folder in the Hugging Face layout (a `tabtune train --out` folder).
+    #[arg(long)]
+    model: PathBuf,
+    #[arg(long, value_enum)]
+    format: ExportFormat,
+    /// A folder (hf, sentence-transformers) or a file (onnx).
+    #[arg(long)]
+    out: PathBuf,
+    #[arg(long, default_value = "cpu")]
+    backend: String,
+}
+
+pub fn run(a: ExportArgs) -> Result<()> {
+    let device = files::device(&a.backend)?;
+    let model = files::load_model(&a.model, &device)?;
+    match a.format {
+        ExportFormat::Hf => files::write_model(&a.out, &block_on(export::export(&model))?),
+        ExportFormat::SentenceTransformers => Err(Error::Settings("sentence-transformers export is being built (issue 12)".into())),
+        ExportFormat::Onnx => {
+            let bytes = block_on(export::onnx::to_onnx(&model))?;
+            std::fs::write(&a.out, bytes).map_err(|e| Error::Io(format!("cannot write {}: {e}", a.out.display())))
+        }
+    }
+}
