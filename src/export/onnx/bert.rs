@@ -7,10 +7,8 @@ use std::collections::HashMap;
 
 use super::graph::{Attr, Graph};
 use crate::error::{Error, Result};
+use crate::model::bert::MASKED;
 use crate::model::config::{Activation, BertConfig};
-
-/// Added to the attention scores of padding positions: `bert::MASKED`.
-const MASKED: f32 = -1.0e9;
 
 /// Every weight by HF name: (shape, f32 values), Linear weights as [in, out].
 pub type Weights = HashMap<String, (Vec<usize>, Vec<f32>)>;
@@ -95,12 +93,11 @@ impl<'a> Bert<'a> {
         let axis0 = self.g.ints("const.axis0", &[1], &[0]);
         let positions = self.g.op("Slice", &[&positions, &zero, &s, &axis0], vec![]); // [s, h]
         // Token type 0's row only: every token has type 0.
-        let (dims, types) =
-            self.weights.remove("embeddings.token_type_embeddings.weight").ok_or_else(|| {
-                Error::Weights("ONNX export: the model has no tensor 'embeddings.token_type_embeddings.weight'".into())
-            })?;
-        let h = dims[1];
-        let type0 = self.g.floats("embeddings.token_type_embeddings.weight[0]", &[h], &types[..h]);
+        let name = "embeddings.token_type_embeddings.weight";
+        let h = self.cfg.hidden_size;
+        let row0 = self.weights.get(name).and_then(|(_, v)| v.get(..h));
+        let row0 = row0.ok_or_else(|| Error::Weights(format!("ONNX export: the model has no tensor '{name}'")))?.to_vec();
+        let type0 = self.g.floats(&format!("{name}[0]"), &[h], &row0);
         let x = self.g.op("Add", &[&word, &positions], vec![]);
         let x = self.g.op("Add", &[&x, &type0], vec![]);
         self.norm(&x, "embeddings.LayerNorm")
