@@ -4,9 +4,11 @@ weights need not be trained for their task):
 
   cls-multi/   a Hugging Face BertForSequenceClassification layout: `bert.`-prefixed names,
                the base model's `pooler.dense` (so tabtune loads it with [CLS]-pooler pooling),
-               problem_type multi_label_classification (sigmoid outputs), no `tabtune` record.
-  regression/  the mean-pooled model with a one-output head (the first class's row) and
-               tabtune.task = regression (the raw value out).
+               problem_type multi_label_classification (sigmoid outputs), no `tabtune` record,
+               hidden_act gelu_new (GELU's tanh form).
+  regression/  the mean-pooled model with a one-output head (the first class's row),
+               tabtune.task = regression (the raw value out) and hidden_act relu.
+So every pooling, output and activation the export writes is checked.
 
 usage: onnx_variants.py TRAINED_DIR BASE_DIR OUT_DIR
 safetensors is read and written by hand (8-byte header length, JSON header, F32 data), so the
@@ -68,12 +70,12 @@ def main(trained, base, out):
     cls = {("" if k.startswith("classifier.") else "bert.") + k: v for k, v in weights.items()}
     cls.update({"bert." + k: v for k, v in pooler.items()})
     cls_config = {k: v for k, v in config.items() if k != "tabtune"}
-    cls_config.update(architectures=["BertForSequenceClassification"], problem_type="multi_label_classification")
+    cls_config.update(architectures=["BertForSequenceClassification"], problem_type="multi_label_classification", hidden_act="gelu_new")
     folder(os.path.join(out, "cls-multi"), cls_config, cls, tokenizer)
 
     reg = dict(weights)
     reg["classifier.weight"], reg["classifier.bias"] = weights["classifier.weight"][:1], weights["classifier.bias"][:1]
-    reg_config = dict(config, id2label={"0": "score"}, label2id={"score": 0})
+    reg_config = dict(config, id2label={"0": "score"}, label2id={"score": 0}, hidden_act="relu")
     reg_config["tabtune"] = dict(config.get("tabtune", {}), task="regression")
     folder(os.path.join(out, "regression"), reg_config, reg, tokenizer)
 
