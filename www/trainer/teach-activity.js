@@ -11,7 +11,8 @@ const FROZEN = '#d9d9d9';
 const EMPTY = '#f4f4f4';
 const METRICS = { grad_norm: 'gradient norm', rel_change: 'relative weight change' };
 
-function ramp(t) {
+/** The colour of t in [0, 1] on the ramp. */
+export function ramp(t) {
   const x = Math.min(1, Math.max(0, t)) * (RAMP.length - 1);
   const i = Math.min(RAMP.length - 2, Math.floor(x)), f = x - i;
   const c = RAMP[i].map((v, k) => Math.round(v + f * (RAMP[i + 1][k] - v)));

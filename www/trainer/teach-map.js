@@ -4,6 +4,7 @@
 // ever grows, so replaying epoch 0 after epoch 5 draws both on the same axes. A slider replays the
 // stored maps; hovering (or tapping) a dot shows its row's text, through textContent only.
 import { PALETTE } from './styles.js';
+import { ramp } from './teach-activity.js';
 import { el } from './view.js';
 
 const RADIUS = 5;
@@ -28,7 +29,10 @@ export function embeddingMap() {
   let box = null; // { x0, x1, y0, y1 }: grows to hold every map, never shrinks within a run
   let placed = []; // the drawn dots' canvas positions, for hovering
 
-  const colour = (row) => PALETTE[(rows.labels[row] ?? 0) % PALETTE.length];
+  let span = null; // regression: [min, max] of the rows' values, which colour the dots
+  const colour = (row) => (span ? ramp((rows.values[row] - span[0]) / (span[1] - span[0] || 1))
+    : rows.labels[row] == null ? '#999' : PALETTE[rows.labels[row] % PALETTE.length]);
+  const name = (row) => (span ? `${rows.values[row]}` : classes[rows.labels[row]] ?? 'no label');
 
   function grow(points) {
     for (const [x, y] of points) {
@@ -105,7 +109,7 @@ export function embeddingMap() {
     }
     if (!best) { tip.hidden = true; return; }
     const [x, y, row] = best;
-    tip.replaceChildren(el('strong', { text: classes[rows.labels[row]] ?? '' }), el('span', { text: ` ${rows.texts[row] ?? ''}` }));
+    tip.replaceChildren(el('strong', { text: name(row) }), el('span', { text: ` ${rows.texts[row] ?? ''}` }));
     tip.style.borderColor = colour(row);
     tip.hidden = false;
     // beside the dot, inside the map
@@ -138,7 +142,13 @@ export function embeddingMap() {
       show(follow ? maps.length - 1 : Math.min(shown, maps.length - 1));
     },
     /** The run's validation rows ({ texts, labels: class indices }), in the maps' order. */
-    rows(valRows) { rows = valRows || { texts: [], labels: [] }; draw(); },
+    rows(valRows) {
+      rows = valRows || { texts: [], labels: [] };
+      span = rows.values?.length ? [Math.min(...rows.values), Math.max(...rows.values)] : null;
+      if (span) legend.replaceChildren(el('li', {}, el('span', { class: 'strip-ramp', style: `background:linear-gradient(to right, ${[0, 0.5, 1].map(ramp).join(',')})` }),
+        el('span', { text: `value, from ${span[0]} (dark) to ${span[1]} (light)` })));
+      draw();
+    },
     redraw: draw,
   };
 }

@@ -48,18 +48,19 @@ export function teachView(host, tt, fail) {
 
   let runId = null;
   let info = null;
-  let state = null; // 'paused' | 'playing' | null: as the worker last said
   let lastStep = 0;
   let timer = 0;
   let collecting = false; // this run was started with teaching on
 
-  function setState(s, at) {
-    state = s;
+  // s: 'paused' (after step `at`; 0: before the first) or 'playing' (until: null, 'step' or
+  // 'epoch'), as the worker said; null before it has said either
+  function setState(s, at, until = null) {
     const running = runId != null;
     step.once.disabled = step.epoch.disabled = step.play.disabled = !running || s !== 'paused';
     step.pause.disabled = !running || s !== 'playing';
-    const where = at ? ` after step ${at} of ${info?.total_steps ?? '?'}` : '';
-    runState.textContent = !running ? runState.textContent : s === 'paused' ? `Paused${where}: step through it, or press Play.` : s === 'playing' ? 'Playing.' : 'Preparing the run…';
+    const where = at ? ` after step ${at} of ${info?.total_steps ?? '?'}` : ' before the first step';
+    const going = { step: 'Running one step…', epoch: 'Running to the end of this epoch…' }[until] || 'Playing.';
+    runState.textContent = !running ? runState.textContent : s === 'paused' ? `Paused${where}: step through it, or press Play.` : s === 'playing' ? going : 'Preparing the run…';
     runState.dataset.state = running ? s || 'starting' : 'idle';
   }
 
@@ -116,7 +117,6 @@ export function teachView(host, tt, fail) {
         on_step: (s) => {
           base.on_step?.(s);
           lastStep = s.step;
-          if (!state) setState('playing'); // a step came: the worker is running steps
           activity.step(s);
           loss?.step(s.step, s.loss, s.lr);
         },
@@ -127,7 +127,7 @@ export function teachView(host, tt, fail) {
         },
         on_map: (m) => { base.on_map?.(m); map.add(m); },
         on_paused: (p) => { base.on_paused?.(p); setState('paused', p.step ?? lastStep); refresh(); },
-        on_playing: (p) => { base.on_playing?.(p); setState('playing'); },
+        on_playing: (p) => { base.on_playing?.(p); setState('playing', lastStep, p.until); },
       };
     },
     /** The run ended (finished, cancelled or failed): the step buttons go quiet, and what it
