@@ -18,8 +18,8 @@ before(async () => {
 after(() => server?.stop());
 
 /** The tiny trainer with the teaching view on and the toy data loaded: 32 rows, a quarter
- *  validation (8 rows), batch 8: 3 steps an epoch. */
-async function openTeaching(epochs) {
+ *  validation (8 rows), so 24 training rows: 3 steps an epoch at batch 8. */
+async function openTeaching(epochs, batch = 8) {
   const o = await openTinyTrainer(server.origin);
   await o.page.setViewportSize({ width: 1280, height: 900 });
   // the attribute the page's "Teaching view" toggle sets
@@ -29,7 +29,7 @@ async function openTeaching(epochs) {
   await w.getByLabel(/^Drop a CSV, TSV or JSONL file/).setInputFiles(join(fixtures, 'toy.csv'));
   await w.getByText(/^32 rows/).waitFor();
   await w.getByRole('spinbutton', { name: 'Epochs' }).fill(String(epochs));
-  await w.getByRole('spinbutton', { name: 'Batch size' }).fill('8');
+  await w.getByRole('spinbutton', { name: 'Batch size' }).fill(String(batch));
   await w.getByRole('spinbutton', { name: 'Validation share' }).fill('0.25');
   return o;
 }
@@ -82,7 +82,7 @@ test('a whole run with the teaching view open: a dot per validation row, a heat-
     const weights = await w.locator('p.attention mark.att').evaluateAll((ms) => ms.map((m) => Number(m.style.getPropertyValue('--w'))));
     assert.ok(weights.every((x) => x >= 0 && x <= 1) && weights.includes(1), `shades ${weights}`);
     await w.locator('.look').getByText('Probability per class').waitFor();
-    await page.screenshot({ path: screenshotPath('teach-after-run'), fullPage: true });
+    await w.locator('section.teach').screenshot({ path: screenshotPath('teach-after-run') });
   } finally { await browser.close(); }
 });
 
@@ -90,15 +90,16 @@ test('a whole run with the teaching view open: a dot per validation row, a heat-
 const pausedAfter = (w, n) => w.getByText(new RegExp(`^Paused after step ${n} of`)).waitFor({ timeout: 60_000 });
 
 test('step mode: a run started paused and stepped by the buttons has the losses of the same run without pauses', T, async () => {
-  const EPOCHS = 20; // 60 steps: Play runs long enough for Pause to land mid-run
-  const { browser, page, w } = await openTeaching(EPOCHS);
+  // batch 4: 6 steps an epoch, 300 in all, so Play runs long enough for Pause to land mid-run
+  const EPOCHS = 50, STEPS = 6 * EPOCHS;
+  const { browser, page, w } = await openTeaching(EPOCHS, 4);
   try {
     const lossHost = w.locator('[data-chart=loss]');
     let done = doneEvent(page);
     await w.getByRole('button', { name: 'Train', exact: true }).click();
     assert.equal((await done).cancelled, false);
     const [xs, straight] = await lossHost.evaluate((n) => n.plotData);
-    assert.equal(xs.filter((x, i) => straight[i] != null).length, 3 * EPOCHS, 'log_every 1: a loss at every step');
+    assert.equal(xs.filter((x, i) => straight[i] != null).length, STEPS, 'log_every 1: a loss at every step');
     const lossAt = (x, y) => Object.fromEntries(x.map((s, i) => [s, y[i]]).filter(([, v]) => v != null));
     const want = lossAt(xs, straight);
 
@@ -115,15 +116,15 @@ test('step mode: a run started paused and stepped by the buttons has the losses 
       assert.equal(await data(w, '.teach-activity', 'columns'), String(n));
     }
     await button('One epoch').click();
-    await pausedAfter(w, 6); // the end of epoch 2
+    await pausedAfter(w, 6); // the end of epoch 1
     await button('Play').click();
     await w.getByText('Playing.').waitFor();
     await button('Pause').click();
-    await w.getByText(/^Paused after step \d+ of 60/).waitFor();
+    await w.getByText(new RegExp(`^Paused after step \\d+ of ${STEPS}`)).waitFor();
     await button('Play').click();
     assert.equal((await done).cancelled, false);
     const [xs2, stepped] = await lossHost.evaluate((n) => n.plotData);
     assert.deepEqual(lossAt(xs2, stepped), want, 'the same loss at every step');
-    assert.equal(await data(w, '.teach-activity', 'columns'), '60');
+    assert.equal(await data(w, '.teach-activity', 'columns'), String(STEPS));
   } finally { await browser.close(); }
 });

@@ -35,13 +35,24 @@ try {
     const g = c.getContext('2d');
     const { data, width, height } = g.getImageData(0, 0, c.width, c.height);
     const dpr = c.width / c.clientWidth;
-    for (let y = Math.floor(height * 0.3); y < height; y += 2) for (let x = Math.floor(width * 0.3); x < width; x += 2) {
+    // the first class's colour, #0072B2, from the middle out (a dot among others reads best)
+    for (let r = 0; r < Math.max(width, height) / 2; r += 2) for (const [dx, dy] of [[r, 0], [-r, 0], [0, r], [0, -r], [r, r], [-r, -r]]) {
+      const x = Math.round(width / 2 + dx), y = Math.round(height / 2 + dy);
       const i = 4 * (y * width + x);
-      if (data[i] === 0 && data[i + 1] === 114 && data[i + 2] === 178) return { x: x / dpr, y: y / dpr };
+      if (Math.abs(data[i]) < 12 && Math.abs(data[i + 1] - 114) < 12 && Math.abs(data[i + 2] - 178) < 12) return { x: x / dpr, y: y / dpr };
     }
     return null;
   });
+  // the whole panel in the viewport first: a scroll for the screenshot would move the pointer off the dot
+  const panel = w.locator('section.teach');
+  await page.setViewportSize({ width: 1400, height: Math.ceil((await panel.boundingBox()).height) + 40 });
+  await panel.evaluate((n) => n.scrollIntoView());
   if (at) await canvas.hover({ position: at });
-  await w.locator('section.teach').screenshot({ path: out });
-  console.log(`wrote ${out}`);
+  await panel.screenshot({ path: out });
+  console.log(`wrote ${out}; hovered ${JSON.stringify(at)}: ${await w.locator('.map-tip').textContent()}`);
+  if (process.env.PROJECTOR) {
+    await w.getByLabel('Projector mode').check();
+    await page.setViewportSize({ width: 1400, height: 1000 });
+    await panel.screenshot({ path: process.env.PROJECTOR });
+  }
 } finally { await browser.close(); server.stop(); }

@@ -47,7 +47,7 @@ export function layerActivity() {
   const readout = el('p', { class: 'note strip-readout', 'aria-live': 'polite' });
   const pick = (value, text, checked) => el('label', { class: 'inline' },
     el('input', { type: 'radio', name: 'teach-metric', value, checked, onchange: () => { metric = value; draw(); } }), text);
-  const toggle = el('fieldset', { class: 'pair strip-metric' }, el('legend', { text: 'Colour by' }),
+  const toggle = el('fieldset', { class: 'strip-metric' }, el('legend', { text: 'Colour by' }),
     pick('grad_norm', 'gradient norm', true), pick('rel_change', 'relative weight change', false));
   const figure = el('figure', { class: 'teach-activity', 'data-columns': 0 },
     el('figcaption', { text: 'Layer activity per step (log colour scale)' }), diagram, toggle,

@@ -16,10 +16,13 @@ export function embeddingMap() {
   const slider = el('input', { type: 'range', min: 0, max: 0, step: 1, value: 0, disabled: true, 'aria-label': 'Epoch shown on the map' });
   const epochOut = el('output', { class: 'map-epoch', text: 'no map yet' });
   const legend = el('ul', { class: 'legend' });
+  // a line from where each dot was before training to where it is: the motion, in one picture
+  const trails = el('input', { type: 'checkbox', checked: true, onchange: () => draw() });
   const figure = el('figure', { class: 'teach-map', 'data-points': 0 },
     el('figcaption', { text: 'Embedding map: the validation rows, one dot each, on two fixed axes (PCA of the embeddings before training)' }),
     el('div', { class: 'map-wrap' }, canvas, tip),
-    el('label', { class: 'inline map-slider' }, 'Epoch', slider, epochOut), legend);
+    el('div', { class: 'row' }, el('label', { class: 'inline map-slider' }, 'Epoch', slider, epochOut),
+      el('label', { class: 'inline' }, trails, 'Trails from epoch 0')), legend);
 
   let rows = { texts: [], labels: [] };
   let classes = [];
@@ -73,8 +76,20 @@ export function embeddingMap() {
     const [ox, oy] = at([0, 0]);
     g.moveTo(0, oy); g.lineTo(w, oy); g.moveTo(ox, 0); g.lineTo(ox, h); g.stroke();
     g.fillStyle = '#444'; g.font = css.getPropertyValue('--axis-font') || '14px system-ui';
-    g.fillText('PC 1', w - 40, Math.min(h - 6, Math.max(16, oy - 6)));
-    g.fillText('PC 2', Math.min(w - 40, Math.max(4, ox + 6)), 16);
+    g.textAlign = 'right';
+    g.fillText('PC 1', w - 6, Math.min(h - 6, Math.max(24, oy - 6)));
+    g.textAlign = 'left';
+    g.fillText('PC 2', Math.min(w - 80, Math.max(4, ox + 6)), 24);
+    const start = maps[0];
+    if (trails.checked && start && start !== map && start.epoch === 0) {
+      g.lineWidth = 2; g.globalAlpha = 0.45;
+      map.points.forEach((p, row) => {
+        const q = start.points[row];
+        if (!q || ![...p, ...q].every(Number.isFinite)) return;
+        g.strokeStyle = colour(row); g.beginPath(); g.moveTo(...at(q)); g.lineTo(...at(p)); g.stroke();
+      });
+      g.globalAlpha = 1;
+    }
     g.lineWidth = 1.5; g.strokeStyle = '#111';
     map.points.forEach((p, row) => {
       if (!Number.isFinite(p[0]) || !Number.isFinite(p[1])) return;

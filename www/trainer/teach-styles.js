@@ -35,14 +35,17 @@ figcaption { font-size: .85em; color: #333; margin-bottom: .3rem; }
 .strip-scale { display: flex; align-items: center; gap: .4rem; font-size: .8em; margin-top: .3rem; font-variant-numeric: tabular-nums; }
 .strip-ramp { display: inline-block; width: 10rem; height: .9em; border: 1px solid #555; }
 .strip-scale .swatch { border-radius: 2px; margin-left: 1rem; }
-.strip-metric { display: flex; gap: .2rem 1rem; flex-wrap: wrap; }
-.strip-metric label { margin: 0; }
+.strip-metric { display: flex; align-items: center; gap: .2rem 1rem; flex-wrap: wrap; border: 0; padding: 0; margin: .4rem 0; }
+.strip-metric legend { float: left; font-weight: 700; margin-right: .5rem; padding: 0; }
+.strip-metric label { margin: 0; font-weight: 400; }
 .attention { font-size: 1.2em; line-height: 2; }
 mark.att { background: rgb(230 159 0 / var(--w)); color: #000; padding: .1em .05em; border-radius: 3px; box-shadow: inset 0 -2px 0 rgb(0 0 0 / calc(var(--w) * .8)); }
 .mistakes { max-height: 28rem; overflow: auto; }
+.mistakes-table { width: 100%; }
 .mistakes-table td.num { text-align: right; font-variant-numeric: tabular-nums; }
 .mistakes-table th { padding: 0; }
-button.sort { background: none; color: #111; border: 0; border-radius: 0; padding: .2rem .5rem; width: 100%; text-align: left; }
+.look-input { width: 100%; }
+button.sort { white-space: nowrap;  background: none; color: #111; border: 0; border-radius: 0; padding: .2rem .5rem; width: 100%; text-align: left; }
 :host([projector]) { font-size: 26px; color: #000; }
 :host([projector]) section { border-color: #000; border-width: 3px; }
 :host([projector]) .note, :host([projector]) figcaption { color: #000; }
@@ -52,4 +55,8 @@ button.sort { background: none; color: #111; border: 0; border-radius: 0; paddin
 :host([projector]) .strip-labels, :host([projector]) .teach-blocks .block, :host([projector]) .strip-scale { font-size: .7em; }
 :host([projector]) .map-slider input { width: 24rem; }
 :host([projector]) button { border-width: 3px; }
+:host([projector]) input[type=checkbox], :host([projector]) input[type=radio] { width: .9em; height: .9em; }
+:host([projector]) .u-title { font-size: 1em; }
+:host([projector]) .u-legend { font-size: .75em; }
+:host([projector]) .bar-row { grid-template-columns: minmax(5rem, 12rem) 1fr 7rem; }
 `;

@@ -26,7 +26,7 @@ export function teachView(host, tt, fail) {
   const startPaused = el('input', { type: 'checkbox' });
   const runState = el('p', { class: 'run-state', role: 'status', 'aria-live': 'polite', text: 'No run yet: press Train.' });
   const projector = el('input', { type: 'checkbox', onchange: () => host.toggleAttribute('projector', projector.checked) });
-  const sentence = el('input', { type: 'text', size: 40, 'aria-label': 'A sentence to look at', placeholder: 'Type a sentence (or use the Try-it box)', oninput: () => later() });
+  const sentence = el('input', { type: 'text', class: 'look-input', 'aria-label': 'A sentence to look at', placeholder: 'Type a sentence (or use the Try-it box)', oninput: () => later() });
   const look = el('div', { class: 'look', 'aria-live': 'polite' });
   const mistakes = mistakesTable();
   const note = el('p', { class: 'note', 'aria-live': 'polite' });
