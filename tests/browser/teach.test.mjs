@@ -6,7 +6,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { doneEvent, makeFixtures, openTinyTrainer, screenshotPath, startServer } from './harness.mjs';
+import { axeViolations, doneEvent, makeFixtures, openTinyTrainer, screenshotPath, startServer } from './harness.mjs';
 
 let fixtures, server;
 const T = { timeout: 600_000 };
@@ -83,6 +83,11 @@ test('a whole run with the teaching view open: a dot per validation row, a heat-
     assert.ok(weights.every((x) => x >= 0 && x <= 1) && weights.includes(1), `shades ${weights}`);
     await w.locator('.look').getByText('Probability per class').waitFor();
     await w.locator('section.teach').screenshot({ path: screenshotPath('teach-after-run') });
+    // the panel's controls, canvases and tables have names; projector mode's contrast holds
+    assert.deepEqual(await axeViolations(page), []);
+    await w.getByLabel('Projector mode').check();
+    assert.equal(await page.locator('tabtune-trainer[projector]').count(), 1);
+    assert.deepEqual(await axeViolations(page), []);
   } finally { await browser.close(); }
 });
 
