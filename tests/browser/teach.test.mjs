@@ -55,6 +55,9 @@ test('a whole run with the teaching view open: a dot per validation row, a heat-
     await slider.fill('0');
     assert.equal(await data(w, '.teach-map', 'epoch'), '0');
     assert.equal(Number(await data(w, '.teach-map', 'points')), valRows);
+    // a dot's row from the keyboard (the pointer shows the same tip): its class and its text
+    await w.locator('.teach-map canvas').press('ArrowRight');
+    assert.match(await w.locator('.map-tip').textContent(), /^(pos|neg) a \w+ film number \d+$/);
     // the heat strip: a column per step, rows for the trained layer and the head
     await page.waitForFunction((n) => document.querySelector('tabtune-trainer').shadowRoot.querySelector('.teach-activity').dataset.columns === String(n), steps);
     assert.deepEqual(await w.locator('.teach-blocks .block.trained').allTextContents(), ['layer 2', 'head']);

@@ -11,7 +11,7 @@ const RADIUS = 5;
 const HIT = 12; // px: how near the pointer must be to a dot to show its text
 
 export function embeddingMap() {
-  const canvas = el('canvas', { role: 'img', 'aria-label': 'Embedding map: no run yet' });
+  const canvas = el('canvas', { role: 'img', tabindex: 0, 'aria-label': 'Embedding map: no run yet' });
   const tip = el('div', { class: 'map-tip', hidden: true, role: 'tooltip' });
   const slider = el('input', { type: 'range', min: 0, max: 0, step: 1, value: 0, disabled: true, 'aria-label': 'Epoch shown on the map' });
   const epochOut = el('output', { class: 'map-epoch', text: 'no map yet' });
@@ -101,7 +101,7 @@ export function embeddingMap() {
     // data-points lets tests and assistive tools see how much is drawn
     figure.dataset.points = placed.length;
     figure.dataset.epoch = map.epoch;
-    canvas.setAttribute('aria-label', `Embedding map at epoch ${map.epoch}: ${placed.length} validation rows, coloured by class`);
+    canvas.setAttribute('aria-label', `Embedding map at epoch ${map.epoch}: ${placed.length} validation rows, coloured by class (arrow keys: each row's text)`);
   }
 
   function show(i) {
@@ -123,17 +123,31 @@ export function embeddingMap() {
       if (d <= d2) { d2 = d; best = [x, y, row]; }
     }
     if (!best) { tip.hidden = true; return; }
-    const [x, y, row] = best;
+    showTip(...best);
+  }
+
+  // the row's class (or value) and text beside its dot, inside the map
+  function showTip(x, y, row) {
+    const b = canvas.getBoundingClientRect();
     tip.replaceChildren(el('strong', { text: name(row) }), el('span', { text: ` ${rows.texts[row] ?? ''}` }));
     tip.style.borderColor = colour(row);
     tip.hidden = false;
-    // beside the dot, inside the map
     tip.style.left = `${Math.min(x + 12, b.width - tip.offsetWidth - 4)}px`;
     tip.style.top = `${y + 12 + tip.offsetHeight > b.height ? y - tip.offsetHeight - 12 : y + 12}px`;
   }
   canvas.addEventListener('pointermove', hover);
   canvas.addEventListener('pointerdown', hover);
   canvas.addEventListener('pointerleave', () => { tip.hidden = true; });
+  // from the keyboard: the arrow keys go from dot to dot in validation order
+  let focused = -1;
+  canvas.addEventListener('keydown', (e) => {
+    const step = { ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1 }[e.key];
+    if (!step || !placed.length) { if (e.key === 'Escape') tip.hidden = true; return; }
+    e.preventDefault();
+    focused = (focused + step + placed.length) % placed.length;
+    showTip(...placed[focused]);
+  });
+  canvas.addEventListener('blur', () => { tip.hidden = true; });
   new ResizeObserver(() => draw()).observe(figure);
 
   return {
