@@ -125,9 +125,16 @@ test('step mode: a run started paused and stepped by the buttons has the losses 
     }
     await button('One epoch').click();
     await pausedAfter(w, 6); // the end of epoch 1
-    await button('Play').click();
-    await w.getByText('Playing.').waitFor();
-    await button('Pause').click();
+    // Play, then Pause as soon as the worker says it plays: clicked in the page, so no test-side
+    // round trip lets the last of the 294 steps go by first
+    await w.evaluate(async (host) => {
+      const button = (name) => [...host.shadowRoot.querySelectorAll('.step-mode button')].find((b) => b.textContent === name);
+      const pause = button('Pause');
+      const playing = new Promise((ok) => new MutationObserver((_, o) => { if (!pause.disabled) { o.disconnect(); ok(); } }).observe(pause, { attributes: true }));
+      button('Play').click();
+      await playing;
+      pause.click();
+    });
     await w.getByText(new RegExp(`^Paused after step \\d+ of ${STEPS}`)).waitFor();
     await button('Play').click();
     assert.equal((await done).cancelled, false);
