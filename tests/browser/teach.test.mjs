@@ -2,11 +2,11 @@
 // the view open draws one map dot per validation row (at every epoch, on the slider) and one
 // heat-strip column per step, lists the mistakes and shades the Try-it sentence's tokens; a run
 // started paused and stepped with "One step" / "One epoch" / "Play" / "Pause" gives the same
-// losses, step for step, as the same run without pauses.
+// losses, step for step, as the same run without pauses; the page's toggle shows and hides it.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { axeViolations, doneEvent, makeFixtures, openTinyTrainer, screenshotPath, startServer } from './harness.mjs';
+import { axeViolations, doneEvent, makeFixtures, openPage, openTinyTrainer, screenshotPath, startServer } from './harness.mjs';
 
 let fixtures, server;
 const T = { timeout: 600_000 };
@@ -141,5 +141,23 @@ test('step mode: a run started paused and stepped by the buttons has the losses 
     const [xs2, stepped] = await lossHost.evaluate((n) => n.plotData);
     assert.deepEqual(lossAt(xs2, stepped), want, 'the same loss at every step');
     assert.equal(await data(w, '.teach-activity', 'columns'), String(STEPS));
+  } finally { await browser.close(); }
+});
+
+test('the page\'s "Teaching view" toggle shows and hides the panel (and ?teaching opens with it)', T, async () => {
+  const { browser, page } = await openPage(server.origin);
+  try {
+    await page.goto(`${server.origin}/`);
+    const toggle = page.getByRole('checkbox', { name: 'Teaching view' });
+    const panel = page.locator('tabtune-trainer').getByRole('heading', { name: /^Teaching view/ });
+    await page.locator('tabtune-trainer').getByRole('heading', { name: '3. Train' }).waitFor();
+    assert.equal(await panel.isVisible(), false);
+    await toggle.check();
+    await panel.waitFor();
+    await toggle.uncheck();
+    await panel.waitFor({ state: 'hidden' });
+    await page.goto(`${server.origin}/?teaching`);
+    await panel.waitFor();
+    assert.equal(await toggle.isChecked(), true);
   } finally { await browser.close(); }
 });
