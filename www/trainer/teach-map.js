@@ -49,7 +49,7 @@ export function embeddingMap() {
   function draw() {
     const css = getComputedStyle(canvas);
     const w = Math.max(200, canvas.parentElement.clientWidth || 480);
-    const h = Math.round(Math.min(w * 0.7, 560));
+    const h = Math.round(Math.min(w * 0.7, parseFloat(css.getPropertyValue('--map-h')) || 560));
     const dpr = globalThis.devicePixelRatio || 1;
     canvas.width = w * dpr; canvas.height = h * dpr;
     canvas.style.width = `${w}px`; canvas.style.height = `${h}px`;

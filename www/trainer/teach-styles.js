@@ -17,7 +17,7 @@ figure { margin: 0; }
 figcaption { font-size: .85em; color: #333; margin-bottom: .3rem; }
 .map-wrap { position: relative; border: 1px solid #999; }
 .map-wrap canvas { display: block; touch-action: none; }
-.teach-map { --dot: 5; --axis-font: 14px system-ui; }
+.teach-map { --dot: 5; --axis-font: 14px system-ui; --map-h: 560; }
 .map-tip { position: absolute; max-width: 22rem; background: #fff; border: 3px solid #333; border-radius: 6px; padding: .3rem .5rem;
   font-size: .85em; pointer-events: none; box-shadow: 0 2px 6px rgb(0 0 0 / .25); }
 .map-slider input { width: 14rem; }
@@ -50,7 +50,7 @@ button.sort { white-space: nowrap;  background: none; color: #111; border: 0; bo
 :host([projector]) section { border-color: #000; border-width: 3px; }
 :host([projector]) .note, :host([projector]) figcaption { color: #000; }
 :host([projector]) .teach-grid, :host([projector]) .charts { grid-template-columns: 1fr; }
-:host([projector]) .teach-map { --dot: 9; --axis-font: 22px system-ui; }
+:host([projector]) .teach-map { --dot: 9; --axis-font: 22px system-ui; --map-h: 760; }
 :host([projector]) .strip canvas { --row: 32; }
 :host([projector]) .strip-labels, :host([projector]) .teach-blocks .block, :host([projector]) .strip-scale { font-size: .7em; }
 :host([projector]) .map-slider input { width: 24rem; }
