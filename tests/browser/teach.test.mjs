@@ -71,10 +71,14 @@ test('a whole run with the teaching view open: a dot per validation row, a heat-
     assert.deepEqual(val.map((v) => v != null), [false, false, true, false, false, true]);
     // mistakes: a sortable table, or the note that there are none
     const table = w.getByRole('table', { name: /^Mistakes/ });
+    await table.or(w.getByText('No mistakes on the validation rows.')).waitFor();
     if (await table.count()) {
+      assert.equal(await table.locator('th[aria-sort=descending]').textContent(), 'confidence ▼', 'most confident mistakes first');
       await table.getByRole('button', { name: /^true/ }).click();
       assert.equal(await table.locator('th[aria-sort=ascending]').textContent(), 'true ▲');
-    } else await w.getByText('No mistakes on the validation rows.').waitFor();
+      const labels = await table.locator('tbody tr td:nth-child(2)').allTextContents();
+      assert.deepEqual(labels, [...labels].sort(), 'sorted by the true label');
+    }
     // what it looks at: the Try-it sentence, every word of it inside a shaded token
     const sentence = 'a wonderful, moving film';
     await w.getByRole('textbox', { name: 'Text to classify' }).fill(sentence);
