@@ -17,6 +17,7 @@ pub mod loss;
 pub mod contrastive;
 pub mod logreg;
 pub mod step;
+pub mod teach;
 pub mod progress;
 pub mod early_stop;
 pub mod train;

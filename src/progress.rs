@@ -52,6 +52,9 @@ pub struct StepInfo {
     pub loss: Option<f32>,
     /// The global gradient norm before clipping (with `clip_norm`, when the loss is read).
     pub grad_norm: Option<f32>,
+    /// With `teaching`: each trainable group's gradient norm and weight change this step.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub activity: Option<Vec<crate::teach::Activity>>,
     /// The epoch this step finished, evaluated on the validation rows.
     #[serde(skip)]
     pub epoch_end: Option<EpochSummary>,

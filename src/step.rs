@@ -6,6 +6,7 @@ use burn::prelude::*;
 use crate::classifier::Classifier;
 use crate::loss::{BatchTarget, Objective};
 use crate::optim::Optimizer;
+use crate::teach::activity::Probe;
 
 /// What a step leaves on the device (read back only when the caller wants it).
 pub struct StepOutput {
@@ -13,6 +14,8 @@ pub struct StepOutput {
     pub loss: Tensor<1>,
     /// The global gradient norm before clipping, when clipping.
     pub grad_norm: Option<Tensor<1>>,
+    /// With `teaching`: what the step's per-group activity is read from (teach::activity).
+    pub probe: Option<Probe>,
 }
 
 /// `x` [b, s, h] and `mask` [b, s] on an autodiff device: the frozen prefix's output for the
@@ -27,12 +30,30 @@ pub fn train_step(
     lr: f64,
     clip_norm: Option<f64>,
 ) -> (Classifier, StepOutput) {
+    train_step_probed(top, optim, objective, x, mask, target, lr, clip_norm, false)
+}
+
+/// `train_step`, and with `probe` the gradients' and weights' norms the teaching view reads
+/// (kept apart so the plain step adds no work).
+#[allow(clippy::too_many_arguments)]
+pub fn train_step_probed(
+    top: Classifier,
+    optim: &mut Optimizer,
+    objective: &Objective,
+    x: Tensor<3>,
+    mask: Tensor<2>,
+    target: BatchTarget,
+    lr: f64,
+    clip_norm: Option<f64>,
+    probe: bool,
+) -> (Classifier, StepOutput) {
     let logits = top.forward(x, mask);
     let mut loss = objective.data_loss(logits, target);
     if let Some(p) = objective.penalty(&top) {
         loss = loss + p;
     }
     let grads = GradientsParams::from_grads(loss.backward(), &top);
+    let probe = probe.then(|| Probe::before(&top, &grads));
     let stepped = optim.step(lr, top, grads, clip_norm);
-    (stepped.module, StepOutput { loss: loss.without_autodiff(), grad_norm: stepped.grad_norm })
+    (stepped.module, StepOutput { loss: loss.without_autodiff(), grad_norm: stepped.grad_norm, probe })
 }

@@ -69,6 +69,16 @@ impl TextTokenizer {
             .collect()
     }
 
+    /// One text's ids (truncated at `max_len`), token strings and byte offsets into `text`
+    /// (special tokens such as [CLS] span nothing: (0, 0)), for the teaching view's highlight.
+    pub fn encode_with_offsets(&self, text: &str, max_len: usize) -> Result<(Vec<u32>, Vec<String>, Vec<(usize, usize)>)> {
+        let enc = self
+            .truncating(max_len)?
+            .encode(text, true)
+            .map_err(|e| Error::Tokenizer(format!("could not tokenize {:?}: {e}", preview(text))))?;
+        Ok((enc.get_ids().to_vec(), enc.get_tokens().to_vec(), enc.get_offsets().to_vec()))
+    }
+
     /// The tokenizer truncating at `max_len`: made once per max_len, not per call.
     fn truncating(&self, max_len: usize) -> Result<Arc<Tokenizer>> {
         let mut slot = self.truncating.lock().unwrap_or_else(|poisoned| poisoned.into_inner());

@@ -1,24 +1,26 @@
 // <tabtune-trainer>: drop a file, pick columns, train MiniLM in a worker, watch it learn, try
 // it, download it. Self-contained (shadow DOM). Attributes: model (base URL in the HF layout),
-// data (URL of a sample file), layers, epochs, compact. Events: tabtune-epoch, tabtune-done,
+// data (URL of a sample file), layers, epochs, compact, teaching (the teaching view: see
+// trainer/teach.js), projector. Events: tabtune-epoch, tabtune-done,
 // tabtune-error (bubbling, composed).
 //   <script type="module" src="/tabtune-trainer.js"></script>
 //   <tabtune-trainer data="/samples/movie-reviews.csv"></tabtune-trainer>
 import { Tabtune } from './tabtune.js';
 import { UPLOT_CSS, trainingCharts } from './trainer/charts.js';
-import { readAdvanced, setClasses, setDefaults, setValues, showSettingError } from './trainer/advanced.js';
+import { readAdvanced, setDefaults, setValues, showSettingError } from './trainer/advanced.js';
 import { checkDevice } from './trainer/diagnostics.js';
-import { dataSummary, endText, epochMetrics, prepareText, runNotes, stepText, stoppedEarlyText, truncatedText } from './trainer/results.js';
+import { endText, epochMetrics, prepareText, runNotes, showData, stepText, stoppedEarlyText, truncatedText } from './trainer/results.js';
 import { downloadText, readModelFolder } from './trainer/export.js';
 import { tryIt } from './trainer/tryit.js';
 import { CSS } from './trainer/styles.js';
-import { storeFor } from './trainer/store.js';
+import { clearModelCache, storeFor } from './trainer/store.js';
 import { recordBytes, restoredText, resumeText, runRecord, saveCheckpoint, saveError, savedText } from './trainer/runs.js';
 import { buildUi, runStarted } from './trainer/layout.js';
 import { checkFields, drawLayers } from './trainer/settings.js';
-import { readStrategy, setStrategy, suggestStrategy } from './trainer/strategy.js';
+import { readStrategy, setStrategy } from './trainer/strategy.js';
 import { syncSearch } from './trainer/search.js';
 import { el } from './trainer/view.js';
+import { teachView } from './trainer/teach.js';
 
 const DEFAULT_MODEL = new URL('./models/all-MiniLM-L6-v2/', import.meta.url).href;
 class TabtuneTrainer extends HTMLElement {
@@ -38,6 +40,7 @@ class TabtuneTrainer extends HTMLElement {
   #searching = false; // a search holds the worker's run slot: no training meanwhile
   #engineLost = false;
   #saving = Promise.resolve();
+  #teach = teachView(this, () => this.#tt, (e, where) => this.#fail(e, where));
 
   connectedCallback() {
     if (this.shadowRoot) return;
@@ -45,7 +48,7 @@ class TabtuneTrainer extends HTMLElement {
     const root = this.attachShadow({ mode: 'open' });
     const on = {
       loadModelFolder: () => this.#loadModelFolder(), forget: () => this.#forget(), loadModel: (url) => this.#loadModel(url),
-      clearCache: () => this.#clearCache(), useData: (file) => this.#useData(file), useSample: () => this.#useSample(),
+      clearCache: () => clearModelCache().then((t) => this.#say(t)), useData: (file) => this.#useData(file), useSample: () => this.#useSample(),
       reloadData: () => this.#reloadData(), checkSettings: () => this.#checkSettings(), train: () => this.#train(),
       cancel: () => this.#runId && this.#tt?.cancel(this.#runId), resume: () => this.#resume(),
       schedulePredict: () => this.#try.schedulePredict(), predictFile: (file) => this.#try.predictFile(file), download: () => this.#try.download(),
@@ -56,6 +59,7 @@ class TabtuneTrainer extends HTMLElement {
     const { root: ui, ui: controls } = buildUi(on, (name) => this.getAttribute(name));
     this.#ui = controls;
     root.append(el('style', { text: CSS }), el('link', { rel: 'stylesheet', href: UPLOT_CSS }), ui);
+    this.#teach.mount(ui, controls);
     this.#start().catch((e) => this.#fail(e));
   }
 
@@ -154,11 +158,6 @@ class TabtuneTrainer extends HTMLElement {
     } catch (e) { this.#fail(e); }
   }
 
-  async #clearCache() {
-    const removed = self.caches ? await caches.delete('tabtune-models-v1') : false;
-    this.#say(removed ? 'The downloaded model files were removed from this browser’s cache; the next visit downloads them again.' : 'Nothing was cached.');
-  }
-
   async #forget() {
     await this.#store.replace({}, ['model', 'run']);
     this.#ui.forget.hidden = this.#ui.resume.hidden = true;
@@ -228,19 +227,9 @@ class TabtuneTrainer extends HTMLElement {
   }
 
   #showData(info) {
-    const u = this.#ui;
-    const options = (select, chosen) => select.replaceChildren(...info.columns.map((c) => el('option', { value: c, text: c, selected: c === chosen })));
-    options(u.textCol, info.text_column);
-    options(u.labelCol, info.label_column);
-    u.columns.hidden = false;
     this.#labels = info.labels;
     this.#dataTask = info.task || null;
-    setClasses(u.advanced, info.task === 'classification' || !info.task ? info.labels : []);
-    suggestStrategy(u.strategy, info, (settings) => this.#trainWith(settings, false));
-    const { nodes, large } = dataSummary(info);
-    u.subset.hidden = !large;
-    u.subsetRows.max = info.rows;
-    u.dataInfo.replaceChildren(...nodes);
+    showData(this.#ui, info, (settings) => this.#trainWith(settings, false));
   }
 
   /** Checks every field; shows each problem at its field. Returns the settings, or null. */
@@ -255,7 +244,6 @@ class TabtuneTrainer extends HTMLElement {
     syncSearch(u.search, config, task, u.advanced.monitors);
     return config;
   }
-
 
   /** Trains with the settings in the page, or resumes `run` (a saved run record). */
   async #train(run = null) {
@@ -276,7 +264,7 @@ class TabtuneTrainer extends HTMLElement {
     const data = run ? run.data : this.#dataRecord;
     let totalSteps = run?.total_steps || 0;
     let valOnLoss = true; // a contrastive run's step loss is the pairs' (cos − target)², not the head's cross-entropy
-    const hooks = {
+    const hooks = this.#teach.hooks({
       on_start: ({ info }) => {
         this.#runId = info.run_id;
         totalSteps = info.total_steps;
@@ -311,11 +299,11 @@ class TabtuneTrainer extends HTMLElement {
           epochs: [...epochs], status: c.finished ? 'finished' : 'stopped' });
         this.#saving = this.#saving.then(() => this.#keep(record));
       },
-    };
+    });
     let state = null;
-    let refused = null;
+    let refused = null, result = null;
     try {
-      const result = run ? await this.#tt.resume(await run.checkpoint.arrayBuffer(), hooks) : await this.#tt.train(config, hooks);
+      result = run ? await this.#tt.resume(await run.checkpoint.arrayBuffer(), hooks) : await this.#tt.train(this.#teach.config(config), hooks);
       state = result.state;
       u.progress.textContent = endText(result);
       this.#applyState(state); // with "Done", not after the saves below
@@ -332,6 +320,7 @@ class TabtuneTrainer extends HTMLElement {
       await this.#offerResume(await this.#store.get('run'), false);
     }
     this.#runId = null;
+    this.#teach.ended(refused ? null : result);
     u.cancel.disabled = true; u.init.disabled = false;
     this.#applyState(state);
     this.#checkSettings();

@@ -38,6 +38,8 @@ export interface TrainConfig {
   pairs_per_row?: number;
   /** Altered copies of the training rows (validation rows are never altered); null: none. */
   augment?: Augment | null;
+  /** The teaching view's data: StepEvent.activity each step and on_map frames (extra device reads). */
+  teaching?: boolean;
   /** Peak learning rate, reached after the warm-up (0 < lr < 1). */
   lr?: number; batch_size?: number; max_len?: number;
   /** Share of each class held out for validation (0 to 0.9). */
@@ -188,8 +190,36 @@ export interface StepEvent {
   step: number; epoch: number; lr: number; loss: number | null;
   /** The gradients' global norm before clipping; null unless clip_norm is set. */
   grad_norm?: number | null;
+  /** With `teaching`: each trainable group (bottom layer first, then the head; frozen layers
+   *  absent) this step. */
+  activity?: LayerActivity[] | null;
   total_steps: number; seconds: number; eta_s: number;
 }
+
+/** One trainable group's step: its gradients' L2 norm before clipping (0 when it takes none:
+ *  a contrastive run's head) and ‖w_after − w_before‖ / ‖w_before‖. */
+export interface LayerActivity { name: string; grad_norm: number; rel_change: number }
+
+/** The validation rows on the map's two PCA axes (fitted once, before the first step) after
+ *  `epoch` epochs (0: before training); points[i] is teachingRows().texts[i]. */
+export interface MapFrame { epoch: number; points: [number, number][] }
+
+export interface TeachingRows {
+  texts: string[];
+  /** Class index per row (multi-label: its first label or null; regression: null). */
+  labels: (number | null)[];
+  label_names: string[];
+  /** Regression: the target per row. */
+  values?: number[];
+}
+
+/** start/end index the text (UTF-16, as JS strings); special tokens ([CLS], [SEP]) have start === end. */
+export interface AttentionToken { token: string; start: number; end: number; weight: number }
+export interface AttentionResult { tokens: AttentionToken[]; probs: { label: string; p: number }[] }
+
+/** A validation row the model gets wrong; confidence: the predicted class's probability
+ *  (multi-label: the mean over labels of max(p, 1 − p)). */
+export interface Mistake { row: number; text: string; label: string; predicted: string; confidence: number }
 
 export interface ProgressEvent {
   /** 'prepared' comes once the frozen layers have run over every row: `rows` in `seconds` on
@@ -213,6 +243,14 @@ export interface RunHandlers {
   on_start?: (e: { run_id: number; info: TrainInfo }) => void;
   on_step?: (s: StepEvent) => void; on_epoch?: (e: EpochSummary) => void; on_progress?: (p: ProgressEvent) => void;
   on_checkpoint?: (c: CheckpointEvent) => void;
+  /** Start in step mode: paused once the frozen layers are cached. */
+  paused?: boolean;
+  /** The run waits (after pause(), stepOnce(), stepEpoch(), or at the start with paused). */
+  on_paused?: (e: { run_id: number; step: number }) => void;
+  /** The run steps on: until null (play), 'step' (one step) or 'epoch' (to the epoch end). */
+  on_playing?: (e: { run_id: number; until: null | 'step' | 'epoch' }) => void;
+  /** With `teaching`: epoch 0 before the first step, then each epoch end. */
+  on_map?: (m: MapFrame & { run_id: number }) => void;
 }
 /** A grid search (tt.search) or cross-validation: `grid` values override `base` (both RunConfig keys). */
 export interface SearchSpec {
@@ -326,6 +364,18 @@ export class Tabtune {
   /** K-fold cross-validation of one config (folds ≥ 2 required). */
   crossValidate(config: TrainConfig, options: { folds: number; metric?: Monitor } & Omit<SearchHandlers, 'on_result'>): Promise<CrossValidateResult>;
   cancel(run_id?: number): void;
+  /** Step mode (acts on the training run going, or run_id; it answers through on_paused / on_playing). */
+  pause(run_id?: number): void;
+  play(run_id?: number): void;
+  stepOnce(run_id?: number): void;
+  stepEpoch(run_id?: number): void;
+  /** The last layer's attention from [CLS] and the class probabilities, on the run's current
+   *  weights while one trains (between steps), else on the fine-tuned or loaded model. */
+  attention(text: string): Promise<AttentionResult>;
+  /** The validation rows the model gets wrong, most confident first (regression rejects). */
+  mistakes(): Promise<Mistake[]>;
+  /** The rows behind the map's points (the run's validation rows). */
+  teachingRows(): Promise<TeachingRows>;
   loadTrained(checkpoint: ArrayBuffer | Uint8Array): Promise<SessionState>;
   state(): Promise<SessionState>;
   evaluate(input: DataInput, options?: DataOptions): Promise<TaskMetrics>;

@@ -41,7 +41,7 @@ export class Tabtune {
     const p = this.#pending.get(msg.id);
     if (!p) return;
     const hook = { progress: 'on_progress', started: 'on_start', step: 'on_step', epoch: 'on_epoch', checkpoint: 'on_checkpoint', case: 'on_case',
-      training: 'on_training', fold: 'on_fold', run_result: 'on_result' }[msg.type];
+      training: 'on_training', fold: 'on_fold', run_result: 'on_result', paused: 'on_paused', playing: 'on_playing', map: 'on_map' }[msg.type];
     if (hook) {
       const { id, type, ...rest } = msg;
       p.handlers[hook]?.(rest);
@@ -90,15 +90,54 @@ export class Tabtune {
    *  config.init: 'pretrained' (default: the loaded model's encoder, a fresh head) or 'continue'.
    *  on_start({ info }) gives the run_id first; on_checkpoint({ bytes, finished, step }) at each
    *  epoch end, on cancel and (finished: true, the model to keep) at the end. A train while
-   *  another run is going is refused, unless that run was cancelled: then it starts after it. */
+   *  another run is going is refused, unless that run was cancelled: then it starts after it.
+   *  hooks.paused: true starts in step mode, paused once the frozen layers are cached (see
+   *  stepOnce); on_paused({ step }) / on_playing({ until }) say where the run stands. With
+   *  config.teaching, on_step's argument carries `activity` and on_map({ epoch, points }) comes
+   *  before the first step (epoch 0) and at each epoch end. */
   train(config = {}, hooks = {}) {
-    return this.#call({ type: 'train', config }, hooks);
+    return this.#call({ type: 'train', config, paused: Boolean(hooks.paused) }, hooks);
   }
 
   /** Continues a run from checkpoint bytes (from on_checkpoint) on the same model and data. */
   resume(checkpoint, hooks = {}) {
     const bytes = ArrayBuffer.isView(checkpoint) ? checkpoint.slice().buffer : checkpoint.slice(0);
-    return this.#call({ type: 'resume', bytes }, hooks, [bytes]);
+    return this.#call({ type: 'resume', bytes, paused: Boolean(hooks.paused) }, hooks, [bytes]);
+  }
+
+  // Step mode: each acts on run `run_id` (or the training going), between steps; the run
+  // answers through its train() hooks (on_paused after the step in flight, on_playing).
+  /** Pauses after the step in flight. */
+  pause(run_id) { this.#control('pause', run_id); }
+  /** Runs on (from a pause). */
+  play(run_id) { this.#control('play', run_id); }
+  /** Exactly one step, then paused again. */
+  stepOnce(run_id) { this.#control('stepOnce', run_id); }
+  /** Steps to the next epoch end (its validation included), then paused again. */
+  stepEpoch(run_id) { this.#control('stepEpoch', run_id); }
+
+  #control(type, run_id) {
+    this.#worker?.postMessage({ type, run_id });
+  }
+
+  /** The last layer's attention from [CLS] over `text`'s tokens, averaged over heads, and the
+   *  class probabilities: { tokens: [{ token, start, end, weight }], probs: [{ label, p }] }
+   *  (start/end index `text`; special tokens have start === end). On the run's weights between
+   *  steps while one trains, else on the fine-tuned (or loaded) model. */
+  attention(text) {
+    return this.#call({ type: 'attention', text: String(text) });
+  }
+
+  /** The validation rows the model gets wrong, most confident first: [{ row, text, label,
+   *  predicted, confidence }] (during a run or after it; regression rejects). */
+  mistakes() {
+    return this.#call({ type: 'mistakes' });
+  }
+
+  /** The map's rows (the run's validation rows, in the order of on_map's points): { texts,
+   *  labels (class index per row), label_names, values (regression only) }. */
+  teachingRows() {
+    return this.#call({ type: 'teachingRows' });
   }
 
   /** Grid search over RunConfig keys: spec { grid: { key: [values] }, base: RunConfig, folds

@@ -1,9 +1,11 @@
 // The module worker that owns the wasm and all heavy work; the page only posts messages.
 // In:  { id, type: 'init'|'loadModel'|'loadData'|'loadTrained'|'train'|'resume'|'state'|'evaluate'|
-//      'predict'|'predictFile'|'export'|'defaults'|'checkTrajectory'|'diagnostics'|'bench'|'search', ... } and
-//      { type: 'cancel', run_id } (no id: it answers through the train or search request).
+//      'predict'|'predictFile'|'export'|'defaults'|'checkTrajectory'|'diagnostics'|'bench'|'search'|
+//      'attention'|'mistakes'|'teachingRows', ... } and { type: 'cancel'|'pause'|'play'|'stepOnce'|
+//      'stepEpoch', run_id } (no id: they act on the run, which answers through its train request).
 // Out: { id, type: 'result'|'error'|'progress', ... }; a run's messages also carry run_id:
-//      'started'|'step'|'epoch'|'checkpoint'|'done'|'cancelled'; a search's also 'fold'|'run_result';
+//      'started'|'step'|'epoch'|'checkpoint'|'done'|'cancelled'|'paused'|'playing'|'map'; a search's
+//      also 'fold'|'run_result';
 //      a trajectory check's 'case'.
 //      { type: 'device-lost' } has no id.
 import init, { Session, ctor_runs, settings_defaults } from './pkg/tabtune.js';
@@ -11,6 +13,7 @@ import { simd } from './node_modules/wasm-feature-detect/dist/esm/index.js';
 import { CPU_ADAPTER, decideBackend } from './backend-choice.js';
 import { PrefixPool } from './prefix-pool.js';
 import { searchLoop } from './search-loop.js';
+import { RunControl, postMaps, teachingCall } from './run-control.js';
 
 const MODEL_CACHE = 'tabtune-models-v1';
 const FILES = ['config.json', 'model.safetensors', 'tokenizer.json'];
@@ -168,9 +171,11 @@ async function train(msg, start) {
   run = { id: info.run_id, cancelled: false, done: new Promise((resolve) => { finish = resolve; }) };
   const me = run;
   const send = (m, transfer) => post({ id: msg.id, run_id: me.id, ...m }, transfer);
+  // step mode; every trainer call goes through control.exclusive (run-control.js)
+  const control = me.control = new RunControl(send, { paused: Boolean(msg.paused) });
   const epochs = [...info.history];
   const saveCheckpoint = async (finished) => {
-    const bytes = await session.checkpoint(me.id, finished);
+    const bytes = await control.exclusive(() => session.checkpoint(me.id, finished));
     send({ type: 'checkpoint', bytes, finished, step: stepsDone, epochs_done: epochs.length }, [bytes.buffer]);
   };
   let stepsDone = info.step;
@@ -179,12 +184,20 @@ async function train(msg, start) {
   try {
     send({ type: 'started', info });
     send({ type: 'progress', phase: 'prepare', done: 0, total: info.train_rows + info.val_rows, info });
-    await prepare(me, info, send);
-    const trainStart = performance.now();
-    const first = stepsDone;
-    while (!me.cancelled) {
-      const s = await session.step(me.id);
+    await control.exclusive(() => prepare(me, info, send));
+    // the teaching map's epoch-0 frame (its axes are fitted now, before the first step)
+    if (!me.cancelled) await postMaps(session, me, control, send);
+    let trainStart = performance.now();
+    let first = stepsDone;
+    while (!me.cancelled && stepsDone < info.total_steps) {
+      const wasPaused = control.paused;
+      await control.gate(me, stepsDone);
+      // time spent paused is not training time: the ETA counts from here
+      if (wasPaused) [trainStart, first] = [performance.now(), stepsDone];
+      if (me.cancelled) break;
+      const s = await control.exclusive(() => session.step(me.id));
       if (!s) break;
+      control.after(s);
       stepsDone = s.step;
       const { epoch_end, ...step } = s;
       const seconds = (performance.now() - trainStart) / 1000;
@@ -193,6 +206,8 @@ async function train(msg, start) {
       if (epoch_end) {
         epochs.push(epoch_end);
         send({ type: 'epoch', ...epoch_end });
+        await postMaps(session, me, control, send);
+        if (epoch_end.stopped_early) break;
         if (s.step < info.total_steps) await saveCheckpoint(false);
       }
       await tick();
@@ -202,7 +217,7 @@ async function train(msg, start) {
     // cancelled mid-run: what it learned so far can still be resumed; finished: the model to keep
     if (me.cancelled && stepsDone > info.step) await saveCheckpoint(false);
     // a contrastive run's head is fitted at epoch ends: fit it to the layers it stopped with
-    if (me.cancelled && stepsDone > 0) await session.fit_head(me.id);
+    if (me.cancelled && stepsDone > 0) await control.exclusive(() => session.fit_head(me.id));
     if (!me.cancelled) await saveCheckpoint(true);
     // a run cancelled before its first step trained nothing: the model it had stays
     keep = stepsDone > 0;
@@ -344,6 +359,7 @@ async function handle(msg) {
     case 'checkTrajectory': idle('checking the device'); return checkTrajectory(msg);
     case 'diagnostics': return { ctor_runs: ctor_runs() };
     case 'bench': idle('measuring speed'); return session.bench(msg.options);
+    case 'attention': case 'mistakes': case 'teachingRows': return teachingCall(session, run, msg);
     // test hook: what a driver reset does to the device, on demand
     case 'debugLoseDevice': gpuDevice?.destroy(); return Boolean(gpuDevice);
     default: throw new Error(`unknown request '${msg.type}'`);
@@ -357,6 +373,12 @@ self.onmessage = async ({ data: msg }) => {
     // a search says when the cancel arrived: at most the step then in flight follows it
     if (run.search && !run.cancelled) post({ id: run.msgId, run_id: run.id, type: 'progress', phase: 'cancelling' });
     run.cancelled = true;
+    run.control?.wake(); // a paused run sees it at once
+    return;
+  }
+  // step mode: acts on the training run it names (or the one going); a search has none
+  if (['pause', 'play', 'stepOnce', 'stepEpoch'].includes(msg.type)) {
+    if (run?.control && (msg.run_id == null || msg.run_id === run.id)) run.control[msg.type]();
     return;
   }
   try {

@@ -131,6 +131,10 @@ pub struct SettingsArgs {
     /// The alterations augmentation draws from (default all): delete,swap,crop.
     #[arg(long, value_delimiter = ',', value_name = "OPS")]
     augment_ops: Option<Vec<String>>,
+    /// The teaching view's data: per-step layer activity and the validation rows' 2-D map each
+    /// epoch, printed as JSON lines ({"type":"activity"…}, {"type":"map"…}); costs extra reads.
+    #[arg(long)]
+    teaching: bool,
 }
 
 impl SettingsArgs {
@@ -160,6 +164,9 @@ impl SettingsArgs {
                 aug.insert("ops".into(), Value::from(ops.clone()));
             }
             obj.insert("augment".into(), Value::Object(aug));
+        }
+        if self.teaching {
+            obj.insert("teaching".into(), Value::Bool(true));
         }
         if let Some(w) = &self.class_weights {
             obj.insert("class_weights".into(), class_weights(w)?);

@@ -120,8 +120,20 @@ pub fn run(a: TrainArgs) -> Result<()> {
         None => None,
     };
     let pb = bar(info.total_steps, "training");
+    let teaching = trainer.config().teaching;
     while !trainer.is_done() {
         let s = block_on(trainer.step())?;
+        if teaching {
+            let mut lines = Vec::new();
+            if let Some(a) = &s.activity {
+                lines.push(serde_json::json!({ "type": "activity", "step": s.step, "activity": a }));
+            }
+            // the epoch-0 frame comes with the first step's, the others at epoch ends
+            for m in block_on(trainer.take_maps())? {
+                lines.push(serde_json::json!({ "type": "map", "epoch": m.epoch, "points": m.points }));
+            }
+            pb.suspend(|| lines.iter().for_each(|l| println!("{l}")));
+        }
         if let Some(f) = steps_out.as_mut() {
             use std::io::Write;
             writeln!(f, "{}", serde_json::to_string(&s).unwrap_or_default()).map_err(|e| tabtune::Error::Io(e.to_string()))?;

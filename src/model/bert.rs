@@ -71,6 +71,21 @@ impl Layer {
     }
 }
 
+impl Layer {
+    /// The attention probabilities from position 0 ([CLS]) over the sequence, averaged over
+    /// heads: [b, s]. For the teaching view only, as a separate pass, so `forward` (the
+    /// training and inference path) keeps computing nothing it does not need.
+    pub fn cls_attention(&self, x: Tensor<3>, mask_bias: Tensor<4>) -> Tensor<2> {
+        let [b, s, h] = x.dims();
+        let n = self.heads;
+        let d = h / n;
+        let q = self.query.forward(x.clone().narrow(1, 0, 1)).reshape([b, 1, n, d]).swap_dims(1, 2); // [b, n, 1, d]
+        let k = self.key.forward(x).reshape([b, s, n, d]).swap_dims(1, 2); // [b, n, s, d]
+        let scores = q.matmul(k.swap_dims(2, 3)).div_scalar((d as f64).sqrt()) + mask_bias; // [b, n, 1, s]
+        softmax(scores, 3).mean_dim(1).reshape([b, s])
+    }
+}
+
 /// The whole pretrained encoder as loaded: embeddings and every layer.
 #[derive(Module, Debug)]
 pub struct Encoder {

@@ -91,6 +91,9 @@ pub struct RunConfig {
     pub pairs_per_row: usize,
     /// Altered copies of the training rows (validation rows are never altered).
     pub augment: Option<Augment>,
+    /// The teaching view: per-step layer activity and the embedding map each epoch (extra
+    /// device reads, so off unless asked for).
+    pub teaching: bool,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -250,6 +253,7 @@ impl Default for RunConfig {
             strategy: Strategy::Standard,
             pairs_per_row: 20,
             augment: None,
+            teaching: false,
         }
     }
 }

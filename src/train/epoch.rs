@@ -54,6 +54,8 @@ impl Trainer {
             val_metrics,
         };
         self.history.push(summary.clone());
+        // the teaching view's map after this epoch (nothing unless it is on)
+        self.push_map(epoch + 1).await?;
         Ok(summary)
     }
 

@@ -30,7 +30,7 @@ mod store;
 pub use store::PrefixStore;
 mod replay;
 mod setup;
-use crate::step::train_step;
+use crate::step::train_step_probed;
 use crate::task::{Targets, Task};
 
 /// Rows the prefix runs at once while caching.
@@ -78,6 +78,8 @@ pub struct Trainer {
     pub(crate) epoch_steps: usize,
     epoch_seconds: f64,
     pub(crate) history: Vec<EpochSummary>,
+    /// The teaching view's state (map axes, frames not yet taken); idle unless `cfg.teaching`.
+    pub(crate) teach: crate::teach::TeachState,
 }
 
 impl Trainer {
@@ -237,6 +239,7 @@ impl Trainer {
             epoch_steps: 0,
             epoch_seconds: 0.0,
             history: Vec::new(),
+            teach: Default::default(),
         })
     }
 
@@ -273,7 +276,7 @@ impl Trainer {
 
     /// The prefix's output for rows `idx` of a split, as a batch on `device`: from the cache,
     /// or computed now when the cache is off.
-    async fn batch(&self, val: bool, idx: &[usize], device: &Device) -> Result<(Tensor<3>, Tensor<2>)> {
+    pub(crate) async fn batch(&self, val: bool, idx: &[usize], device: &Device) -> Result<(Tensor<3>, Tensor<2>)> {
         let split = if val { &self.val } else { &self.train };
         let h = self.model.config.hidden_size;
         if self.info.cached {
@@ -308,11 +311,17 @@ impl Trainer {
                 self.order.1[start..end].to_vec()
             }
         };
+        // the map's axes come from the embeddings before this run's first step (teach/map.rs)
+        self.fit_map().await?;
         // Dropout draws from the backend's RNG: seeded per step, so a resumed run draws the same.
         self.device.seed(step_seed(self.cfg.seed, self.step));
         let lr = self.schedule.lr(self.step);
         let out = if contrastive { self.pair_step(&idx, lr).await? } else { self.row_step(&idx, lr).await? };
 
+        let activity = match (out.probe, self.top.as_ref()) {
+            (Some(p), Some(top)) => Some(p.read(top, &self.info.param_groups).await?),
+            _ => None,
+        };
         let loss = out.loss;
         self.epoch_loss = Some(match self.epoch_loss.take() {
             Some(sum) => sum + loss.clone(),
@@ -329,7 +338,7 @@ impl Trainer {
         };
         self.epoch_seconds += started.elapsed().as_secs_f64();
         let epoch_end = if epoch_done { Some(self.finish_epoch(epoch).await?) } else { None };
-        Ok(StepInfo { step: self.step, epoch: epoch + 1, lr, loss, grad_norm, epoch_end })
+        Ok(StepInfo { step: self.step, epoch: epoch + 1, lr, loss, grad_norm, activity, epoch_end })
     }
 }
 
@@ -340,7 +349,7 @@ impl Trainer {
         let (x, mask) = self.batch(false, idx, &ad).await?;
         let target = self.objective.batch(&self.train.targets, idx, &ad);
         let top = self.top.take().ok_or_else(|| Error::Device("a previous step failed".into()))?;
-        let (top, out) = train_step(top, &mut self.optim, &self.objective, x, mask, target, lr, self.cfg.clip_norm);
+        let (top, out) = train_step_probed(top, &mut self.optim, &self.objective, x, mask, target, lr, self.cfg.clip_norm, self.cfg.teaching);
         self.top = Some(top);
         Ok(out)
     }

@@ -10,6 +10,7 @@ use crate::error::{Error, Result};
 use crate::infer;
 use crate::logreg;
 use crate::step::StepOutput;
+use crate::teach::activity::Probe;
 use crate::task::Targets;
 
 impl Trainer {
@@ -26,9 +27,10 @@ impl Trainer {
             loss = loss + p;
         }
         let grads = GradientsParams::from_grads(loss.backward(), &top);
+        let probe = self.cfg.teaching.then(|| Probe::before(&top, &grads));
         let stepped = self.optim.step(lr, top, grads, self.cfg.clip_norm);
         self.top = Some(stepped.module);
-        Ok(StepOutput { loss: loss.without_autodiff(), grad_norm: stepped.grad_norm })
+        Ok(StepOutput { loss: loss.without_autodiff(), grad_norm: stepped.grad_norm, probe })
     }
 
     /// Contrastive runs: whether the head was fitted after the last step (a model taken before

@@ -10,6 +10,7 @@ mod pool;
 mod predict;
 mod search;
 mod session;
+mod teach;
 
 pub use session::Session;
 

@@ -43,6 +43,9 @@ pub(super) struct State {
     /// A grid search or cross-validation: it holds the run slot as a training does (search.rs).
     pub(super) search: Option<super::search::SearchSlot>,
     runs: u32,
+    /// The last finished run's validation rows (texts, targets, class names): the teaching
+    /// view's mistakes and map rows once its trainer is gone (teach.rs).
+    pub(super) last_val: Option<(Vec<String>, crate::task::Targets, Vec<String>)>,
 }
 
 #[wasm_bindgen]
@@ -90,6 +93,16 @@ impl State {
             Some(_) => fail("no fine-tuned model yet: train one first"),
             None => fail("no model loaded: load one first"),
         })
+    }
+
+    /// The training run's id (not a search's), if one holds the slot.
+    pub(super) fn training_run(&self) -> Option<u32> {
+        self.run.as_ref().map(|r| r.id)
+    }
+
+    /// The model the teaching view looks into after a run: the predicting one, else the base.
+    pub(super) fn any_model(&self) -> Option<Model> {
+        self.current().or(self.base.as_ref()).cloned()
     }
 
     fn current(&self) -> Option<&Model> {
@@ -259,7 +272,7 @@ impl Session {
             put_trainer(&state, trainer);
             let s = core(r)?;
             let epoch_end = s.epoch_end.as_ref().map(epoch_json);
-            js(&json!({ "step": s.step, "epoch": s.epoch, "lr": s.lr, "loss": s.loss, "epoch_end": epoch_end }))
+            js(&json!({ "step": s.step, "epoch": s.epoch, "lr": s.lr, "loss": s.loss, "activity": s.activity, "epoch_end": epoch_end }))
         })
     }
 
@@ -285,6 +298,8 @@ impl Session {
             _ => return Err(fail(format!("no training run {run_id} to finish"))),
         }
         let trainer = s.run.take().and_then(|r| r.trainer).ok_or_else(|| fail("no training run to finish"))?;
+        let (texts, targets) = trainer.val_rows();
+        s.last_val = Some((texts, targets, trainer.info().labels.clone()));
         if keep {
             s.tuned = Some(core(trainer.into_model())?);
         }

@@ -23,6 +23,9 @@ function make(host, title, xLabel, series, { height = 240, range = null, values 
   };
   const data = [[], ...series.map(() => [])];
   const plot = new uPlot(opts, data, host);
+  // the charts follow their box's width (projector mode puts each on its own full-width row)
+  const fit = new ResizeObserver(() => host.clientWidth && Math.abs(host.clientWidth - plot.width) > 4 && plot.setSize({ width: Math.max(260, host.clientWidth), height }));
+  fit.observe(host);
   // data-points lets tests and assistive tools see how much is drawn; plotData, what (tests)
   const draw = () => { plot.setData(data); host.dataset.points = data[0].length; };
   host.plotData = data;
@@ -36,7 +39,7 @@ function make(host, title, xLabel, series, { height = 240, range = null, values 
     },
     reset() { data.forEach((d) => (d.length = 0)); draw(); },
     points: () => data[0].length,
-    destroy: () => plot.destroy(),
+    destroy: () => { fit.disconnect(); plot.destroy(); },
   };
 }
 

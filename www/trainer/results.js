@@ -1,7 +1,8 @@
 // What <tabtune-trainer> shows of a task's numbers: the data summary, each epoch's validation
 // metrics, why early stopping ended a run, and a prediction — for classification, multi-label
 // and regression alike. Everything here is drawn from what the worker reported.
-import { MONITOR_WORDS } from './advanced.js';
+import { MONITOR_WORDS, setClasses } from './advanced.js';
+import { suggestStrategy } from './strategy.js';
 import { bars, confusion, el, formatSeconds, table } from './view.js';
 
 const pct = (v) => `${(v * 100).toFixed(1)} %`;
@@ -20,6 +21,22 @@ export function dataSummary(info) {
     table('First rows', ['text', 'label'], info.preview.map((r) => [r.text, r.label]), { rowHeads: false }),
     labelSummary(info)].filter(Boolean);
   return { nodes, large: Boolean(large) };
+}
+
+/** The loaded data into the element's controls `u`: the column pickers, the classes the
+ *  Advanced settings weigh, the strategy suggested for it (`trainWith(settings)` applies it), the
+ *  summary. */
+export function showData(u, info, trainWith) {
+  const options = (select, chosen) => select.replaceChildren(...info.columns.map((c) => el('option', { value: c, text: c, selected: c === chosen })));
+  options(u.textCol, info.text_column);
+  options(u.labelCol, info.label_column);
+  u.columns.hidden = false;
+  setClasses(u.advanced, info.task === 'classification' || !info.task ? info.labels : []);
+  suggestStrategy(u.strategy, info, trainWith);
+  const { nodes, large } = dataSummary(info);
+  u.subset.hidden = !large;
+  u.subsetRows.max = info.rows;
+  u.dataInfo.replaceChildren(...nodes);
 }
 
 /** What a run does, beyond the settings: task and schedule, contrastive pairs, augmented rows, the

@@ -39,3 +39,9 @@ export function storeFor(scope) {
     }),
   };
 }
+
+/** Removes the downloaded model files from the Cache API; says what it did. */
+export async function clearModelCache() {
+  const removed = self.caches ? await caches.delete('tabtune-models-v1') : false;
+  return removed ? 'The downloaded model files were removed from this browser’s cache; the next visit downloads them again.' : 'Nothing was cached.';
+}

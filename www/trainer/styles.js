@@ -49,6 +49,7 @@ td { max-width: 32rem; overflow-wrap: break-word; }
 .block.frozen { background: #eee; color: #444; }
 progress { width: 100%; height: 1.4rem; }
 .charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(18rem, 1fr)); gap: 1rem; }
+.charts > div { min-width: 0; overflow: hidden; }
 .row { display: flex; flex-wrap: wrap; align-items: end; gap: .5rem 1rem; }
 pre { background: #f3f3f3; padding: .5rem; overflow: auto; font-size: .85em; }
 @container (max-width: 480px) { label, .field { display: flex; } .bar-row { grid-template-columns: 6rem 1fr 3.5rem; } }
