@@ -91,6 +91,27 @@ pub struct RunConfig {
     pub pairs_per_row: usize,
     /// Altered copies of the training rows (validation rows are never altered).
     pub augment: Option<Augment>,
+    /// How the head reads the encoder: `mean` over real tokens (sentence-transformers'), or
+    /// `cls`, BERT's pooler (tanh(dense(h[CLS])), from the base model's `pooler.dense`, trained
+    /// with the head) so the export is an exact `BertForSequenceClassification`.
+    pub pooling: PoolingKind,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PoolingKind {
+    #[default]
+    Mean,
+    Cls,
+}
+
+impl PoolingKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            PoolingKind::Mean => "mean",
+            PoolingKind::Cls => "cls",
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -250,6 +271,7 @@ impl Default for RunConfig {
             strategy: Strategy::Standard,
             pairs_per_row: 20,
             augment: None,
+            pooling: PoolingKind::Mean,
         }
     }
 }
