@@ -67,12 +67,14 @@ test('a [CLS]-pooled run downloads as Hugging Face, sentence-transformers and ON
     assert.deepEqual(JSON.parse(s.text).map((m) => m.path), ['', '1_Pooling', '2_Normalize']);
 
     // ONNX: a file whose first byte is field 1 (ir_version, varint) of ModelProto, or a clear refusal
-    const errorText = () => w.locator('.field-error').filter({ hasText: /ONNX/ }).first();
+    const errorText = () => w.getByText(/ONNX/).and(w.locator('p[aria-live]'));
     const outcome = await Promise.race([
       page.waitForEvent('download', { timeout: 60_000 }).then((d) => ({ d })),
       errorText().waitFor({ timeout: 60_000 }).then(async () => ({ error: await errorText().textContent() })),
       w.getByRole('button', { name: 'Download ONNX (.onnx)' }).click().then(() => new Promise(() => {})),
-    ]);
+    ]).catch(async (e) => {
+      throw new Error(`${e.message}; the page says ${JSON.stringify(await w.locator('[aria-live]').allTextContents())}`);
+    });
     if (outcome.d) {
       assert.equal(outcome.d.suggestedFilename(), 'tabtune-model.onnx');
       const path = join(mkdtempSync(join(tmpdir(), 'tabtune-onnx-')), 'model.onnx');
