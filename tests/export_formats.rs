@@ -14,7 +14,7 @@ use serde_json::Value;
 use tabtune::data::{self, DataOptions, Dataset, Format};
 use tabtune::export::{self, ExportedFiles};
 use tabtune::model::Pooling;
-use tabtune::run::{CacheDtype, PoolingKind, Strategy};
+use tabtune::run::{CacheDtype, Init, PoolingKind, Strategy};
 use tabtune::{Model, ModelFiles, RunConfig, Trainer, infer};
 
 /// Dropout draws from the backend's one RNG: tests that train take turns.
@@ -78,6 +78,11 @@ fn a_cls_run_trains_the_pooler_and_exports_a_bert_for_sequence_classification() 
     let tuned = t.into_model().expect("model");
     assert_ne!(pooler_weight(&tuned), base_pooler, "the pooler trains with the head");
     let before = block_on(infer::logits(&tuned, &TEXTS, 16, &device)).expect("logits");
+    // continuing it needs the pooling its head was trained with
+    let again = |pooling| Trainer::new(tuned.clone(), &toy(40), RunConfig { init: Init::Continue, pooling, ..cls_cfg() }, &device);
+    assert!(again(PoolingKind::Cls).is_ok(), "continue with cls");
+    let err = again(PoolingKind::Mean).err().expect("refused");
+    assert!(err.to_string().contains("set pooling cls"), "{err}");
 
     let files = block_on(export::export(&tuned)).expect("exports");
     let back = load(&files, &device);
