@@ -7,7 +7,8 @@ use burn::tensor::activation::{gelu, gelu_approximate, relu, softmax};
 use super::config::{Activation, BertConfig};
 
 /// Added to the attention scores of padding positions; exp() of it is exactly 0 in f32.
-const MASKED: f32 = -1.0e9;
+/// (The ONNX export adds the same.)
+pub const MASKED: f32 = -1.0e9;
 
 #[derive(Module, Debug)]
 pub struct Embeddings {
