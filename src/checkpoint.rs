@@ -16,11 +16,11 @@ use crate::data::Dataset;
 use crate::error::{Error, Result};
 use crate::export::{read_named, to_safetensors};
 use crate::metrics::TaskMetrics;
-use crate::model::weights::{head_tensors, layer_tensors, load_top};
+use crate::model::weights::{head_tensors, layer_tensors, load_top, pooler_tensors};
 use crate::model::{Encoder, Model, Pooling, fingerprint};
 use crate::optim::{Optimizer, OptimState, SlotState};
 use crate::model::BertConfig;
-use crate::run::{Init, RunConfig};
+use crate::run::{Init, PoolingKind, RunConfig};
 use crate::task::Task;
 use crate::train::{EpochSummary, Trainer};
 
@@ -138,9 +138,10 @@ impl Trainer {
         }
         t.cfg = info.config.clone();
         let outputs = t.top.as_ref().map_or(info.labels.len(), |top| top.head.weight.dims()[1]);
+        let cls = t.cfg.pooling == PoolingKind::Cls;
         let rebuild = |prefix: &str| -> Result<Classifier> {
-            let (layers, head) = load_top(bytes, &t.model.config, t.info.frozen_layers, outputs, prefix, device)?;
-            let top = Classifier::with_head(layers, head, t.cfg.dropout);
+            let (layers, head, pooler) = load_top(bytes, &t.model.config, t.info.frozen_layers, outputs, cls, prefix, device)?;
+            let top = Classifier::with_head(layers, head, t.cfg.dropout).with_pooler(pooler);
             Ok(match t.cfg.encoder_dropout {
                 Some(p) => top.with_encoder_dropout(p),
                 None => top,
@@ -171,6 +172,9 @@ fn top_tensors(top: &Classifier, first: usize, prefix: &str) -> Vec<(String, cra
         named.extend(layer_tensors(first + j, layer));
     }
     named.extend(head_tensors(&top.head));
+    if let Some(p) = &top.pooler {
+        named.extend(pooler_tensors(p));
+    }
     named.into_iter().map(|(n, t)| (format!("{prefix}{n}"), t)).collect()
 }
 
@@ -202,13 +206,14 @@ pub fn apply(mut base: Model, bytes: &[u8], device: &Device) -> Result<Model> {
     let n = base.config.num_hidden_layers;
     let first = n - info.config.layers;
     let outputs = if info.task == Task::Regression { 1 } else { info.labels.len() };
-    let (top, head) = load_top(bytes, &base.config, first, outputs, "", device)?;
+    let cls = info.config.pooling == PoolingKind::Cls;
+    let (top, head, pooler) = load_top(bytes, &base.config, first, outputs, cls, "", device)?;
     let mut layers = std::mem::take(&mut base.encoder.layers);
     layers.truncate(first);
     layers.extend(top);
     base.encoder = Encoder { embeddings: base.encoder.embeddings, layers };
     base.head = Some(head);
-    base.pooling = Pooling::Mean;
+    base.pooling = pooler.map_or(Pooling::Mean, Pooling::ClsPooler);
     let kept = info.best.map_or(info.epochs.len(), |(epoch, _)| epoch);
     mark_tuned(&mut base.config, &info.labels, info.task, &info.config, kept);
     base.fingerprint = tuned_fingerprint(&base.fingerprint, &info.data, info.step);
@@ -222,7 +227,7 @@ pub(crate) fn mark_tuned(config: &mut BertConfig, labels: &[String], task: Task,
     config.extra.insert("problem_type".into(), task.problem_type().into());
     config.extra.insert(
         "tabtune".into(),
-        serde_json::json!({ "pooling": "mean", "max_len": cfg.max_len, "task": task, "threshold": cfg.threshold, "epoch": epoch }),
+        serde_json::json!({ "pooling": cfg.pooling.name(), "max_len": cfg.max_len, "task": task, "threshold": cfg.threshold, "epoch": epoch }),
     );
 }
 

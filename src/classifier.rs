@@ -1,4 +1,5 @@
-//! What trains: the top k encoder layers, mean pooling, dropout, and a Linear head.
+//! What trains: the top k encoder layers, the pooling (the mean over tokens, or BERT's [CLS]
+//! pooler with `pooling: cls`), dropout, and a Linear head.
 use burn::module::{Module, ModuleVisitor, Param};
 use burn::nn::{Dropout, DropoutConfig, Linear, LinearConfig};
 use burn::prelude::*;
@@ -13,6 +14,9 @@ pub struct Classifier {
     pub layers: Vec<Layer>,
     pub dropout: Dropout,
     pub head: Linear,
+    /// `pooling: cls`: tanh(pooler(h[CLS])) instead of the mean. Last, so the optimizer's
+    /// traversal order (layers, head, pooler) and `param_groups` agree.
+    pub pooler: Option<Linear>,
 }
 
 impl Classifier {
@@ -31,17 +35,26 @@ impl Classifier {
     }
 
     pub fn with_head(layers: Vec<Layer>, head: Linear, dropout: f64) -> Self {
-        Self { layers, dropout: DropoutConfig::new(dropout).init(), head }
+        Self { layers, dropout: DropoutConfig::new(dropout).init(), head, pooler: None }
     }
 
-    /// Mean-pooled output of the top layers: x [b, s, h] from the prefix, mask [b, s] → [b, h].
+    /// Pools through BERT's [CLS] pooler `pooler` (the base model's `pooler.dense` to start).
+    pub fn with_pooler(mut self, pooler: Option<Linear>) -> Self {
+        self.pooler = pooler;
+        self
+    }
+
+    /// Pooled output of the top layers: x [b, s, h] from the prefix, mask [b, s] → [b, h].
     pub fn pooled(&self, x: Tensor<3>, mask: Tensor<2>) -> Tensor<2> {
         let bias = mask_bias(mask.clone());
         let mut x = x;
         for layer in &self.layers {
             x = layer.forward(x, bias.clone());
         }
-        mean_pool(x, mask)
+        match &self.pooler {
+            None => mean_pool(x, mask),
+            Some(dense) => cls_pool(dense, x),
+        }
     }
 
     /// Dropout `p` inside the trainable layers instead of the model's own.
@@ -53,8 +66,9 @@ impl Classifier {
         self
     }
 
-    /// The trainable groups, bottom layer first, then the head: the top layer and the head at
-    /// the LR, each layer below at its upper neighbour's × `decay`. `first` numbers the layers.
+    /// The trainable groups, bottom layer first, then the head (and the pooler): the top layer,
+    /// the head and the pooler at the LR, each layer below at its upper neighbour's × `decay`.
+    /// `first` numbers the layers.
     pub fn param_groups(&self, first: usize, decay: f64) -> Vec<ParamGroup> {
         let k = self.layers.len();
         let mut groups: Vec<ParamGroup> = self
@@ -64,10 +78,13 @@ impl Classifier {
             .map(|(j, layer)| ParamGroup::of(format!("encoder.layer.{}", first + j), layer, decay.powi((k - 1 - j) as i32)))
             .collect();
         groups.push(ParamGroup::of("head".into(), &self.head, 1.0));
+        if let Some(pooler) = &self.pooler {
+            groups.push(ParamGroup::of("pooler".into(), pooler, 1.0));
+        }
         groups
     }
 
-    /// The LR multiplier of every float parameter in traversal order (layers, then the head).
+    /// The LR multiplier of every float parameter in traversal order (layers, the head, the pooler).
     pub fn lr_scales(&self, decay: f64) -> Vec<f64> {
         self.param_groups(0, decay).iter().flat_map(|g| std::iter::repeat_n(g.lr_scale, g.tensors)).collect()
     }
@@ -76,6 +93,12 @@ impl Classifier {
     pub fn forward(&self, x: Tensor<3>, mask: Tensor<2>) -> Tensor<2> {
         self.head.forward(self.dropout.forward(self.pooled(x, mask)))
     }
+}
+
+/// BERT's pooler, as HF `BertPooler`: tanh(dense(h[CLS])) of x [b, s, h] → [b, h].
+pub fn cls_pool(dense: &Linear, x: Tensor<3>) -> Tensor<2> {
+    let [b, _, h] = x.dims();
+    burn::tensor::activation::tanh(dense.forward(x.narrow(1, 0, 1).reshape([b, h])))
 }
 
 /// A set of parameters trained at one LR multiplier.

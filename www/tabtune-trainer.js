@@ -51,7 +51,7 @@ class TabtuneTrainer extends HTMLElement {
       clearCache: () => clearModelCache().then((t) => this.#say(t)), useData: (file) => this.#useData(file), useSample: () => this.#useSample(),
       reloadData: () => this.#reloadData(), checkSettings: () => this.#checkSettings(), train: () => this.#train(),
       cancel: () => this.#runId && this.#tt?.cancel(this.#runId), resume: () => this.#resume(),
-      schedulePredict: () => this.#try.schedulePredict(), predictFile: (file) => this.#try.predictFile(file), download: () => this.#try.download(),
+      schedulePredict: () => this.#try.schedulePredict(), predictFile: (file) => this.#try.predictFile(file), download: (format) => this.#try.download(format),
       checkDevice: (file) => this.#checkDevice(file),
       search: { tt: () => this.#tt, settings: () => this.#checkSettings(), trainWith: (c) => this.#trainWith(c),
         busy: (on) => { this.#searching = on; this.#checkSettings(); } },

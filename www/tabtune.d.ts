@@ -40,6 +40,9 @@ export interface TrainConfig {
   augment?: Augment | null;
   /** The teaching view's data: StepEvent.activity each step and on_map frames (extra device reads). */
   teaching?: boolean;
+  /** 'mean' (default) or 'cls': BERT's pooler, trained with the head, so the Hugging Face export is a
+   *  BertForSequenceClassification (strategy standard only). */
+  pooling?: PoolingKind;
   /** Peak learning rate, reached after the warm-up (0 < lr < 1). */
   lr?: number; batch_size?: number; max_len?: number;
   /** Share of each class held out for validation (0 to 0.9). */
@@ -101,6 +104,9 @@ export interface TrainConfig {
 }
 
 export type Strategy = 'standard' | 'contrastive';
+/** How the head reads the encoder: the mean over tokens, or BERT's [CLS] pooler (tanh(dense(h[CLS]))). */
+export type PoolingKind = 'mean' | 'cls';
+export type ExportFormat = 'hf' | 'sentence-transformers' | 'onnx';
 /** `copies` altered copies of each training row (0 = none), each by one of `ops` (default all three):
  *  random word deletion, a swap of two words, a crop to a random span. Seeded. */
 export interface Augment { copies: number; ops?: ('delete' | 'swap' | 'crop')[] }
@@ -381,7 +387,11 @@ export class Tabtune {
   evaluate(input: DataInput, options?: DataOptions): Promise<TaskMetrics>;
   predict(texts: Iterable<string>): Promise<Prediction[]>;
   predictFile(input: DataInput, options?: DataOptions): Promise<(Prediction & { text: string })[]>;
-  exportModel(): Promise<{ 'config.json': Blob; 'model.safetensors': Blob; 'tokenizer.json': Blob }>;
+  /** The model's files by path. 'hf' (default): the Hugging Face folder (a `pooling: 'cls'` model is a
+   *  BertForSequenceClassification); 'sentence-transformers': a folder SentenceTransformer(dir)
+   *  loads; 'onnx': { 'model.onnx' } (tokens in, probabilities out). */
+  exportModel(options?: { format?: 'hf' | 'sentence-transformers' }): Promise<{ 'config.json': Blob; 'model.safetensors': Blob; 'tokenizer.json': Blob } & Record<string, Blob>>;
+  exportModel(options: { format: 'onnx' }): Promise<{ 'model.onnx': Blob }>;
   /** The core's defaults for every setting, and the metrics each task can stop early on. */
   defaults(): Promise<{ config: Required<Omit<TrainConfig, 'step_every' | 'gamma' | 'clip_norm' | 'class_weights' | 'encoder_dropout' | 'early_stopping' | 'sample'>> & Record<string, unknown>;
     monitors: Record<Task, Monitor[]>;

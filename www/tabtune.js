@@ -207,9 +207,11 @@ export class Tabtune {
     return this.#call({ type: 'predictFile', bytes, options: withFormat(input, options) }, {}, [bytes]);
   }
 
-  /** { 'config.json': Blob, 'model.safetensors': Blob, 'tokenizer.json': Blob } (HF layout). */
-  async exportModel() {
-    const files = await this.#call({ type: 'export' });
+  /** The model's files by path, as Blobs. format 'hf' (default): { 'config.json',
+   *  'model.safetensors', 'tokenizer.json', 'tokenizer_config.json' }; 'sentence-transformers':
+   *  those and modules.json, 1_Pooling/config.json, …; 'onnx': { 'model.onnx' }. */
+  async exportModel({ format = 'hf' } = {}) {
+    const files = await this.#call({ type: 'export', format: String(format) });
     const types = { 'config.json': 'application/json', 'tokenizer.json': 'application/json' };
     return Object.fromEntries(Object.entries(files).map(([name, bytes]) =>
       [name, new Blob([bytes], { type: types[name] || 'application/octet-stream' })]));

@@ -354,7 +354,7 @@ async function handle(msg) {
     case 'evaluate': return session.evaluate(new Uint8Array(msg.bytes), msg.options);
     case 'predict': return session.predict(msg.texts);
     case 'predictFile': return session.predict_file(new Uint8Array(msg.bytes), msg.options);
-    case 'export': return session.export();
+    case 'export': return session.export(msg.format);
     case 'defaults': return settings_defaults();
     case 'checkTrajectory': idle('checking the device'); return checkTrajectory(msg);
     case 'diagnostics': return { ctor_runs: ctor_runs() };

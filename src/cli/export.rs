@@ -9,7 +9,8 @@ use super::files;
 
 #[derive(Clone, Copy, ValueEnum)]
 pub enum ExportFormat {
-    /// config.json + model.safetensors + tokenizer.json (what `train` writes)
+    /// config.json + model.safetensors + tokenizer.json (what `train` writes); a `--pooling cls`
+    /// model is a BertForSequenceClassification
     Hf,
     /// a folder SentenceTransformer(dir) loads
     SentenceTransformers,
@@ -36,7 +37,7 @@ pub fn run(a: ExportArgs) -> Result<()> {
     let model = files::load_model(&a.model, &device)?;
     match a.format {
         ExportFormat::Hf => files::write_model(&a.out, &block_on(export::export(&model))?),
-        ExportFormat::SentenceTransformers => Err(Error::Settings("sentence-transformers export is being built (issue 12)".into())),
+        ExportFormat::SentenceTransformers => files::write_model(&a.out, &block_on(export::sentence_transformers(&model))?),
         ExportFormat::Onnx => {
             let bytes = block_on(export::onnx::to_onnx(&model))?;
             std::fs::write(&a.out, bytes).map_err(|e| Error::Io(format!("cannot write {}: {e}", a.out.display())))

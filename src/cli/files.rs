@@ -54,11 +54,13 @@ pub fn load_texts(path: &Path, text_column: Option<&str>) -> Result<Vec<String>>
         .map_err(|e| Error::Io(format!("{}: {e}", path.display())))
 }
 
+/// Every file of an export into `dir` (and its subfolders, e.g. `1_Pooling/`).
 pub fn write_model(dir: &Path, files: &ExportedFiles) -> Result<()> {
     let io = |e: std::io::Error| Error::Io(format!("cannot write to {}: {e}", dir.display()));
-    fs::create_dir_all(dir).map_err(io)?;
-    for (name, bytes) in MODEL_FILES.iter().zip([&files.config, &files.weights, &files.tokenizer]) {
-        fs::write(dir.join(name), bytes).map_err(io)?;
+    for (name, bytes) in files.all() {
+        let path = dir.join(name);
+        fs::create_dir_all(path.parent().unwrap_or(dir)).map_err(io)?;
+        fs::write(path, bytes).map_err(io)?;
     }
     Ok(())
 }

@@ -125,6 +125,10 @@ pub struct SettingsArgs {
     /// Contrastive: rounds of pairs (each gives every row a same-class and an other-class pair).
     #[arg(long, value_name = "N")]
     pairs_per_row: Option<usize>,
+    /// mean (default; sentence-transformers' pooling) or cls (BERT's pooler: exports as
+    /// BertForSequenceClassification, loads in transformers' pipeline).
+    #[arg(long)]
+    pooling: Option<String>,
     /// Add N altered copies of each training row (validation rows are never altered).
     #[arg(long, value_name = "N")]
     augment: Option<usize>,
@@ -156,7 +160,7 @@ impl SettingsArgs {
         put!(epochs, lr, batch_size, max_len, val_split, seed, task, optimizer, momentum, nesterov, betas,
              eps, alpha, weight_decay, schedule, warmup, step_every, gamma, l1, clip_norm, label_smoothing,
              layer_lr_decay, dropout, encoder_dropout, early_stopping, patience, threshold, log_every, init,
-             sample, cache_budget_mb, cache_dtype, strategy, pairs_per_row);
+             sample, cache_budget_mb, cache_dtype, strategy, pairs_per_row, pooling);
         if self.augment.is_some() || self.augment_ops.is_some() {
             let mut aug = Map::new();
             aug.insert("copies".into(), Value::from(self.augment.unwrap_or(1)));

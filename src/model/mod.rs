@@ -30,6 +30,8 @@ pub struct Model {
     pub head: Option<Linear>,
     /// How the head reads the encoder's output: the way it was trained.
     pub pooling: Pooling,
+    /// The file's `pooler.dense` when it has one: where `pooling: cls` training starts.
+    pub pooler: Option<Linear>,
     pub tokenizer: TextTokenizer,
     /// Identifies the files this model was loaded from, so a checkpoint names its base.
     pub fingerprint: String,
@@ -48,8 +50,8 @@ impl Model {
     pub fn load(files: &ModelFiles, device: &Device) -> Result<Model> {
         let config = BertConfig::from_json(files.config)?;
         let declared = config.extra.get("tabtune").and_then(|t| t.get("pooling")).map(|p| p.as_str().unwrap_or("?"));
-        if let Some(p) = declared.filter(|p| *p != "mean") {
-            return Err(Error::Config(format!("tabtune.pooling '{p}' is not supported: tabtune models pool with 'mean'")));
+        if let Some(p) = declared.filter(|p| !["mean", "cls"].contains(p)) {
+            return Err(Error::Config(format!("tabtune.pooling '{p}' is not supported: tabtune models pool with 'mean' or 'cls'")));
         }
         let tokenizer = TextTokenizer::from_json(files.tokenizer)?;
         let vocab = tokenizer.vocab_size();
@@ -61,8 +63,11 @@ impl Model {
         }
         let (encoder, head, pooler) = weights::load(files.weights, &config, device)?;
         // A head run with another pooling than it was trained with mispredicts silently.
-        let pooling = match (&head, declared, pooler) {
-            (Some(_), None, Some(pooler)) => Pooling::ClsPooler(pooler),
+        let pooling = match (&head, declared, &pooler) {
+            (Some(_), None | Some("cls"), Some(pooler)) => Pooling::ClsPooler(pooler.clone()),
+            (Some(_), Some("cls"), None) => {
+                return Err(Error::Config("config.json says tabtune.pooling 'cls' but model.safetensors has no pooler.dense weights: the files do not belong together".into()));
+            }
             (Some(_), None, None) => {
                 return Err(Error::Config(
                     "the model has a classifier head but neither says how it pools (no tabtune.pooling) nor has the \
@@ -74,17 +79,14 @@ impl Model {
             _ => Pooling::Mean,
         };
         let fingerprint = fingerprint(&[files.config, files.weights, files.tokenizer]);
-        Ok(Model { config, encoder, head, pooling, tokenizer, fingerprint })
+        Ok(Model { config, encoder, head, pooling, pooler, tokenizer, fingerprint })
     }
 
     /// [b, s, h] encoder output and its mask → the head's input [b, h].
     pub fn pool(&self, hidden: Tensor<3>, mask: Tensor<2>) -> Tensor<2> {
         match &self.pooling {
             Pooling::Mean => bert::mean_pool(hidden, mask),
-            Pooling::ClsPooler(dense) => {
-                let [b, _, h] = hidden.dims();
-                burn::tensor::activation::tanh(dense.forward(hidden.narrow(1, 0, 1).reshape([b, h])))
-            }
+            Pooling::ClsPooler(dense) => crate::classifier::cls_pool(dense, hidden),
         }
     }
 

@@ -12,11 +12,12 @@
 //! | `encoder.layer.{i}.intermediate.dense.*` [ffn, h]         | `layers[i].intermediate`    |
 //! | `encoder.layer.{i}.output.dense.*` [h, ffn]               | `layers[i].output`          |
 //! | `encoder.layer.{i}.output.LayerNorm.*`                    | `layers[i].out_norm`        |
+//! | `pooler.dense.*` [h, h] (when present)                    | the [CLS] pooler            |
 //! | `classifier.{weight,bias}` [classes, h] (tabtune export)  | the classification head     |
 //!
 //! HF stores a Linear weight as [out, in]; burn's `Linear` holds [in, out], so weights are
 //! transposed on the way in and out. Ignored by design: `embeddings.position_ids` (a buffer, not
-//! a weight) and `pooler.*` (the [CLS] pooler; tabtune mean-pools). Anything else that is
+//! a weight) and `pooler.*` other than `pooler.dense` (none in BERT). Anything else that is
 //! missing, unexpected or mis-shaped is an error that names it.
 use std::collections::{BTreeSet, HashMap};
 
@@ -173,7 +174,8 @@ pub fn transpose(v: &[f32], rows: usize, cols: usize) -> Vec<f32> {
 }
 
 /// The encoder and, when the file has them, a classifier head with `classes` outputs and the
-/// [CLS] pooler (`pooler.dense`, the way an HF `*ForSequenceClassification` head reads).
+/// [CLS] pooler (`pooler.dense`: how an HF `*ForSequenceClassification` head reads, and where
+/// `pooling: cls` training starts from a base model).
 pub fn load(bytes: &[u8], cfg: &BertConfig, device: &Device) -> Result<(Encoder, Option<Linear>, Option<Linear>)> {
     let mut w = WeightFile::parse(bytes)?;
     let (h, eps) = (cfg.hidden_size, cfg.layer_norm_eps);
@@ -188,7 +190,7 @@ pub fn load(bytes: &[u8], cfg: &BertConfig, device: &Device) -> Result<(Encoder,
         Some(labels) if w.has("classifier.weight") => Some(w.linear("classifier", h, labels.len(), device)),
         _ => None,
     };
-    let pooler = (head.is_some() && w.has("pooler.dense.weight")).then(|| w.linear("pooler.dense", h, h, device));
+    let pooler = w.has("pooler.dense.weight").then(|| w.linear("pooler.dense", h, h, device));
     w.finish()?;
     Ok((Encoder { embeddings, layers }, head, pooler))
 }
@@ -216,10 +218,14 @@ impl WeightFile<'_> {
     }
 }
 
+/// A checkpoint's trained layers, head and (pooling cls) pooler.
+pub type Top = (Vec<Layer>, Linear, Option<Linear>);
+
 /// The trained part of a model from a checkpoint's tensors: layers `first..` up to the top,
-/// and the head with `classes` outputs. Tensors named `optim.*` (the optimizer's) are skipped.
+/// the head with `classes` outputs and, with `pooler`, the [CLS] pooler. Tensors named
+/// `optim.*` (the optimizer's) are skipped.
 /// `prefix`: "" for a checkpoint's current weights, `best.` for its best epoch's.
-pub fn load_top(bytes: &[u8], cfg: &BertConfig, first: usize, classes: usize, prefix: &str, device: &Device) -> Result<(Vec<Layer>, Linear)> {
+pub fn load_top(bytes: &[u8], cfg: &BertConfig, first: usize, classes: usize, pooler: bool, prefix: &str, device: &Device) -> Result<Top> {
     let mut w = WeightFile::parse(bytes)?;
     w.names = std::mem::take(&mut w.names)
         .into_iter()
@@ -231,8 +237,9 @@ pub fn load_top(bytes: &[u8], cfg: &BertConfig, first: usize, classes: usize, pr
         .collect();
     let layers = (first..cfg.num_hidden_layers).map(|i| w.layer(i, cfg, device)).collect::<Result<_>>()?;
     let head = w.linear("classifier", cfg.hidden_size, classes, device);
+    let pooler = pooler.then(|| w.linear("pooler.dense", cfg.hidden_size, cfg.hidden_size, device));
     w.finish()?;
-    Ok((layers, head))
+    Ok((layers, head, pooler))
 }
 
 fn push_linear(out: &mut Vec<(String, NamedTensor)>, name: &str, l: &Linear) {

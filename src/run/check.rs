@@ -1,6 +1,6 @@
 //! Every setting checked, with a message that names the key and says what would work: against
 //! the model (`check`) and, once the task and labels are known, against the data (`check_task`).
-use super::{ClassWeights, MONITORS, OptimizerKind, RunConfig, ScheduleKind, Strategy, monitors_for};
+use super::{ClassWeights, MONITORS, OptimizerKind, PoolingKind, RunConfig, ScheduleKind, Strategy, monitors_for};
 use crate::error::{Error, Result};
 use crate::model::BertConfig;
 use crate::task::Task;
@@ -33,6 +33,10 @@ impl RunConfig {
             if !(0.0..1.0).contains(&d) {
                 return bad(format!("encoder_dropout = {d} must be at least 0 and below 1 (leave it out to keep the model's own)"));
             }
+        }
+        if self.pooling == PoolingKind::Cls && self.strategy == Strategy::Contrastive {
+            // contrastive trains the layers on mean-pooled pair embeddings, then fits the head on them
+            return bad("pooling cls is for strategy standard: contrastive learns mean-pooled embeddings, so use pooling mean".into());
         }
         self.check_optimizer()?;
         self.check_schedule()?;

@@ -94,6 +94,27 @@ pub struct RunConfig {
     /// The teaching view: per-step layer activity and the embedding map each epoch (extra
     /// device reads, so off unless asked for).
     pub teaching: bool,
+    /// How the head reads the encoder: `mean` over real tokens (sentence-transformers'), or
+    /// `cls`, BERT's pooler (tanh(dense(h[CLS])), from the base model's `pooler.dense`, trained
+    /// with the head) so the export is an exact `BertForSequenceClassification`.
+    pub pooling: PoolingKind,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PoolingKind {
+    #[default]
+    Mean,
+    Cls,
+}
+
+impl PoolingKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            PoolingKind::Mean => "mean",
+            PoolingKind::Cls => "cls",
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -254,6 +275,7 @@ impl Default for RunConfig {
             pairs_per_row: 20,
             augment: None,
             teaching: false,
+            pooling: PoolingKind::Mean,
         }
     }
 }

@@ -120,7 +120,7 @@ impl Trainer {
         layers.extend(top.layers);
         model.encoder = Encoder { embeddings: self.prefix.embeddings, layers };
         model.head = Some(top.head);
-        model.pooling = Pooling::Mean;
+        model.pooling = top.pooler.map_or(Pooling::Mean, Pooling::ClsPooler);
         model.fingerprint = crate::checkpoint::tuned_fingerprint(&model.fingerprint, &self.data_fingerprint, self.step);
         crate::checkpoint::mark_tuned(&mut model.config, &self.info.labels, self.info.task, &self.cfg, kept);
         Ok(model)

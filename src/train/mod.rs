@@ -119,7 +119,7 @@ impl Trainer {
         let labels = data::labels_for(&data.examples, task, &data.label_column)?;
         cfg.check_task(task, &labels)?;
         if cfg.init == Init::Continue {
-            check_continue(&model, &labels, task)?;
+            check_continue(&model, &labels, task, cfg.pooling)?;
         }
         let rows = train_ex.len() + val_ex.len();
         if train_ex.is_empty() {
@@ -161,7 +161,8 @@ impl Trainer {
         let mut top = match (cfg.init, model.head.take()) {
             (Init::Continue, Some(head)) => Classifier::with_head(top_layers, head, cfg.dropout),
             _ => Classifier::new(top_layers, h, outputs, cfg.dropout, cfg.seed, device),
-        };
+        }
+        .with_pooler(setup::pooler_for(&model, &cfg)?);
         if let Some(p) = cfg.encoder_dropout {
             top = top.with_encoder_dropout(p);
         }

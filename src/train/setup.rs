@@ -2,7 +2,7 @@
 use crate::data::Example;
 use crate::error::{Error, Result};
 use crate::model::{Model, Pooling, fingerprint};
-use crate::run::{ClassWeights, RunConfig};
+use crate::run::{ClassWeights, Init, PoolingKind, RunConfig};
 use crate::task::{Targets, Task};
 
 /// `"balanced"`: n / (classes · count) on the training rows, as scikit-learn; explicit: by
@@ -22,14 +22,32 @@ pub(super) fn class_weights(cfg: &RunConfig, labels: &[String], targets: &Target
     }
 }
 
+/// `pooling: cls`: the pooler the run starts from: the fine-tuned one (init continue), else
+/// the model file's `pooler.dense` (BERT's pretrained pooler). None for `pooling: mean`.
+pub(super) fn pooler_for(model: &Model, cfg: &RunConfig) -> Result<Option<burn::nn::Linear>> {
+    if cfg.pooling != PoolingKind::Cls {
+        return Ok(None);
+    }
+    match (&model.pooling, cfg.init) {
+        (Pooling::ClsPooler(p), Init::Continue) => Ok(Some(p.clone())),
+        _ => model.pooler.clone().map(Some).ok_or_else(|| {
+            Error::Settings("pooling cls starts from the model's pooler.dense weights (BERT's [CLS] pooler), but this model has none: use pooling mean".into())
+        }),
+    }
+}
+
 /// `init: continue` needs a head trained here on the same classes and task.
-pub(super) fn check_continue(model: &Model, labels: &[String], task: Task) -> Result<()> {
+pub(super) fn check_continue(model: &Model, labels: &[String], task: Task, pooling: PoolingKind) -> Result<()> {
     let bad = |m: String| Err(Error::Settings(m));
     let Some(have) = model.labels() else {
         return bad("init = continue needs a fine-tuned model, but this one has no classification head yet: train it with init = pretrained first".into());
     };
-    if !matches!(model.pooling, Pooling::Mean) {
-        return bad("init = continue cannot build on this head: it was trained with [CLS] pooling elsewhere; start from the pretrained encoder (init = pretrained)".into());
+    let has = if matches!(model.pooling, Pooling::Mean) { PoolingKind::Mean } else { PoolingKind::Cls };
+    if has != pooling {
+        return bad(format!(
+            "init = continue needs the pooling the head was trained with: this model pools with {}, the run with {}: set pooling {}",
+            has.name(), pooling.name(), has.name()
+        ));
     }
     if model.task() != task {
         return bad(format!(

@@ -335,14 +335,22 @@ impl Session {
         })
     }
 
-    /// The model's files in the HF layout: { "config.json", "model.safetensors", "tokenizer.json" } as bytes.
-    pub fn export(&self) -> Promise {
+    /// The model in `format` ('hf', the default; 'sentence-transformers'; 'onnx'): { path: bytes }
+    /// — a folder's files by their path in it (`1_Pooling/config.json`), or { "model.onnx" }.
+    pub fn export(&self, format: Option<String>) -> Promise {
         let state = self.state.clone();
         future_to_promise(async move {
             let model = state.borrow().model()?;
-            let files = core(export::export(&model).await)?;
+            let format: export::Format = core(format.as_deref().unwrap_or("hf").parse())?;
+            let files: Vec<(String, Vec<u8>)> = match format {
+                export::Format::Hf => core(export::export(&model).await)?.all().into_iter().map(|(n, b)| (n.to_string(), b.to_vec())).collect(),
+                export::Format::SentenceTransformers => {
+                    core(export::sentence_transformers(&model).await)?.all().into_iter().map(|(n, b)| (n.to_string(), b.to_vec())).collect()
+                }
+                export::Format::Onnx => vec![("model.onnx".to_string(), core(export::onnx::to_onnx(&model).await)?)],
+            };
             let out = Object::new();
-            for (name, bytes) in [("config.json", &files.config), ("model.safetensors", &files.weights), ("tokenizer.json", &files.tokenizer)] {
+            for (name, bytes) in files {
                 Reflect::set(&out, &name.into(), &Uint8Array::from(bytes.as_slice()))?;
             }
             Ok(out.into())

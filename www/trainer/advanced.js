@@ -39,6 +39,8 @@ const CONTROLS = [
   { key: 'clip_norm', label: 'Clip gradient norm', optional: 'no clipping' },
   { key: 'dropout', label: 'Head dropout' },
   { key: 'encoder_dropout', label: 'Encoder dropout', optional: 'the model’s' },
+  { key: 'pooling', label: 'Pooling', kind: 'select', options: [['mean', 'mean of the tokens (as sentence-transformers)'],
+    ['cls', '[CLS] + BERT’s pooler (exports as BertForSequenceClassification)']] },
   { key: 'label_smoothing', label: 'Label smoothing', when: task('classification') },
   { key: 'class_weights', label: 'Class weights', kind: 'weights', when: task('classification') },
   { key: 'threshold', label: 'Label threshold', when: task('multi_label') },

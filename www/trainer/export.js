@@ -1,15 +1,29 @@
-// Files in and out of <tabtune-trainer>: a model folder the user picks, the model as a zip in the
-// Hugging Face layout, and a file's predictions as CSV (csv.js makes it safe for a spreadsheet).
+// Files in and out of <tabtune-trainer>: a model folder the user picks, the model as a zip (the
+// Hugging Face or the sentence-transformers folder) or an .onnx file, and a file's predictions as
+// CSV (csv.js makes it safe for a spreadsheet).
 import { zipSync } from '../node_modules/fflate/esm/browser.js';
 import { predictionsCsv } from './csv.js';
 import { download } from './view.js';
 
-/** Downloads the worker's model as tabtune-model.zip (stored, not compressed: safetensors barely shrink). */
-export async function downloadModel(tt) {
-  const files = await tt.exportModel();
+/** Each export format's download: the folder (and zip) name, or the single file's. */
+export const EXPORTS = {
+  hf: { folder: 'tabtune-model' },
+  'sentence-transformers': { folder: 'tabtune-sentence-transformers' },
+  onnx: { file: 'tabtune-model.onnx' },
+};
+
+/** Downloads the worker's model in `format`: a folder as NAME.zip (stored, not compressed:
+ *  safetensors barely shrink), ONNX as one file. */
+export async function downloadModel(tt, format = 'hf') {
+  const files = await tt.exportModel({ format });
+  const { folder, file } = EXPORTS[format];
+  if (file) {
+    download(new Blob([files['model.onnx']], { type: 'application/octet-stream' }), file);
+    return;
+  }
   const entries = {};
-  for (const [name, blob] of Object.entries(files)) entries[`tabtune-model/${name}`] = new Uint8Array(await blob.arrayBuffer());
-  download(new Blob([zipSync(entries, { level: 0 })], { type: 'application/zip' }), 'tabtune-model.zip');
+  for (const [name, blob] of Object.entries(files)) entries[`${folder}/${name}`] = new Uint8Array(await blob.arrayBuffer());
+  download(new Blob([zipSync(entries, { level: 0 })], { type: 'application/zip' }), `${folder}.zip`);
 }
 
 /** Predicts every text of `file` and downloads NAME-predictions.csv; returns how many rows. */

@@ -15,11 +15,17 @@ export const SETTINGS = [
   ['max_len', 'Max length (tokens)', 64, 8, 512, true], ['val_split', 'Validation share', 0.1, 0, 0.9, false],
   ['seed', 'Seed', 0, 0, 2 ** 31, true],
 ];
-export const PYTHON = `from transformers import AutoModel
+export const PYTHON = `# Pooling [CLS]: the unzipped folder is a BertForSequenceClassification
+from transformers import pipeline
+pipeline("text-classification", model="tabtune-model", top_k=None)("a fine film")
+# Pooling mean (default): the encoder, and the head applied to the mean over tokens
+from transformers import AutoModel
 from safetensors.torch import load_file
-encoder = AutoModel.from_pretrained("tabtune-model")       # the unzipped folder
+encoder = AutoModel.from_pretrained("tabtune-model")
 head = load_file("tabtune-model/model.safetensors")          # classifier.weight, classifier.bias
-# logits = mean-pooled encoder output @ head["classifier.weight"].T + head["classifier.bias"]`;
+# sentence-transformers zip: embeddings as tabtune embed gives them
+from sentence_transformers import SentenceTransformer
+SentenceTransformer("tabtune-sentence-transformers").encode(["a fine film"])`;
 
 /** Builds the widget's DOM: { root, ui } where ui names every control the element updates. */
 export function buildUi(on, attr) {
@@ -90,7 +96,13 @@ export function buildUi(on, attr) {
   u.text = el('input', { type: 'text', size: 40, disabled: true, 'aria-label': 'Text to classify', placeholder: 'Type a text to classify', oninput: () => on.schedulePredict() });
   u.prediction = el('div', { 'aria-live': 'polite' });
   u.predictFile = el('input', { type: 'file', disabled: true, accept: '.txt,.csv,.tsv,.jsonl', onchange: () => u.predictFile.files[0] && on.predictFile(u.predictFile.files[0]) });
-  u.download = el('button', { disabled: true, text: 'Download model (.zip)', onclick: () => on.download() });
+  // one fieldset, so the element's `u.download.disabled = …` turns all three on and off
+  const exportButton = (text, format) => el('button', { type: 'button', text, onclick: () => on.download(format) });
+  u.downloadError = el('p', { class: 'field-error', 'aria-live': 'polite' });
+  u.download = el('fieldset', { class: 'row', disabled: true },
+    el('legend', { text: 'Download the model' }),
+    exportButton('Download model (.zip)', 'hf'), exportButton('sentence-transformers (.zip)', 'sentence-transformers'),
+    exportButton('Download ONNX (.onnx)', 'onnx'));
 
   const root = el('div', {},
     u.status,
@@ -103,8 +115,8 @@ export function buildUi(on, attr) {
     u.search.section,
     el('section', { 'aria-labelledby': 'h-try' }, el('h2', { id: 'h-try', text: '4. Try it' }), u.text, u.prediction,
       el('label', {}, 'Predict a whole file (one text per line, or a CSV / TSV / JSONL text column); you get a CSV back', u.predictFile)),
-    el('section', { 'aria-labelledby': 'h-home' }, el('h2', { id: 'h-home', text: '5. Take it home' }), u.download,
-      el('p', { class: 'note', text: 'The zip is a Hugging Face folder (config.json with id2label, model.safetensors, tokenizer.json). In Python:' }),
+    el('section', { 'aria-labelledby': 'h-home' }, el('h2', { id: 'h-home', text: '5. Take it home' }), u.download, u.downloadError,
+      el('p', { class: 'note', text: 'The first zip is a Hugging Face folder (config.json with id2label, model.safetensors, tokenizer.json); with Pooling “[CLS]” (Advanced) it is a BertForSequenceClassification. The second loads in SentenceTransformer(dir) (embeddings); the .onnx file takes token ids and gives probabilities. In Python:' }),
       // it scrolls sideways in a narrow widget, so it takes focus for keyboard scrolling
       el('pre', { tabindex: 0, 'aria-label': 'Python code that loads the downloaded model', text: PYTHON })));
   return { root, ui: u };

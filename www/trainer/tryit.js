@@ -1,5 +1,5 @@
 // <tabtune-trainer>'s "Try it" and "Take it home": a typed text's prediction (a moment after the
-// user stops typing), a whole file's predictions as CSV, the model as a zip. `ui()` and `tt()`
+// user stops typing), a whole file's predictions as CSV, the model as a zip or an .onnx file. `ui()` and `tt()`
 // give the element's controls and engine as they are now (a lost GPU makes a new engine).
 import { downloadModel, downloadPredictions } from './export.js';
 import { predictionView } from './results.js';
@@ -23,8 +23,9 @@ export function tryIt(ui, tt, fail) {
         ui().prediction.replaceChildren(el('p', { text: `Predicted ${n} texts from ${file.name}; the CSV was downloaded.` }));
       } catch (e) { fail(e, ui().prediction); }
     },
-    async download() {
-      try { await downloadModel(tt()); } catch (e) { fail(e); }
+    async download(format) {
+      ui().downloadError.textContent = '';
+      try { await downloadModel(tt(), format); } catch (e) { fail(e, ui().downloadError); }
     },
   };
 }
