@@ -23,6 +23,14 @@ pub struct Encoded {
     pub truncated: bool,
 }
 
+/// One text's tokens with where each came from: byte offsets (start, end) into the text.
+#[derive(Clone, Debug)]
+pub struct Spans {
+    pub ids: Vec<u32>,
+    pub tokens: Vec<String>,
+    pub offsets: Vec<(usize, usize)>,
+}
+
 /// A right-padded batch: ids and mask are row-major [rows, len].
 #[derive(Clone, Debug)]
 pub struct Padded {
@@ -71,12 +79,12 @@ impl TextTokenizer {
 
     /// One text's ids (truncated at `max_len`), token strings and byte offsets into `text`
     /// (special tokens such as [CLS] span nothing: (0, 0)), for the teaching view's highlight.
-    pub fn encode_with_offsets(&self, text: &str, max_len: usize) -> Result<(Vec<u32>, Vec<String>, Vec<(usize, usize)>)> {
+    pub fn encode_with_offsets(&self, text: &str, max_len: usize) -> Result<Spans> {
         let enc = self
             .truncating(max_len)?
             .encode(text, true)
             .map_err(|e| Error::Tokenizer(format!("could not tokenize {:?}: {e}", preview(text))))?;
-        Ok((enc.get_ids().to_vec(), enc.get_tokens().to_vec(), enc.get_offsets().to_vec()))
+        Ok(Spans { ids: enc.get_ids().to_vec(), tokens: enc.get_tokens().to_vec(), offsets: enc.get_offsets().to_vec() })
     }
 
     /// The tokenizer truncating at `max_len`: made once per max_len, not per call.

@@ -256,3 +256,19 @@ fn the_cli_prints_activity_and_map_lines_with_teaching() {
     assert_eq!(kind("activity"), 2 * 2, "one per step");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn activity_reports_the_gradients_before_clipping() {
+    let _turn = serial();
+    let device = Device::flex();
+    // a tiny clip_norm: every step is clipped, so a norm read after clipping would be 1e-3
+    let c = RunConfig { clip_norm: Some(1e-3), ..cfg() };
+    let mut t = Trainer::new(Files::tiny(13).load(&device), &toy(16), c, &device).expect("trainer");
+    while block_on(t.prepare()).expect("prefix").is_some() {}
+    let s = block_on(t.step()).expect("step");
+    let global = s.grad_norm.expect("the global norm with clip_norm");
+    let groups = s.activity.expect("activity");
+    let sum: f32 = groups.iter().map(|a| a.grad_norm * a.grad_norm).sum::<f32>().sqrt();
+    assert!(global > 1e-2, "the step is clipped ({global})");
+    assert!((sum - global).abs() / global < 1e-4, "groups' norms {sum} vs the global pre-clip norm {global}");
+}

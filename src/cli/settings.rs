@@ -137,8 +137,8 @@ pub struct SettingsArgs {
     augment_ops: Option<Vec<String>>,
     /// The teaching view's data: per-step layer activity and the validation rows' 2-D map each
     /// epoch, printed as JSON lines ({"type":"activity"…}, {"type":"map"…}); costs extra reads.
-    #[arg(long)]
-    teaching: bool,
+    #[arg(long, num_args = 0..=1, default_missing_value = "true", value_name = "BOOL")]
+    teaching: Option<bool>,
 }
 
 impl SettingsArgs {
@@ -161,6 +161,7 @@ impl SettingsArgs {
              eps, alpha, weight_decay, schedule, warmup, step_every, gamma, l1, clip_norm, label_smoothing,
              layer_lr_decay, dropout, encoder_dropout, early_stopping, patience, threshold, log_every, init,
              sample, cache_budget_mb, cache_dtype, strategy, pairs_per_row, pooling);
+        put!(teaching);
         if self.augment.is_some() || self.augment_ops.is_some() {
             let mut aug = Map::new();
             aug.insert("copies".into(), Value::from(self.augment.unwrap_or(1)));
@@ -168,9 +169,6 @@ impl SettingsArgs {
                 aug.insert("ops".into(), Value::from(ops.clone()));
             }
             obj.insert("augment".into(), Value::Object(aug));
-        }
-        if self.teaching {
-            obj.insert("teaching".into(), Value::Bool(true));
         }
         if let Some(w) = &self.class_weights {
             obj.insert("class_weights".into(), class_weights(w)?);

@@ -61,7 +61,7 @@ fn label_probs(p: &Prediction, labels: &[String]) -> Vec<LabelP> {
 /// On a whole model (fine-tuned or not: probabilities only with a head).
 pub async fn of_model(model: &Model, text: &str, device: &Device) -> Result<Attention> {
     let max_len = infer::default_max_len(model);
-    let (ids, tokens, offsets) = model.tokenizer.encode_with_offsets(text, max_len)?;
+    let crate::tokenize::Spans { ids, tokens, offsets } = model.tokenizer.encode_with_offsets(text, max_len)?;
     let layers: Vec<&Layer> = model.encoder.layers.iter().collect();
     let weights = cls_weights(&model.encoder.embeddings, &layers, &ids, device).await?;
     let probs = match (&model.head, model.labels()) {
@@ -78,7 +78,7 @@ impl Trainer {
     /// On the run's weights as they are now (between steps).
     pub async fn attention(&self, text: &str) -> Result<Attention> {
         let top = self.top.as_ref().ok_or_else(|| Error::Device("a previous step failed".into()))?.valid();
-        let (ids, tokens, offsets) = self.model.tokenizer.encode_with_offsets(text, self.cfg.max_len)?;
+        let crate::tokenize::Spans { ids, tokens, offsets } = self.model.tokenizer.encode_with_offsets(text, self.cfg.max_len)?;
         let layers: Vec<&Layer> = self.prefix.layers.iter().chain(&top.layers).collect();
         let weights = cls_weights(&self.prefix.embeddings, &layers, &ids, &self.device).await?;
         let (idv, mask) = pad(&[&ids[..]]).tensors(&self.device);

@@ -7,8 +7,11 @@
 
 /// Iterations per axis at most; a well-separated axis converges in a few dozen.
 const MAX_ITER: usize = 500;
-/// Converged when the axis moves less than this (1 − |cos|) between iterations.
-const TOL: f64 = 1e-12;
+/// Converged when the unit axis moves less than this between iterations.
+const TOL: f64 = 1e-13;
+/// Past the data's rank: what is left of C·v after deflation is rounding noise (relative to
+/// the total variance), and normalising it would give a meaningless axis.
+const RANK_EPS: f64 = 1e-10;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Pca {
@@ -34,6 +37,7 @@ impl Pca {
         }
         mean.iter_mut().for_each(|m| *m /= n.max(1) as f64);
         let centred: Vec<Vec<f64>> = rows.iter().map(|r| r.iter().zip(&mean).map(|(&x, m)| x as f64 - m).collect()).collect();
+        let total: f64 = centred.iter().map(|r| dot(r, r)).sum();
         let mut axes: Vec<Vec<f64>> = Vec::with_capacity(k);
         let mut variance = Vec::with_capacity(k);
         for a in 0..k {
@@ -42,19 +46,23 @@ impl Pca {
             let mut lambda = 0.0;
             for _ in 0..MAX_ITER {
                 let mut w = cov_times(&centred, &v);
-                // deflation: keep the axis orthogonal to those already found
-                for u in &axes {
-                    let d = dot(&w, u);
-                    w.iter_mut().zip(u).for_each(|(x, y)| *x -= d * y);
+                // deflation: keep the axis orthogonal to those already found (twice: once
+                // leaves rounding error along them)
+                for _ in 0..2 {
+                    for u in &axes {
+                        let d = dot(&w, u);
+                        w.iter_mut().zip(u).for_each(|(x, y)| *x -= d * y);
+                    }
                 }
                 let norm = dot(&w, &w).sqrt();
-                if norm < 1e-30 {
+                if norm <= RANK_EPS * total {
                     v = vec![0.0; dim];
                     lambda = 0.0;
                     break;
                 }
                 w.iter_mut().for_each(|x| *x /= norm);
-                let moved = 1.0 - dot(&w, &v).abs() / dot(&v, &v).sqrt().max(1e-300);
+                let vn = dot(&v, &v).sqrt().max(1e-300);
+                let moved = w.iter().zip(&v).map(|(a, b)| (a - b / vn).powi(2)).sum::<f64>().sqrt();
                 v = w;
                 lambda = norm / (n.max(2) - 1) as f64;
                 if moved < TOL {

@@ -23,7 +23,7 @@ fn tiny(head: bool, pooling: impl Fn(&Device) -> Pooling) -> Model {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("models/all-MiniLM-L6-v2/tokenizer.json");
     let tokenizer = TextTokenizer::from_json(&std::fs::read(dir).expect("run scripts/fetch-model")).expect("tokenizer");
     let head = head.then(|| LinearConfig::new(config.hidden_size, 3).init(&device));
-    Model { config, encoder, head, pooling: pooling(&device), tokenizer, fingerprint: String::new() }
+    Model { config, encoder, head, pooling: pooling(&device), pooler: None, tokenizer, fingerprint: String::new() }
 }
 
 fn decode(model: &Model) -> ModelProto {
