@@ -147,11 +147,12 @@ impl<'a> Bert<'a> {
 
     /// The feed-forward activation of `hidden_act`, in the form burn computes it.
     fn activation(&mut self, x: &str) -> Result<String> {
-        let half = self.g.floats("const.half", &[], &[0.5]);
-        let one = self.g.floats("const.one", &[], &[1.0]);
+        // constants only where an arm uses them: an unused initializer makes onnxruntime warn
+        let halves = |g: &mut super::graph::Graph| (g.floats("const.half", &[], &[0.5]), g.floats("const.one", &[], &[1.0]));
         Ok(match self.cfg.activation()? {
             // x · 0.5 · (1 + erf(x / √2)); Gelu is an op only from opset 20.
             Activation::Gelu => {
+                let (half, one) = halves(&mut self.g);
                 let sqrt2 = self.g.floats("const.sqrt2", &[], &[std::f32::consts::SQRT_2]);
                 let t = self.g.op("Div", &[x, &sqrt2], vec![]);
                 let t = self.g.op("Erf", &[&t], vec![]);
@@ -161,6 +162,7 @@ impl<'a> Bert<'a> {
             }
             // 0.5 · x · (1 + tanh(√(2/π) · (x + 0.044715 x³))), as burn's gelu_approximate.
             Activation::GeluTanh => {
+                let (half, one) = halves(&mut self.g);
                 let c = self.g.floats("const.gelu_c", &[], &[0.044715]);
                 let k = self.g.floats("const.sqrt_2_over_pi", &[], &[(2.0 / std::f64::consts::PI).sqrt() as f32]);
                 let three = self.g.floats("const.three", &[], &[3.0]);
