@@ -11,22 +11,10 @@ use burn::prelude::*;
 use common::*;
 use futures_lite::future::block_on;
 use serde_json::Value;
-use tabtune::data::{self, DataOptions, Dataset, Format};
 use tabtune::export::{self, ExportedFiles};
 use tabtune::model::Pooling;
 use tabtune::run::{CacheDtype, Init, PoolingKind, Strategy};
 use tabtune::{Model, ModelFiles, RunConfig, Trainer, infer};
-
-/// Dropout draws from the backend's one RNG: tests that train take turns.
-static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
-
-fn serial() -> std::sync::MutexGuard<'static, ()> {
-    SERIAL.lock().unwrap_or_else(|e| e.into_inner())
-}
-
-fn toy(rows: usize) -> Dataset {
-    data::load(toy_csv(rows).as_bytes(), &DataOptions { format: Some(Format::Csv), ..Default::default() }).expect("toy data")
-}
 
 fn cls_cfg() -> RunConfig {
     RunConfig {

@@ -11,18 +11,6 @@ use tabtune::data::{self, DataOptions, Dataset, Format};
 use tabtune::run::{CacheDtype, ClassWeights, Init, OptimizerKind, ScheduleKind};
 use tabtune::{Model, RunConfig, Trainer, checkpoint, export, infer};
 
-/// Dropout draws from the backend's one RNG, shared by every test thread of this process: a run
-/// reseeds it each step, so tests that train take turns.
-static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
-
-fn serial() -> std::sync::MutexGuard<'static, ()> {
-    SERIAL.lock().unwrap_or_else(|e| e.into_inner())
-}
-
-fn toy(rows: usize) -> Dataset {
-    data::load(toy_csv(rows).as_bytes(), &DataOptions { format: Some(Format::Csv), ..Default::default() }).expect("toy data")
-}
-
 /// Dropout on, so the per-step RNG matters; f32 cache so the numbers are exact.
 fn cfg() -> RunConfig {
     RunConfig { layers: 1, epochs: 3, lr: 1e-2, batch_size: 8, max_len: 16, val_split: 0.25, dropout: 0.2, cache_dtype: CacheDtype::F32, ..Default::default() }

@@ -8,21 +8,10 @@ use burn::prelude::*;
 use common::*;
 use futures_lite::future::block_on;
 use serde_json::json;
-use tabtune::data::{self, Augment, AugOp, DataOptions, Dataset, Format};
+use tabtune::data::{self, Augment, AugOp, DataOptions, Format};
 use tabtune::run::{CacheDtype, Strategy};
 use tabtune::search::{Search, SearchEvent, SearchSpec};
 use tabtune::{RunConfig, Trainer};
-
-/// Training draws dropout from the backend's one RNG: tests that train take turns.
-static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
-
-fn serial() -> std::sync::MutexGuard<'static, ()> {
-    SERIAL.lock().unwrap_or_else(|e| e.into_inner())
-}
-
-fn toy(rows: usize) -> Dataset {
-    data::load(toy_csv(rows).as_bytes(), &DataOptions { format: Some(Format::Csv), ..Default::default() }).expect("toy data")
-}
 
 fn spec(v: serde_json::Value) -> SearchSpec {
     serde_json::from_value(v).expect("a search spec")

@@ -10,23 +10,12 @@ use burn::prelude::*;
 use common::*;
 use futures_lite::future::block_on;
 use tabtune::classifier::Classifier;
-use tabtune::data::{self, DataOptions, Dataset, Format};
+use tabtune::data;
 use tabtune::loss::Objective;
 use tabtune::run::{CacheDtype, OptimizerKind, ScheduleKind};
 use tabtune::task::Task;
 use tabtune::teach::pca::Pca;
 use tabtune::{RunConfig, Trainer};
-
-/// Training reseeds the backend's one RNG each step: tests that train take turns.
-static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
-
-fn serial() -> std::sync::MutexGuard<'static, ()> {
-    SERIAL.lock().unwrap_or_else(|e| e.into_inner())
-}
-
-fn toy(rows: usize) -> Dataset {
-    data::load(toy_csv(rows).as_bytes(), &DataOptions { format: Some(Format::Csv), ..Default::default() }).expect("toy data")
-}
 
 /// Plain SGD at a constant LR: one step moves the weights by exactly lr · g.
 fn cfg() -> RunConfig {

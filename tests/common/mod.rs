@@ -125,6 +125,20 @@ pub fn tiny_model_dir(dir: &std::path::Path) -> PathBuf {
     d
 }
 
+/// Dropout draws from the backend's one RNG, shared by every test thread of a process: a run
+/// reseeds it each step, so tests that train take turns.
+static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+pub fn serial() -> std::sync::MutexGuard<'static, ()> {
+    SERIAL.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// `toy_csv(rows)` as a dataset.
+pub fn toy(rows: usize) -> tabtune::data::Dataset {
+    let opts = tabtune::data::DataOptions { format: Some(tabtune::data::Format::Csv), ..Default::default() };
+    tabtune::data::load(toy_csv(rows).as_bytes(), &opts).expect("toy data")
+}
+
 /// A small, easy two-class CSV: positive and negative words.
 pub fn toy_csv(rows: usize) -> String {
     let good = ["great", "wonderful", "lovely", "superb", "delightful"];

@@ -66,7 +66,8 @@ export function teachView(host, tt, fail) {
 
   async function refresh() {
     const text = sentence.value.trim();
-    if (!text || !tt()) { look.replaceChildren(); return; }
+    // only while the panel is shown: otherwise each Try-it keystroke would cost an attention pass
+    if (!text || !tt() || !host.hasAttribute('teaching')) { look.replaceChildren(); return; }
     try { look.replaceChildren(...attentionView(text, await tt().attention(text))); } catch (e) { fail(e, look); }
   }
   function later() { clearTimeout(timer); timer = setTimeout(refresh, 250); }
@@ -79,7 +80,7 @@ export function teachView(host, tt, fail) {
     const on = host.hasAttribute('teaching');
     section.hidden = !on;
     projector.checked = host.hasAttribute('projector');
-    if (on) { loss ??= lossAndLr(lossHost); loss.projector(projector.checked); map.redraw(); activity.redraw(); }
+    if (on) { loss ??= lossAndLr(lossHost); loss.projector(projector.checked); map.redraw(); activity.redraw(); later(); }
   }
   new MutationObserver(sync).observe(host, { attributes: true, attributeFilter: ['teaching', 'projector'] });
   sync();
