@@ -75,7 +75,7 @@ impl Workload {
         let idx: Vec<usize> = (0..self.targets.len()).collect();
         let target: BatchTarget = self.objective.batch(&self.targets, &idx, &ad);
         let top = self.top.take().ok_or_else(|| Error::Device("a bench step failed".into()))?;
-        let (top, out) = train_step(top, &mut self.optim, &self.objective, x, mask, target, 2e-5, None);
+        let (top, out) = train_step(top, &mut self.optim, &self.objective, x, mask, target, 2e-5, None, false);
         self.top = Some(top);
         readback::scalar(out.loss).await.map(|_| ())
     }

@@ -19,24 +19,10 @@ pub struct StepOutput {
 }
 
 /// `x` [b, s, h] and `mask` [b, s] on an autodiff device: the frozen prefix's output for the
-/// batch; `target` on the same device's inner one or the autodiff one.
-pub fn train_step(
-    top: Classifier,
-    optim: &mut Optimizer,
-    objective: &Objective,
-    x: Tensor<3>,
-    mask: Tensor<2>,
-    target: BatchTarget,
-    lr: f64,
-    clip_norm: Option<f64>,
-) -> (Classifier, StepOutput) {
-    train_step_probed(top, optim, objective, x, mask, target, lr, clip_norm, false)
-}
-
-/// `train_step`, and with `probe` the gradients' and weights' norms the teaching view reads
-/// (kept apart so the plain step adds no work).
+/// batch; `target` on the same device's inner one or the autodiff one. With `probe` the step
+/// also keeps the gradients' and weights' norms the teaching view reads (no work otherwise).
 #[allow(clippy::too_many_arguments)]
-pub fn train_step_probed(
+pub fn train_step(
     top: Classifier,
     optim: &mut Optimizer,
     objective: &Objective,

@@ -30,7 +30,7 @@ mod store;
 pub use store::PrefixStore;
 mod replay;
 mod setup;
-use crate::step::train_step_probed;
+use crate::step::train_step;
 use crate::task::{Targets, Task};
 
 /// Rows the prefix runs at once while caching.
@@ -350,7 +350,7 @@ impl Trainer {
         let (x, mask) = self.batch(false, idx, &ad).await?;
         let target = self.objective.batch(&self.train.targets, idx, &ad);
         let top = self.top.take().ok_or_else(|| Error::Device("a previous step failed".into()))?;
-        let (top, out) = train_step_probed(top, &mut self.optim, &self.objective, x, mask, target, lr, self.cfg.clip_norm, self.cfg.teaching);
+        let (top, out) = train_step(top, &mut self.optim, &self.objective, x, mask, target, lr, self.cfg.clip_norm, self.cfg.teaching);
         self.top = Some(top);
         Ok(out)
     }
