@@ -11,7 +11,7 @@ use burn::prelude::*;
 use serde::{Deserialize, Serialize};
 use safetensors::SafeTensors;
 
-use crate::classifier::Classifier;
+use crate::classifier::{Classifier, Top};
 use crate::data::Dataset;
 use crate::error::{Error, Result};
 use crate::export::{read_named, to_safetensors};
@@ -82,9 +82,9 @@ impl Trainer {
         let best = self.early.as_ref().and_then(|e| e.best.as_ref());
         // A finished run is the model it exports: the best epoch's under early stopping.
         let kept = if with_optimizer { top } else { best.map_or(top, |b| &b.top) };
-        let mut tensors = read_named(top_tensors(kept, self.info.frozen_layers, "")).await?;
+        let mut tensors = read_named(top_tensors(kept, self.info.frozen_layers, "")?).await?;
         if let (Some(b), true) = (best, with_optimizer) {
-            tensors.extend(read_named(top_tensors(&b.top, self.info.frozen_layers, "best.")).await?);
+            tensors.extend(read_named(top_tensors(&b.top, self.info.frozen_layers, "best.")?).await?);
         }
         let state = if with_optimizer { self.optim.state().await? } else { OptimState { t: 0, slots: Vec::new() } };
         let names = self.optim.settings().buffers();
@@ -106,7 +106,7 @@ impl Trainer {
             step: self.step,
             total_steps: self.info.total_steps,
             epochs: self.history.iter().map(|e| SavedEpoch { summary: e.clone(), metrics: e.val_metrics.clone() }).collect(),
-            base: self.model.fingerprint.clone(),
+            base: self.base_fingerprint().to_string(),
             data: self.data_fingerprint.clone(),
             epoch_loss_sum,
             epoch_steps: self.epoch_steps,
@@ -137,10 +137,11 @@ impl Trainer {
             return Err(Error::Settings("this run was trained on other rows than the data loaded: load the same file (same columns) to resume it".into()));
         }
         t.cfg = info.config.clone();
-        let outputs = t.top.as_ref().map_or(info.labels.len(), |top| top.head.weight.dims()[1]);
+        let outputs = t.text_top()?.head.weight.dims()[1];
         let cls = t.cfg.pooling == PoolingKind::Cls;
+        let config = t.text()?.0.config.clone();
         let rebuild = |prefix: &str| -> Result<Classifier> {
-            let (layers, head, pooler) = load_top(bytes, &t.model.config, t.info.frozen_layers, outputs, cls, prefix, device)?;
+            let (layers, head, pooler) = load_top(bytes, &config, t.info.frozen_layers, outputs, cls, prefix, device)?;
             let top = Classifier::with_head(layers, head, t.cfg.dropout).with_pooler(pooler);
             Ok(match t.cfg.encoder_dropout {
                 Some(p) => top.with_encoder_dropout(p),
@@ -150,13 +151,13 @@ impl Trainer {
         };
         let top = rebuild("")?;
         if let (Some(early), Some((epoch, value))) = (t.early.as_mut(), info.best) {
-            early.best = Some(crate::early_stop::Best { epoch, value, top: rebuild("best.")? });
+            early.best = Some(crate::early_stop::Best { epoch, value, top: Top::Text(rebuild("best.")?) });
             early.bad_epochs = info.bad_epochs;
         }
         let settings = *t.optim.settings();
         let optim = std::mem::replace(&mut t.optim, Optimizer::new(settings, Vec::new()));
         t.optim = optim.with_state(optim_state(bytes, &info, settings.buffers())?, &top)?;
-        t.top = Some(top);
+        t.top = Some(Top::Text(top));
         t.step = info.step;
         t.epoch_steps = info.epoch_steps;
         t.epoch_loss = info.epoch_loss_sum.map(|s| Tensor::from_data(TensorData::new(vec![s], [1]), device));
@@ -166,7 +167,10 @@ impl Trainer {
 }
 
 /// A classifier's tensors under HF names, prefixed.
-fn top_tensors(top: &Classifier, first: usize, prefix: &str) -> Vec<(String, crate::model::weights::NamedTensor)> {
+fn top_tensors(top: &Top, first: usize, prefix: &str) -> Result<Vec<(String, crate::model::weights::NamedTensor)>> {
+    let Some(top) = top.text() else {
+        return Err(Error::Settings("checkpoints keep text runs only for now: an image run cannot be saved midway".into()));
+    };
     let mut named = Vec::new();
     for (j, layer) in top.layers.iter().enumerate() {
         named.extend(layer_tensors(first + j, layer));
@@ -175,7 +179,7 @@ fn top_tensors(top: &Classifier, first: usize, prefix: &str) -> Vec<(String, cra
     if let Some(p) = &top.pooler {
         named.extend(pooler_tensors(p));
     }
-    named.into_iter().map(|(n, t)| (format!("{prefix}{n}"), t)).collect()
+    Ok(named.into_iter().map(|(n, t)| (format!("{prefix}{n}"), t)).collect())
 }
 
 /// The optimizer's state as the checkpoint wrote it.

@@ -95,6 +95,46 @@ impl Classifier {
     }
 }
 
+/// What a run trains: a text `Classifier` or, for images, the upper blocks of a CNN and its head.
+/// One module type, so the optimizer, early stopping and the step code serve both tasks.
+#[derive(Module, Debug)]
+pub enum Top {
+    Text(Classifier),
+}
+
+/// A batch as the trainable top reads it: the text prefix's states [b, s, h] and mask [b, s].
+pub enum Batch {
+    Text(Tensor<3>, Tensor<2>),
+}
+
+impl Top {
+    /// Logits [b, outputs] of a batch of the top's own kind.
+    pub fn forward(&self, batch: Batch) -> Tensor<2> {
+        match (self, batch) {
+            (Top::Text(top), Batch::Text(x, mask)) => top.forward(x, mask),
+        }
+    }
+
+    /// The text classifier; None for an image run.
+    pub fn text(&self) -> Option<&Classifier> {
+        match self {
+            Top::Text(top) => Some(top),
+        }
+    }
+
+    /// The trainable groups (see `Classifier::param_groups`); `first` numbers the lowest.
+    pub fn param_groups(&self, first: usize, decay: f64) -> Vec<ParamGroup> {
+        match self {
+            Top::Text(top) => top.param_groups(first, decay),
+        }
+    }
+
+    /// The LR multiplier of every float parameter in traversal order.
+    pub fn lr_scales(&self, decay: f64) -> Vec<f64> {
+        self.param_groups(0, decay).iter().flat_map(|g| std::iter::repeat_n(g.lr_scale, g.tensors)).collect()
+    }
+}
+
 /// BERT's pooler, as HF `BertPooler`: tanh(dense(h[CLS])) of x [b, s, h] → [b, h].
 pub fn cls_pool(dense: &Linear, x: Tensor<3>) -> Tensor<2> {
     let [b, _, h] = x.dims();
@@ -113,7 +153,7 @@ pub struct ParamGroup {
 }
 
 impl ParamGroup {
-    fn of<M: Module>(name: String, module: &M, lr_scale: f64) -> Self {
+    pub(crate) fn of<M: Module>(name: String, module: &M, lr_scale: f64) -> Self {
         struct Count(usize, usize);
         impl ModuleVisitor for Count {
             fn visit_float<const D: usize>(&mut self, p: &Param<Tensor<D>>) {

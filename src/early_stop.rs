@@ -1,7 +1,7 @@
 //! Early stopping on a validation metric, and the best epoch's weights kept for export.
 use std::collections::BTreeMap;
 
-use crate::classifier::Classifier;
+use crate::classifier::Top;
 use crate::run::MONITORS;
 
 pub struct EarlyStop {
@@ -18,7 +18,7 @@ pub struct Best {
     pub epoch: usize,
     pub value: f64,
     /// The weights after that epoch (tensors are immutable: a clone shares, not copies, them).
-    pub top: Classifier,
+    pub top: Top,
 }
 
 impl EarlyStop {
@@ -28,7 +28,7 @@ impl EarlyStop {
     }
 
     /// Records an epoch's scores (`val_loss` included); keeps `top` when it is the best so far.
-    pub fn observe(&mut self, epoch: usize, scores: &BTreeMap<String, f64>, top: &Classifier) {
+    pub fn observe(&mut self, epoch: usize, scores: &BTreeMap<String, f64>, top: &Top) {
         let Some(&value) = scores.get(&self.monitor) else { return };
         let better = match &self.best {
             None => true,

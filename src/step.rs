@@ -1,5 +1,6 @@
 //! The one training step, shared by `Trainer`, `tabtune bench` and the tests: forward → loss +
 //! penalty → backward → clip → optimizer step at this step's LR.
+use burn::module::Module;
 use burn::optim::GradientsParams;
 use burn::prelude::*;
 
@@ -33,7 +34,23 @@ pub fn train_step(
     clip_norm: Option<f64>,
     probe: bool,
 ) -> (Classifier, StepOutput) {
-    let logits = top.forward(x, mask);
+    step_module(top, optim, objective, |top| top.forward(x, mask), target, lr, clip_norm, probe)
+}
+
+/// `train_step` on any trainable module (the trainer's `Top`, text or image): `forward` gives
+/// the batch's logits through `top` on the autodiff device.
+#[allow(clippy::too_many_arguments)]
+pub fn step_module<M: Module>(
+    top: M,
+    optim: &mut Optimizer,
+    objective: &Objective,
+    forward: impl FnOnce(&M) -> Tensor<2>,
+    target: BatchTarget,
+    lr: f64,
+    clip_norm: Option<f64>,
+    probe: bool,
+) -> (M, StepOutput) {
+    let logits = forward(&top);
     let mut loss = objective.data_loss(logits, target);
     if let Some(p) = objective.penalty(&top) {
         loss = loss + p;

@@ -77,12 +77,13 @@ pub async fn of_model(model: &Model, text: &str, device: &Device) -> Result<Atte
 impl Trainer {
     /// On the run's weights as they are now (between steps).
     pub async fn attention(&self, text: &str) -> Result<Attention> {
-        let top = self.top.as_ref().ok_or_else(|| Error::Device("a previous step failed".into()))?.valid();
-        let crate::tokenize::Spans { ids, tokens, offsets } = self.model.tokenizer.encode_with_offsets(text, self.cfg.max_len)?;
-        let layers: Vec<&Layer> = self.prefix.layers.iter().chain(&top.layers).collect();
-        let weights = cls_weights(&self.prefix.embeddings, &layers, &ids, &self.device).await?;
+        let top = self.text_top()?.valid();
+        let (model, prefix) = self.text()?;
+        let crate::tokenize::Spans { ids, tokens, offsets } = model.tokenizer.encode_with_offsets(text, self.cfg.max_len)?;
+        let layers: Vec<&Layer> = prefix.layers.iter().chain(&top.layers).collect();
+        let weights = cls_weights(&prefix.embeddings, &layers, &ids, &self.device).await?;
         let (idv, mask) = pad(&[&ids[..]]).tensors(&self.device);
-        let x = self.prefix.forward(idv, mask.clone());
+        let x = prefix.forward(idv, mask.clone());
         let logits = infer::read_rows(top.forward(x, mask)).await?;
         let probs = match logits.first() {
             Some(row) if self.info.task != crate::task::Task::Regression => {

@@ -7,7 +7,7 @@ use burn::module::Module;
 
 use super::pca::Pca;
 use super::{MapFrame, TeachingRows};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::infer;
 use crate::readback;
 use crate::task::Targets;
@@ -16,8 +16,8 @@ use crate::train::Trainer;
 impl Trainer {
     /// Each validation row's pooled embedding through the current trainable layers.
     pub async fn val_embeddings(&self) -> Result<Vec<Vec<f32>>> {
-        let top = self.top.as_ref().ok_or_else(|| Error::Device("a previous step failed".into()))?.valid();
-        let h = self.model.config.hidden_size;
+        let top = self.text_top()?.valid();
+        let h = self.text()?.0.config.hidden_size;
         let mut rows = Vec::with_capacity(self.val.tokens.len());
         for chunk in (0..self.val.tokens.len()).collect::<Vec<_>>().chunks(infer::BATCH) {
             let (x, mask) = self.batch(true, chunk, &self.device).await?;

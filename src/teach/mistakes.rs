@@ -62,10 +62,10 @@ impl Trainer {
             return Err(regression());
         }
         let top = self.top.as_ref().ok_or_else(|| Error::Device("a previous step failed".into()))?.valid();
-        let mut logits = Vec::with_capacity(self.val.tokens.len());
-        for chunk in (0..self.val.tokens.len()).collect::<Vec<_>>().chunks(infer::BATCH) {
-            let (x, mask) = self.batch(true, chunk, &self.device).await?;
-            logits.extend(infer::read_rows(top.forward(x, mask)).await?);
+        let mut logits = Vec::with_capacity(self.val.len());
+        for chunk in (0..self.val.len()).collect::<Vec<_>>().chunks(infer::BATCH) {
+            let batch = self.input(true, chunk, &self.device).await?;
+            logits.extend(infer::read_rows(top.forward(batch)).await?);
         }
         find(&logits, &self.val.targets, &self.val.texts, &self.info.labels, self.cfg.threshold as f32)
     }

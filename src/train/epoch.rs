@@ -1,7 +1,8 @@
 //! The end of an epoch (validation, early stopping) and the model a run leaves.
 use burn::module::Module;
 
-use super::{EpochSummary, Trainer};
+use super::{Base, EpochSummary, Trainer};
+use crate::classifier::Top;
 use crate::data::padding_share;
 use crate::error::{Error, Result};
 use crate::infer as evaluate;
@@ -18,7 +19,7 @@ impl Trainer {
         };
         let train_loss = sum / self.epoch_steps.max(1) as f32;
         // contrastive: pairs per second, the unit its epoch steps through
-        let units = if self.pairs.is_empty() { self.train.tokens.len() } else { self.pairs.len() };
+        let units = if self.pairs.is_empty() { self.train.len() } else { self.pairs.len() };
         let samples_per_s = units as f64 / self.epoch_seconds.max(1e-9);
         let padding_share = self.padding_share(epoch);
         self.epoch_steps = 0;
@@ -61,7 +62,7 @@ impl Trainer {
 
     /// Each training row's length in tokens, as batches pad it.
     pub(super) fn train_lengths(&self) -> Vec<usize> {
-        self.train.tokens.iter().map(Vec::len).collect()
+        self.train.lengths()
     }
 
     /// The padded share of this epoch's batch slots, from the batches themselves (not counted
@@ -86,14 +87,14 @@ impl Trainer {
 
     /// Loss and metrics on the validation rows; None when there are none.
     pub async fn evaluate_val(&self) -> Result<Option<(f32, TaskMetrics)>> {
-        if self.val.tokens.is_empty() {
+        if self.val.is_empty() {
             return Ok(None);
         }
         let top = self.top.as_ref().ok_or_else(|| Error::Device("a previous step failed".into()))?.valid();
-        let mut logits = Vec::with_capacity(self.val.tokens.len());
-        for chunk in (0..self.val.tokens.len()).collect::<Vec<_>>().chunks(evaluate::BATCH) {
-            let (x, mask) = self.batch(true, chunk, &self.device).await?;
-            logits.extend(evaluate::read_rows(top.forward(x, mask)).await?);
+        let mut logits = Vec::with_capacity(self.val.len());
+        for chunk in (0..self.val.len()).collect::<Vec<_>>().chunks(evaluate::BATCH) {
+            let batch = self.input(true, chunk, &self.device).await?;
+            logits.extend(evaluate::read_rows(top.forward(batch)).await?);
         }
         let loss = host_loss(&logits, &self.val.targets);
         let metrics = evaluate::task_metrics(&logits, &self.val.targets, &self.info.labels, self.cfg.threshold as f32);
@@ -103,22 +104,24 @@ impl Trainer {
     /// The training loss (no penalty) over every training row in one batch, on the plain device.
     pub async fn train_loss_all(&self) -> Result<f32> {
         let top = self.top.as_ref().ok_or_else(|| Error::Device("a previous step failed".into()))?.valid();
-        let idx: Vec<usize> = (0..self.train.tokens.len()).collect();
-        let (x, mask) = self.batch(false, &idx, &self.device).await?;
+        let idx: Vec<usize> = (0..self.train.len()).collect();
+        let batch = self.input(false, &idx, &self.device).await?;
         let target = self.objective.batch(&self.train.targets, &idx, &self.device);
-        readback::scalar(self.objective.data_loss(top.forward(x, mask), target)).await
+        readback::scalar(self.objective.data_loss(top.forward(batch), target)).await
     }
 
     /// The fine-tuned model: the frozen layers and the trained ones back in one encoder, the
     /// head, and a config.json naming the classes and how the head pools.
     pub fn into_model(self) -> Result<Model> {
         let kept = self.kept_epoch();
-        let mut model = self.model;
         let best = self.early.and_then(|e| e.best).map(|b| b.top);
         let top = best.or(self.top).ok_or_else(|| Error::Device("a previous step failed".into()))?.valid();
-        let mut layers = self.prefix.layers;
+        let (Base::Text { mut model, prefix }, Top::Text(top)) = (self.base, top) else {
+            return Err(Error::Settings("an image run's model is taken with into_image_model".into()));
+        };
+        let mut layers = prefix.layers;
         layers.extend(top.layers);
-        model.encoder = Encoder { embeddings: self.prefix.embeddings, layers };
+        model.encoder = Encoder { embeddings: prefix.embeddings, layers };
         model.head = Some(top.head);
         model.pooling = top.pooler.map_or(Pooling::Mean, Pooling::ClsPooler);
         model.fingerprint = crate::checkpoint::tuned_fingerprint(&model.fingerprint, &self.data_fingerprint, self.step);

@@ -8,20 +8,20 @@ use burn::module::Module;
 use burn::prelude::*;
 use web_time::Instant;
 
-use crate::classifier::Classifier;
-use crate::contrastive::{Pair, build_pairs};
-use crate::data::{self, Dataset, Example, bucketed_order};
+use crate::classifier::{Batch, Classifier, Top};
+use crate::contrastive::Pair;
+use crate::data::bucketed_order;
 use crate::early_stop::EarlyStop;
 use crate::error::{Error, Result};
 use crate::loss::Objective;
 pub use crate::progress::{EpochSummary, StepInfo, TrainInfo};
 use crate::model::Model;
 use crate::optim::{Optimizer, Settings};
-use crate::prefix::{Cached, Prefix, cache_bytes, stack};
+use crate::prefix::{Cached, Prefix, stack};
 use crate::readback;
-use crate::run::{CacheDtype, Init, RunConfig, Strategy};
+use crate::run::{CacheDtype, RunConfig};
 use crate::schedule::Schedule;
-use setup::{check_continue, class_weights, data_fingerprint};
+use setup::class_weights;
 
 mod epoch;
 mod pairs;
@@ -30,24 +30,47 @@ mod store;
 pub use store::PrefixStore;
 mod replay;
 mod setup;
-use crate::step::train_step;
+mod text;
+use crate::step::step_module;
 use crate::task::{Targets, Task};
 
 /// Rows the prefix runs at once while caching.
 const PREPARE_CHUNK: usize = 32;
 
 pub(crate) struct Split {
+    /// Text runs: the texts.
     pub texts: Vec<String>,
+    /// Text runs: each text's token ids (empty for images).
     pub tokens: Vec<Vec<u32>>,
     pub targets: Targets,
     pub cache: Vec<Cached>,
 }
 
+impl Split {
+    /// Rows in the split (text or image).
+    pub fn len(&self) -> usize {
+        self.targets.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Each row's length as batches pad it: its tokens; an image row never pads (1).
+    pub fn lengths(&self) -> Vec<usize> {
+        if self.tokens.len() == self.len() { self.tokens.iter().map(Vec::len).collect() } else { vec![1; self.len()] }
+    }
+}
+
+/// The frozen part of a run and the model it came from.
+pub(crate) enum Base {
+    Text { model: Model, prefix: Prefix },
+}
+
 pub struct Trainer {
     pub(crate) cfg: RunConfig,
-    pub(crate) model: Model,
-    pub(crate) prefix: Prefix,
-    pub(crate) top: Option<Classifier>,
+    pub(crate) base: Base,
+    pub(crate) top: Option<Top>,
     pub(crate) optim: Optimizer,
     pub(crate) objective: Objective,
     pub(crate) schedule: Schedule,
@@ -82,109 +105,37 @@ pub struct Trainer {
     pub(crate) teach: crate::teach::TeachState,
 }
 
+/// What a run's constructor (text in `text.rs`, images in `image.rs`) hands to `assemble`.
+pub(crate) struct Parts {
+    pub cfg: RunConfig,
+    pub base: Base,
+    pub top: Top,
+    pub train: Split,
+    pub val: Split,
+    pub task: Task,
+    pub labels: Vec<String>,
+    /// Contrastive: the pairs of training rows (empty otherwise).
+    pub pairs: Vec<Pair>,
+    /// The rows the frozen part runs over, in the order it runs them; empty when the cache is off.
+    pub pending: Vec<(bool, usize)>,
+    /// Layers (text) or blocks (images) below the trainable ones.
+    pub frozen_layers: usize,
+    pub rows: usize,
+    pub augmented_rows: usize,
+    pub truncated: usize,
+    pub cache_mb: f64,
+    pub cached: bool,
+    pub notes: Vec<String>,
+    pub data_fingerprint: String,
+}
+
 impl Trainer {
-    /// Checks the settings, samples, splits and tokenizes the data, and splits the model at
-    /// `layers` from the top. `device` is a plain (non-autodiff) device. With `init: continue`
-    /// the model's head keeps training (same classes only); otherwise a fresh head starts.
-    pub fn new(model: Model, data: &Dataset, cfg: RunConfig, device: &Device) -> Result<Trainer> {
-        // the settings are resolved and checked by with_split
-        let task = cfg.task.resolve(data.task);
-        let mut notes = Vec::new();
-        let examples = match cfg.sample {
-            Some(n) if n < data.examples.len() => {
-                let sampled = data::sample_for(&data.examples, n, cfg.seed, task);
-                notes.push(format!("trained on a sample of {} of the {} rows (seed {})", sampled.len(), data.examples.len(), cfg.seed));
-                sampled
-            }
-            _ => data.examples.clone(),
-        };
-        let (train_ex, val_ex) = data::split_for(&examples, cfg.val_split, cfg.seed, task);
-        Self::with_split(model, data, train_ex, val_ex, cfg, device, notes)
-    }
-
-    /// As `new`, on training and validation rows chosen by the caller (a cross-validation
-    /// fold); `notes` start the run's notes.
-    pub fn with_split(
-        mut model: Model,
-        data: &Dataset,
-        mut train_ex: Vec<Example>,
-        val_ex: Vec<Example>,
-        mut cfg: RunConfig,
-        device: &Device,
-        mut notes: Vec<String>,
-    ) -> Result<Trainer> {
-        cfg.resolve(&model.config);
-        cfg.check(&model.config)?;
-        let task = cfg.task.resolve(data.task);
-        let labels = data::labels_for(&data.examples, task, &data.label_column)?;
-        cfg.check_task(task, &labels)?;
-        if cfg.init == Init::Continue {
-            check_continue(&model, &labels, task, cfg.pooling)?;
-        }
-        let rows = train_ex.len() + val_ex.len();
-        if train_ex.is_empty() {
-            return Err(Error::Settings("no rows are left for training: lower val_split or add rows".into()));
-        }
-        // identifies the rows themselves: their augmented copies follow from them and the settings
-        let data_fingerprint = data_fingerprint(&train_ex, &val_ex);
-        let mut augmented_rows = 0;
-        if let Some(aug) = cfg.augment.as_ref().filter(|a| a.copies > 0) {
-            let copies = data::augment(&train_ex, aug, cfg.seed);
-            augmented_rows = copies.len();
-            notes.push(format!("augmentation added {augmented_rows} altered copies of the {} training rows; validation rows are untouched", train_ex.len()));
-            train_ex.extend(copies);
-        }
-        let mut truncated = 0;
-        let mut split = |ex: &[Example]| -> Result<Split> {
-            let texts: Vec<&str> = ex.iter().map(|e| e.text.as_str()).collect();
-            let enc = model.tokenizer.encode(&texts, cfg.max_len)?;
-            truncated += enc.iter().filter(|e| e.truncated).count();
-            let targets = data::targets(ex, task, &labels)?;
-            let texts = ex.iter().map(|e| e.text.clone()).collect();
-            Ok(Split { texts, tokens: enc.into_iter().map(|e| e.ids).collect(), targets, cache: Vec::new() })
-        };
-        let (train, val) = (split(&train_ex)?, split(&val_ex)?);
-
-        let n = model.config.num_hidden_layers;
-        let h = model.config.hidden_size;
-        let bytes = cache_bytes(train.tokens.iter().chain(&val.tokens).map(Vec::len), h, cfg.cache_dtype);
-        let cache_mb = bytes as f64 / 1e6;
-        let cached = bytes <= cfg.cache_budget_mb as u64 * 1_000_000;
-        if !cached {
-            notes.push(format!(
-                "the frozen layers' cache would need {cache_mb:.0} MB, over the {} MB budget, so they run again for every batch (slower); a smaller max_len or a sample keeps it cached",
-                cfg.cache_budget_mb
-            ));
-        }
-        let top_layers = model.encoder.layers.split_off(n - cfg.layers);
-        let outputs = if task == Task::Regression { 1 } else { labels.len() };
-        let mut top = match (cfg.init, model.head.take()) {
-            (Init::Continue, Some(head)) => Classifier::with_head(top_layers, head, cfg.dropout),
-            _ => Classifier::new(top_layers, h, outputs, cfg.dropout, cfg.seed, device),
-        }
-        .with_pooler(setup::pooler_for(&model, &cfg)?);
-        if let Some(p) = cfg.encoder_dropout {
-            top = top.with_encoder_dropout(p);
-        }
-        let top = top.train();
-        let param_groups = top.param_groups(n - cfg.layers, cfg.layer_lr_decay);
-        let prefix = Prefix { embeddings: model.encoder.embeddings.clone(), layers: std::mem::take(&mut model.encoder.layers) }.valid();
-
-        let pairs = match (cfg.strategy, &train.targets) {
-            (Strategy::Contrastive, Targets::Classes(y)) => build_pairs(y, cfg.pairs_per_row, cfg.seed),
-            _ => Vec::new(),
-        };
-        if cfg.strategy == Strategy::Contrastive && pairs.is_empty() {
-            return Err(Error::Settings("contrastive training needs two classes and at least two training rows in a class: add rows, or use strategy standard".into()));
-        }
-        let units = if pairs.is_empty() { train.tokens.len() } else { pairs.len() };
+    /// The run from its parts: the steps, the objective, the optimizer and the facts it reports.
+    pub(crate) fn assemble(p: Parts, device: &Device) -> Trainer {
+        let Parts { cfg, base, top, train, val, task, labels, pairs, pending, frozen_layers, .. } = p;
+        let units = if pairs.is_empty() { train.len() } else { pairs.len() };
         let steps_per_epoch = units.div_ceil(cfg.batch_size);
         let total_steps = steps_per_epoch * cfg.epochs;
-        let mut pending: Vec<(bool, usize)> = Vec::new();
-        if cached {
-            pending = (0..train.tokens.len()).map(|i| (false, i)).chain((0..val.tokens.len()).map(|i| (true, i))).collect();
-            pending.sort_by_key(|&(v, i)| if v { val.tokens[i].len() } else { train.tokens[i].len() });
-        }
         let objective = Objective {
             task,
             class_weights: class_weights(&cfg, &labels, &train.targets),
@@ -195,39 +146,38 @@ impl Trainer {
             task,
             schedule: cfg.schedule.name().into(),
             optimizer: cfg.optimizer.name().into(),
-            param_groups,
-            rows,
+            param_groups: top.param_groups(frozen_layers, cfg.layer_lr_decay),
+            rows: p.rows,
             strategy: cfg.strategy,
             pairs: pairs.len(),
-            augmented_rows,
-            train_rows: train.tokens.len(),
-            val_rows: val.tokens.len(),
+            augmented_rows: p.augmented_rows,
+            train_rows: train.len(),
+            val_rows: val.len(),
             labels,
-            frozen_layers: n - cfg.layers,
+            frozen_layers,
             trainable_layers: cfg.layers,
             trainable_params: top.num_params(),
             steps_per_epoch,
             total_steps,
-            truncated,
-            cache_mb,
+            truncated: p.truncated,
+            cache_mb: p.cache_mb,
             cache_budget_mb: cfg.cache_budget_mb,
-            cached,
-            notes,
+            cached: p.cached,
+            notes: p.notes,
         };
-        Ok(Trainer {
+        Trainer {
             schedule: Schedule::new(&cfg, total_steps, steps_per_epoch),
             optim: Optimizer::new(Settings::of(&cfg), top.lr_scales(cfg.layer_lr_decay)),
             objective,
             early: cfg.early_stopping.as_deref().map(|m| EarlyStop::new(m, cfg.patience)),
             cfg,
-            model,
-            prefix,
+            base,
             top: Some(top),
             device: device.clone(),
             info,
             train,
             val,
-            data_fingerprint,
+            data_fingerprint: p.data_fingerprint,
             chunk_done: vec![false; pending.len().div_ceil(PREPARE_CHUNK)],
             pending,
             prepared: 0,
@@ -241,7 +191,7 @@ impl Trainer {
             epoch_seconds: 0.0,
             history: Vec::new(),
             teach: Default::default(),
-        })
+        }
     }
 
     pub fn info(&self) -> &TrainInfo {
@@ -275,17 +225,50 @@ impl Trainer {
         self.early.as_ref().and_then(EarlyStop::best_epoch).unwrap_or(self.history.len())
     }
 
-    /// The prefix's output for rows `idx` of a split, as a batch on `device`: from the cache,
-    /// or computed now when the cache is off.
-    pub(crate) async fn batch(&self, val: bool, idx: &[usize], device: &Device) -> Result<(Tensor<3>, Tensor<2>)> {
+    /// The frozen part's output for rows `idx` of a split, as a batch on `device`: from the
+    /// cache, or computed now when the cache is off.
+    pub(crate) async fn input(&self, val: bool, idx: &[usize], device: &Device) -> Result<Batch> {
         let split = if val { &self.val } else { &self.train };
-        let h = self.model.config.hidden_size;
-        if self.info.cached {
-            return Ok(stack(&idx.iter().map(|&i| &split.cache[i]).collect::<Vec<_>>(), h, device));
+        match &self.base {
+            Base::Text { model, prefix } => {
+                let h = model.config.hidden_size;
+                if self.info.cached {
+                    let (x, mask) = stack(&idx.iter().map(|&i| &split.cache[i]).collect::<Vec<_>>(), h, device);
+                    return Ok(Batch::Text(x, mask));
+                }
+                let rows: Vec<&[u32]> = idx.iter().map(|&i| &split.tokens[i][..]).collect();
+                let fresh = prefix.cache(&rows, &self.device, CacheDtype::F32).await?;
+                let (x, mask) = stack(&fresh.iter().collect::<Vec<_>>(), h, device);
+                Ok(Batch::Text(x, mask))
+            }
         }
-        let rows: Vec<&[u32]> = idx.iter().map(|&i| &split.tokens[i][..]).collect();
-        let fresh = self.prefix.cache(&rows, &self.device, CacheDtype::F32).await?;
-        Ok(stack(&fresh.iter().collect::<Vec<_>>(), h, device))
+    }
+
+    /// `input` of a text run: the prefix's states [b, s, h] and their mask.
+    pub(crate) async fn batch(&self, val: bool, idx: &[usize], device: &Device) -> Result<(Tensor<3>, Tensor<2>)> {
+        match self.input(val, idx, device).await? {
+            Batch::Text(x, mask) => Ok((x, mask)),
+        }
+    }
+
+    /// A text run's model and frozen prefix (the text-only paths: contrastive, teaching).
+    pub(crate) fn text(&self) -> Result<(&Model, &Prefix)> {
+        match &self.base {
+            Base::Text { model, prefix } => Ok((model, prefix)),
+        }
+    }
+
+    /// The fingerprint of the model the run started from.
+    pub(crate) fn base_fingerprint(&self) -> &str {
+        match &self.base {
+            Base::Text { model, .. } => &model.fingerprint,
+        }
+    }
+
+    /// A text run's trainable classifier as it is now.
+    pub(crate) fn text_top(&self) -> Result<&Classifier> {
+        let top = self.top.as_ref().ok_or_else(|| Error::Device("a previous step failed".into()))?;
+        top.text().ok_or_else(|| Error::Settings("this works on text runs only, and this run trains on images".into()))
     }
 
     /// One optimizer step on the next batch (the prefix must be prepared).
@@ -300,7 +283,7 @@ impl Trainer {
         let spe = self.info.steps_per_epoch;
         let (epoch, in_epoch) = (self.step / spe, self.step % spe);
         let contrastive = !self.pairs.is_empty();
-        let n = if contrastive { self.pairs.len() } else { self.train.tokens.len() };
+        let n = if contrastive { self.pairs.len() } else { self.train.len() };
         let start = in_epoch * self.cfg.batch_size;
         let end = (start + self.cfg.batch_size).min(n);
         let idx = match &self.replay {
@@ -347,10 +330,10 @@ impl Trainer {
     /// One step of cross-entropy on training rows `idx`.
     async fn row_step(&mut self, idx: &[usize], lr: f64) -> Result<crate::step::StepOutput> {
         let ad = self.device.clone().autodiff();
-        let (x, mask) = self.batch(false, idx, &ad).await?;
+        let batch = self.input(false, idx, &ad).await?;
         let target = self.objective.batch(&self.train.targets, idx, &ad);
         let top = self.top.take().ok_or_else(|| Error::Device("a previous step failed".into()))?;
-        let (top, out) = train_step(top, &mut self.optim, &self.objective, x, mask, target, lr, self.cfg.clip_norm, self.cfg.teaching);
+        let (top, out) = step_module(top, &mut self.optim, &self.objective, |t| t.forward(batch), target, lr, self.cfg.clip_norm, self.cfg.teaching);
         self.top = Some(top);
         Ok(out)
     }

@@ -5,6 +5,7 @@ use burn::optim::GradientsParams;
 use burn::prelude::*;
 
 use super::Trainer;
+use crate::classifier::Top;
 use crate::contrastive::{batch_rows, pair_loss};
 use crate::error::{Error, Result};
 use crate::infer;
@@ -21,7 +22,9 @@ impl Trainer {
         let target: Vec<f32> = pairs.iter().map(|p| p.target).collect();
         let ad = self.device.clone().autodiff();
         let (x, mask) = self.batch(false, &rows, &ad).await?;
-        let top = self.top.take().ok_or_else(|| Error::Device("a previous step failed".into()))?;
+        let Some(Top::Text(top)) = self.top.take() else {
+            return Err(Error::Device("a previous step failed".into()));
+        };
         let mut loss = pair_loss(top.pooled(x, mask), &a, &b, &target);
         if let Some(p) = self.objective.penalty(&top) {
             loss = loss + p;
@@ -29,7 +32,7 @@ impl Trainer {
         let grads = GradientsParams::from_grads(loss.backward(), &top);
         let probe = self.cfg.teaching.then(|| Probe::before(&top, &grads));
         let stepped = self.optim.step(lr, top, grads, self.cfg.clip_norm);
-        self.top = Some(stepped.module);
+        self.top = Some(Top::Text(stepped.module));
         Ok(StepOutput { loss: loss.without_autodiff(), grad_norm: stepped.grad_norm, probe })
     }
 
@@ -46,9 +49,9 @@ impl Trainer {
             return Ok(());
         }
         let Targets::Classes(y) = &self.train.targets else { return Ok(()) };
-        let top = self.top.as_ref().ok_or_else(|| Error::Device("a previous step failed".into()))?.valid();
-        let n = self.train.tokens.len();
-        let h = self.model.config.hidden_size;
+        let top = self.text_top()?.valid();
+        let n = self.train.len();
+        let h = self.text()?.0.config.hidden_size;
         let mut x = Vec::with_capacity(n * h);
         for chunk in (0..n).collect::<Vec<_>>().chunks(infer::BATCH) {
             let (states, mask) = self.batch(false, chunk, &self.device).await?;
@@ -56,7 +59,9 @@ impl Trainer {
         }
         let c = self.info.labels.len();
         let fitted = logreg::fit(&x, h, y, c, 1.0 / n as f64);
-        let top = self.top.take().ok_or_else(|| Error::Device("a previous step failed".into()))?;
+        let Some(Top::Text(top)) = self.top.take() else {
+            return Err(Error::Device("a previous step failed".into()));
+        };
         let mut head = top.head;
         head.weight = head.weight.map(|w| {
             let grad = w.is_require_grad();
@@ -68,7 +73,7 @@ impl Trainer {
                 Tensor::from_data(TensorData::new(fitted.bias, [c]), &b.device()).set_require_grad(grad)
             })
         });
-        self.top = Some(crate::classifier::Classifier { head, ..top });
+        self.top = Some(Top::Text(crate::classifier::Classifier { head, ..top }));
         self.head_fitted = Some(self.step);
         Ok(())
     }

@@ -1,7 +1,7 @@
 //! The frozen prefix's pass over every row before training, in fixed chunks: run here one by
 //! one (`prepare`), or handed to other workers (`chunk_rows` → their `Prefix::cache` →
 //! `put_chunk`), which compute the same bytes because a chunk's rows and padding are fixed.
-use super::{PREPARE_CHUNK, Trainer};
+use super::{Base, PREPARE_CHUNK, Trainer};
 use crate::error::{Error, Result};
 use crate::model::fingerprint;
 use crate::prefix::{Cached, rows_to_bytes};
@@ -18,7 +18,9 @@ impl Trainer {
 
     /// Runs the prefix over chunk `j` here; (rows done, total).
     pub async fn prepare_chunk(&mut self, j: usize) -> Result<(usize, usize)> {
-        let cached = self.prefix.cache(&self.chunk_rows(j), &self.device, self.cfg.cache_dtype).await?;
+        let cached = match &self.base {
+            Base::Text { prefix, .. } => prefix.cache(&self.chunk_rows(j), &self.device, self.cfg.cache_dtype).await?,
+        };
         self.put_chunk(j, cached)
     }
 
@@ -27,26 +29,34 @@ impl Trainer {
         self.chunk_done.len()
     }
 
-    /// Chunk `j`'s token rows (empty past the last chunk).
-    pub fn chunk_rows(&self, j: usize) -> Vec<&[u32]> {
+    /// Chunk `j`'s rows as (is_val, index) (empty past the last chunk).
+    pub(crate) fn chunk(&self, j: usize) -> &[(bool, usize)] {
         let end = ((j + 1) * PREPARE_CHUNK).min(self.pending.len());
-        let chunk = self.pending.get(j * PREPARE_CHUNK..end).unwrap_or(&[]);
-        chunk.iter().map(|&(v, i)| if v { &self.val.tokens[i][..] } else { &self.train.tokens[i][..] }).collect()
+        self.pending.get(j * PREPARE_CHUNK..end).unwrap_or(&[])
+    }
+
+    /// Chunk `j`'s token rows (empty past the last chunk; and for an image run).
+    pub fn chunk_rows(&self, j: usize) -> Vec<&[u32]> {
+        if !matches!(self.base, Base::Text { .. }) {
+            return Vec::new();
+        }
+        self.chunk(j).iter().map(|&(v, i)| if v { &self.val.tokens[i][..] } else { &self.train.tokens[i][..] }).collect()
     }
 
     /// Stores chunk `j`'s prefix states, computed here or by another worker; (rows done, total).
     pub fn put_chunk(&mut self, j: usize, cached: Vec<Cached>) -> Result<(usize, usize)> {
-        let end = ((j + 1) * PREPARE_CHUNK).min(self.pending.len());
-        let rows = self.pending.get(j * PREPARE_CHUNK..end).unwrap_or(&[]);
-        let fits = rows.len() == cached.len() && rows.iter().zip(&cached).all(|(&(v, i), c)| {
-            c.len == if v { self.val.tokens[i].len() } else { self.train.tokens[i].len() }
-        });
+        let rows = self.chunk(j).to_vec();
+        // a row's states: its tokens' (text), or the frozen net's channels (images)
+        let want = |v: bool, i: usize| match &self.base {
+            Base::Text { .. } => if v { self.val.tokens[i].len() } else { self.train.tokens[i].len() },
+        };
+        let fits = rows.len() == cached.len() && rows.iter().zip(&cached).all(|(&(v, i), c)| c.len == want(v, i));
         if self.chunk_done.get(j) != Some(&false) || !fits {
             return Err(Error::Device(format!("prefix chunk {j} does not fit this run (done already, or other rows)")));
         }
         if self.prepared == 0 {
-            self.train.cache = vec![Cached::empty(); self.train.tokens.len()];
-            self.val.cache = vec![Cached::empty(); self.val.tokens.len()];
+            self.train.cache = vec![Cached::empty(); self.train.len()];
+            self.val.cache = vec![Cached::empty(); self.val.len()];
         }
         for (&(v, i), c) in rows.iter().zip(cached) {
             if v { self.val.cache[i] = c } else { self.train.cache[i] = c }
@@ -58,7 +68,8 @@ impl Trainer {
 
     /// The frozen prefix as the files a pool worker loads (`prefix::from_files`).
     pub async fn prefix_files(&self) -> Result<(Vec<u8>, Vec<u8>)> {
-        crate::prefix::to_files(&self.prefix, &self.model.config).await
+        let (model, prefix) = self.text()?;
+        crate::prefix::to_files(prefix, &model.config).await
     }
 
     /// A digest of every cached row's bytes: equal digests, equal caches (pool vs one worker).

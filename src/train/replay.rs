@@ -4,6 +4,7 @@ use burn::module::Param;
 use burn::prelude::*;
 
 use super::Trainer;
+use crate::classifier::Top;
 use crate::error::{Error, Result};
 use crate::readback;
 
@@ -21,7 +22,9 @@ impl Trainer {
     /// Replaces the fresh head's weights ([outputs][hidden], as PyTorch stores them) before the
     /// first step: to start where a reference run started.
     pub(crate) fn set_head(&mut self, weight: &[Vec<f32>], bias: &[f32]) -> Result<()> {
-        let top = self.top.as_mut().ok_or_else(|| Error::Device("a previous step failed".into()))?;
+        let Some(Top::Text(top)) = self.top.as_mut() else {
+            return Err(Error::Settings("set_head replaces a text classifier's head".into()));
+        };
         let [hidden, outputs] = top.head.weight.dims();
         if self.step > 0 || weight.len() != outputs || bias.len() != outputs || weight.iter().any(|r| r.len() != hidden) {
             return Err(Error::Settings(format!("set_head needs {outputs} rows of {hidden} weights and {outputs} biases, before the first step")));
@@ -35,7 +38,7 @@ impl Trainer {
 
     /// The head's weights as PyTorch stores them ([outputs][hidden]) and its bias.
     pub async fn head(&self) -> Result<(Vec<Vec<f32>>, Vec<f32>)> {
-        let top = self.top.as_ref().ok_or_else(|| Error::Device("a previous step failed".into()))?;
+        let top = self.text_top()?;
         let [hidden, outputs] = top.head.weight.dims();
         let w = readback::floats(top.head.weight.val()).await?;
         let weight = (0..outputs).map(|o| (0..hidden).map(|i| w[i * outputs + o]).collect()).collect();
@@ -48,13 +51,13 @@ impl Trainer {
 
     /// The trainable encoder layers as they are now.
     pub fn top_layers(&self) -> Result<&[crate::model::bert::Layer]> {
-        Ok(&self.top.as_ref().ok_or_else(|| Error::Device("a previous step failed".into()))?.layers)
+        Ok(&self.text_top()?.layers)
     }
 
     /// Steps through these batches (train row indices) instead of the seeded order: to replay a
     /// reference run (`trajectory`). Their count must be the run's total steps.
     pub fn replay(&mut self, batches: Vec<Vec<usize>>) -> Result<()> {
-        let n = self.train.tokens.len();
+        let n = self.train.len();
         if batches.len() != self.info.total_steps || batches.iter().flatten().any(|&i| i >= n) {
             return Err(Error::Settings(format!("replay needs {} batches of row indices below {n}", self.info.total_steps)));
         }

@@ -17,6 +17,10 @@ impl Trainer {
     pub fn reuse_prefix(&mut self, store: &PrefixStore) -> usize {
         let key = (self.info.frozen_layers, self.cfg.cache_dtype);
         let mut taken = 0;
+        if self.train.tokens.is_empty() {
+            // an image run: its rows have no tokens to key them by (nothing is shared)
+            return 0;
+        }
         for j in 0..self.chunk_done.len() {
             if self.chunk_done[j] {
                 continue;
@@ -37,7 +41,7 @@ impl Trainer {
 
     /// Puts every cached row into `store` (once the prefix is prepared).
     pub fn keep_prefix(&self, store: &mut PrefixStore) {
-        if !self.info.cached || !self.is_prepared() {
+        if !self.info.cached || !self.is_prepared() || self.train.tokens.is_empty() {
             return;
         }
         let key = (self.info.frozen_layers, self.cfg.cache_dtype);
