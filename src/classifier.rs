@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use crate::data::Rng;
 use crate::model::bert::{Layer, mask_bias, mean_pool};
+use crate::vision::ImageTop;
 
 #[derive(Module, Debug)]
 pub struct Classifier {
@@ -23,15 +24,7 @@ impl Classifier {
     /// A fresh head on top of `layers`, initialised like PyTorch's nn.Linear (U(±1/√h) for
     /// weight and bias). Drawn on the host from `seed`, so every backend starts from the same head.
     pub fn new(layers: Vec<Layer>, hidden: usize, classes: usize, dropout: f64, seed: u64, device: &Device) -> Self {
-        let bound = 1.0 / (hidden as f64).sqrt();
-        let mut rng = Rng::new(seed);
-        let mut uniform = |n: usize| -> Vec<f32> {
-            (0..n).map(|_| (((rng.next_u64() >> 11) as f64 / (1u64 << 53) as f64) * 2.0 - 1.0) as f32 * bound as f32).collect()
-        };
-        let mut head = LinearConfig::new(hidden, classes).init(device);
-        head.weight = Param::from_tensor(Tensor::from_data(TensorData::new(uniform(hidden * classes), [hidden, classes]), device));
-        head.bias = Some(Param::from_tensor(Tensor::from_data(TensorData::new(uniform(classes), [classes]), device)));
-        Self::with_head(layers, head, dropout)
+        Self::with_head(layers, fresh_head(hidden, classes, seed, device), dropout)
     }
 
     pub fn with_head(layers: Vec<Layer>, head: Linear, dropout: f64) -> Self {
@@ -95,16 +88,64 @@ impl Classifier {
     }
 }
 
+/// A fresh Linear head `inputs` → `classes`, initialised like PyTorch's nn.Linear (U(±1/√inputs)
+/// for weight and bias), drawn on the host from `seed` so every backend starts from the same head.
+pub fn fresh_head(inputs: usize, classes: usize, seed: u64, device: &Device) -> Linear {
+    let bound = 1.0 / (inputs as f64).sqrt();
+    let mut rng = Rng::new(seed);
+    let mut uniform = |n: usize| -> Vec<f32> {
+        (0..n).map(|_| (((rng.next_u64() >> 11) as f64 / (1u64 << 53) as f64) * 2.0 - 1.0) as f32 * bound as f32).collect()
+    };
+    let mut head = LinearConfig::new(inputs, classes).init(device);
+    head.weight = Param::from_tensor(Tensor::from_data(TensorData::new(uniform(inputs * classes), [inputs, classes]), device));
+    head.bias = Some(Param::from_tensor(Tensor::from_data(TensorData::new(uniform(classes), [classes]), device)));
+    head
+}
+
+/// What an image run trains: the CNN's upper blocks, its head conv and a Linear head (in
+/// `net`), with dropout before the Linear head. BatchNorm keeps its running statistics.
+#[derive(Module, Debug)]
+pub struct ImageClassifier {
+    pub net: ImageTop,
+    pub dropout: Dropout,
+}
+
+impl ImageClassifier {
+    /// Logits [b, classes] of the frozen bottom's features [b, c, h, w].
+    pub fn forward(&self, x: Tensor<4>) -> Tensor<2> {
+        self.net.fc.forward(self.dropout.forward(self.net.features(x)))
+    }
+
+    /// Bottom block first (`blocks.{first + j}`, each below the top one at its upper
+    /// neighbour's LR × `decay`), then the head conv and the Linear head at the LR.
+    pub fn param_groups(&self, first: usize, decay: f64) -> Vec<ParamGroup> {
+        let k = self.net.blocks.len();
+        let mut groups: Vec<ParamGroup> = self
+            .net
+            .blocks
+            .iter()
+            .enumerate()
+            .map(|(j, block)| ParamGroup::of(format!("blocks.{}", first + j), block, decay.powi((k - 1 - j) as i32)))
+            .collect();
+        groups.push(ParamGroup::of("head_conv".into(), &self.net.head, 1.0));
+        groups.push(ParamGroup::of("head".into(), &self.net.fc, 1.0));
+        groups
+    }
+}
+
 /// What a run trains: a text `Classifier` or, for images, the upper blocks of a CNN and its head.
 /// One module type, so the optimizer, early stopping and the step code serve both tasks.
 #[derive(Module, Debug)]
 pub enum Top {
     Text(Classifier),
+    Image(ImageClassifier),
 }
 
-/// A batch as the trainable top reads it: the text prefix's states [b, s, h] and mask [b, s].
+/// A batch as the trainable top reads it: the text prefix's states [b, s, h] and mask [b, s],
+/// or the image bottom's features [b, c, h, w].
 pub enum Batch {
     Text(Tensor<3>, Tensor<2>),
+    Image(Tensor<4>),
 }
 
 impl Top {
@@ -112,6 +153,9 @@ impl Top {
     pub fn forward(&self, batch: Batch) -> Tensor<2> {
         match (self, batch) {
             (Top::Text(top), Batch::Text(x, mask)) => top.forward(x, mask),
+            (Top::Image(top), Batch::Image(x)) => top.forward(x),
+            // the trainer builds batches from its own base, so kinds always agree
+            _ => unreachable!("a text batch for an image top, or the reverse"),
         }
     }
 
@@ -119,6 +163,7 @@ impl Top {
     pub fn text(&self) -> Option<&Classifier> {
         match self {
             Top::Text(top) => Some(top),
+            Top::Image(_) => None,
         }
     }
 
@@ -126,6 +171,7 @@ impl Top {
     pub fn param_groups(&self, first: usize, decay: f64) -> Vec<ParamGroup> {
         match self {
             Top::Text(top) => top.param_groups(first, decay),
+            Top::Image(top) => top.param_groups(first, decay),
         }
     }
 

@@ -1,9 +1,11 @@
 //! Inference with a loaded model: sentence embeddings, class probabilities, and scores on
-//! labelled data. Texts run in batches sorted by length, so little compute goes to padding.
+//! labelled data. Texts run in batches sorted by length, so little compute goes to padding;
+//! images (`image_logits`, `predict_images`, `evaluate_images`) in batches of `BATCH`.
 use burn::prelude::*;
 use serde::Serialize;
 
 use crate::data::Example;
+use crate::data::images::{DecodedImage, ImageDataset};
 use crate::error::{Error, Result};
 use crate::loss::sigmoid;
 use crate::metrics::{Metrics, TaskMetrics};
@@ -13,6 +15,7 @@ use crate::model::bert::{l2_normalize, mean_pool};
 use crate::readback;
 use crate::run::check_max_len;
 use crate::tokenize::pad;
+use crate::vision::ImageModel;
 
 /// Rows per inference batch.
 pub const BATCH: usize = 64;
@@ -173,4 +176,40 @@ pub fn softmax(row: &[f32]) -> Vec<f32> {
 pub fn metrics(logits: &[Vec<f32>], gold: &[usize], labels: &[String]) -> Metrics {
     let preds: Vec<usize> = logits.iter().map(|r| argmax(r)).collect();
     Metrics::compute(&preds, gold, labels)
+}
+
+/// Class logits of decoded images through an image model, `BATCH` at a time, each preprocessed
+/// as the model says (a fine-tuned model: scaled and centre-cropped to the size it trained at).
+pub async fn image_logits(model: &ImageModel, images: &[&DecodedImage], device: &Device) -> Result<Vec<Vec<f32>>> {
+    let s = model.config.image_size;
+    let mut out = Vec::with_capacity(images.len());
+    for chunk in images.chunks(BATCH) {
+        let pixels: Vec<f32> = chunk.iter().flat_map(|img| model.eval_input(&img.rgb, img.width, img.height)).collect();
+        let x = Tensor::<4>::from_data(TensorData::new(pixels, [chunk.len(), 3, s, s]), device);
+        out.extend(read_rows(model.net.forward(x)).await?);
+    }
+    Ok(out)
+}
+
+/// Each image's class and the probabilities of every class (the model's `labels`).
+pub async fn predict_images(model: &ImageModel, images: &[&DecodedImage], device: &Device) -> Result<Vec<Prediction>> {
+    let labels = &model.config.labels;
+    Ok(image_logits(model, images, device).await?.iter().map(|row| Prediction::of(row, Task::Classification, labels, 0.5)).collect())
+}
+
+/// Accuracy, per-class metrics and the confusion matrix of an image model on labelled images.
+pub async fn evaluate_images(model: &ImageModel, data: &ImageDataset, device: &Device) -> Result<TaskMetrics> {
+    let labels = &model.config.labels;
+    let gold = data
+        .examples
+        .iter()
+        .map(|e| {
+            labels.iter().position(|l| *l == e.label).ok_or_else(|| {
+                let known = if labels.len() > 20 { format!("{} classes", labels.len()) } else { labels.join(", ") };
+                Error::Settings(format!("class '{}' ({}) is not one the model knows ({known})", e.label, e.name))
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let images: Vec<&DecodedImage> = data.examples.iter().map(|e| &e.image).collect();
+    Ok(task_metrics(&image_logits(model, &images, device).await?, &Targets::Classes(gold), labels, 0.5))
 }

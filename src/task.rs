@@ -37,7 +37,8 @@ impl Task {
     }
 }
 
-/// `task` in the settings: inferred from the label column unless given.
+/// `task` in the settings: inferred from the label column unless given; `image`: one class per
+/// image, trained on the image model (a classification, as the trainer sees it).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum TaskChoice {
@@ -46,6 +47,7 @@ pub enum TaskChoice {
     Classification,
     MultiLabel,
     Regression,
+    Image,
 }
 
 impl TaskChoice {
@@ -53,7 +55,7 @@ impl TaskChoice {
     pub fn resolve(self, inferred: Task) -> Task {
         match self {
             TaskChoice::Auto => inferred,
-            TaskChoice::Classification => Task::Classification,
+            TaskChoice::Classification | TaskChoice::Image => Task::Classification,
             TaskChoice::MultiLabel => Task::MultiLabel,
             TaskChoice::Regression => Task::Regression,
         }

@@ -8,7 +8,7 @@ use tabtune::bench::{self, BenchConfig};
 use burn::prelude::Device;
 use tabtune::{Model, Result, infer};
 
-use super::{DataArgs, files};
+use super::{DataArgs, files, train_image};
 
 #[derive(Args)]
 pub struct EvalArgs {
@@ -27,9 +27,10 @@ pub struct EvalArgs {
 pub struct TextArgs {
     #[arg(long)]
     model: PathBuf,
-    /// One text per line, or a CSV/TSV/JSONL file (its text column).
-    #[arg(long)]
-    input: PathBuf,
+    /// One text per line, or a CSV/TSV/JSONL file (its text column); for an image model
+    /// (`predict`), one or more image files.
+    #[arg(long, num_args = 1.., required = true)]
+    input: Vec<PathBuf>,
     #[arg(long)]
     text_column: Option<String>,
     #[arg(long)]
@@ -54,6 +55,9 @@ pub struct BenchArgs {
 }
 
 pub fn eval(a: EvalArgs) -> Result<()> {
+    if train_image::is_image_model(&a.model) {
+        return train_image::eval(&a.model, &a.data.data, &a.backend);
+    }
     let device = files::device(&a.backend)?;
     let model = files::load_model(&a.model, &device)?;
     let data = files::load_data(&a.data.data, a.data.text_column, a.data.label_column)?;
@@ -67,12 +71,18 @@ pub fn eval(a: EvalArgs) -> Result<()> {
 fn text_inputs(a: &TextArgs) -> Result<(Device, Model, Vec<String>, usize)> {
     let device = files::device(&a.backend)?;
     let model = files::load_model(&a.model, &device)?;
-    let texts = files::load_texts(&a.input, a.text_column.as_deref())?;
+    let [input] = &a.input[..] else {
+        return Err(tabtune::Error::Settings("--input takes one file of texts (several files are for image models)".into()));
+    };
+    let texts = files::load_texts(input, a.text_column.as_deref())?;
     let max_len = a.max_len.unwrap_or_else(|| infer::default_max_len(&model));
     Ok((device, model, texts, max_len))
 }
 
 pub fn predict(a: TextArgs) -> Result<()> {
+    if train_image::is_image_model(&a.model) {
+        return train_image::predict(&a.model, &a.input, &a.backend);
+    }
     let (device, model, texts, max_len) = text_inputs(&a)?;
     let refs: Vec<&str> = texts.iter().map(|t| t.as_str()).collect();
     let preds = block_on(infer::predict(&model, &refs, max_len, &device))?;

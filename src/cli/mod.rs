@@ -7,6 +7,7 @@ mod export;
 mod search;
 mod settings;
 mod train;
+mod train_image;
 
 use std::path::PathBuf;
 use std::process::ExitCode;

@@ -7,6 +7,7 @@ use clap::Args;
 use futures_lite::future::block_on;
 use indicatif::{ProgressBar, ProgressStyle};
 use tabtune::run::Init;
+use tabtune::task::TaskChoice;
 use tabtune::{Result, Trainer, export};
 
 use super::settings::SettingsArgs;
@@ -16,24 +17,26 @@ const CHECKPOINT: &str = "checkpoint.safetensors";
 
 #[derive(Args)]
 pub struct TrainArgs {
-    /// Model folder in the Hugging Face layout (config.json, model.safetensors, tokenizer.json).
+    /// Model folder: a text model in the Hugging Face layout (config.json, model.safetensors,
+    /// tokenizer.json), or an image model (models/efficientnet-lite0: its config.json names the
+    /// architecture), which makes the run an image run.
     #[arg(long)]
-    model: PathBuf,
+    pub(super) model: PathBuf,
     #[command(flatten)]
-    data: DataArgs,
+    pub(super) data: DataArgs,
     /// Where to write the fine-tuned model (a folder; created if missing).
     #[arg(long)]
-    out: PathBuf,
+    pub(super) out: PathBuf,
     /// Keep the run's trained part in DIR/checkpoint.safetensors at every epoch end but the
     /// last; if DIR already holds one (same model, data and settings), the run resumes from it.
     #[arg(long, value_name = "DIR")]
-    checkpoint: Option<PathBuf>,
+    pub(super) checkpoint: Option<PathBuf>,
     /// Also write every step as a JSON line {"step","epoch","lr","loss"} to this file.
     #[arg(long)]
-    steps_out: Option<PathBuf>,
+    pub(super) steps_out: Option<PathBuf>,
     /// cpu (flex, pure Rust) or gpu (wgpu).
     #[arg(long, default_value = "cpu")]
-    backend: String,
+    pub(super) backend: String,
     #[command(flatten, next_help_heading = "Settings (RunConfig's keys; see README \"Settings\")")]
     settings: SettingsArgs,
 }
@@ -51,6 +54,9 @@ pub(super) fn bar(len: usize, what: &str) -> ProgressBar {
 
 pub fn run(a: TrainArgs) -> Result<()> {
     let mut cfg = a.settings.run_config()?;
+    if cfg.task == TaskChoice::Image || super::train_image::is_image_model(&a.model) {
+        return super::train_image::train(&a, cfg);
+    }
     let device = files::device(&a.backend)?;
     let model = files::load_model(&a.model, &device)?;
     cfg.resolve(&model.config);
@@ -90,13 +96,31 @@ pub fn run(a: TrainArgs) -> Result<()> {
         }
         None => Trainer::new(model, &data, cfg, &device)?,
     };
+    drive(&mut trainer, &a)?;
+    let model = trainer.into_model()?;
+    files::write_model(&a.out, &block_on(export::export(&model))?)?;
+    eprintln!("model written to {}", a.out.display());
+    Ok(())
+}
+
+/// Prints what the run will do, runs the frozen part over every row (a progress bar), then
+/// steps to the end: one JSON line per epoch on stdout, `--steps-out`, `--checkpoint`.
+pub(super) fn drive(trainer: &mut Trainer, a: &TrainArgs) -> Result<()> {
+    let image = trainer.config().task == TaskChoice::Image;
     let info = trainer.info().clone();
     for note in &info.notes {
         eprintln!("note: {note}");
     }
+    let (rows, layers) = if image { ("images", "blocks") } else { ("rows", "layers") };
     eprintln!(
-        "train {} rows, validate {}; {} frozen + {} trainable layers ({} parameters); {} steps; {} texts truncated",
-        info.train_rows, info.val_rows, info.frozen_layers, info.trainable_layers, info.trainable_params, info.total_steps, info.truncated
+        "train {} {rows}, validate {}; {} frozen + {} trainable {layers} ({} parameters); {} steps{}",
+        info.train_rows,
+        info.val_rows,
+        info.frozen_layers,
+        info.trainable_layers,
+        info.trainable_params,
+        info.total_steps,
+        if image { String::new() } else { format!("; {} texts truncated", info.truncated) }
     );
     if info.pairs > 0 {
         eprintln!("contrastive: {} pairs of training rows an epoch (half of the same class), then a logistic-regression head on the layers' embeddings", info.pairs);
@@ -104,7 +128,7 @@ pub fn run(a: TrainArgs) -> Result<()> {
     let groups: Vec<String> = info.param_groups.iter().map(|g| format!("{} {} params at lr × {}", g.name, g.params, g.lr_scale)).collect();
     eprintln!("{} with {} ({} schedule): {}", info.task.name(), info.optimizer, info.schedule, groups.join(", "));
 
-    let pb = bar(info.train_rows + info.val_rows, "caching prefix");
+    let pb = bar(info.train_rows + info.val_rows, if image { "caching blocks" } else { "caching prefix" });
     let started = std::time::Instant::now();
     while let Some((done, _)) = block_on(trainer.prepare())? {
         pb.set_position(done as u64);
@@ -112,7 +136,7 @@ pub fn run(a: TrainArgs) -> Result<()> {
     pb.finish_and_clear();
     if info.cached {
         let (rows, s) = (info.train_rows + info.val_rows, started.elapsed().as_secs_f64());
-        eprintln!("frozen layers ran over {rows} rows in {s:.1} s ({:.0} rows/s)", rows as f64 / s.max(1e-9));
+        eprintln!("frozen {layers} ran over {rows} {what} in {s:.1} s ({:.0} {what}/s)", rows as f64 / s.max(1e-9), what = if image { "images" } else { "rows" });
     }
 
     let mut steps_out = match &a.steps_out {
@@ -151,16 +175,12 @@ pub fn run(a: TrainArgs) -> Result<()> {
         }
     }
     pb.finish_and_clear();
-
     if let Some(e) = trainer.history().last().filter(|e| e.stopped_early) {
-        eprintln!("stopped early after epoch {}: {} did not improve for {} epochs", e.epoch, cfg_monitor(&trainer), trainer.config().patience);
+        eprintln!("stopped early after epoch {}: {} did not improve for {} epochs", e.epoch, cfg_monitor(trainer), trainer.config().patience);
     }
     if trainer.config().early_stopping.is_some() {
-        eprintln!("the model written is epoch {}'s, the best by {}", trainer.kept_epoch(), cfg_monitor(&trainer));
+        eprintln!("the model written is epoch {}'s, the best by {}", trainer.kept_epoch(), cfg_monitor(trainer));
     }
-    let model = trainer.into_model()?;
-    files::write_model(&a.out, &block_on(export::export(&model))?)?;
-    eprintln!("model written to {}", a.out.display());
     Ok(())
 }
 

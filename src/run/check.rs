@@ -1,18 +1,73 @@
 //! Every setting checked, with a message that names the key and says what would work: against
 //! the model (`check`) and, once the task and labels are known, against the data (`check_task`).
-use super::{ClassWeights, MONITORS, OptimizerKind, PoolingKind, RunConfig, ScheduleKind, Strategy, monitors_for};
+use std::ops::RangeInclusive;
+
+use super::{ClassWeights, Init, MONITORS, OptimizerKind, PoolingKind, RunConfig, ScheduleKind, Strategy, monitors_for};
 use crate::error::{Error, Result};
 use crate::model::BertConfig;
-use crate::task::Task;
+use crate::task::{Task, TaskChoice};
+
+/// `image_size`: below 32 the network's 5 halvings leave nothing; above 512 a step outgrows a
+/// tab's memory long before it helps.
+pub const IMAGE_SIZES: RangeInclusive<usize> = 32..=512;
 
 impl RunConfig {
-    /// Every setting checked against the model, with a message that says what would work.
+    /// Every setting checked against the (text) model, with a message that says what would work.
     pub fn check(&self, model: &BertConfig) -> Result<()> {
         let bad = |m: String| Err(Error::Settings(m));
+        if self.task == TaskChoice::Image {
+            return bad("task image trains the image model on images: give --model models/efficientnet-lite0 and --data a folder (one sub-folder per class) or a zip of them".into());
+        }
         let n = model.num_hidden_layers;
         if self.layers > n {
             return bad(format!("layers = {} but the model has {n} encoder layers: choose 0 (head only) to {n}", self.layers));
         }
+        check_max_len(self.max_len, model)?;
+        if self.pooling == PoolingKind::Cls && self.strategy == Strategy::Contrastive {
+            // contrastive trains the layers on mean-pooled pair embeddings, then fits the head on them
+            return bad("pooling cls is for strategy standard: contrastive learns mean-pooled embeddings, so use pooling mean".into());
+        }
+        self.check_common()
+    }
+
+    /// Every setting checked against an image model of `blocks` MBConv blocks: the shared
+    /// checks, the image size, and the text-only settings refused by name.
+    pub fn check_image(&self, blocks: usize) -> Result<()> {
+        let bad = |m: String| Err(Error::Settings(m));
+        match self.task {
+            TaskChoice::Auto | TaskChoice::Classification | TaskChoice::Image => {}
+            other => {
+                let name = if other == TaskChoice::MultiLabel { "multi_label" } else { "regression" };
+                return bad(format!("task {name} is for text: images train one class per image (task image)"));
+            }
+        }
+        if self.layers > blocks {
+            return bad(format!("layers = {} but the image model has {blocks} blocks: choose 0 (head only) to {blocks}", self.layers));
+        }
+        if !(IMAGE_SIZES.contains(&self.image_size)) {
+            return bad(format!(
+                "image_size = {} must be between {} and {} pixels (224 is what the ImageNet weights saw; 96 or 128 train faster)",
+                self.image_size, IMAGE_SIZES.start(), IMAGE_SIZES.end()
+            ));
+        }
+        let text_only = [
+            (self.strategy == Strategy::Contrastive, "strategy contrastive learns from pairs of texts: use strategy standard"),
+            (self.teaching, "the teaching view is for text runs for now: set teaching false"),
+            (self.pooling == PoolingKind::Cls, "pooling cls is BERT's [CLS] pooler: images pool by averaging (leave pooling out)"),
+            (self.augment.as_ref().is_some_and(|a| a.copies > 0), "augment alters texts (delete, swap, crop words): leave it out for images"),
+            (self.encoder_dropout.is_some(), "encoder_dropout sets BERT's dropout: an image model has none (use dropout, before the head)"),
+            (self.sample.is_some(), "sample is for text files for now: pass fewer images instead"),
+            (self.init == Init::Continue, "init continue is for text models for now: use init pretrained"),
+        ];
+        if let Some((_, why)) = text_only.iter().find(|(set, _)| *set) {
+            return bad(format!("{why} (this is an image run)"));
+        }
+        self.check_common()
+    }
+
+    /// The checks every run shares, text or image.
+    fn check_common(&self) -> Result<()> {
+        let bad = |m: String| Err(Error::Settings(m));
         if self.epochs == 0 {
             return bad("epochs must be at least 1".into());
         }
@@ -22,7 +77,6 @@ impl RunConfig {
         if self.batch_size == 0 || self.batch_size > 4096 {
             return bad(format!("batch_size = {} must be between 1 and 4096", self.batch_size));
         }
-        check_max_len(self.max_len, model)?;
         if !(0.0..=0.9).contains(&self.val_split) {
             return bad(format!("val_split = {} must be between 0 and 0.9", self.val_split));
         }
@@ -33,10 +87,6 @@ impl RunConfig {
             if !(0.0..1.0).contains(&d) {
                 return bad(format!("encoder_dropout = {d} must be at least 0 and below 1 (leave it out to keep the model's own)"));
             }
-        }
-        if self.pooling == PoolingKind::Cls && self.strategy == Strategy::Contrastive {
-            // contrastive trains the layers on mean-pooled pair embeddings, then fits the head on them
-            return bad("pooling cls is for strategy standard: contrastive learns mean-pooled embeddings, so use pooling mean".into());
         }
         self.check_optimizer()?;
         self.check_schedule()?;

@@ -15,7 +15,8 @@ pub use check::check_max_len;
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct RunConfig {
-    /// Trainable encoder layers counted from the top: 0 = head only … N = every layer; `"all"`
+    /// Trainable encoder layers (images: MBConv blocks) counted from the top: 0 = head only …
+    /// N = every layer; `"all"`
     /// (LAYERS_ALL until the model is known) is every layer, contrastive's default.
     #[serde(with = "layers_key")]
     pub layers: usize,
@@ -25,10 +26,14 @@ pub struct RunConfig {
     pub batch_size: usize,
     /// Tokens per text, [CLS] and [SEP] included; longer texts are truncated.
     pub max_len: usize,
+    /// Images: the side (pixels) every image is scaled and centre-cropped to before the
+    /// network; 224 is what the ImageNet weights saw, smaller trains faster.
+    pub image_size: usize,
     /// Share of each class held out for validation (0 = none).
     pub val_split: f64,
     pub seed: u64,
-    /// Classification, multi-label or regression; `auto` reads it off the label column.
+    /// Classification, multi-label or regression; `auto` reads it off the label column;
+    /// `image` trains the image model on a folder or zip of images (a class per folder).
     pub task: TaskChoice,
     /// sgd | rmsprop | adam | adamw, with torch.optim's semantics.
     pub optimizer: OptimizerKind,
@@ -242,6 +247,7 @@ impl Default for RunConfig {
             lr: 1e-4,
             batch_size: 32,
             max_len: 128,
+            image_size: 224,
             val_split: 0.1,
             seed: 0,
             task: TaskChoice::Auto,
@@ -304,8 +310,13 @@ impl RunConfig {
 
     /// `layers: "all"` made a number, once the model is known.
     pub fn resolve(&mut self, model: &crate::model::BertConfig) {
+        self.resolve_layers(model.num_hidden_layers);
+    }
+
+    /// `layers: "all"` made `n`, the model's layers (text) or blocks (images).
+    pub fn resolve_layers(&mut self, n: usize) {
         if self.layers == LAYERS_ALL {
-            self.layers = model.num_hidden_layers;
+            self.layers = n;
         }
     }
 }

@@ -31,6 +31,8 @@ pub use store::PrefixStore;
 mod replay;
 mod setup;
 mod text;
+mod image;
+pub use image::{image_model_files, square_rgb};
 use crate::step::step_module;
 use crate::task::{Targets, Task};
 
@@ -42,6 +44,8 @@ pub(crate) struct Split {
     pub texts: Vec<String>,
     /// Text runs: each text's token ids (empty for images).
     pub tokens: Vec<Vec<u32>>,
+    /// Image runs: each image scaled and centre-cropped to `image_size`², RGB8 (empty for text).
+    pub images: Vec<Vec<u8>>,
     pub targets: Targets,
     pub cache: Vec<Cached>,
 }
@@ -65,6 +69,7 @@ impl Split {
 /// The frozen part of a run and the model it came from.
 pub(crate) enum Base {
     Text { model: Model, prefix: Prefix },
+    Image(image::ImageBase),
 }
 
 pub struct Trainer {
@@ -241,6 +246,7 @@ impl Trainer {
                 let (x, mask) = stack(&fresh.iter().collect::<Vec<_>>(), h, device);
                 Ok(Batch::Text(x, mask))
             }
+            Base::Image(base) => self.image_input(base, val, idx, device).await,
         }
     }
 
@@ -248,6 +254,7 @@ impl Trainer {
     pub(crate) async fn batch(&self, val: bool, idx: &[usize], device: &Device) -> Result<(Tensor<3>, Tensor<2>)> {
         match self.input(val, idx, device).await? {
             Batch::Text(x, mask) => Ok((x, mask)),
+            Batch::Image(_) => Err(image_run()),
         }
     }
 
@@ -255,6 +262,7 @@ impl Trainer {
     pub(crate) fn text(&self) -> Result<(&Model, &Prefix)> {
         match &self.base {
             Base::Text { model, prefix } => Ok((model, prefix)),
+            Base::Image(_) => Err(image_run()),
         }
     }
 
@@ -262,13 +270,14 @@ impl Trainer {
     pub(crate) fn base_fingerprint(&self) -> &str {
         match &self.base {
             Base::Text { model, .. } => &model.fingerprint,
+            Base::Image(base) => &base.fingerprint,
         }
     }
 
     /// A text run's trainable classifier as it is now.
     pub(crate) fn text_top(&self) -> Result<&Classifier> {
         let top = self.top.as_ref().ok_or_else(|| Error::Device("a previous step failed".into()))?;
-        top.text().ok_or_else(|| Error::Settings("this works on text runs only, and this run trains on images".into()))
+        top.text().ok_or_else(image_run)
     }
 
     /// One optimizer step on the next batch (the prefix must be prepared).
@@ -349,6 +358,11 @@ impl Trainer {
             bucketed_order(&pair_len, self.cfg.batch_size, self.cfg.seed, epoch)
         }
     }
+}
+
+/// What a text-only path (contrastive, teaching, checkpoints of the layers) says on an image run.
+fn image_run() -> Error {
+    Error::Settings("this works on text runs only, and this run trains on images".into())
 }
 
 /// A distinct, reproducible RNG seed for every step of a run.

@@ -20,6 +20,7 @@ impl Trainer {
     pub async fn prepare_chunk(&mut self, j: usize) -> Result<(usize, usize)> {
         let cached = match &self.base {
             Base::Text { prefix, .. } => prefix.cache(&self.chunk_rows(j), &self.device, self.cfg.cache_dtype).await?,
+            Base::Image(_) => self.image_rows(self.chunk(j), self.cfg.cache_dtype).await?,
         };
         self.put_chunk(j, cached)
     }
@@ -49,6 +50,7 @@ impl Trainer {
         // a row's states: its tokens' (text), or the frozen net's channels (images)
         let want = |v: bool, i: usize| match &self.base {
             Base::Text { .. } => if v { self.val.tokens[i].len() } else { self.train.tokens[i].len() },
+            Base::Image(b) => b.shape[0],
         };
         let fits = rows.len() == cached.len() && rows.iter().zip(&cached).all(|(&(v, i), c)| c.len == want(v, i));
         if self.chunk_done.get(j) != Some(&false) || !fits {

@@ -73,7 +73,7 @@ impl Trainer {
             truncated += enc.iter().filter(|e| e.truncated).count();
             let targets = data::targets(ex, task, &labels)?;
             let texts = ex.iter().map(|e| e.text.clone()).collect();
-            Ok(Split { texts, tokens: enc.into_iter().map(|e| e.ids).collect(), targets, cache: Vec::new() })
+            Ok(Split { texts, tokens: enc.into_iter().map(|e| e.ids).collect(), images: Vec::new(), targets, cache: Vec::new() })
         };
         let (train, val) = (split(&train_ex)?, split(&val_ex)?);
 

@@ -1,0 +1,235 @@
+//! An image run on the one trainer: the image model split at `layers` blocks from the top, the
+//! frozen stem + lower blocks run once per image (`prepare`, as the text prefix) and their
+//! feature maps cached like text rows — row = one image, `len` = its channels, each channel's
+//! h·w values (CHW, so a batch is a reshape away) — in the run's `cache_dtype`.
+use burn::module::Module;
+use burn::prelude::*;
+use half::f16;
+
+use super::{Base, Parts, Split, Trainer};
+use crate::classifier::{Batch, ImageClassifier, Top, fresh_head};
+use crate::data::images::{DecodedImage, ImageDataset};
+use crate::data::{self, Example};
+use crate::error::{Error, Result};
+use crate::model::fingerprint;
+use crate::prefix::{Cached, Hidden, cache_bytes, stack};
+use crate::readback;
+use crate::run::{CacheDtype, RunConfig};
+use crate::task::{Targets, Task};
+use crate::vision::config::HEAD_CHANNELS;
+use crate::vision::preprocess::{resize_bicubic, resized_dims};
+use crate::vision::{FrozenNet, ImageModel, VisionConfig, preprocess};
+
+/// An image run's frozen part and what its model folder is rebuilt from.
+pub(crate) struct ImageBase {
+    pub config: VisionConfig,
+    pub fingerprint: String,
+    pub frozen: FrozenNet,
+    /// The frozen part's output [c, h, w] for one image at the run's `image_size`.
+    pub shape: [usize; 3],
+}
+
+impl Trainer {
+    /// An image classification run: checks the settings (text-only ones are refused by name),
+    /// splits the images per class (seeded), scales each to `image_size` once, and splits the
+    /// model at `layers` blocks from the top. BatchNorm keeps its running statistics.
+    pub fn for_images(model: ImageModel, data: &ImageDataset, mut cfg: RunConfig, device: &Device) -> Result<Trainer> {
+        let blocks = model.net.blocks.len();
+        cfg.resolve_layers(blocks);
+        cfg.check_image(blocks)?;
+        let labels = data.classes.clone();
+        cfg.check_task(Task::Classification, &labels)?;
+        if labels.len() < 2 {
+            return Err(Error::Settings(format!("an image classifier needs two classes or more, and the data has {}", labels.len())));
+        }
+        let mut notes = vec!["BatchNorm stays in eval mode: its running statistics are ImageNet's and do not train (γ and β of the trainable blocks do)".to_string()];
+        // the seeded, per-class split and sample of the text path, on the images' indices
+        let rows: Vec<Example> = data.examples.iter().enumerate().map(|(i, e)| Example { text: i.to_string(), label: e.label.clone() }).collect();
+        let rows = match cfg.sample {
+            Some(n) if n < rows.len() => {
+                let sampled = data::stratified_sample(&rows, n, cfg.seed);
+                notes.push(format!("trained on a sample of {} of the {} images (seed {})", sampled.len(), rows.len(), cfg.seed));
+                sampled
+            }
+            _ => rows,
+        };
+        let (train_ex, val_ex) = data::stratified_split(&rows, cfg.val_split, cfg.seed);
+        let index = |e: &Example| e.text.parse::<usize>().unwrap_or_default();
+        let size = cfg.image_size;
+        let split = |ex: &[Example]| -> Result<Split> {
+            let idx: Vec<usize> = ex.iter().map(index).collect();
+            Ok(Split {
+                texts: idx.iter().map(|&i| data.examples[i].name.clone()).collect(),
+                tokens: Vec::new(),
+                images: idx.iter().map(|&i| square_rgb(&data.examples[i].image, size)).collect(),
+                targets: data::targets(ex, Task::Classification, &labels)?,
+                cache: Vec::new(),
+            })
+        };
+        let (train, val) = (split(&train_ex)?, split(&val_ex)?);
+        if train.is_empty() {
+            return Err(Error::Settings("no images are left for training: lower val_split or add images".into()));
+        }
+        let data_fingerprint = images_fingerprint(&train, &val);
+
+        let ImageModel { config, net, fingerprint } = model;
+        let (frozen, top) = net.split(cfg.layers);
+        let frozen = frozen.valid();
+        let shape = frozen.out_shape(size);
+        let [c, h, w] = shape;
+        let bytes = cache_bytes(std::iter::repeat_n(c, train.len() + val.len()), h * w, cfg.cache_dtype);
+        let cache_mb = bytes as f64 / 1e6;
+        let cached = bytes <= cfg.cache_budget_mb as u64 * 1_000_000;
+        if !cached {
+            notes.push(format!(
+                "the frozen blocks' cache would need {cache_mb:.0} MB, over the {} MB budget, so they run again for every batch (slower); a smaller image_size keeps it cached",
+                cfg.cache_budget_mb
+            ));
+        }
+        let mut net = top;
+        net.fc = fresh_head(HEAD_CHANNELS, labels.len(), cfg.seed, device);
+        let top = Top::Image(ImageClassifier { net, dropout: burn::nn::DropoutConfig::new(cfg.dropout).init() }.train());
+        let pending = if cached { (0..train.len()).map(|i| (false, i)).chain((0..val.len()).map(|i| (true, i))).collect() } else { Vec::new() };
+        let parts = Parts {
+            base: Base::Image(ImageBase { config, fingerprint, frozen, shape }),
+            top,
+            rows: train.len() + val.len(),
+            train,
+            val,
+            task: Task::Classification,
+            labels,
+            pairs: Vec::new(),
+            pending,
+            frozen_layers: blocks - cfg.layers,
+            augmented_rows: 0,
+            truncated: 0,
+            cache_mb,
+            cached,
+            notes,
+            data_fingerprint,
+            cfg,
+        };
+        Ok(Trainer::assemble(parts, device))
+    }
+
+    /// The fine-tuned image model: the frozen blocks and the trained ones back in one network
+    /// (the best epoch's under early stopping), its classes as `labels`, and `image_size` /
+    /// `resize` set to the run's size, so predicting preprocesses as training did.
+    pub fn into_image_model(self) -> Result<ImageModel> {
+        let kept = self.kept_epoch();
+        let best = self.early.and_then(|e| e.best).map(|b| b.top);
+        let top = best.or(self.top).ok_or_else(|| Error::Device("a previous step failed".into()))?.valid();
+        let (Base::Image(base), Top::Image(top)) = (self.base, top) else {
+            return Err(Error::Settings("a text run's model is taken with into_model".into()));
+        };
+        let mut blocks = base.frozen.blocks;
+        blocks.extend(top.net.blocks);
+        let net = crate::vision::EfficientNet { stem: base.frozen.stem, blocks, head: top.net.head, fc: top.net.fc };
+        let mut config = base.config;
+        config.labels = self.info.labels.clone();
+        config.image_size = self.cfg.image_size;
+        config.resize = self.cfg.image_size;
+        config.extra.insert(
+            "tabtune".into(),
+            serde_json::json!({ "task": "image", "layers": self.cfg.layers, "image_size": self.cfg.image_size, "epoch": kept }),
+        );
+        let fingerprint = crate::checkpoint::tuned_fingerprint(&base.fingerprint, &self.data_fingerprint, self.step);
+        Ok(ImageModel { config, net, fingerprint })
+    }
+
+    /// The frozen bottom's features of rows `rows` ((is_val, index)), one cached row per image.
+    pub(super) async fn image_rows(&self, rows: &[(bool, usize)], dtype: CacheDtype) -> Result<Vec<Cached>> {
+        let Base::Image(base) = &self.base else {
+            return Err(Error::Settings("image rows of a text run".into()));
+        };
+        let size = self.cfg.image_size;
+        let (mean, std) = (base.config.mean, base.config.std);
+        let mut pixels = Vec::with_capacity(rows.len() * 3 * size * size);
+        for &(v, i) in rows {
+            let split = if v { &self.val } else { &self.train };
+            pixels.extend(preprocess(&split.images[i], size, size, size, size, mean, std));
+        }
+        let x = Tensor::<4>::from_data(TensorData::new(pixels, [rows.len(), 3, size, size]), &self.device);
+        let all = readback::floats(base.frozen.forward(x)).await?;
+        let [c, h, w] = base.shape;
+        Ok(all
+            .chunks(c * h * w)
+            .map(|values| {
+                let hidden = match dtype {
+                    CacheDtype::F32 => Hidden::F32(values.to_vec()),
+                    CacheDtype::F16 => Hidden::F16(values.iter().map(|&x| f16::from_f32(x)).collect()),
+                };
+                Cached { hidden, len: c }
+            })
+            .collect())
+    }
+
+    /// An image batch on `device`: the cached feature maps of rows `idx`, or computed now.
+    pub(super) async fn image_input(&self, base: &ImageBase, val: bool, idx: &[usize], device: &Device) -> Result<Batch> {
+        let [c, h, w] = base.shape;
+        let split = if val { &self.val } else { &self.train };
+        let (x, _) = if self.info.cached {
+            stack(&idx.iter().map(|&i| &split.cache[i]).collect::<Vec<_>>(), h * w, device)
+        } else {
+            let rows: Vec<(bool, usize)> = idx.iter().map(|&i| (val, i)).collect();
+            let fresh = self.image_rows(&rows, CacheDtype::F32).await?;
+            stack(&fresh.iter().collect::<Vec<_>>(), h * w, device)
+        };
+        Ok(Batch::Image(x.reshape([idx.len(), c, h, w])))
+    }
+}
+
+/// RGB8 pixels scaled (bicubic, shorter side) and centre-cropped to `size`², as `preprocess`
+/// does it, so `preprocess(square, size, size, size, size, …)` equals preprocessing the original.
+pub fn square_rgb(img: &DecodedImage, size: usize) -> Vec<u8> {
+    let (w, h) = (img.width, img.height);
+    let (rw, rh) = resized_dims(w, h, size);
+    let scaled = if (rw, rh) == (w, h) { img.rgb.clone() } else { resize_bicubic(&img.rgb, w, h, rw, rh) };
+    let (left, top) = (rw.saturating_sub(size) / 2, rh.saturating_sub(size) / 2);
+    let mut out = vec![0u8; size * size * 3];
+    for y in 0..size.min(rh) {
+        let from = ((top + y) * rw + left) * 3;
+        let n = size.min(rw) * 3;
+        out[y * size * 3..y * size * 3 + n].copy_from_slice(&scaled[from..from + n]);
+    }
+    out
+}
+
+/// Identifies an image run's rows: names, classes and pixels, train and validation apart.
+fn images_fingerprint(train: &Split, val: &Split) -> String {
+    let classes = |s: &Split| -> Vec<u8> {
+        match &s.targets {
+            Targets::Classes(y) => y.iter().flat_map(|&c| (c as u32).to_le_bytes()).collect(),
+            _ => Vec::new(),
+        }
+    };
+    let (ct, cv) = (classes(train), classes(val));
+    let mut parts: Vec<&[u8]> = vec![b"T", &ct, b"V", &cv];
+    for split in [train, val] {
+        for (name, img) in split.texts.iter().zip(&split.images) {
+            parts.extend([name.as_bytes(), img.as_slice()]);
+        }
+    }
+    fingerprint(&parts)
+}
+
+/// An image model as the files of its folder: `config.json` (the classes as `labels`) and
+/// `model.safetensors` under the PyTorch names `ImageModel::from_files` reads.
+pub async fn image_model_files(model: &ImageModel) -> Result<(Vec<u8>, Vec<u8>)> {
+    use crate::vision::weights::{VisionTensor, tensors};
+    let mut named = Vec::new();
+    for (name, t) in tensors(&model.net) {
+        let (shape, values) = match t {
+            VisionTensor::Conv(t) => (t.dims().to_vec(), readback::floats(t).await?),
+            VisionTensor::Vector(t) => (t.dims().to_vec(), readback::floats(t).await?),
+            VisionTensor::LinearWeight(t) => {
+                let [d_in, d_out] = t.dims();
+                (vec![d_out, d_in], crate::model::weights::transpose(&readback::floats(t).await?, d_in, d_out))
+            }
+        };
+        named.push((name, shape, values));
+    }
+    let weights = crate::export::to_safetensors(named, crate::export::pt_meta())?;
+    let config = serde_json::to_vec_pretty(&model.config).map_err(|e| Error::Config(format!("could not write config.json: {e}")))?;
+    Ok((config, weights))
+}
