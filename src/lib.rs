@@ -7,6 +7,7 @@ pub mod error;
 pub mod data;
 pub mod tokenize;
 pub mod model;
+pub mod vision;
 pub mod prefix;
 pub mod classifier;
 pub mod task;

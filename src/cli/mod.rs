@@ -4,6 +4,7 @@ mod check;
 mod files;
 mod commands;
 mod export;
+mod image;
 mod search;
 mod settings;
 mod train;
@@ -44,6 +45,10 @@ enum Command {
     /// Replay PyTorch training runs (a trajectories file) through this trainer and report how
     /// far each lands: one line per case, then one JSON object.
     CheckTrajectory(check::CheckArgs),
+    /// ImageNet top-5 of one image with an image model: {"top5": [[index, label, prob], ...]}.
+    ClassifyImage(image::ClassifyArgs),
+    /// Convert EfficientNet-Lite0's PyTorch file to an image model folder (scripts/fetch-model).
+    ConvertImageModel(image::ConvertArgs),
 }
 
 /// Where the data is and which columns to use.
@@ -73,6 +78,8 @@ pub fn main() -> ExitCode {
         Command::Embed(a) => commands::embed(a),
         Command::Bench(a) => commands::bench(a),
         Command::CheckTrajectory(a) => check::check_trajectory(a),
+        Command::ClassifyImage(a) => image::classify(a),
+        Command::ConvertImageModel(a) => image::convert(a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
