@@ -145,7 +145,8 @@ fn every_bad_file_gets_a_message_naming_it_and_the_rest_load() {
         // each says what to do, not only what is wrong
         assert!(m.contains(':'), "{name}: {m}");
     }
-    assert!(message(&ds, "birds/").contains("class 'birds' was left out"));
+    let birds = message(&ds, "birds/");
+    assert!(birds.contains("class 'birds'") && birds.contains("left out"), "{birds}");
     assert_eq!(ds.problems.len(), bad.len() + 1, "{:#?}", ds.problems);
 
     let by_name = |n: &str| &ds.examples.iter().find(|e| e.name == n).unwrap().image;
@@ -198,6 +199,12 @@ fn folder_zip_wrapped_zip_and_labels_csv_give_the_same_data() {
         assert_eq!(ds.classes, from_dir.classes);
         assert_eq!(strip(ds), strip(&from_dir));
     }
+    // an unrelated CSV beside class folders does not turn the zip into a CSV zip
+    let mut with_csv = good.clone();
+    with_csv.push(("scores.csv".into(), b"run,accuracy\n1,0.9\n".to_vec()));
+    let ds = load_zip(&zip(&with_csv), 64).unwrap();
+    assert_eq!(strip(&ds), strip(&from_dir));
+    assert!(message(&ds, "scores.csv").contains("not in a class folder"));
     // same bytes, same order: deterministic
     let again = load_zip(&zip(&good), 64).unwrap();
     assert_eq!(again.examples, plain.examples);

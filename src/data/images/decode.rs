@@ -6,7 +6,8 @@ use std::io::Cursor;
 
 use image::codecs::gif::GifDecoder;
 use image::imageops::FilterType;
-use image::{AnimationDecoder, DynamicImage, ImageFormat, ImageReader, Limits};
+use image::metadata::Orientation;
+use image::{AnimationDecoder, DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits};
 
 use super::problems::{self, MAX_PIXELS, header_size, is_cmyk_jpeg};
 use super::{DecodedImage, ImageProblem};
@@ -19,7 +20,7 @@ pub fn decode(name: &str, bytes: &[u8]) -> Result<DecodedImage, ImageProblem> {
 /// Decodes JPEG, PNG, GIF, BMP or WebP to RGB8; when the longer side is above `max_side`
 /// (0: no limit) the image is scaled down to it (aspect kept, triangle filter). Gray becomes
 /// RGB; transparent pixels are blended onto white (as image viewers and the page's
-/// thumbnails show them). Refused, with the reason: not an image, truncated or damaged, 0×0,
+/// thumbnails show them); an EXIF orientation is applied. Refused, with the reason: not an image, truncated or damaged, 0×0,
 /// more than [`MAX_PIXELS`], a CMYK JPEG, an animated GIF (no frame is chosen for the user).
 pub fn decode_max(name: &str, bytes: &[u8], max_side: usize) -> Result<DecodedImage, ImageProblem> {
     let problem = |message: String| ImageProblem::new(name, message);
@@ -57,7 +58,13 @@ pub fn decode_max(name: &str, bytes: &[u8], max_side: usize) -> Result<DecodedIm
     // whose header and data disagree.
     limits.max_alloc = Some(MAX_PIXELS * 8 + (64 << 20));
     reader.limits(limits);
-    let image = reader.decode().map_err(|e| problem(problems::damaged(&e.to_string())))?;
+    let damaged = |e: image::ImageError| problem(problems::damaged(&e.to_string()));
+    let mut decoder = reader.into_decoder().map_err(damaged)?;
+    // Phones store portraits sideways with an EXIF orientation; createImageBitmap applies
+    // it in the page, so the CLI does too (else the same photo trains differently).
+    let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
+    let mut image = DynamicImage::from_decoder(decoder).map_err(damaged)?;
+    image.apply_orientation(orientation);
     Ok(to_rgb(image, max_side))
 }
 

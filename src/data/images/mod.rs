@@ -15,7 +15,7 @@
 
 mod labels_csv;
 mod layout;
-mod problems;
+pub mod problems;
 
 #[cfg(not(target_family = "wasm"))]
 mod decode;

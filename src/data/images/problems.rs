@@ -85,7 +85,7 @@ pub fn not_in_class_folder() -> String {
 pub fn class_left_out(class: &str) -> ImageProblem {
     ImageProblem::new(
         format!("{class}/"),
-        format!("no image in this folder could be read, so class '{class}' was left out: add images of '{class}' or remove the folder"),
+        format!("no image of class '{class}' could be read (or its folder is empty), so the class was left out: add images of '{class}' or remove it"),
     )
 }
 

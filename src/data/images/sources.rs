@@ -122,15 +122,25 @@ pub fn load_zip(bytes: &[u8], max_side: usize) -> Result<ImageDataset> {
         )));
     }
 
-    let (placed, classes, notes) = match chosen {
-        Some(csv) => {
-            let text = reader.read(&mut zip, &csv).map_err(|m| data_error(format!("{csv}: {m}")))?;
-            let base = csv.rsplit_once('/').map(|(d, _)| format!("{d}/")).unwrap_or_default();
-            let resolve = |p: &str| {
-                let p = normalize_path(p);
-                [format!("{base}{p}"), p].into_iter().find(|c| reader.index.contains_key(c))
-            };
-            let (rows, csv_problems) = parse_labels_csv(&csv, &text, resolve)?;
+    let mut from_csv = None;
+    if let Some(csv) = chosen {
+        let text = reader.read(&mut zip, &csv).map_err(|m| data_error(format!("{csv}: {m}")))?;
+        let base = csv.rsplit_once('/').map(|(d, _)| format!("{d}/")).unwrap_or_default();
+        let resolve = |p: &str| {
+            let p = normalize_path(p);
+            [format!("{base}{p}"), p].into_iter().find(|c| reader.index.contains_key(c))
+        };
+        let labels_csv = csv.rsplit('/').next().is_some_and(|b| b.eq_ignore_ascii_case("labels.csv"));
+        match parse_labels_csv(&csv, &text, resolve) {
+            // Any other single CSV is read as path,label only when it names files in the zip
+            // (a zip of class folders may carry an unrelated CSV).
+            Ok((rows, _)) if rows.is_empty() && !labels_csv => {}
+            Err(_) if !labels_csv => {}
+            parsed => from_csv = Some((csv, parsed?)),
+        }
+    }
+    let (placed, classes, notes) = match from_csv {
+        Some((csv, (rows, csv_problems))) => {
             problems.extend(csv_problems);
             let listed: std::collections::HashSet<&str> = rows.iter().map(|r| r.path.as_str()).collect();
             let unlisted = files.iter().filter(|f| has_image_extension(f) && !listed.contains(f.as_str())).count();
