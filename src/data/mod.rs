@@ -12,6 +12,7 @@ pub mod augment;
 pub mod buckets;
 mod columns;
 mod errors;
+pub mod images;
 mod quotes;
 pub mod split;
 mod table;

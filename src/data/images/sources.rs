@@ -1,0 +1,210 @@
+//! Where labelled images come from in the CLI: a folder of class folders on disk, or a zip
+//! of class folders or with a `labels.csv`. Reading and decoding are here; which file gets
+//! which label is decided in `layout.rs` / `labels_csv.rs`.
+
+use std::collections::HashMap;
+use std::io::{Cursor, Read};
+use std::path::Path;
+
+use zip::ZipArchive;
+
+use super::labels_csv::parse_labels_csv;
+use super::layout::{Placed, folder_layout};
+use super::problems::{self, MAX_FILE_BYTES, has_image_extension, is_ignored, normalize_path};
+use super::{ImageDataset, ImageExample, ImageProblem, data_error, decode_max, finish};
+use crate::error::{Error, Result};
+
+/// All entries of one zip together may inflate to at most this; past it the rest are
+/// refused (a zip bomb made of many entries, each under the per-file limit).
+const MAX_ZIP_TOTAL: u64 = 4 << 30;
+const MAX_ZIP_ENTRIES: usize = 200_000;
+
+/// A folder with one sub-folder per class (the folder's name is the class). Files directly
+/// in `path` have no label and are listed as problems; files in sub-folders of a class
+/// folder count for that class (a note says so); hidden files are skipped. `max_side`: see
+/// [`decode_max`].
+pub fn load_dir(path: &Path, max_side: usize) -> Result<ImageDataset> {
+    if !path.is_dir() {
+        return Err(Error::Io(format!(
+            "{}: not a folder: give a folder with one sub-folder per class (or a .zip of them)",
+            path.display()
+        )));
+    }
+    let (mut files, mut dirs) = (Vec::new(), Vec::new());
+    walk(path, "", &mut files, &mut dirs)?;
+    let layout = folder_layout(&files, &dirs);
+    let mut problems = layout.problems;
+    let mut examples = Vec::new();
+    for Placed { path: name, label } in layout.placed {
+        let file = path.join(&name);
+        let bytes = match std::fs::metadata(&file) {
+            Ok(m) if m.len() > MAX_FILE_BYTES => Err(problems::too_large_file(m.len())),
+            Ok(_) => std::fs::read(&file).map_err(|e| problems::unreadable(&e.to_string())),
+            Err(e) => Err(problems::unreadable(&e.to_string())),
+        };
+        match bytes.map_err(|m| ImageProblem::new(name.clone(), m)).and_then(|b| decode_max(&name, &b, max_side)) {
+            Ok(image) => examples.push(ImageExample { name, label, image }),
+            Err(p) => problems.push(p),
+        }
+    }
+    finish(examples, &layout.classes, problems, layout.notes, &format!("the folder {}", path.display()))
+}
+
+/// Files and folders below `dir`, relative ('/'-separated), sorted. Symlinked folders are not
+/// followed (a link to a parent would never end).
+fn walk(dir: &Path, prefix: &str, files: &mut Vec<String>, dirs: &mut Vec<String>) -> Result<()> {
+    let io = |e: std::io::Error| Error::Io(format!("{}: {e}", dir.display()));
+    let mut entries: Vec<_> = std::fs::read_dir(dir).map_err(io)?.filter_map(|e| e.ok()).collect();
+    entries.sort_by_key(|e| e.file_name());
+    for entry in entries {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let rel = if prefix.is_empty() { name } else { format!("{prefix}/{name}") };
+        let Ok(kind) = entry.file_type() else { continue };
+        if kind.is_dir() {
+            dirs.push(rel.clone());
+            walk(&entry.path(), &rel, files, dirs)?;
+        } else if !kind.is_symlink() || entry.path().is_file() {
+            files.push(rel);
+        }
+    }
+    Ok(())
+}
+
+/// A zip of class folders (optionally inside one wrapping folder, as zipping a folder
+/// gives), or a zip with `labels.csv` (or a single other `.csv`) of `path,label` rows.
+/// `__MACOSX/`, `.DS_Store` and hidden files are skipped. Each entry may inflate to at
+/// most [`MAX_FILE_BYTES`] (checked while inflating, not trusted from the header).
+pub fn load_zip(bytes: &[u8], max_side: usize) -> Result<ImageDataset> {
+    let mut zip = ZipArchive::new(Cursor::new(bytes)).map_err(|e| {
+        data_error(format!(
+            "the file is not a zip that can be read ({e}): zip the class folders again (e.g. right-click → Compress) and retry"
+        ))
+    })?;
+    if zip.len() > MAX_ZIP_ENTRIES {
+        return Err(data_error(format!(
+            "the zip has {} entries, more than the {MAX_ZIP_ENTRIES} this reads: split it into smaller zips",
+            zip.len()
+        )));
+    }
+    let mut reader = ZipReader { index: HashMap::new(), inflated: 0 };
+    let (mut files, mut dirs, mut problems) = (Vec::new(), Vec::new(), Vec::new());
+    for i in 0..zip.len() {
+        match zip.by_index_raw(i) {
+            Ok(entry) => {
+                let name = entry.name().map(|n| normalize_path(&n)).unwrap_or_default();
+                if name.is_empty() || is_ignored(&name) {
+                    continue;
+                }
+                if entry.is_dir() {
+                    dirs.push(name);
+                } else {
+                    reader.index.insert(name.clone(), i);
+                    files.push(name);
+                }
+            }
+            Err(e) => problems.push(ImageProblem::new(format!("entry {i}"), problems::unreadable(&e.to_string()))),
+        }
+    }
+    files.sort();
+    let csvs: Vec<&String> = files.iter().filter(|f| f.to_lowercase().ends_with(".csv")).collect();
+    let chosen = csvs
+        .iter()
+        .filter(|f| f.rsplit('/').next().is_some_and(|b| b.eq_ignore_ascii_case("labels.csv")))
+        .min_by_key(|f| (f.matches('/').count(), f.to_string()))
+        .or(if csvs.len() == 1 { csvs.first() } else { None })
+        .map(|f| f.to_string());
+    if chosen.is_none() && csvs.len() > 1 && !files.iter().any(|f| has_image_extension(f) && f.contains('/')) {
+        let names: Vec<&str> = csvs.iter().map(|s| s.as_str()).collect();
+        return Err(data_error(format!(
+            "the zip has {} CSV files ({}) and none is named labels.csv: name the one with path,label columns labels.csv",
+            csvs.len(),
+            names.join(", ")
+        )));
+    }
+
+    let mut from_csv = None;
+    if let Some(csv) = chosen {
+        let text = reader.read(&mut zip, &csv).map_err(|m| data_error(format!("{csv}: {m}")))?;
+        let base = csv.rsplit_once('/').map(|(d, _)| format!("{d}/")).unwrap_or_default();
+        let resolve = |p: &str| {
+            let p = normalize_path(p);
+            [format!("{base}{p}"), p].into_iter().find(|c| reader.index.contains_key(c))
+        };
+        let labels_csv = csv.rsplit('/').next().is_some_and(|b| b.eq_ignore_ascii_case("labels.csv"));
+        match parse_labels_csv(&csv, &text, resolve) {
+            // Any other single CSV is read as path,label only when it names files in the zip
+            // (a zip of class folders may carry an unrelated CSV).
+            Ok((rows, _)) if rows.is_empty() && !labels_csv => {}
+            Err(_) if !labels_csv => {}
+            parsed => from_csv = Some((csv, parsed?)),
+        }
+    }
+    let (placed, classes, notes) = match from_csv {
+        Some((csv, (rows, csv_problems))) => {
+            problems.extend(csv_problems);
+            let listed: std::collections::HashSet<&str> = rows.iter().map(|r| r.path.as_str()).collect();
+            let unlisted = files.iter().filter(|f| has_image_extension(f) && !listed.contains(f.as_str())).count();
+            let mut notes = vec![format!("labels from {csv}")];
+            if unlisted > 0 {
+                notes.push(format!("{unlisted} image file(s) in the zip are not listed in {csv} and were left out"));
+            }
+            let mut classes: Vec<String> = rows.iter().map(|r| r.label.clone()).collect();
+            classes.sort();
+            classes.dedup();
+            let placed = rows.into_iter().map(|r| Placed { path: r.path, label: r.label }).collect();
+            (placed, classes, notes)
+        }
+        None => {
+            let layout = folder_layout(&files, &dirs);
+            problems.extend(layout.problems);
+            (layout.placed, layout.classes, layout.notes)
+        }
+    };
+    let mut examples = Vec::new();
+    for Placed { path, label } in placed {
+        let image = reader
+            .read(&mut zip, &path)
+            .map_err(|m| ImageProblem::new(path.clone(), m))
+            .and_then(|b| decode_max(&path, &b, max_side));
+        match image {
+            Ok(image) => examples.push(ImageExample { name: path, label, image }),
+            Err(p) => problems.push(p),
+        }
+    }
+    finish(examples, &classes, problems, notes, "the zip")
+}
+
+struct ZipReader {
+    /// Normalised path → entry index.
+    index: HashMap<String, usize>,
+    inflated: u64,
+}
+
+impl ZipReader {
+    /// One entry's bytes, at most [`MAX_FILE_BYTES`] whatever its header claims.
+    fn read(&mut self, zip: &mut ZipArchive<Cursor<&[u8]>>, path: &str) -> Result<Vec<u8>, String> {
+        let Some(&i) = self.index.get(path) else {
+            return Err(problems::unreadable("not in the zip"));
+        };
+        let entry = zip.by_index(i).map_err(|e| problems::unreadable(&e.to_string()))?;
+        if entry.size() > MAX_FILE_BYTES {
+            return Err(problems::too_large_file(entry.size()));
+        }
+        if self.inflated + entry.size() > MAX_ZIP_TOTAL {
+            return Err(format!(
+                "left out: the zip's files add up to more than {} GB when unpacked: split it into smaller zips",
+                MAX_ZIP_TOTAL >> 30
+            ));
+        }
+        let mut bytes = Vec::new();
+        entry
+            .take(MAX_FILE_BYTES + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|e| problems::damaged(&format!("the zip entry could not be unpacked: {e}")))?;
+        if bytes.len() as u64 > MAX_FILE_BYTES {
+            return Err(problems::too_large_file(bytes.len() as u64));
+        }
+        self.inflated += bytes.len() as u64;
+        Ok(bytes)
+    }
+}
