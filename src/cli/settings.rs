@@ -17,7 +17,7 @@ pub struct SettingsArgs {
     /// Settings as one JSON object with RunConfig's keys (README "Settings"); flags override it.
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
-    /// Trainable encoder layers from the top: 0 = head only … all of them (or `all`).
+    /// Trainable encoder layers (images: MBConv blocks) from the top: 0 = head only … all of them (or `all`).
     #[arg(long, value_name = "N|all")]
     layers: Option<String>,
     /// Passes over the training rows.
@@ -32,13 +32,16 @@ pub struct SettingsArgs {
     /// Tokens per text, [CLS] and [SEP] included; longer texts are truncated.
     #[arg(long)]
     max_len: Option<usize>,
+    /// Images: the side (pixels) each image is scaled and centre-cropped to (32 to 512).
+    #[arg(long)]
+    image_size: Option<usize>,
     /// Share of each class held out for validation (0 = none).
     #[arg(long)]
     val_split: Option<f64>,
     /// Seeds the split, the sample, the epoch order, dropout and the new head.
     #[arg(long)]
     seed: Option<u64>,
-    /// auto, classification, multi_label or regression.
+    /// auto, classification, multi_label, regression, or image (a folder or zip of class folders, on an image model).
     #[arg(long)]
     task: Option<String>,
     /// sgd, rmsprop, adam or adamw.
@@ -157,7 +160,7 @@ impl SettingsArgs {
             // a number stays a number; "all" (or a mistake, which the parser names) a string
             obj.insert("layers".into(), l.parse::<usize>().map_or_else(|_| Value::String(l.clone()), Value::from));
         }
-        put!(epochs, lr, batch_size, max_len, val_split, seed, task, optimizer, momentum, nesterov, betas,
+        put!(epochs, lr, batch_size, max_len, image_size, val_split, seed, task, optimizer, momentum, nesterov, betas,
              eps, alpha, weight_decay, schedule, warmup, step_every, gamma, l1, clip_norm, label_smoothing,
              layer_lr_decay, dropout, encoder_dropout, early_stopping, patience, threshold, log_every, init,
              sample, cache_budget_mb, cache_dtype, strategy, pairs_per_row, pooling);
