@@ -6,7 +6,8 @@ use burn::module::Module;
 use burn::prelude::*;
 use half::f16;
 
-use super::{Base, Parts, Split, Trainer};
+use super::{Base, Split, Trainer};
+use super::setup::Parts;
 use crate::classifier::{Batch, ImageClassifier, Top, fresh_head};
 use crate::data::images::{DecodedImage, ImageDataset};
 use crate::data::{self, Example};

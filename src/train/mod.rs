@@ -4,7 +4,6 @@
 //! `checkpoint()` / `Trainer::resume` (in `checkpoint.rs`) stop and continue a run exactly.
 //! Epoch ends, validation and the finished model are in `epoch.rs`; what a run derives from its
 //! settings and data in `setup.rs`; replaying a reference run in `replay.rs`.
-use burn::module::Module;
 use burn::prelude::*;
 use web_time::Instant;
 
@@ -16,12 +15,11 @@ use crate::error::{Error, Result};
 use crate::loss::Objective;
 pub use crate::progress::{EpochSummary, StepInfo, TrainInfo};
 use crate::model::Model;
-use crate::optim::{Optimizer, Settings};
+use crate::optim::Optimizer;
 use crate::prefix::{Cached, Prefix, stack};
 use crate::readback;
 use crate::run::{CacheDtype, RunConfig};
 use crate::schedule::Schedule;
-use setup::class_weights;
 
 mod epoch;
 mod pairs;
@@ -34,7 +32,7 @@ mod text;
 mod image;
 pub use image::{image_model_files, square_rgb};
 use crate::step::step_module;
-use crate::task::{Targets, Task};
+use crate::task::Targets;
 
 /// Rows the prefix runs at once while caching.
 const PREPARE_CHUNK: usize = 32;
@@ -110,95 +108,7 @@ pub struct Trainer {
     pub(crate) teach: crate::teach::TeachState,
 }
 
-/// What a run's constructor (text in `text.rs`, images in `image.rs`) hands to `assemble`.
-pub(crate) struct Parts {
-    pub cfg: RunConfig,
-    pub base: Base,
-    pub top: Top,
-    pub train: Split,
-    pub val: Split,
-    pub task: Task,
-    pub labels: Vec<String>,
-    /// Contrastive: the pairs of training rows (empty otherwise).
-    pub pairs: Vec<Pair>,
-    /// The rows the frozen part runs over, in the order it runs them; empty when the cache is off.
-    pub pending: Vec<(bool, usize)>,
-    /// Layers (text) or blocks (images) below the trainable ones.
-    pub frozen_layers: usize,
-    pub rows: usize,
-    pub augmented_rows: usize,
-    pub truncated: usize,
-    pub cache_mb: f64,
-    pub cached: bool,
-    pub notes: Vec<String>,
-    pub data_fingerprint: String,
-}
-
 impl Trainer {
-    /// The run from its parts: the steps, the objective, the optimizer and the facts it reports.
-    pub(crate) fn assemble(p: Parts, device: &Device) -> Trainer {
-        let Parts { cfg, base, top, train, val, task, labels, pairs, pending, frozen_layers, .. } = p;
-        let units = if pairs.is_empty() { train.len() } else { pairs.len() };
-        let steps_per_epoch = units.div_ceil(cfg.batch_size);
-        let total_steps = steps_per_epoch * cfg.epochs;
-        let objective = Objective {
-            task,
-            class_weights: class_weights(&cfg, &labels, &train.targets),
-            label_smoothing: cfg.label_smoothing,
-            l1: cfg.l1,
-        };
-        let info = TrainInfo {
-            task,
-            schedule: cfg.schedule.name().into(),
-            optimizer: cfg.optimizer.name().into(),
-            param_groups: top.param_groups(frozen_layers, cfg.layer_lr_decay),
-            rows: p.rows,
-            strategy: cfg.strategy,
-            pairs: pairs.len(),
-            augmented_rows: p.augmented_rows,
-            train_rows: train.len(),
-            val_rows: val.len(),
-            labels,
-            frozen_layers,
-            trainable_layers: cfg.layers,
-            trainable_params: top.num_params(),
-            steps_per_epoch,
-            total_steps,
-            truncated: p.truncated,
-            cache_mb: p.cache_mb,
-            cache_budget_mb: cfg.cache_budget_mb,
-            cached: p.cached,
-            notes: p.notes,
-        };
-        Trainer {
-            schedule: Schedule::new(&cfg, total_steps, steps_per_epoch),
-            optim: Optimizer::new(Settings::of(&cfg), top.lr_scales(cfg.layer_lr_decay)),
-            objective,
-            early: cfg.early_stopping.as_deref().map(|m| EarlyStop::new(m, cfg.patience)),
-            cfg,
-            base,
-            top: Some(top),
-            device: device.clone(),
-            info,
-            train,
-            val,
-            data_fingerprint: p.data_fingerprint,
-            chunk_done: vec![false; pending.len().div_ceil(PREPARE_CHUNK)],
-            pending,
-            prepared: 0,
-            step: 0,
-            order: (0, Vec::new()),
-            replay: None,
-            pairs,
-            head_fitted: None,
-            epoch_loss: None,
-            epoch_steps: 0,
-            epoch_seconds: 0.0,
-            history: Vec::new(),
-            teach: Default::default(),
-        }
-    }
-
     pub fn info(&self) -> &TrainInfo {
         &self.info
     }

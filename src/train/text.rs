@@ -4,7 +4,8 @@ use burn::module::Module;
 use burn::prelude::*;
 
 use super::setup::{self, check_continue, data_fingerprint};
-use super::{Base, Parts, Split, Trainer};
+use super::{Base, Split, Trainer};
+use super::setup::Parts;
 use crate::classifier::{Classifier, Top};
 use crate::contrastive::build_pairs;
 use crate::data::{self, Dataset, Example};

@@ -25,7 +25,7 @@ impl Session {
             json!({
                 "chunks": trainer.prefix_chunks(),
                 "rows": trainer.info().train_rows + trainer.info().val_rows,
-                "key": format!("{}:{}", trainer.model.fingerprint, trainer.info().frozen_layers),
+                "key": format!("{}:{}", trainer.base_fingerprint(), trainer.info().frozen_layers),
                 "f16": trainer.config().cache_dtype == CacheDtype::F16,
             })
         });
@@ -77,8 +77,11 @@ impl Session {
     pub fn put_chunk(&self, run_id: u32, j: usize, bytes: &[u8]) -> Result<JsValue, JsValue> {
         let mut trainer = take_trainer(&self.state, run_id)?;
         let lens: Vec<usize> = trainer.chunk_rows(j).iter().map(|r| r.len()).collect();
-        let hidden = trainer.model.config.hidden_size;
-        let r = prefix::rows_from_bytes(bytes, &lens, hidden, trainer.config().cache_dtype).and_then(|rows| trainer.put_chunk(j, rows));
+        // a pool runs text prefixes (an image run is refused here, after the trainer is put back)
+        let hidden = trainer.text().map(|(model, _)| model.config.hidden_size);
+        let r = hidden
+            .and_then(|h| prefix::rows_from_bytes(bytes, &lens, h, trainer.config().cache_dtype))
+            .and_then(|rows| trainer.put_chunk(j, rows));
         put_trainer(&self.state, trainer);
         let (done, total) = core(r)?;
         js(&json!({ "done": done, "total": total }))
