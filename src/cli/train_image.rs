@@ -59,7 +59,8 @@ pub fn train(a: &TrainArgs, mut cfg: RunConfig) -> Result<()> {
             a.model.display()
         )));
     }
-    if cfg.task == TaskChoice::Auto {
+    // an image model makes the run an image run (multi_label / regression are refused below)
+    if matches!(cfg.task, TaskChoice::Auto | TaskChoice::Classification) {
         cfg.task = TaskChoice::Image;
     }
     let device = files::device(&a.backend)?;
