@@ -217,3 +217,45 @@ fn cached_path_equals_full_forward() {
     }
     report.finish();
 }
+
+/// A weights file that does not fit: the error names each bad tensor.
+#[test]
+fn bad_weights_name_the_tensor() {
+    let dir = common::lite0_dir();
+    let config = std::fs::read(dir.join("config.json")).expect("config");
+    let bytes = std::fs::read(dir.join("model.safetensors")).expect("weights");
+    let st = safetensors::SafeTensors::deserialize(&bytes).expect("safetensors");
+    let mut named = Vec::new();
+    for (name, view) in st.tensors() {
+        let values: Vec<f32> = view.data().chunks_exact(4).map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect();
+        match name.as_str() {
+            "_blocks.3._bn1.running_var" => {}
+            "_fc.bias" => named.push((name, vec![values.len() - 1], values[1..].to_vec())),
+            _ => named.push((name, view.shape().to_vec(), values)),
+        }
+    }
+    named.push(("_blocks.16._bn0.weight".into(), vec![2], vec![0.0, 0.0]));
+    let broken = tabtune::export::to_safetensors(named, Default::default()).expect("writes");
+    let err = ImageModel::from_files(&config, &broken, &Device::flex()).err().expect("refused").to_string();
+    for needle in ["missing tensor '_blocks.3._bn1.running_var'", "tensor '_fc.bias' has shape [999]", "unexpected tensor '_blocks.16._bn0.weight'"] {
+        assert!(err.contains(needle), "{needle:?} not in: {err}");
+    }
+    let not_safetensors = ImageModel::from_files(&config, b"not a safetensors file", &Device::flex()).err().expect("refused");
+    assert!(not_safetensors.to_string().contains("not valid safetensors"), "{not_safetensors}");
+}
+
+/// `tabtune classify-image` on the photo: one JSON line with the top 5 as [index, label, prob].
+#[test]
+fn classify_image_prints_top5() {
+    let model = common::lite0_dir();
+    let (ok, out, err) = common::tabtune(&["classify-image", "--model", model.to_str().expect("path"), "--input", grace_hopper().to_str().expect("path")]);
+    assert!(ok, "classify-image failed: {err}");
+    let v: Value = serde_json::from_str(out.trim()).expect("one JSON line");
+    let top5 = v["top5"].as_array().expect("top5");
+    assert_eq!(top5.len(), 5);
+    let classes: Vec<u64> = top5.iter().map(|e| e[0].as_u64().expect("index")).collect();
+    assert!(classes[..2].contains(&652) && classes.contains(&400), "{out}");
+    assert!(top5.iter().any(|e| e[1] == "military uniform"), "labels from config.json: {out}");
+    let (ok, _, err) = common::tabtune(&["classify-image", "--model", model.to_str().expect("path"), "--input", model.join("config.json").to_str().expect("path")]);
+    assert!(!ok && err.contains("not a readable image"), "{err}");
+}
