@@ -160,3 +160,28 @@ pub fn drive(trainer: &mut tabtune::Trainer, steps: Option<usize>) -> Vec<f32> {
     }
     losses
 }
+
+pub fn lite0_dir() -> PathBuf {
+    let dir = root().join("models/efficientnet-lite0");
+    assert!(dir.join("model.safetensors").is_file(), "the image model is missing: run scripts/fetch-model");
+    dir
+}
+
+/// EfficientNet-Lite0 as fetch-model converts it.
+pub fn lite0(device: &Device) -> tabtune::vision::ImageModel {
+    let d = lite0_dir();
+    let read = |f: &str| std::fs::read(d.join(f)).expect("image model file readable");
+    tabtune::vision::ImageModel::from_files(&read("config.json"), &read("model.safetensors"), device).expect("image model loads")
+}
+
+pub fn image_reference() -> Value {
+    let path = shared().join("reference/efficientnet_lite0_reference.json");
+    serde_json::from_slice(&std::fs::read(&path).expect("shared/reference is readable")).expect("reference json")
+}
+
+/// matplotlib's sample photo, put there by scripts/fetch-model.
+pub fn grace_hopper() -> PathBuf {
+    let p = root().join("models/samples/grace_hopper.jpg");
+    assert!(p.is_file(), "models/samples/grace_hopper.jpg is missing: run scripts/fetch-model");
+    p
+}
