@@ -31,10 +31,13 @@ fn crc32(bytes: &[u8]) -> u32 {
     !crc
 }
 
-/// A PNG that is only a header (IHDR, IEND): its size without allocating its pixels.
+/// A PNG with a real header and an empty zlib stream for pixels: the decoder reads its size
+/// (it stops at the first IDAT) without anything allocated for 20000×20000 pixels.
 fn png_header(w: u32, h: u32) -> Vec<u8> {
     let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
-    for (kind, data) in [(&b"IHDR"[..], [&w.to_be_bytes()[..], &h.to_be_bytes(), &[8, 2, 0, 0, 0]].concat()), (b"IEND", vec![])] {
+    let ihdr = [&w.to_be_bytes()[..], &h.to_be_bytes(), &[8, 2, 0, 0, 0]].concat();
+    let idat = vec![0x78, 0x9C, 0x03, 0, 0, 0, 0, 1];
+    for (kind, data) in [(&b"IHDR"[..], ihdr), (b"IDAT", idat), (b"IEND", vec![])] {
         out.extend((data.len() as u32).to_be_bytes());
         let body = [kind, &data].concat();
         out.extend(&body);
