@@ -117,9 +117,10 @@ pub fn one_class(class: &str, count: usize, from: &str) -> String {
     )
 }
 
-/// Whether a JPEG's frame header (SOFn) has 4 components, i.e. CMYK or YCCK (Adobe). The
-/// decoder would convert it without the Adobe inversion and colour profile, giving colours
-/// unlike what the user sees, so it is refused with [`CMYK`]. `false` for anything else.
+/// Whether a JPEG's frame header (SOFn) has 4 components, i.e. CMYK or YCCK (Adobe). image
+/// 0.25 (zune-jpeg) would decode it with a plain CMYK→RGB formula that ignores the embedded
+/// colour profile, and browsers differ, so the same file would not give the same pixels in
+/// the CLI and the page: refused with [`CMYK`]. `false` for anything else.
 pub fn is_cmyk_jpeg(bytes: &[u8]) -> bool {
     if !bytes.starts_with(&[0xFF, 0xD8]) {
         return false;
