@@ -9,10 +9,23 @@ use tabtune::data::images::{FASHION_DIR, SAMPLE_CLASSES, write_sample};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
-    let out = PathBuf::from(args.next().ok_or("usage: sample_images OUT_DIR [PER_CLASS] [SEED]")?);
+    let out = PathBuf::from(
+        args.next()
+            .ok_or("usage: sample_images OUT_DIR [PER_CLASS] [SEED]")?,
+    );
     let per_class: usize = args.next().map(|s| s.parse()).transpose()?.unwrap_or(20);
     let seed: u64 = args.next().map(|s| s.parse()).transpose()?.unwrap_or(1);
-    let n = write_sample(Path::new(FASHION_DIR), &out, &SAMPLE_CLASSES, per_class, seed)?;
-    println!("{n} images of {} written to {}", SAMPLE_CLASSES.join(", "), out.display());
+    let n = write_sample(
+        Path::new(FASHION_DIR),
+        &out,
+        &SAMPLE_CLASSES,
+        per_class,
+        seed,
+    )?;
+    println!(
+        "{n} images of {} written to {}",
+        SAMPLE_CLASSES.join(", "),
+        out.display()
+    );
     Ok(())
 }

@@ -1,122 +1,31 @@
 //! Labelled images in the CLI: every bad file gets a message naming it while the good files
 //! still load, and a folder, a zip (with or without a wrapping folder) and a labels.csv in a
-//! zip give the same data. All files are generated here (no fixtures).
-use std::io::{Cursor, Write};
+//! zip give the same data. All files are generated (image_data/files.rs; no fixtures).
 use std::path::Path;
 
-use image::codecs::gif::GifEncoder;
-use image::{Delay, ExtendedColorType, Frame, ImageFormat, Rgba, RgbaImage};
-use tabtune::data::images::{self, ImageDataset, decode, fashion_mnist, load_dir, load_zip, write_sample};
+use tabtune::data::images::{
+    self, ImageDataset, decode, fashion_mnist, load_dir, load_zip, write_sample,
+};
 
-fn encode(img: image::DynamicImage, format: ImageFormat) -> Vec<u8> {
-    let mut out = Cursor::new(Vec::new());
-    img.write_to(&mut out, format).expect("encode");
-    out.into_inner()
-}
+#[path = "image_data/files.rs"]
+mod files;
 
-/// A distinct image per seed, so datasets can be compared by pixels.
-fn png(w: u32, h: u32, seed: u8) -> Vec<u8> {
-    let img = image::RgbImage::from_fn(w, h, |x, y| image::Rgb([seed, (x * 7) as u8, (y * 5) as u8 ^ seed]));
-    encode(img.into(), ImageFormat::Png)
-}
-
-fn crc32(bytes: &[u8]) -> u32 {
-    let mut crc = !0u32;
-    for &b in bytes {
-        crc ^= u32::from(b);
-        for _ in 0..8 {
-            crc = if crc & 1 == 1 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
-        }
-    }
-    !crc
-}
-
-/// A PNG that is only a header (IHDR, IEND): its size without allocating its pixels.
-fn png_header(w: u32, h: u32) -> Vec<u8> {
-    let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
-    for (kind, data) in [(&b"IHDR"[..], [&w.to_be_bytes()[..], &h.to_be_bytes(), &[8, 2, 0, 0, 0]].concat()), (b"IEND", vec![])] {
-        out.extend((data.len() as u32).to_be_bytes());
-        let body = [kind, &data].concat();
-        out.extend(&body);
-        out.extend(crc32(&body).to_be_bytes());
-    }
-    out
-}
-
-/// The start of a CMYK JPEG as Photoshop writes it: Adobe APP14 (transform 0 = CMYK), then a
-/// baseline frame header with 4 components. Enough for the header check, which runs first.
-fn cmyk_jpeg() -> Vec<u8> {
-    let mut b = vec![0xFF, 0xD8];
-    b.extend([0xFF, 0xEE, 0, 14]);
-    b.extend(b"Adobe\0\x64\0\0\0\0\0");
-    b.extend([0xFF, 0xC0, 0, 20, 8, 0, 16, 0, 16, 4]);
-    for c in 1..=4u8 {
-        b.extend([c, 0x11, 0]);
-    }
-    b.extend([0xFF, 0xD9]);
-    b
-}
-
-fn animated_gif() -> Vec<u8> {
-    let mut out = Vec::new();
-    {
-        let mut enc = GifEncoder::new(&mut out);
-        let frames = [0u8, 255].map(|v| Frame::from_parts(RgbaImage::from_pixel(8, 8, Rgba([v, 0, 0, 255])), 0, 0, Delay::from_numer_denom_ms(100, 1)));
-        enc.encode_frames(frames).expect("gif");
-    }
-    out
-}
-
-/// class/file → bytes for the good files: plain RGB, gray JPEG, transparent PNG, one large.
-fn good_files() -> Vec<(String, Vec<u8>)> {
-    let gray = encode(image::GrayImage::from_pixel(10, 6, image::Luma([90])).into(), ImageFormat::Jpeg);
-    let clear = encode(RgbaImage::from_pixel(4, 4, Rgba([0, 0, 0, 0])).into(), ImageFormat::Png);
-    vec![
-        ("cats/a.png".into(), png(12, 9, 1)),
-        ("cats/gray.jpg".into(), gray),
-        ("cats/clear.png".into(), clear),
-        ("dogs/big.png".into(), png(300, 200, 2)),
-        ("dogs/b.png".into(), png(5, 5, 3)),
-    ]
-}
-
-fn bad_files() -> Vec<(String, Vec<u8>, &'static str)> {
-    let mut truncated = png(40, 40, 9);
-    truncated.truncate(truncated.len() / 2);
-    vec![
-        ("cats/renamed.jpg".into(), b"just some notes, not a photo\n".to_vec(), "named .jpg but its content is not a JPEG, PNG"),
-        ("cats/truncated.png".into(), truncated, "truncated or damaged"),
-        ("dogs/empty.png".into(), png_header(0, 0), "no pixels (0×0)"),
-        ("dogs/huge.png".into(), png_header(20_000, 20_000), "20000×20000 pixels (400 megapixels), too large to decode"),
-        ("dogs/print.jpg".into(), cmyk_jpeg(), "a CMYK JPEG"),
-        ("dogs/anim.gif".into(), animated_gif(), "an animated GIF"),
-        ("readme.txt".into(), b"hello".to_vec(), "not in a class folder"),
-    ]
-}
-
-fn write_tree(root: &Path, files: &[(String, Vec<u8>)]) {
-    for (name, bytes) in files {
-        let path = root.join(name);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, bytes).unwrap();
-    }
-}
-
-fn zip(files: &[(String, Vec<u8>)]) -> Vec<u8> {
-    let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
-    for (name, bytes) in files {
-        w.start_file(name.as_str(), zip::write::SimpleFileOptions::default()).unwrap();
-        w.write_all(bytes).unwrap();
-    }
-    w.finish().unwrap().into_inner()
-}
+use files::*;
 
 /// (label, file name, pixels): what must agree whatever the source.
 fn content(ds: &ImageDataset) -> Vec<(String, String, usize, usize, Vec<u8>)> {
     let mut v: Vec<_> = ds
         .examples
         .iter()
-        .map(|e| (e.label.clone(), e.name.rsplit('/').next().unwrap().to_owned(), e.image.width, e.image.height, e.image.rgb.clone()))
+        .map(|e| {
+            (
+                e.label.clone(),
+                e.name.rsplit('/').next().unwrap().to_owned(),
+                e.image.width,
+                e.image.height,
+                e.image.rgb.clone(),
+            )
+        })
         .collect();
     v.sort();
     v
@@ -124,14 +33,18 @@ fn content(ds: &ImageDataset) -> Vec<(String, String, usize, usize, Vec<u8>)> {
 
 fn message<'a>(ds: &'a ImageDataset, name: &str) -> &'a str {
     let p = ds.problems.iter().find(|p| p.name.ends_with(name));
-    &p.unwrap_or_else(|| panic!("no problem for {name}: {:#?}", ds.problems)).message
+    &p.unwrap_or_else(|| panic!("no problem for {name}: {:#?}", ds.problems))
+        .message
 }
 
 #[test]
 fn every_bad_file_gets_a_message_naming_it_and_the_rest_load() {
     let dir = tempfile::tempdir().unwrap();
     let bad = bad_files();
-    let all: Vec<(String, Vec<u8>)> = good_files().into_iter().chain(bad.iter().map(|(n, b, _)| (n.clone(), b.clone()))).collect();
+    let all: Vec<(String, Vec<u8>)> = good_files()
+        .into_iter()
+        .chain(bad.iter().map(|(n, b, _)| (n.clone(), b.clone())))
+        .collect();
     write_tree(dir.path(), &all);
     std::fs::create_dir(dir.path().join("birds")).unwrap();
     std::fs::write(dir.path().join("cats/.DS_Store"), b"junk").unwrap();
@@ -146,25 +59,58 @@ fn every_bad_file_gets_a_message_naming_it_and_the_rest_load() {
         assert!(m.contains(':'), "{name}: {m}");
     }
     let birds = message(&ds, "birds/");
-    assert!(birds.contains("class 'birds'") && birds.contains("left out"), "{birds}");
+    assert!(
+        birds.contains("class 'birds'") && birds.contains("left out"),
+        "{birds}"
+    );
     assert_eq!(ds.problems.len(), bad.len() + 1, "{:#?}", ds.problems);
 
     let by_name = |n: &str| &ds.examples.iter().find(|e| e.name == n).unwrap().image;
     let big = by_name("dogs/big.png");
-    assert_eq!((big.width, big.height), (64, 43), "downscaled to max_side, aspect kept");
+    assert_eq!(
+        (big.width, big.height),
+        (64, 43),
+        "downscaled to max_side, aspect kept"
+    );
     let gray = by_name("cats/gray.jpg");
-    assert!(gray.rgb.chunks(3).all(|p| p[0] == p[1] && p[1] == p[2]), "gray → equal RGB");
-    assert!(by_name("cats/clear.png").rgb.iter().all(|&v| v == 255), "transparent → white");
-    assert_eq!(ds.examples.iter().map(|e| e.name.as_str()).collect::<Vec<_>>(), ["cats/a.png", "cats/clear.png", "cats/gray.jpg", "dogs/b.png", "dogs/big.png"]);
+    assert!(
+        gray.rgb.chunks(3).all(|p| p[0] == p[1] && p[1] == p[2]),
+        "gray → equal RGB"
+    );
+    assert!(
+        by_name("cats/clear.png").rgb.iter().all(|&v| v == 255),
+        "transparent → white"
+    );
+    assert_eq!(
+        ds.examples
+            .iter()
+            .map(|e| e.name.as_str())
+            .collect::<Vec<_>>(),
+        [
+            "cats/a.png",
+            "cats/clear.png",
+            "cats/gray.jpg",
+            "dogs/b.png",
+            "dogs/big.png"
+        ]
+    );
 }
 
 #[test]
 fn decode_names_the_file() {
     let err = decode("photos/x.jpg", &cmyk_jpeg()).unwrap_err();
     assert_eq!(err.name, "photos/x.jpg");
-    assert!(err.to_string().starts_with("photos/x.jpg: a CMYK JPEG"), "{err}");
+    assert!(
+        err.to_string().starts_with("photos/x.jpg: a CMYK JPEG"),
+        "{err}"
+    );
     assert!(err.message.contains("save it as RGB (sRGB)"));
-    assert!(decode("notes.txt", b"hello").unwrap_err().message.starts_with("not an image"));
+    assert!(
+        decode("notes.txt", b"hello")
+            .unwrap_err()
+            .message
+            .starts_with("not an image")
+    );
     let ok = decode("a.png", &png(3, 2, 7)).unwrap();
     assert_eq!((ok.width, ok.height, ok.rgb.len()), (3, 2, 18));
 }
@@ -177,23 +123,51 @@ fn folder_zip_wrapped_zip_and_labels_csv_give_the_same_data() {
     let from_dir = load_dir(dir.path(), 64).unwrap();
 
     let plain = load_zip(&zip(&good), 64).unwrap();
-    let mut wrapped_files: Vec<(String, Vec<u8>)> = good.iter().map(|(n, b)| (format!("my data/{n}"), b.clone())).collect();
-    wrapped_files.push(("__MACOSX/my data/cats/._a.png".into(), b"resource fork".to_vec()));
+    let mut wrapped_files: Vec<(String, Vec<u8>)> = good
+        .iter()
+        .map(|(n, b)| (format!("my data/{n}"), b.clone()))
+        .collect();
+    wrapped_files.push((
+        "__MACOSX/my data/cats/._a.png".into(),
+        b"resource fork".to_vec(),
+    ));
     wrapped_files.push(("my data/.DS_Store".into(), b"junk".to_vec()));
     let wrapped = load_zip(&zip(&wrapped_files), 64).unwrap();
     assert!(wrapped.problems.is_empty(), "{:#?}", wrapped.problems);
 
     // labels.csv: flat files, labels in the CSV (no header here), plus a row for a missing file
-    let mut flat: Vec<(String, Vec<u8>)> = good.iter().map(|(n, b)| (format!("set/img/{}", n.replace('/', "_")), b.clone())).collect();
-    let csv: String = good.iter().map(|(n, _)| format!("img/{},{}\n", n.replace('/', "_"), n.split('/').next().unwrap())).collect();
-    flat.push(("set/labels.csv".into(), format!("{csv}img/gone.png,cats\n").into_bytes()));
+    let mut flat: Vec<(String, Vec<u8>)> = good
+        .iter()
+        .map(|(n, b)| (format!("set/img/{}", n.replace('/', "_")), b.clone()))
+        .collect();
+    let csv: String = good
+        .iter()
+        .map(|(n, _)| {
+            format!(
+                "img/{},{}\n",
+                n.replace('/', "_"),
+                n.split('/').next().unwrap()
+            )
+        })
+        .collect();
+    flat.push((
+        "set/labels.csv".into(),
+        format!("{csv}img/gone.png,cats\n").into_bytes(),
+    ));
     let from_csv = load_zip(&zip(&flat), 64).unwrap();
     assert_eq!(from_csv.problems.len(), 1, "{:#?}", from_csv.problems);
     assert_eq!(from_csv.problems[0].name, "set/labels.csv line 6");
-    assert!(from_csv.problems[0].message.contains("'img/gone.png' is not in the zip"));
+    assert!(
+        from_csv.problems[0]
+            .message
+            .contains("'img/gone.png' is not in the zip")
+    );
 
     let strip = |ds: &ImageDataset| {
-        content(ds).into_iter().map(|(l, n, w, h, p)| (l, n.rsplit('_').next().unwrap().to_owned(), w, h, p)).collect::<Vec<_>>()
+        content(ds)
+            .into_iter()
+            .map(|(l, n, w, h, p)| (l, n.rsplit('_').next().unwrap().to_owned(), w, h, p))
+            .collect::<Vec<_>>()
     };
     for ds in [&plain, &wrapped, &from_csv] {
         assert_eq!(ds.classes, from_dir.classes);
@@ -226,49 +200,91 @@ fn class_names_with_spaces_and_unicode() {
 
 #[test]
 fn one_class_or_no_image_is_an_error_that_says_why() {
-    let one = zip(&[("cats/a.png".into(), png(4, 4, 1)), ("dogs/bad.png".into(), b"x".to_vec())]);
+    let one = zip(&[
+        ("cats/a.png".into(), png(4, 4, 1)),
+        ("dogs/bad.png".into(), b"x".to_vec()),
+    ]);
     let err = load_zip(&one, 0).unwrap_err().to_string();
-    assert!(err.contains("only one class ('cats', 1 image)") && err.contains("at least two"), "{err}");
-    let none = zip(&[("cats/a.jpg".into(), b"x".to_vec()), ("dogs/b.jpg".into(), b"y".to_vec())]);
+    assert!(
+        err.contains("only one class ('cats', 1 image)") && err.contains("at least two"),
+        "{err}"
+    );
+    let none = zip(&[
+        ("cats/a.jpg".into(), b"x".to_vec()),
+        ("dogs/b.jpg".into(), b"y".to_vec()),
+    ]);
     let err = load_zip(&none, 0).unwrap_err().to_string();
-    assert!(err.contains("no image in the zip could be used (2 problems, the first: cats/a.jpg: named .jpg"), "{err}");
-    assert!(load_zip(b"not a zip", 0).unwrap_err().to_string().contains("not a zip"));
+    assert!(
+        err.contains(
+            "no image in the zip could be used (2 problems, the first: cats/a.jpg: named .jpg"
+        ),
+        "{err}"
+    );
+    assert!(
+        load_zip(b"not a zip", 0)
+            .unwrap_err()
+            .to_string()
+            .contains("not a zip")
+    );
     let empty = tempfile::tempdir().unwrap();
-    assert!(load_dir(empty.path(), 0).unwrap_err().to_string().contains("has no images"));
+    assert!(
+        load_dir(empty.path(), 0)
+            .unwrap_err()
+            .to_string()
+            .contains("has no images")
+    );
 }
 
 #[test]
 fn a_zip_entry_over_the_size_limit_is_refused_not_inflated() {
     let bomb = vec![0u8; (images::MAX_FILE_BYTES + 1) as usize];
-    let files = vec![("cats/a.png".into(), png(4, 4, 1)), ("dogs/b.png".into(), png(4, 4, 2)), ("dogs/bomb.png".into(), bomb)];
+    let files = vec![
+        ("cats/a.png".into(), png(4, 4, 1)),
+        ("dogs/b.png".into(), png(4, 4, 2)),
+        ("dogs/bomb.png".into(), bomb),
+    ];
     let zipped = zip(&files);
     assert!(zipped.len() < 1 << 20, "deflate shrinks zeros");
     let ds = load_zip(&zipped, 0).unwrap();
-    assert!(message(&ds, "dogs/bomb.png").contains("over the 64 MB limit"), "{:#?}", ds.problems);
+    assert!(
+        message(&ds, "dogs/bomb.png").contains("over the 64 MB limit"),
+        "{:#?}",
+        ds.problems
+    );
     assert_eq!(ds.examples.len(), 2);
 }
 
 #[test]
 fn fashion_mnist_is_a_seeded_balanced_pick_and_writes_a_sample() {
     let dir = Path::new(images::FASHION_DIR);
-    assert!(dir.is_dir(), "Fashion-MNIST is missing: apt-get install dataset-fashion-mnist");
+    assert!(
+        dir.is_dir(),
+        "Fashion-MNIST is missing: apt-get install dataset-fashion-mnist"
+    );
     let (train, test) = fashion_mnist(dir, 5, 23, 7).unwrap();
     assert_eq!(train.classes, images::FASHION_CLASSES);
     assert_eq!(train.examples.len(), 50);
     assert_eq!(test.examples.len(), 23);
     assert!(train.class_counts().iter().all(|(_, n)| *n == 5));
     assert_eq!(test.class_counts()[0].1, 3); // 23 = 3 + 3 + 3 + 2 × 7
-    assert!(train.examples.iter().all(|e| (e.image.width, e.image.height, e.image.rgb.len()) == (28, 28, 28 * 28 * 3)));
+    assert!(
+        train
+            .examples
+            .iter()
+            .all(|e| (e.image.width, e.image.height, e.image.rgb.len()) == (28, 28, 28 * 28 * 3))
+    );
     let (again, _) = fashion_mnist(dir, 5, 23, 7).unwrap();
     assert_eq!(again.examples, train.examples);
     let (other, _) = fashion_mnist(dir, 5, 23, 8).unwrap();
     assert_ne!(other.examples, train.examples);
 
     let out = tempfile::tempdir().unwrap();
-    assert_eq!(write_sample(dir, out.path(), &images::SAMPLE_CLASSES, 4, 1).unwrap(), 16);
+    assert_eq!(
+        write_sample(dir, out.path(), &images::SAMPLE_CLASSES, 4, 1).unwrap(),
+        16
+    );
     let sample = load_dir(out.path(), 0).unwrap();
     assert_eq!(sample.classes, ["Bag", "Pullover", "Sneaker", "Trouser"]);
     assert_eq!(sample.examples.len(), 16);
     assert!(sample.problems.is_empty());
-    let _ = ExtendedColorType::L8;
 }

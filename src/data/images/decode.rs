@@ -34,12 +34,17 @@ pub fn decode_max(name: &str, bytes: &[u8], max_side: usize) -> Result<DecodedIm
     if format == ImageFormat::Jpeg && is_cmyk_jpeg(bytes) {
         return Err(problem(problems::CMYK.to_owned()));
     }
-    let (width, height) = match reader().map_err(|e| e.to_string()).and_then(|r| r.into_dimensions().map_err(|e| e.to_string())) {
+    let (width, height) = match reader()
+        .map_err(|e| e.to_string())
+        .and_then(|r| r.into_dimensions().map_err(|e| e.to_string()))
+    {
         Ok((w, h)) => (u64::from(w), u64::from(h)),
         // The decoder rejects some headers outright (a 0×0 PNG); say what is in them.
         Err(detail) => match header_size(bytes) {
             Some((w, h)) if w == 0 || h == 0 => return Err(problem(problems::no_pixels(w, h))),
-            Some((w, h)) if w * h > MAX_PIXELS => return Err(problem(problems::too_many_pixels(w, h))),
+            Some((w, h)) if w * h > MAX_PIXELS => {
+                return Err(problem(problems::too_many_pixels(w, h)));
+            }
             _ => return Err(problem(problems::damaged(&detail))),
         },
     };
@@ -106,6 +111,9 @@ fn shrink(image: DynamicImage, max_side: usize) -> DynamicImage {
         return image;
     }
     let scale = max_side as f64 / w.max(h) as f64;
-    let (nw, nh) = (((w as f64 * scale).round() as u32).max(1), ((h as f64 * scale).round() as u32).max(1));
+    let (nw, nh) = (
+        ((w as f64 * scale).round() as u32).max(1),
+        ((h as f64 * scale).round() as u32).max(1),
+    );
     image.resize_exact(nw, nh, FilterType::Triangle)
 }

@@ -8,7 +8,16 @@ use std::collections::HashSet;
 use super::{ImageProblem, data_error};
 use crate::error::Result;
 
-const PATH_NAMES: [&str; 8] = ["path", "file", "filename", "file_name", "image", "image_path", "filepath", "name"];
+const PATH_NAMES: [&str; 8] = [
+    "path",
+    "file",
+    "filename",
+    "file_name",
+    "image",
+    "image_path",
+    "filepath",
+    "name",
+];
 const LABEL_NAMES: [&str; 6] = ["label", "class", "category", "target", "y", "class_name"];
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -30,7 +39,10 @@ pub fn parse_labels_csv(
     resolve: impl Fn(&str) -> Option<String>,
 ) -> Result<(Vec<CsvRow>, Vec<ImageProblem>)> {
     let text = String::from_utf8_lossy(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes));
-    let first_line = text.lines().find(|l| !l.trim().is_empty()).unwrap_or_default();
+    let first_line = text
+        .lines()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or_default();
     let delimiter = if first_line.contains('\t') {
         b'\t'
     } else if first_line.contains(';') && !first_line.contains(',') {
@@ -48,7 +60,9 @@ pub fn parse_labels_csv(
     for record in reader.records() {
         let record = record.map_err(|e| {
             let line = e.position().map_or(0, |p| p.line());
-            data_error(format!("{csv_name}: could not read line {line} ({e}): write one path,label pair per line"))
+            data_error(format!(
+                "{csv_name}: could not read line {line} ({e}): write one path,label pair per line"
+            ))
         })?;
         let line = record.position().map_or(0, |p| p.line() as usize);
         let fields: Vec<String> = record.iter().map(str::to_owned).collect();
@@ -64,7 +78,8 @@ pub fn parse_labels_csv(
     let (mut path_col, mut label_col) = (0, 1);
     let lower: Vec<String> = first.iter().map(|f| f.to_lowercase()).collect();
     let named = |names: &[&str]| lower.iter().position(|f| names.contains(&f.as_str()));
-    let header = resolve(&first[0]).is_none() && (named(&PATH_NAMES).is_some() || named(&LABEL_NAMES).is_some());
+    let header = resolve(&first[0]).is_none()
+        && (named(&PATH_NAMES).is_some() || named(&LABEL_NAMES).is_some());
     if header {
         path_col = named(&PATH_NAMES).unwrap_or(0);
         label_col = named(&LABEL_NAMES).unwrap_or(if path_col == 0 { 1 } else { 0 });
@@ -75,14 +90,20 @@ pub fn parse_labels_csv(
     for (line, fields) in records {
         let at = format!("{csv_name} line {line}");
         let path = fields.get(path_col).map(String::as_str).unwrap_or_default();
-        let label = fields.get(label_col).map(String::as_str).unwrap_or_default();
+        let label = fields
+            .get(label_col)
+            .map(String::as_str)
+            .unwrap_or_default();
         if fields.len() < 2 {
             problems.push(ImageProblem::new(
                 at,
                 format!("'{path}' has no label (the line has one field): write path,label, like cats/1.jpg,cat"),
             ));
         } else if label.is_empty() {
-            problems.push(ImageProblem::new(at, format!("'{path}' has an empty label: fill in its class")));
+            problems.push(ImageProblem::new(
+                at,
+                format!("'{path}' has an empty label: fill in its class"),
+            ));
         } else {
             match resolve(path) {
                 None => problems.push(ImageProblem::new(
@@ -109,17 +130,36 @@ mod tests {
     use super::*;
 
     fn resolve(p: &str) -> Option<String> {
-        ["img/a.png", "img/b.png", "img/c.png"].iter().find(|f| f.ends_with(p.trim_start_matches("./"))).map(|f| f.to_string())
+        ["img/a.png", "img/b.png", "img/c.png"]
+            .iter()
+            .find(|f| f.ends_with(p.trim_start_matches("./")))
+            .map(|f| f.to_string())
     }
 
     #[test]
     fn header_is_optional_and_bad_rows_are_problems() {
-        let (rows, problems) = parse_labels_csv("labels.csv", b"path,label\na.png,x\nb.png,y\nmissing.png,x\nc.png,\n", resolve).unwrap();
+        let (rows, problems) = parse_labels_csv(
+            "labels.csv",
+            b"path,label\na.png,x\nb.png,y\nmissing.png,x\nc.png,\n",
+            resolve,
+        )
+        .unwrap();
         assert_eq!(rows.len(), 2);
-        assert_eq!(rows[0], CsvRow { line: 2, path: "img/a.png".into(), label: "x".into() });
+        assert_eq!(
+            rows[0],
+            CsvRow {
+                line: 2,
+                path: "img/a.png".into(),
+                label: "x".into()
+            }
+        );
         assert_eq!(problems.len(), 2);
         assert_eq!(problems[0].name, "labels.csv line 4");
-        assert!(problems[0].message.contains("'missing.png' is not in the zip"));
+        assert!(
+            problems[0]
+                .message
+                .contains("'missing.png' is not in the zip")
+        );
         let (rows, _) = parse_labels_csv("l.csv", b"a.png;x\nb.png;y\n", resolve).unwrap();
         assert_eq!(rows.len(), 2);
     }

@@ -52,19 +52,30 @@ pub fn folder_layout(files: &[String], dirs: &[String]) -> Layout {
     for (path, p) in &files {
         let rest = &p[depth..];
         match rest {
-            [_file] => layout.problems.push(ImageProblem::new(path.clone(), not_in_class_folder())),
+            [_file] => layout
+                .problems
+                .push(ImageProblem::new(path.clone(), not_in_class_folder())),
             [class, sub @ .., _file] => {
                 let class = class.trim().to_owned();
                 if !sub.is_empty() {
-                    nested.entry(class.clone()).or_default().insert(sub.join("/"));
+                    nested
+                        .entry(class.clone())
+                        .or_default()
+                        .insert(sub.join("/"));
                 }
                 classes.insert(class.clone());
-                layout.placed.push(Placed { path: path.clone(), label: class });
+                layout.placed.push(Placed {
+                    path: path.clone(),
+                    label: class,
+                });
             }
             [] => {}
         }
     }
-    let wrapper: Vec<String> = files.first().map(|(_, p)| p[..depth].to_vec()).unwrap_or_default();
+    let wrapper: Vec<String> = files
+        .first()
+        .map(|(_, p)| p[..depth].to_vec())
+        .unwrap_or_default();
     for d in &dirs {
         if d.len() > depth && d[..depth] == wrapper[..] {
             classes.insert(d[depth].trim().to_owned());
@@ -78,7 +89,10 @@ pub fn folder_layout(files: &[String], dirs: &[String]) -> Layout {
         ));
     }
     if depth > 0 {
-        layout.notes.push(format!("the class folders are inside '{}/'", wrapper.join("/")));
+        layout.notes.push(format!(
+            "the class folders are inside '{}/'",
+            wrapper.join("/")
+        ));
     }
     layout.placed.sort_by(|a, b| a.path.cmp(&b.path));
     layout.classes = classes.into_iter().filter(|c| !c.is_empty()).collect();
@@ -86,7 +100,11 @@ pub fn folder_layout(files: &[String], dirs: &[String]) -> Layout {
 }
 
 fn parts(path: &str) -> Vec<String> {
-    normalize_path(path).split('/').filter(|p| !p.is_empty()).map(str::to_owned).collect()
+    normalize_path(path)
+        .split('/')
+        .filter(|p| !p.is_empty())
+        .map(str::to_owned)
+        .collect()
 }
 
 /// How many shared top folders to look through: while every file is below the same folder
@@ -94,9 +112,15 @@ fn parts(path: &str) -> Vec<String> {
 fn wrapper_depth(files: &[(String, Vec<String>)]) -> usize {
     let mut depth = 0;
     loop {
-        let Some((_, first)) = files.first() else { return depth };
-        let Some(top) = first.get(depth) else { return depth };
-        let shared = files.iter().all(|(_, p)| p.len() > depth + 1 && &p[depth] == top);
+        let Some((_, first)) = files.first() else {
+            return depth;
+        };
+        let Some(top) = first.get(depth) else {
+            return depth;
+        };
+        let shared = files
+            .iter()
+            .all(|(_, p)| p.len() > depth + 1 && &p[depth] == top);
         let deep = files.iter().any(|(_, p)| p.len() > depth + 2);
         if !(shared && deep) {
             return depth;
@@ -115,7 +139,10 @@ mod tests {
 
     #[test]
     fn wrapper_folder_is_looked_through() {
-        let l = folder_layout(&s(&["data/cats/a.jpg", "data/dogs/b.jpg", "__MACOSX/data/._x"]), &[]);
+        let l = folder_layout(
+            &s(&["data/cats/a.jpg", "data/dogs/b.jpg", "__MACOSX/data/._x"]),
+            &[],
+        );
         let labels: Vec<_> = l.placed.iter().map(|p| p.label.as_str()).collect();
         assert_eq!(labels, ["cats", "dogs"]);
         assert_eq!(l.classes, ["cats", "dogs"]);
@@ -123,7 +150,15 @@ mod tests {
 
     #[test]
     fn root_files_are_problems_and_nested_files_join_their_class() {
-        let l = folder_layout(&s(&["readme.txt", "cats/a.jpg", "cats/indoor/b.jpg", "dogs/c.jpg"]), &s(&["birds"]));
+        let l = folder_layout(
+            &s(&[
+                "readme.txt",
+                "cats/a.jpg",
+                "cats/indoor/b.jpg",
+                "dogs/c.jpg",
+            ]),
+            &s(&["birds"]),
+        );
         assert_eq!(l.problems.len(), 1);
         assert_eq!(l.problems[0].name, "readme.txt");
         assert_eq!(l.placed.iter().filter(|p| p.label == "cats").count(), 2);

@@ -94,7 +94,12 @@ impl ImageDataset {
     pub fn class_counts(&self) -> Vec<(String, usize)> {
         self.classes
             .iter()
-            .map(|c| (c.clone(), self.examples.iter().filter(|e| &e.label == c).count()))
+            .map(|c| {
+                (
+                    c.clone(),
+                    self.examples.iter().filter(|e| &e.label == c).count(),
+                )
+            })
             .collect()
     }
 
@@ -137,7 +142,10 @@ pub fn finish(
         return Err(data_error(problems::one_class(class, *count, from)));
     }
     examples.sort_by(|a, b| {
-        let (ia, ib) = (classes.iter().position(|c| c == &a.label), classes.iter().position(|c| c == &b.label));
+        let (ia, ib) = (
+            classes.iter().position(|c| c == &a.label),
+            classes.iter().position(|c| c == &b.label),
+        );
         ia.cmp(&ib).then_with(|| a.name.cmp(&b.name))
     });
     problems.sort_by(|a, b| a.name.cmp(&b.name));

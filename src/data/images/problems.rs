@@ -32,7 +32,9 @@ pub fn not_an_image(name: &str) -> String {
             "named .{ext} but its content is not a {FORMATS} image (perhaps another kind of file renamed): \
              open it in an image viewer and save it as JPEG or PNG, or remove it"
         ),
-        _ => format!("not an image ({FORMATS}): remove it from the class folder, or convert it to JPEG or PNG"),
+        _ => format!(
+            "not an image ({FORMATS}): remove it from the class folder, or convert it to JPEG or PNG"
+        ),
     }
 }
 
@@ -44,7 +46,9 @@ pub fn damaged(detail: &str) -> String {
 }
 
 pub fn no_pixels(width: u64, height: u64) -> String {
-    format!("the image has no pixels ({width}×{height}): remove it, or save it again from the original")
+    format!(
+        "the image has no pixels ({width}×{height}): remove it, or save it again from the original"
+    )
 }
 
 pub fn too_many_pixels(width: u64, height: u64) -> String {
@@ -85,7 +89,9 @@ pub fn not_in_class_folder() -> String {
 pub fn class_left_out(class: &str) -> ImageProblem {
     ImageProblem::new(
         format!("{class}/"),
-        format!("no image of class '{class}' could be read (or its folder is empty), so the class was left out: add images of '{class}' or remove it"),
+        format!(
+            "no image of class '{class}' could be read (or its folder is empty), so the class was left out: add images of '{class}' or remove it"
+        ),
     )
 }
 
@@ -111,9 +117,10 @@ pub fn one_class(class: &str, count: usize, from: &str) -> String {
     )
 }
 
-/// Whether a JPEG's frame header (SOFn) has 4 components, i.e. CMYK or YCCK (Adobe). The
-/// decoder would convert it without the Adobe inversion and colour profile, giving colours
-/// unlike what the user sees, so it is refused with [`CMYK`]. `false` for anything else.
+/// Whether a JPEG's frame header (SOFn) has 4 components, i.e. CMYK or YCCK (Adobe). image
+/// 0.25 (zune-jpeg) would decode it with a plain CMYK→RGB formula that ignores the embedded
+/// colour profile, and browsers differ, so the same file would not give the same pixels in
+/// the CLI and the page: refused with [`CMYK`]. `false` for anything else.
 pub fn is_cmyk_jpeg(bytes: &[u8]) -> bool {
     if !bytes.starts_with(&[0xFF, 0xD8]) {
         return false;
@@ -172,7 +179,8 @@ pub fn normalize_path(path: &str) -> String {
 /// Files the user did not mean as data: macOS's `__MACOSX/` resource forks and `.DS_Store`,
 /// and anything hidden (a part starting with '.').
 pub fn is_ignored(path: &str) -> bool {
-    path.split('/').any(|p| p == "__MACOSX" || p.starts_with('.') || p == "Thumbs.db" || p == "desktop.ini")
+    path.split('/')
+        .any(|p| p == "__MACOSX" || p.starts_with('.') || p == "Thumbs.db" || p == "desktop.ini")
 }
 
 #[cfg(test)]
@@ -182,7 +190,26 @@ mod tests {
     #[test]
     fn cmyk_is_four_components_in_the_frame_header() {
         let sof = |n: u8| {
-            let mut b = vec![0xFF, 0xD8, 0xFF, 0xE0, 0, 4, 0, 0, 0xFF, 0xC0, 0, 8 + 3 * n as u8, 8, 0, 1, 0, 1, n];
+            let mut b = vec![
+                0xFF,
+                0xD8,
+                0xFF,
+                0xE0,
+                0,
+                4,
+                0,
+                0,
+                0xFF,
+                0xC0,
+                0,
+                8 + 3 * n as u8,
+                8,
+                0,
+                1,
+                0,
+                1,
+                n,
+            ];
             b.extend(std::iter::repeat_n(0, 3 * n as usize));
             b
         };

@@ -42,24 +42,42 @@ pub fn load_dir(path: &Path, max_side: usize) -> Result<ImageDataset> {
             Ok(_) => std::fs::read(&file).map_err(|e| problems::unreadable(&e.to_string())),
             Err(e) => Err(problems::unreadable(&e.to_string())),
         };
-        match bytes.map_err(|m| ImageProblem::new(name.clone(), m)).and_then(|b| decode_max(&name, &b, max_side)) {
+        match bytes
+            .map_err(|m| ImageProblem::new(name.clone(), m))
+            .and_then(|b| decode_max(&name, &b, max_side))
+        {
             Ok(image) => examples.push(ImageExample { name, label, image }),
             Err(p) => problems.push(p),
         }
     }
-    finish(examples, &layout.classes, problems, layout.notes, &format!("the folder {}", path.display()))
+    finish(
+        examples,
+        &layout.classes,
+        problems,
+        layout.notes,
+        &format!("the folder {}", path.display()),
+    )
 }
 
 /// Files and folders below `dir`, relative ('/'-separated), sorted. Symlinked folders are not
 /// followed (a link to a parent would never end).
 fn walk(dir: &Path, prefix: &str, files: &mut Vec<String>, dirs: &mut Vec<String>) -> Result<()> {
     let io = |e: std::io::Error| Error::Io(format!("{}: {e}", dir.display()));
-    let mut entries: Vec<_> = std::fs::read_dir(dir).map_err(io)?.filter_map(|e| e.ok()).collect();
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
+        .map_err(io)?
+        .filter_map(|e| e.ok())
+        .collect();
     entries.sort_by_key(|e| e.file_name());
     for entry in entries {
         let name = entry.file_name().to_string_lossy().into_owned();
-        let rel = if prefix.is_empty() { name } else { format!("{prefix}/{name}") };
-        let Ok(kind) = entry.file_type() else { continue };
+        let rel = if prefix.is_empty() {
+            name
+        } else {
+            format!("{prefix}/{name}")
+        };
+        let Ok(kind) = entry.file_type() else {
+            continue;
+        };
         if kind.is_dir() {
             dirs.push(rel.clone());
             walk(&entry.path(), &rel, files, dirs)?;
@@ -86,7 +104,10 @@ pub fn load_zip(bytes: &[u8], max_side: usize) -> Result<ImageDataset> {
             zip.len()
         )));
     }
-    let mut reader = ZipReader { index: HashMap::new(), inflated: 0 };
+    let mut reader = ZipReader {
+        index: HashMap::new(),
+        inflated: 0,
+    };
     let (mut files, mut dirs, mut problems) = (Vec::new(), Vec::new(), Vec::new());
     for i in 0..zip.len() {
         match zip.by_index_raw(i) {
@@ -102,18 +123,33 @@ pub fn load_zip(bytes: &[u8], max_side: usize) -> Result<ImageDataset> {
                     files.push(name);
                 }
             }
-            Err(e) => problems.push(ImageProblem::new(format!("entry {i}"), problems::unreadable(&e.to_string()))),
+            Err(e) => problems.push(ImageProblem::new(
+                format!("entry {i}"),
+                problems::unreadable(&e.to_string()),
+            )),
         }
     }
     files.sort();
-    let csvs: Vec<&String> = files.iter().filter(|f| f.to_lowercase().ends_with(".csv")).collect();
+    let csvs: Vec<&String> = files
+        .iter()
+        .filter(|f| f.to_lowercase().ends_with(".csv"))
+        .collect();
     let chosen = csvs
         .iter()
-        .filter(|f| f.rsplit('/').next().is_some_and(|b| b.eq_ignore_ascii_case("labels.csv")))
+        .filter(|f| {
+            f.rsplit('/')
+                .next()
+                .is_some_and(|b| b.eq_ignore_ascii_case("labels.csv"))
+        })
         .min_by_key(|f| (f.matches('/').count(), f.to_string()))
         .or(if csvs.len() == 1 { csvs.first() } else { None })
         .map(|f| f.to_string());
-    if chosen.is_none() && csvs.len() > 1 && !files.iter().any(|f| has_image_extension(f) && f.contains('/')) {
+    if chosen.is_none()
+        && csvs.len() > 1
+        && !files
+            .iter()
+            .any(|f| has_image_extension(f) && f.contains('/'))
+    {
         let names: Vec<&str> = csvs.iter().map(|s| s.as_str()).collect();
         return Err(data_error(format!(
             "the zip has {} CSV files ({}) and none is named labels.csv: name the one with path,label columns labels.csv",
@@ -124,13 +160,23 @@ pub fn load_zip(bytes: &[u8], max_side: usize) -> Result<ImageDataset> {
 
     let mut from_csv = None;
     if let Some(csv) = chosen {
-        let text = reader.read(&mut zip, &csv).map_err(|m| data_error(format!("{csv}: {m}")))?;
-        let base = csv.rsplit_once('/').map(|(d, _)| format!("{d}/")).unwrap_or_default();
+        let text = reader
+            .read(&mut zip, &csv)
+            .map_err(|m| data_error(format!("{csv}: {m}")))?;
+        let base = csv
+            .rsplit_once('/')
+            .map(|(d, _)| format!("{d}/"))
+            .unwrap_or_default();
         let resolve = |p: &str| {
             let p = normalize_path(p);
-            [format!("{base}{p}"), p].into_iter().find(|c| reader.index.contains_key(c))
+            [format!("{base}{p}"), p]
+                .into_iter()
+                .find(|c| reader.index.contains_key(c))
         };
-        let labels_csv = csv.rsplit('/').next().is_some_and(|b| b.eq_ignore_ascii_case("labels.csv"));
+        let labels_csv = csv
+            .rsplit('/')
+            .next()
+            .is_some_and(|b| b.eq_ignore_ascii_case("labels.csv"));
         match parse_labels_csv(&csv, &text, resolve) {
             // Any other single CSV is read as path,label only when it names files in the zip
             // (a zip of class folders may carry an unrelated CSV).
@@ -142,16 +188,28 @@ pub fn load_zip(bytes: &[u8], max_side: usize) -> Result<ImageDataset> {
     let (placed, classes, notes) = match from_csv {
         Some((csv, (rows, csv_problems))) => {
             problems.extend(csv_problems);
-            let listed: std::collections::HashSet<&str> = rows.iter().map(|r| r.path.as_str()).collect();
-            let unlisted = files.iter().filter(|f| has_image_extension(f) && !listed.contains(f.as_str())).count();
+            let listed: std::collections::HashSet<&str> =
+                rows.iter().map(|r| r.path.as_str()).collect();
+            let unlisted = files
+                .iter()
+                .filter(|f| has_image_extension(f) && !listed.contains(f.as_str()))
+                .count();
             let mut notes = vec![format!("labels from {csv}")];
             if unlisted > 0 {
-                notes.push(format!("{unlisted} image file(s) in the zip are not listed in {csv} and were left out"));
+                notes.push(format!(
+                    "{unlisted} image file(s) in the zip are not listed in {csv} and were left out"
+                ));
             }
             let mut classes: Vec<String> = rows.iter().map(|r| r.label.clone()).collect();
             classes.sort();
             classes.dedup();
-            let placed = rows.into_iter().map(|r| Placed { path: r.path, label: r.label }).collect();
+            let placed = rows
+                .into_iter()
+                .map(|r| Placed {
+                    path: r.path,
+                    label: r.label,
+                })
+                .collect();
             (placed, classes, notes)
         }
         None => {
@@ -167,7 +225,11 @@ pub fn load_zip(bytes: &[u8], max_side: usize) -> Result<ImageDataset> {
             .map_err(|m| ImageProblem::new(path.clone(), m))
             .and_then(|b| decode_max(&path, &b, max_side));
         match image {
-            Ok(image) => examples.push(ImageExample { name: path, label, image }),
+            Ok(image) => examples.push(ImageExample {
+                name: path,
+                label,
+                image,
+            }),
             Err(p) => problems.push(p),
         }
     }
@@ -186,7 +248,9 @@ impl ZipReader {
         let Some(&i) = self.index.get(path) else {
             return Err(problems::unreadable("not in the zip"));
         };
-        let entry = zip.by_index(i).map_err(|e| problems::unreadable(&e.to_string()))?;
+        let entry = zip
+            .by_index(i)
+            .map_err(|e| problems::unreadable(&e.to_string()))?;
         if entry.size() > MAX_FILE_BYTES {
             return Err(problems::too_large_file(entry.size()));
         }
