@@ -4,11 +4,10 @@
 // never needs the original files again. Centre-crop-then-scale equals the core's preprocess with
 // resize = crop = size (shorter side to size, centre crop), so the core can take these as they are.
 import { refusal, sniff } from './sniff.js';
+import { MAX_FILE_BYTES, damaged, noPixels, tooLargeFile } from './problems.js';
 
 /** The largest image_size the page offers; every image is kept at this size. */
 export const MASTER = 224;
-/** Files over this are refused unread (the largest sensible photo is far smaller). */
-const MAX_FILE_BYTES = 100 * 2 ** 20;
 const THUMB = 72;
 
 /** A problem with one file: { name, message }. Thrown by decodeFile, shown by the page. */
@@ -18,14 +17,14 @@ export class ImageProblem extends Error {
 
 /** bytes (Uint8Array) of file `name` → master ImageBitmap; throws ImageProblem. */
 export async function decodeBytes(name, bytes) {
-  if (bytes.length > MAX_FILE_BYTES) throw new ImageProblem(name, `${Math.round(bytes.length / 2 ** 20)} MB is too large a file for an image (at most 100 MB)`);
-  const why = refusal(sniff(bytes));
+  if (bytes.length > MAX_FILE_BYTES) throw new ImageProblem(name, tooLargeFile(bytes.length));
+  const why = refusal(name, sniff(bytes));
   if (why) throw new ImageProblem(name, why);
   let bitmap;
   try {
     bitmap = await createImageBitmap(new Blob([bytes]));
   } catch {
-    throw new ImageProblem(name, 'damaged: the browser could not decode it');
+    throw new ImageProblem(name, damaged('the browser could not decode it'));
   }
   return toMaster(name, bitmap);
 }
@@ -34,7 +33,7 @@ export async function decodeBytes(name, bytes) {
 export async function toMaster(name, bitmap) {
   try {
     const { width: w, height: h } = bitmap;
-    if (!(w > 0 && h > 0)) throw new ImageProblem(name, `${w}×${h} pixels: an empty image`);
+    if (!(w > 0 && h > 0)) throw new ImageProblem(name, noPixels(w, h));
     const side = Math.min(w, h);
     const canvas = new OffscreenCanvas(MASTER, MASTER);
     const ctx = canvas.getContext('2d');

@@ -1,11 +1,9 @@
 // What an image file is, read from its bytes before anything decodes it: format, size, whether it
 // is animated, CMYK or cut short. createImageBitmap would happily allocate 20k×20k×4 bytes for a
 // huge image, take the first frame of an animated GIF and fill a truncated JPEG with grey, so
-// these checks run first and give each bad file a reason a person can act on. The messages match
-// the CLI's (src/data/images) so a folder is judged the same in the tab and on the command line.
-
-/** Decoded pixels above this are refused before decoding (a 50 Mpx RGBA bitmap is 200 MB). */
-export const MAX_PIXELS = 50_000_000;
+// these checks run first and give each bad file a reason a person can act on (problems.js: the
+// CLI's words, so a folder is judged the same in the tab and on the command line).
+import { ANIMATED_GIF, CMYK, MAX_PIXELS, damaged, noPixels, notAnImage, tooManyPixels } from './problems.js';
 
 const be16 = (b, i) => (b[i] << 8) | b[i + 1];
 const be32 = (b, i) => ((b[i] << 24) >>> 0) + (b[i + 1] << 16) + (b[i + 2] << 8) + b[i + 3];
@@ -24,21 +22,20 @@ export function sniff(b) {
   return null;
 }
 
-/** The reason `info` (from sniff) cannot be used, or null when it can be decoded. */
-export function refusal(info) {
-  if (!info) return 'not an image (PNG, JPEG, GIF, WebP or BMP)';
-  if (info.truncated) return `truncated: the file ends before the ${info.format} image does`;
-  if (!(info.width > 0 && info.height > 0)) return `${info.width || 0}×${info.height || 0} pixels: an empty image`;
-  if (info.width * info.height > MAX_PIXELS) {
-    return `${info.width}×${info.height} pixels (${Math.round(info.width * info.height / 1e6)} Mpx) is over the 50 Mpx limit — scale it down first`;
-  }
-  if (info.animated) return `an animated ${info.format} — export one frame`;
-  if (info.cmyk) return 'a CMYK JPEG — save it as RGB';
+/** Why file `name` (sniffed as `info`) cannot be used, or null when it can be decoded. An
+ *  animated PNG or WebP is not refused: the CLI's decoder and the browser both take its first
+ *  frame, while a GIF's frames are refused by both. */
+export function refusal(name, info) {
+  if (!info) return notAnImage(name);
+  if (info.truncated) return damaged(`the file ends before the ${info.format} image does`);
+  if (!(info.width > 0 && info.height > 0)) return noPixels(info.width || 0, info.height || 0);
+  if (info.width * info.height > MAX_PIXELS) return tooManyPixels(info.width, info.height);
+  if (info.animated) return ANIMATED_GIF;
+  if (info.cmyk) return CMYK;
   return null;
 }
 
-// Chunks: length, type, data, CRC. IHDR first; acTL before the image data makes it an APNG;
-// no IEND means the file was cut.
+// Chunks: length, type, data, CRC. IHDR first; no IEND means the file was cut.
 function png(b) {
   const info = { format: 'PNG', width: 0, height: 0, animated: false, cmyk: false, truncated: true };
   if (b.length < 24) return info;
@@ -47,7 +44,6 @@ function png(b) {
   for (let at = 8; at + 8 <= b.length;) {
     const len = be32(b, at), type = ascii(b, at + 4, 4);
     if (at + 12 + len > b.length) break;
-    if (type === 'acTL') info.animated = true;
     if (type === 'IEND') { info.truncated = false; break; }
     at += 12 + len;
   }
@@ -109,12 +105,11 @@ function gif(b) {
   return info;
 }
 
-// RIFF container; VP8X carries the canvas size and an animation flag, VP8L / VP8 their own size.
+// RIFF container; VP8X carries the canvas size, VP8L / VP8 their own size.
 function webp(b) {
   const info = { format: 'WebP', width: 0, height: 0, animated: false, cmyk: false, truncated: le32(b, 4) + 8 > b.length };
   const chunk = ascii(b, 12, 4);
   if (chunk === 'VP8X' && b.length >= 30) {
-    info.animated = (b[20] & 0x02) !== 0;
     info.width = le24(b, 24) + 1;
     info.height = le24(b, 27) + 1;
   } else if (chunk === 'VP8L' && b.length >= 25) {

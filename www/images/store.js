@@ -5,6 +5,7 @@
 // the page shows are the ones the worker holds.
 import { collect } from './collect.js';
 import { MASTER, decodeBytes, rgbAt, thumbnail, toMaster } from './decode.js';
+import { sortClasses, unreadable } from './problems.js';
 
 export const IMAGE_REQUESTS = ['imagesAdd', 'imagesRemove', 'imagesRenameClass', 'imagesRemoveClass', 'imagesSize', 'imagesClear'];
 export const IMAGE_SIZES = [96, 128, 160, 224];
@@ -66,7 +67,7 @@ function drop(id) {
 // A file that fails is a problem of its own; the others are kept.
 async function add(msg, progress) {
   const label = msg.label == null ? null : cleanLabel(msg.label);
-  const { files, problems } = await collect(msg.items || [], label);
+  const { files, problems, notes } = await collect(msg.items || [], label);
   const added = [];
   const keep = async (name, cls, master) => {
     const id = nextId++;
@@ -78,7 +79,7 @@ async function add(msg, progress) {
     try {
       await keep(f.name, f.label, await decodeBytes(f.name, await f.bytes()));
     } catch (e) {
-      problems.push({ name: f.name, message: e.file ? e.message : `could not be read (${e?.message || e})` });
+      problems.push({ name: f.name, message: e.file ? e.message : unreadable(e?.message || e) });
     }
     // a few updates a second: enough to see it move, few enough not to flood the page
     if (performance.now() - last > 250 || i === files.length - 1) { progress({ phase: 'images', done: i + 1, total: files.length }); last = performance.now(); }
@@ -87,13 +88,14 @@ async function add(msg, progress) {
     const n = nextId;
     try { await keep(`webcam frame ${n}`, label, await toMaster(`webcam frame ${n}`, frame)); } catch (e) { problems.push({ name: `webcam frame ${n}`, message: e.message }); }
   }
-  return { added, problems };
+  problems.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return { added, problems, notes };
 }
 
-// Classes in code-unit order (as the CLI sorts its class folders), so an image's class index does
-// not depend on which file happened to decode first.
+// Classes in the CLI's order (sortClasses), so an image's class index does not depend on which
+// file happened to decode first.
 function assemble() {
-  const classes = [...new Set([...images.values()].map((img) => img.label))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const classes = sortClasses([...new Set([...images.values()].map((img) => img.label))]);
   const out = [];
   for (const img of images.values()) {
     if (img.size !== imageSize) { img.rgb = rgbAt(img.master, imageSize); img.size = imageSize; }

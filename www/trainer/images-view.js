@@ -53,12 +53,14 @@ export function imagesView(tt, onMode) {
     const r = await run(() => tt().addImages(files, { label, on_progress: (p) => say(`Decoding image ${p.done} of ${p.total}…`) })).catch(() => null);
     if (!r) return;
     say(`Added ${r.added.length} image${r.added.length === 1 ? '' : 's'}.`);
-    showProblems(r.problems);
+    showProblems(r.problems, r.notes);
   }
 
-  function showProblems(list) {
-    if (!list.length) { problems.replaceChildren(); return; }
-    problems.replaceChildren(el('p', { class: 'error', text: `Left out (${list.length}); the other images are kept:` }),
+  // the last load's files left out, and what it decided (a wrapper folder, labels.csv, …)
+  function showProblems(list, notes = []) {
+    problems.replaceChildren(...notes.map((n) => el('p', { class: 'note', text: `Note: ${n}.` })));
+    if (!list.length) return;
+    problems.append(el('p', { class: 'error', text: `Left out (${list.length}); the other images are kept:` }),
       el('ul', {}, ...list.map((p) => el('li', { text: `${p.name}: ${p.message}` }))));
   }
 
