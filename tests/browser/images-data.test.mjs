@@ -1,9 +1,11 @@
 // The Images data side of the widget, through its UI on the tiny fixture model: a folder of two
-// visually distinct classes (red-ish and blue-ish PNGs) plus a truncated PNG, picked with the
-// folder input; the per-class counts the worker reports; the bad file named with its reason while
-// the rest are kept; deleting a thumbnail; a zip with labels.csv; the image size; the webcam
-// (Chromium's fake camera) recording into a class while its button is held (pointer and
-// keyboard), the camera off when leaving Images mode, a denied camera's message; axe.
+// visually distinct classes (red-ish and blue-ish PNGs) plus one bad file of each kind (truncated,
+// not an image, 0×0, 60 Mpx, animated GIF, CMYK JPEG), picked with the folder input; the
+// per-class counts the worker reports; each bad file named with its reason while the rest are
+// kept; deleting a thumbnail; a zip with labels.csv; a dropped zip; renaming (merging) and
+// removing a class; the image size; the webcam (Chromium's fake camera) recording into a class
+// while its button is held (pointer and keyboard); axe; the camera off when leaving Images mode;
+// a denied camera's message. ~8 s.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -72,7 +74,7 @@ async function waitSummary(w, pattern) {
   return summary(w).textContent();
 }
 
-test('images: a folder, a bad file, delete, a zip with labels.csv, the size, the webcam, axe', T, async () => {
+test('images: a folder, bad files, delete, zips, classes, the size, the webcam, axe', T, async () => {
   const t0 = Date.now();
   const { browser, page } = await openPage(server.origin, { args: CAMERA_ARGS });
   try {
@@ -112,6 +114,24 @@ test('images: a folder, a bad file, delete, a zip with labels.csv, the size, the
     assert.equal(zipProblems.length, 1, zipProblems.join('\n'));
     assert.match(zipProblems[0], /^sky\.zip\/set\/labels\.csv line 5: 'img\/gone\.png' is not in the zip/);
     await w.getByText('sky.zip: 1 image file(s) in the zip are not listed in set/labels.csv').waitFor();
+
+    // a zip of class folders dropped on the drop zone (a synthetic drop: files, no folder entries)
+    const pond = Buffer.from(zipSync({ 'pond/frog/f0.png': blue(7), 'pond/frog/f1.png': blue(8) })).toString('base64');
+    const dt = await page.evaluateHandle((b64) => {
+      const d = new DataTransfer();
+      d.items.add(new File([Uint8Array.from(atob(b64), (c) => c.charCodeAt(0))], 'pond.zip', { type: 'application/zip' }));
+      return d;
+    }, pond);
+    await w.locator('.images-panel .drop').dispatchEvent('drop', { dataTransfer: dt });
+    assert.match(await waitSummary(w, /^16 images in 5 classes/), /frog: 2/);
+    // renaming a class onto another merges them; removing a class removes its images
+    await w.getByRole('textbox', { name: 'Name of class frog' }).fill('sun');
+    await w.getByRole('textbox', { name: 'Name of class frog' }).press('Enter');
+    assert.match(await waitSummary(w, /^16 images in 4 classes/), /\(blue: 6, red: 5, sea: 1, sun: 4\)/);
+    assert.equal(await w.getByRole('list', { name: 'Images of class sun' }).getByRole('img').count(), 4);
+    await w.getByRole('region', { name: 'Class sea' }).getByRole('button', { name: 'Remove class' }).click();
+    assert.match(await waitSummary(w, /^15 images in 3 classes/), /\(blue: 6, red: 5, sun: 4\)/);
+    assert.equal(await w.getByRole('region', { name: 'Class sea' }).count(), 0);
 
     // the size the worker assembles the RGB at
     await w.getByLabel('Image size (the network sees this square)').selectOption('96');
