@@ -148,6 +148,7 @@ test('images: a folder, bad files, delete, zips, classes, the size, the webcam, 
     await page.waitForTimeout(1000);
     await page.mouse.up();
     text = await waitSummary(w, /Class 1: \d+/);
+    await w.getByText(/^Recorded \d+ frames into Class 1\.$/).waitFor({ timeout: 5_000 }); // said once, when released
     await page.waitForTimeout(300); // frames grabbed just before the release still arrive
     text = await summary(w).textContent();
     const held = Number(/Class 1: (\d+)/.exec(text)[1]);

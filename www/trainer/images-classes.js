@@ -16,13 +16,14 @@ export function classBoard(act, hold) {
     if (cards.has(name)) return cards.get(name);
     const c = { name, ids: new Map() };
     c.nameInput = el('input', { type: 'text', value: name, 'aria-label': `Name of class ${name}`, class: 'class-name' });
-    c.nameInput.addEventListener('change', () => rename(c));
+    // a refused rename (the worker's message is shown by `act`) leaves the old name
+    c.nameInput.addEventListener('change', () => rename(c).catch(() => { c.nameInput.value = c.name; }));
     c.count = el('span', { class: 'class-count', text: '0 images' });
     c.record = hold(() => c.name);
     const files = el('input', { type: 'file', multiple: true, accept: 'image/*', class: 'visually-hidden',
       onchange: () => { if (files.files.length) act.addFiles(c.name, [...files.files]).finally(() => { files.value = ''; }); } });
     const addLabel = el('label', { class: 'button-like' }, 'Add images', files);
-    c.remove = el('button', { type: 'button', class: 'secondary', text: 'Remove class', onclick: () => removeClass(c) });
+    c.remove = el('button', { type: 'button', class: 'secondary', text: 'Remove class', onclick: () => removeClass(c).catch(() => {}) });
     c.grid = el('ul', { class: 'thumbs', 'aria-label': `Images of class ${name}` });
     c.card = el('section', { class: 'img-class', 'aria-label': `Class ${name}` },
       el('div', { class: 'row' }, c.nameInput, c.count), el('div', { class: 'row' }, c.record, addLabel, c.remove), c.grid);
@@ -71,7 +72,14 @@ export function classBoard(act, hold) {
       const li = el('li', {}, el('img', { src: url, alt: name, title: name, width: 72, height: 72 }));
       li.drop = () => { URL.revokeObjectURL(url); li.remove(); };
       li.append(el('button', { type: 'button', class: 'thumb-delete', 'aria-label': `Delete ${name}`, text: '×',
-        onclick: async () => { await act.remove([id]); li.drop(); cards.get(c.name)?.ids.delete(id); } }));
+        onclick: () => act.remove([id]).then(() => {
+          // keyboard users stay in the grid: focus goes to the next thumbnail's Delete (or the previous, or the class name)
+          const next = li.nextElementSibling || li.previousElementSibling;
+          const owner = [...cards.values()].find((x) => x.ids.has(id));
+          owner?.ids.delete(id);
+          li.drop();
+          (next?.querySelector('button') || owner?.nameInput)?.focus();
+        }).catch(() => {}) }));
       c.ids.set(id, li);
       c.grid.append(li);
     }

@@ -16,7 +16,8 @@ export function imagesView(tt, onMode) {
   let mode = 'text';
   const say = (text, error = false) => { status.textContent = text; status.className = error ? 'error' : ''; };
   const status = el('p', { 'aria-live': 'polite' });
-  const summary = el('p', { class: 'img-summary', role: 'status', text: 'No images yet.' });
+  // not a live region: during a recording it changes ten times a second; `status` announces instead
+  const summary = el('p', { class: 'img-summary', text: 'No images yet.' });
   const problems = el('div', { class: 'img-problems', 'aria-live': 'polite' });
   const cam = webcam((frames, label) => run(() => tt().addFrames(frames, label)), (t, e) => say(t, e));
   const board = classBoard({

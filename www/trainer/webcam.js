@@ -46,9 +46,10 @@ export function webcam(onFrames, say) {
   function holdButton(label) {
     const button = el('button', { type: 'button', class: 'record', disabled: !stream, 'aria-pressed': 'false', text: 'Hold to record' });
     let timer = null;
+    let grabbed = 0;
     const grab = async () => {
       if (!stream || video.readyState < 2) return;
-      try { onFrames([await createImageBitmap(video)], label()); } catch { /* a frame between stream states: skip it */ }
+      try { onFrames([await createImageBitmap(video)], label()); grabbed += 1; } catch { /* a frame between stream states: skip it */ }
     };
     const begin = () => {
       if (timer || !stream) return;
@@ -57,9 +58,13 @@ export function webcam(onFrames, say) {
       timer = setInterval(grab, 1000 / FPS);
     };
     const end = () => {
+      if (!timer) return;
       clearInterval(timer);
       timer = null;
       button.setAttribute('aria-pressed', 'false');
+      // one announcement per recording (the counts line changes with every frame, so it is not live)
+      say(`Recorded ${grabbed} frame${grabbed === 1 ? '' : 's'} into ${label()}.`);
+      grabbed = 0;
     };
     button.addEventListener('pointerdown', (e) => { button.setPointerCapture?.(e.pointerId); begin(); });
     for (const type of ['pointerup', 'pointercancel', 'lostpointercapture', 'blur', 'tabtune-stop']) button.addEventListener(type, end);
