@@ -117,6 +117,8 @@ export function imagesView(tt, onMode) {
     },
     setMode,
     get mode() { return mode; },
+    /** The Image size control's value: the run's image_size when image training is wired. */
+    get imageSize() { return Number(size.value); },
     stopCamera: () => cam.stop(),
   };
 }
