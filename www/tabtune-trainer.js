@@ -1,7 +1,7 @@
 // <tabtune-trainer>: drop a file, pick columns, train MiniLM in a worker, watch it learn, try
 // it, download it. Self-contained (shadow DOM). Attributes: model (base URL in the HF layout),
 // data (URL of a sample file), layers, epochs, compact, teaching (the teaching view: see
-// trainer/teach.js), projector. Events: tabtune-epoch, tabtune-done,
+// trainer/teach.js), projector, mode ("images" opens the Images data panel: trainer/images-view.js). Events: tabtune-epoch, tabtune-done,
 // tabtune-error (bubbling, composed).
 //   <script type="module" src="/tabtune-trainer.js"></script>
 //   <tabtune-trainer data="/samples/movie-reviews.csv"></tabtune-trainer>
@@ -21,6 +21,7 @@ import { readStrategy, setStrategy } from './trainer/strategy.js';
 import { syncSearch } from './trainer/search.js';
 import { el } from './trainer/view.js';
 import { teachView } from './trainer/teach.js';
+import { imagesView } from './trainer/images-view.js';
 
 const DEFAULT_MODEL = new URL('./models/all-MiniLM-L6-v2/', import.meta.url).href;
 class TabtuneTrainer extends HTMLElement {
@@ -41,6 +42,8 @@ class TabtuneTrainer extends HTMLElement {
   #engineLost = false;
   #saving = Promise.resolve();
   #teach = teachView(this, () => this.#tt, (e, where) => this.#fail(e, where));
+  // Text / Images: image training is not wired yet, so Train stays off in Images mode
+  #images = imagesView(() => this.#tt, () => this.#checkSettings());
 
   connectedCallback() {
     if (this.shadowRoot) return;
@@ -60,8 +63,13 @@ class TabtuneTrainer extends HTMLElement {
     this.#ui = controls;
     root.append(el('style', { text: CSS }), el('link', { rel: 'stylesheet', href: UPLOT_CSS }), ui);
     this.#teach.mount(ui, controls);
+    this.#images.mount(controls.textData);
+    if (this.getAttribute('mode') === 'images') this.#images.setMode('images', false);
     this.#start().catch((e) => this.#fail(e));
   }
+
+  // the camera goes off with the widget
+  disconnectedCallback() { this.#images.stopCamera(); }
 
   async #start() {
     await this.#startEngine();
@@ -239,7 +247,7 @@ class TabtuneTrainer extends HTMLElement {
     const config = basic && advanced && strategy ? { ...basic, ...advanced, ...strategy } : null;
     const task = advanced?.task || this.#dataTask || 'classification';
     if (basic) drawLayers(u, this.#model, basic.layers, task === 'regression' ? 1 : Math.max(2, this.#labels.length));
-    u.train.disabled = !config || !this.#source || !this.#tt || this.#searching;
+    u.train.disabled = !config || !this.#source || !this.#tt || this.#searching || this.#images.mode === 'images';
     u.search.run.disabled = u.train.disabled || Boolean(this.#runId);
     syncSearch(u.search, config, task, u.advanced.monitors);
     return config;

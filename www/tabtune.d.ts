@@ -260,6 +260,8 @@ export interface RunHandlers {
 }
 import type { CrossValidateResult, SearchHandlers, SearchResult, SearchSpec } from './search';
 export * from './search';
+import type { AddImagesResult, ImageDataInfo, ImageItem } from './images';
+export * from './images';
 
 /** classification: the class and a softmax p per class; multi_label: label 'a|b', the labels
  *  at or above the threshold and a sigmoid p per label; regression: label '3.2' and the value. */
@@ -333,6 +335,18 @@ export class Tabtune {
   checkTrajectory(reference: string, handlers?: { on_case?: (c: TrajectoryCase & { name: string }) => void }): Promise<TrajectoryReport>;
   /** How often the wasm's constructors ran: 1 means the start-up fix holds. */
   diagnostics(): Promise<{ ctor_runs: number }>;
+  /** Images and zips into the worker (decoded, centre-cropped, resized there). The class is the
+   *  file's first folder below a shared top folder, a zip's labels.csv, or options.label. */
+  addImages(files: Iterable<File | ImageItem>, options?: { label?: string; on_progress?: (p: { phase: 'images'; done: number; total: number }) => void }): Promise<AddImagesResult>;
+  /** Webcam frames (transferred) into class `label`. */
+  addFrames(frames: ImageBitmap[], label: string): Promise<AddImagesResult>;
+  removeImages(ids: Iterable<number>): Promise<{ data: ImageDataInfo }>;
+  /** To an existing class: merges the two. */
+  renameClass(from: string, to: string): Promise<{ data: ImageDataInfo }>;
+  removeClass(label: string): Promise<{ removed: number[]; data: ImageDataInfo }>;
+  /** 16–224 (the page offers 96, 128, 160, 224); rejects anything else. */
+  setImageSize(image_size: number): Promise<{ data: ImageDataInfo }>;
+  clearImages(): Promise<{ data: ImageDataInfo }>;
   /** `tabtune bench`'s workload on this device (random MiniLM-shaped weights, no data needed). */
   bench(options?: { layers?: number; batch_size?: number; seq_len?: number; steps?: number; warmup?: number }): Promise<BenchReport>;
   dispose(): void;

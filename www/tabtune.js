@@ -237,6 +237,37 @@ export class Tabtune {
     return this.#call({ type: 'bench', options });
   }
 
+  // Images: the worker decodes, resizes and keeps them (www/images/). Every call resolves with
+  // `data`, what the worker then holds: { images, classes: [{ name, count }], image_size }.
+  /** Files and zips: File objects (a folder pick's webkitRelativePath is the path) or { path,
+   *  file }. The class is each file's parent folder, a zip's labels.csv, or options.label for all.
+   *  Resolves { added: [{ id, name, label, thumb (a JPEG Blob) }], problems: [{ name, message }],
+   *  data }; a file that fails is a problem, the others are kept. on_progress({ done, total }). */
+  addImages(files, { label, on_progress } = {}) {
+    const items = Array.from(files, (f) => (f instanceof Blob ? { name: f.webkitRelativePath || f.name, file: f } : { name: String(f.path), file: f.file }));
+    return this.#call({ type: 'imagesAdd', items, label }, { on_progress });
+  }
+
+  /** Webcam frames (ImageBitmaps, handed over to the worker) into class `label`; as addImages. */
+  addFrames(frames, label) {
+    return this.#call({ type: 'imagesAdd', frames, label }, {}, frames);
+  }
+
+  /** Removes images by the ids addImages gave. */
+  removeImages(ids) { return this.#call({ type: 'imagesRemove', ids: Array.from(ids) }); }
+
+  /** Renames class `from` (to an existing class: merges them). */
+  renameClass(from, to) { return this.#call({ type: 'imagesRenameClass', from, to }); }
+
+  /** Removes every image of class `label`; resolves { removed (ids), data }. */
+  removeClass(label) { return this.#call({ type: 'imagesRemoveClass', label }); }
+
+  /** The side of the square RGB images the worker assembles (16–224; the page offers 96–224). */
+  setImageSize(image_size) { return this.#call({ type: 'imagesSize', image_size }); }
+
+  /** Removes every image. */
+  clearImages() { return this.#call({ type: 'imagesClear' }); }
+
   /** Test hook: destroys the GPU device, as a driver reset would (false when not on WebGPU). */
   debugLoseDevice() {
     return this.#call({ type: 'debugLoseDevice' });

@@ -1,7 +1,8 @@
 // The module worker that owns the wasm and all heavy work; the page only posts messages.
 // In:  { id, type: 'init'|'loadModel'|'loadData'|'loadTrained'|'train'|'resume'|'state'|'evaluate'|
 //      'predict'|'predictFile'|'export'|'defaults'|'checkTrajectory'|'diagnostics'|'bench'|'search'|
-//      'attention'|'mistakes'|'teachingRows', ... } and { type: 'cancel'|'pause'|'play'|'stepOnce'|
+//      'attention'|'mistakes'|'teachingRows'|'imagesAdd'|'imagesRemove'|'imagesRenameClass'|
+//      'imagesRemoveClass'|'imagesSize'|'imagesClear', ... } and { type: 'cancel'|'pause'|'play'|'stepOnce'|
 //      'stepEpoch', run_id } (no id: they act on the run, which answers through its train request).
 // Out: { id, type: 'result'|'error'|'progress', ... }; a run's messages also carry run_id:
 //      'started'|'step'|'epoch'|'checkpoint'|'done'|'cancelled'|'paused'|'playing'|'map'; a search's
@@ -14,6 +15,7 @@ import { CPU_ADAPTER, decideBackend } from './backend-choice.js';
 import { PrefixPool } from './prefix-pool.js';
 import { searchLoop } from './search-loop.js';
 import { RunControl, postMaps, teachingCall } from './run-control.js';
+import { IMAGE_REQUESTS, imagesCall } from './images/store.js';
 
 const MODEL_CACHE = 'tabtune-models-v1';
 const FILES = ['config.json', 'model.safetensors', 'tokenizer.json'];
@@ -312,7 +314,17 @@ function idle(what) {
   if (checking) throw new Error(`the device check against PyTorch is running: wait for it to finish before ${what}`);
 }
 
+// The image set (www/images/store.js) hands every version of itself here, after each change:
+// { classes (sorted), images: [{ name, label, width, height, rgb (RGB8, width*height*3) }],
+// image_size }. For now it only reports what it holds; the image task's training is wired here.
+function imageDataReady(data) {
+  const counts = new Map(data.classes.map((c) => [c, 0]));
+  for (const img of data.images) counts.set(img.label, counts.get(img.label) + 1);
+  return { images: data.images.length, classes: [...counts].map(([name, count]) => ({ name, count })), image_size: data.image_size };
+}
+
 async function handle(msg) {
+  if (IMAGE_REQUESTS.includes(msg.type)) return imagesCall(msg, imageDataReady, (p) => post({ id: msg.id, type: 'progress', ...p }));
   switch (msg.type) {
     case 'init': {
       debugNoSimd = Boolean(msg.debug?.no_simd); // test hook: a browser without SIMD

@@ -56,6 +56,8 @@ export function buildUi(on, attr) {
   u.columns = el('div', { class: 'row', hidden: true }, el('label', {}, 'Text column', u.textCol), el('label', {}, 'Label column', u.labelCol));
   u.dataInfo = el('div');
   u.truncated = el('p', { class: 'note', 'aria-live': 'polite' });
+  // the text-mode data controls, in one box that the Images mode hides (images-view.js)
+  u.textData = el('div', {}, u.drop, u.dataError, u.columns, u.dataInfo, u.truncated);
 
   u.fields = {};
   const settings = SETTINGS.map(([key, label, def, min, max, int]) => {
@@ -107,7 +109,7 @@ export function buildUi(on, attr) {
   const root = el('div', {},
     u.status,
     el('section', { 'aria-labelledby': 'h-model' }, el('h2', { id: 'h-model', text: 'Model' }), u.modelLine, u.cacheNote, u.modelSource, u.diagnostics.details),
-    el('section', { 'aria-labelledby': 'h-data' }, el('h2', { id: 'h-data', text: '1. Data' }), u.drop, u.dataError, u.columns, u.dataInfo, u.truncated),
+    el('section', { 'aria-labelledby': 'h-data' }, el('h2', { id: 'h-data', text: '1. Data' }), u.textData),
     el('section', { 'aria-labelledby': 'h-set' }, el('h2', { id: 'h-set', text: '2. Settings' }), el('div', { class: 'row' }, ...settings), u.strategy.wrap, u.subset, u.layers, u.params, u.advanced.details),
     el('section', { 'aria-labelledby': 'h-train' }, el('h2', { id: 'h-train', text: '3. Train' }),
       el('div', { class: 'row' }, u.train, u.cancel, u.resume), u.runNotes, u.resumeNote, u.saveNote, u.bar, u.progress, u.stopNote,
