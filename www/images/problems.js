@@ -18,7 +18,7 @@ export function notAnImage(name) {
   const ext = extension(name);
   return IMAGE_EXTENSIONS.includes(ext)
     ? `named .${ext} but its content is not a ${FORMATS} image (perhaps another kind of file renamed): open it in an image viewer and save it as JPEG or PNG, or remove it`
-    : `not an image (${FORMATS}): remove it from the class folder, or convert it to JPEG or PNG`;
+    : `not an image (${FORMATS}): convert it to JPEG or PNG, or remove it`;
 }
 export const damaged = (detail) => `the image is truncated or damaged and could not be decoded (${detail}): open it in an image viewer and save it again, or remove it`;
 export const noPixels = (w, h) => `the image has no pixels (${w}×${h}): remove it, or save it again from the original`;

@@ -33,7 +33,7 @@ pub fn not_an_image(name: &str) -> String {
              open it in an image viewer and save it as JPEG or PNG, or remove it"
         ),
         _ => format!(
-            "not an image ({FORMATS}): remove it from the class folder, or convert it to JPEG or PNG"
+            "not an image ({FORMATS}): convert it to JPEG or PNG, or remove it"
         ),
     }
 }
