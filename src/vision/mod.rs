@@ -8,7 +8,6 @@ pub mod mbconv;
 pub mod net;
 pub mod preprocess;
 pub mod weights;
-#[cfg(not(target_family = "wasm"))]
 
 use burn::prelude::*;
 
