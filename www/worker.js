@@ -1,13 +1,11 @@
 // The module worker that owns the wasm and all heavy work; the page only posts messages.
 // In:  { id, type: 'init'|'loadModel'|'loadData'|'loadTrained'|'train'|'resume'|'state'|'evaluate'|
 //      'predict'|'predictFile'|'export'|'defaults'|'checkTrajectory'|'diagnostics'|'bench'|'search'|
-//      'attention'|'mistakes'|'teachingRows'|'imagesAdd'|'imagesRemove'|'imagesRenameClass'|
-//      'imagesRemoveClass'|'imagesSize'|'imagesClear', ... } and { type: 'cancel'|'pause'|'play'|'stepOnce'|
-//      'stepEpoch', run_id } (no id: they act on the run, which answers through its train request).
-// Out: { id, type: 'result'|'error'|'progress', ... }; a run's messages also carry run_id:
-//      'started'|'step'|'epoch'|'checkpoint'|'done'|'cancelled'|'paused'|'playing'|'map'; a search's
-//      also 'fold'|'run_result';
-//      a trajectory check's 'case'.
+//      'attention'|'mistakes'|'teachingRows'|'images*' (IMAGE_REQUESTS), ... } and { type: 'cancel'|
+//      'pause'|'play'|'stepOnce'|'stepEpoch', run_id } (no id: they act on the run, which answers
+//      through its train request). Out: { id, type: 'result'|'error'|'progress', ... }; a run's
+//      messages also carry run_id: 'started'|'step'|'epoch'|'checkpoint'|'done'|'cancelled'|'paused'|
+//      'playing'|'map'; a search's also 'fold'|'run_result'; a trajectory check's 'case'.
 //      { type: 'device-lost' } has no id.
 import init, { Session, ctor_runs, settings_defaults } from './pkg/tabtune.js';
 import { simd } from './node_modules/wasm-feature-detect/dist/esm/index.js';
@@ -314,9 +312,8 @@ function idle(what) {
   if (checking) throw new Error(`the device check against PyTorch is running: wait for it to finish before ${what}`);
 }
 
-// The image set (www/images/store.js) hands every version of itself here, after each change:
-// { classes (sorted), images: [{ name, label, width, height, rgb (RGB8, width*height*3) }],
-// image_size }. For now it only reports what it holds; the image task's training is wired here.
+// Every version of the image set (www/images/store.js: classes, images [{ name, label, width, height,
+// rgb }], image_size) after each change. It only reports what it holds until image training is wired.
 function imageDataReady(data) {
   const counts = new Map(data.classes.map((c) => [c, 0]));
   for (const img of data.images) counts.set(img.label, counts.get(img.label) + 1);

@@ -109,16 +109,7 @@ impl<'a> WeightFile<'a> {
                 problems.push(format!("unexpected tensor '{name}' (not part of a BERT encoder with this config.json)"));
             }
         }
-        if problems.is_empty() {
-            return Ok(());
-        }
-        problems.sort();
-        let more = problems.len().saturating_sub(LIST_AT_MOST);
-        let mut msg = problems.into_iter().take(LIST_AT_MOST).collect::<Vec<_>>().join("; ");
-        if more > 0 {
-            msg.push_str(&format!("; and {more} more"));
-        }
-        Err(Error::Weights(format!("{msg}. Check that config.json and model.safetensors come from the same model")))
+        weight_problems(problems)
     }
 
     fn matrix(&mut self, name: &str, rows: usize, cols: usize, device: &Device) -> Tensor<2> {
@@ -152,7 +143,22 @@ impl<'a> WeightFile<'a> {
     }
 }
 
-fn to_f32(dtype: Dtype, bytes: &[u8]) -> Option<Vec<f32>> {
+/// Every problem a weights file had, in one error (the first LIST_AT_MOST, sorted); Ok when none.
+pub(crate) fn weight_problems(mut problems: Vec<String>) -> Result<()> {
+    if problems.is_empty() {
+        return Ok(());
+    }
+    problems.sort();
+    let more = problems.len().saturating_sub(LIST_AT_MOST);
+    let mut msg = problems.into_iter().take(LIST_AT_MOST).collect::<Vec<_>>().join("; ");
+    if more > 0 {
+        msg.push_str(&format!("; and {more} more"));
+    }
+    Err(Error::Weights(format!("{msg}. Check that config.json and model.safetensors come from the same model")))
+}
+
+/// A safetensors tensor's bytes as f32 (None for a dtype that is not a float).
+pub(crate) fn to_f32(dtype: Dtype, bytes: &[u8]) -> Option<Vec<f32>> {
     let words = |n: usize| bytes.chunks_exact(n);
     Some(match dtype {
         Dtype::F32 => words(4).map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect(),

@@ -22,17 +22,16 @@ use std::collections::BTreeSet;
 use burn::module::Param;
 use burn::nn::Linear;
 use burn::prelude::*;
-use safetensors::{Dtype, SafeTensors};
+use safetensors::SafeTensors;
 
 use super::config::{BlockSpec, HEAD_CHANNELS, STEM_CHANNELS, VisionConfig};
 use super::layers::ConvBn;
 use super::mbconv::MbConv;
 use super::net::EfficientNet;
 use crate::error::{Error, Result};
-use crate::model::weights::transpose;
+use crate::model::weights::{to_f32, transpose, weight_problems};
 
 /// How many problems one error message lists before it says "and N more".
-const LIST_AT_MOST: usize = 8;
 
 struct WeightFile<'a> {
     st: SafeTensors<'a>,
@@ -120,27 +119,8 @@ impl<'a> WeightFile<'a> {
                 problems.push(format!("unexpected tensor '{name}' (not part of EfficientNet-Lite0)"));
             }
         }
-        if problems.is_empty() {
-            return Ok(());
-        }
-        problems.sort();
-        let more = problems.len().saturating_sub(LIST_AT_MOST);
-        let mut msg = problems.into_iter().take(LIST_AT_MOST).collect::<Vec<_>>().join("; ");
-        if more > 0 {
-            msg.push_str(&format!("; and {more} more"));
-        }
-        Err(Error::Weights(format!("{msg}. Check that config.json and model.safetensors come from the same model")))
+        weight_problems(problems)
     }
-}
-
-fn to_f32(dtype: Dtype, bytes: &[u8]) -> Option<Vec<f32>> {
-    let words = |n: usize| bytes.chunks_exact(n);
-    Some(match dtype {
-        Dtype::F32 => words(4).map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect(),
-        Dtype::F16 => words(2).map(|c| half::f16::from_le_bytes([c[0], c[1]]).to_f32()).collect(),
-        Dtype::BF16 => words(2).map(|c| half::bf16::from_le_bytes([c[0], c[1]]).to_f32()).collect(),
-        _ => return None,
-    })
 }
 
 /// The network described by `cfg` from safetensors bytes; `_fc` has `cfg.labels.len()` outputs.
