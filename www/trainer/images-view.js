@@ -86,8 +86,12 @@ export function imagesView(tt, onMode) {
     onclick: () => run(() => tt().clearImages()).then(() => { board.clear(); showProblems([]); }).catch(() => {}) });
   const addClass = el('button', { type: 'button', class: 'secondary', text: 'Add class', onclick: () => board.addClass() });
 
+  // Train stays off in Images mode: say why rather than leave a disabled button unexplained
+  const notYet = el('p', { class: 'note', text: 'Training on images in the tab is not available yet: collect and check the images here; '
+    + 'the CLI trains them today (tabtune train --task image --data FOLDER_OR_ZIP --model models/efficientnet-lite0).' });
   const panel = el('div', { class: 'images-panel', hidden: true },
     el('style', { text: IMAGES_CSS }),
+    notYet,
     drop,
     el('div', { class: 'row' }, el('label', {}, 'Image size (the network sees this square)', size), clearAll),
     status, problems, summary,
