@@ -211,10 +211,7 @@ export class Tabtune {
    *  'model.safetensors', 'tokenizer.json', 'tokenizer_config.json' }; 'sentence-transformers':
    *  those and modules.json, 1_Pooling/config.json, …; 'onnx': { 'model.onnx' }. */
   async exportModel({ format = 'hf' } = {}) {
-    const files = await this.#call({ type: 'export', format: String(format) });
-    const types = { 'config.json': 'application/json', 'tokenizer.json': 'application/json' };
-    return Object.fromEntries(Object.entries(files).map(([name, bytes]) =>
-      [name, new Blob([bytes], { type: types[name] || 'application/octet-stream' })]));
+    return blobs(await this.#call({ type: 'export', format: String(format) }));
   }
 
   /** The core's settings: { config: every key's default, monitors: { task: [metrics that
@@ -268,6 +265,32 @@ export class Tabtune {
   /** Removes every image. */
   clearImages() { return this.#call({ type: 'imagesClear' }); }
 
+  /** The image model every image run starts from: a base URL holding config.json and
+   *  model.safetensors (default: the app's EfficientNet-Lite0) or { config, weights }
+   *  ArrayBuffers. Resolves { blocks, image_size, classes, fingerprint }. */
+  loadImageModel(source, { on_progress } = {}) {
+    if (source == null || typeof source === 'string' || source instanceof URL) {
+      const base = source == null ? undefined : new URL(String(source), globalThis.location?.href).href;
+      return this.#call({ type: 'loadImageModel', base }, { on_progress });
+    }
+    const { config, weights } = source;
+    if (!config || !weights) return Promise.reject(new Error('loadImageModel needs a base URL or { config, weights } ArrayBuffers'));
+    return this.#call({ type: 'loadImageModel', files: { config, weights } }, { on_progress });
+  }
+
+  /** The fine-tuned image model's answer for a webcam frame (an ImageBitmap, handed over) or an
+   *  image file (File, Blob, bytes), cropped and scaled as it trained: { label, probs, ms }. */
+  async predictImage(input) {
+    if (globalThis.ImageBitmap && input instanceof ImageBitmap) return this.#call({ type: 'predictImage', frame: input }, {}, [input]);
+    const bytes = await toBytes(input);
+    return this.#call({ type: 'predictImage', bytes, name: input?.name }, {}, [bytes]);
+  }
+
+  /** The fine-tuned image model's folder as Blobs: { 'config.json', 'model.safetensors' }. */
+  async exportImageModel() {
+    return blobs(await this.#call({ type: 'exportImage' }));
+  }
+
   /** Test hook: destroys the GPU device, as a driver reset would (false when not on WebGPU). */
   debugLoseDevice() {
     return this.#call({ type: 'debugLoseDevice' });
@@ -284,6 +307,10 @@ export class Tabtune {
     this.#failAll(new Error('this Tabtune was disposed'));
   }
 }
+
+// A model's files (name → bytes) as Blobs.
+const blobs = (files) => Object.fromEntries(Object.entries(files).map(([name, bytes]) =>
+  [name, new Blob([bytes], { type: name.endsWith('.json') ? 'application/json' : 'application/octet-stream' })]));
 
 async function toBytes(input) {
   if (typeof input === 'string') return new TextEncoder().encode(input).buffer;

@@ -1,7 +1,8 @@
 // The module worker that owns the wasm and all heavy work; the page only posts messages.
 // In:  { id, type: 'init'|'loadModel'|'loadData'|'loadTrained'|'train'|'resume'|'state'|'evaluate'|
 //      'predict'|'predictFile'|'export'|'defaults'|'checkTrajectory'|'diagnostics'|'bench'|'search'|
-//      'attention'|'mistakes'|'teachingRows'|'images*' (IMAGE_REQUESTS), ... } and { type: 'cancel'|
+//      'attention'|'mistakes'|'teachingRows'|'images*'|'loadImageModel'|'predictImage'|'exportImage'
+//      (images/engine.js), ... } and { type: 'cancel'|
 //      'pause'|'play'|'stepOnce'|'stepEpoch', run_id } (no id: they act on the run, which answers
 //      through its train request). Out: { id, type: 'result'|'error'|'progress', ... }; a run's
 //      messages also carry run_id: 'started'|'step'|'epoch'|'checkpoint'|'done'|'cancelled'|'paused'|
@@ -13,7 +14,7 @@ import { CPU_ADAPTER, decideBackend } from './backend-choice.js';
 import { PrefixPool } from './prefix-pool.js';
 import { searchLoop } from './search-loop.js';
 import { RunControl, postMaps, teachingCall } from './run-control.js';
-import { IMAGE_REQUESTS, imagesCall } from './images/store.js';
+import { IMAGE_ENGINE_REQUESTS, imageEngineCall, syncImages } from './images/engine.js';
 
 const MODEL_CACHE = 'tabtune-models-v1';
 const FILES = ['config.json', 'model.safetensors', 'tokenizer.json'];
@@ -135,7 +136,7 @@ async function compileEngine(wasmUrl) {
 async function prepare(me, info, send) {
   const t0 = performance.now();
   const plan = session.prefix_plan(me.id);
-  const workers = 1 + (plan && backendKind === 'cpu' ? poolSize : 0);
+  const workers = 1 + (plan?.pool && backendKind === 'cpu' ? poolSize : 0);
   const progress = (p) => {
     const seconds = (performance.now() - t0) / 1000;
     send({ type: 'progress', phase: 'prepare', ...p, seconds, eta_s: (seconds / p.done) * (p.total - p.done), workers, info });
@@ -165,7 +166,7 @@ async function train(msg, start) {
   if (checking) throw new Error('the device check against PyTorch is running: wait for it to finish before training');
   if (run && !run.cancelled) throw new Error(`${runName(run)} is in progress: cancel it (or wait for it to finish) before starting another`);
   if (run) await run.done;
-  const info = start();
+  const info = await start();
   const started = performance.now();
   let finish;
   run = { id: info.run_id, cancelled: false, done: new Promise((resolve) => { finish = resolve; }) };
@@ -175,6 +176,7 @@ async function train(msg, start) {
   const control = me.control = new RunControl(send, { paused: Boolean(msg.paused) });
   const epochs = [...info.history];
   const saveCheckpoint = async (finished) => {
+    if (info.image) return; // TEMP: image checkpoints land with the core's support
     const bytes = await control.exclusive(() => session.checkpoint(me.id, finished));
     send({ type: 'checkpoint', bytes, finished, step: stepsDone, epochs_done: epochs.length }, [bytes.buffer]);
   };
@@ -312,16 +314,8 @@ function idle(what) {
   if (checking) throw new Error(`the device check against PyTorch is running: wait for it to finish before ${what}`);
 }
 
-// Every version of the image set (www/images/store.js: classes, images [{ name, label, width, height,
-// rgb }], image_size) after each change. It only reports what it holds until image training is wired.
-function imageDataReady(data) {
-  const counts = new Map(data.classes.map((c) => [c, 0]));
-  for (const img of data.images) counts.set(img.label, counts.get(img.label) + 1);
-  return { images: data.images.length, classes: [...counts].map(([name, count]) => ({ name, count })), image_size: data.image_size };
-}
-
 async function handle(msg) {
-  if (IMAGE_REQUESTS.includes(msg.type)) return imagesCall(msg, imageDataReady, (p) => post({ id: msg.id, type: 'progress', ...p }));
+  if (IMAGE_ENGINE_REQUESTS.includes(msg.type)) return imageEngineCall(session, msg, { fetchFile, post, idle });
   switch (msg.type) {
     case 'init': {
       debugNoSimd = Boolean(msg.debug?.no_simd); // test hook: a browser without SIMD
@@ -356,7 +350,11 @@ async function handle(msg) {
     case 'loadModel': idle('loading another model'); return loadModel(msg);
     case 'loadData': idle('loading other data'); return session.load_data(new Uint8Array(msg.bytes), msg.options);
     case 'loadTrained': idle('loading a saved model'); return session.load_trained(new Uint8Array(msg.bytes));
-    case 'train': return train(msg, () => session.start_training(withBudget(plain(msg.config))));
+    case 'train': return train(msg, async () => {
+      const config = withBudget(plain(msg.config));
+      // an image run trains on the worker's image set, handed over now at the run's size
+      return session.start_training(config?.task === 'image' ? await syncImages(session, config) : config);
+    });
     case 'resume': return train(msg, () => session.resume_training(new Uint8Array(msg.bytes)));
     case 'search': return search(msg);
     case 'state': return session.state();

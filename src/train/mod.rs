@@ -135,6 +135,11 @@ impl Trainer {
         self.step >= self.info.total_steps || self.early.as_ref().is_some_and(|e| e.stopped)
     }
 
+    /// An image run (`into_image_model`), not a text one (`into_model`).
+    pub fn is_image(&self) -> bool {
+        matches!(self.base, Base::Image(_))
+    }
+
     /// The epoch whose weights `into_model` returns: the best one under early stopping.
     pub fn kept_epoch(&self) -> usize {
         self.early.as_ref().and_then(EarlyStop::best_epoch).unwrap_or(self.history.len())

@@ -5,6 +5,7 @@ mod bench;
 mod convert;
 mod ctors;
 mod head;
+mod images;
 mod logger;
 mod pool;
 mod predict;

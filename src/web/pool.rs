@@ -16,7 +16,7 @@ use crate::run::CacheDtype;
 
 #[wasm_bindgen]
 impl Session {
-    /// What a pool needs for run `run_id`'s prefix pass: { chunks, rows, key, f16 }, where `key`
+    /// What a pool needs for run `run_id`'s prefix pass: { chunks, rows, key, f16, pool }, where `key`
     /// names the prefix (model and frozen layers) so a pool loads it once; null when nothing is
     /// left to cache (the cache is off, or done).
     pub fn prefix_plan(&self, run_id: u32) -> Result<JsValue, JsValue> {
@@ -27,6 +27,8 @@ impl Session {
                 "rows": trainer.info().train_rows + trainer.info().val_rows,
                 "key": format!("{}:{}", trainer.base_fingerprint(), trainer.info().frozen_layers),
                 "f16": trainer.config().cache_dtype == CacheDtype::F16,
+                // the pool's workers run text prefixes; an image run's frozen blocks run here
+                "pool": !trainer.is_image(),
             })
         });
         put_trainer(&self.state, trainer);

@@ -15,6 +15,7 @@ use super::convert::{core, data_options, epoch_json, fail, js, run_config};
 use crate::backend::{self, BackendKind};
 use crate::data::{self, Dataset};
 use crate::run::Init;
+use crate::task::TaskChoice;
 use crate::{Model, ModelFiles, Trainer, checkpoint, export, trajectory};
 
 /// Rows of the data a page can show as a preview.
@@ -46,6 +47,8 @@ pub(super) struct State {
     /// The last finished run's validation rows (texts, targets, class names): the teaching
     /// view's mistakes and map rows once its trainer is gone (teach.rs).
     pub(super) last_val: Option<(Vec<String>, crate::task::Targets, Vec<String>)>,
+    /// The image task's models and images (images.rs).
+    pub(super) images: super::images::ImageSide,
 }
 
 #[wasm_bindgen]
@@ -117,14 +120,16 @@ impl State {
             "model": model,
             "data": self.data.is_some(),
             "run_id": self.run.as_ref().map(|r| r.id).or(self.search.as_ref().map(|s| s.id)),
+            "image": self.images.summary(),
         })
     }
 
-    fn start(&mut self, trainer: Trainer) -> Result<JsValue, JsValue> {
+    pub(super) fn start(&mut self, trainer: Trainer) -> Result<JsValue, JsValue> {
         let id = self.next_run_id();
         let mut info = serde_json::to_value(trainer.info()).map_err(fail)?;
         info["run_id"] = json!(id);
         info["step"] = json!(trainer.steps_done());
+        info["image"] = json!(trainer.is_image());
         info["history"] = trainer.history().iter().map(epoch_json).collect();
         self.run = Some(Run { id, trainer: Some(trainer) });
         js(&info)
@@ -210,6 +215,10 @@ impl Session {
         let mut s = self.state.borrow_mut();
         s.idle("starting another")?;
         let cfg = run_config(config)?;
+        if cfg.task == TaskChoice::Image {
+            let trainer = super::images::start_images(&mut s, cfg)?;
+            return s.start(trainer);
+        }
         let data = s.data.as_ref().ok_or_else(|| fail("no data loaded: load a file first"))?;
         let model = match (cfg.init, &s.tuned) {
             (Init::Continue, Some(tuned)) => tuned.clone(),
@@ -298,6 +307,12 @@ impl Session {
             _ => return Err(fail(format!("no training run {run_id} to finish"))),
         }
         let trainer = s.run.take().and_then(|r| r.trainer).ok_or_else(|| fail("no training run to finish"))?;
+        if trainer.is_image() {
+            if keep {
+                s.images.tuned = Some(core(trainer.into_image_model())?);
+            }
+            return js(&s.summary());
+        }
         let (texts, targets) = trainer.val_rows();
         s.last_val = Some((texts, targets, trainer.info().labels.clone()));
         if keep {
