@@ -15,8 +15,8 @@ import { PrefixPool } from './prefix-pool.js';
 import { searchLoop } from './search-loop.js';
 import { RunControl, postMaps, teachingCall } from './run-control.js';
 import { IMAGE_ENGINE_REQUESTS, imageEngineCall, syncImages } from './images/engine.js';
+import { fetchFile } from './fetch-file.js';
 
-const MODEL_CACHE = 'tabtune-models-v1';
 const FILES = ['config.json', 'model.safetensors', 'tokenizer.json'];
 // f32 on a GPU vs the CPU differs by ~1e-6 on the self-check's tiny step; garbage by far more
 const SELF_CHECK_TOLERANCE = 1e-3;
@@ -61,44 +61,6 @@ async function chooseBackend(wanted) {
     try { adapter = self.navigator.gpu ? await self.navigator.gpu.requestAdapter() : null; } catch { adapter = null; }
   }
   return decideBackend(wanted, adapter);
-}
-
-// A file of the model: from the Cache API when a previous visit stored it, else downloaded
-// with progress and stored. The cache only saves a download: when it fails (quota exceeded,
-// private mode, no Cache API) the bytes are still returned, and a last progress call carries
-// why (cacheError), so the page can say the model will be downloaded again next time.
-async function fetchFile(url, onProgress) {
-  let cacheError = null;
-  const orNull = async (f) => { try { return await f(); } catch (e) { cacheError ??= e?.message || String(e); return null; } };
-  const cache = await orNull(() => {
-    if (!self.caches) throw new Error('this browser offers no Cache API here');
-    return self.caches.open(MODEL_CACHE);
-  });
-  const hit = cache && await orNull(() => cache.match(url));
-  if (hit) {
-    const bytes = new Uint8Array(await hit.arrayBuffer());
-    onProgress(bytes.length, bytes.length, true);
-    return bytes;
-  }
-  const res = await fetch(url);
-  if (!res.ok) throw new Error(`could not download ${url}: HTTP ${res.status}; check the model URL (a folder in the Hugging Face layout)`);
-  const total = Number(res.headers.get('content-length')) || 0;
-  const reader = res.body.getReader();
-  const chunks = [];
-  let loaded = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    chunks.push(value);
-    loaded += value.length;
-    onProgress(loaded, total, false);
-  }
-  const bytes = new Uint8Array(loaded);
-  let at = 0;
-  for (const c of chunks) { bytes.set(c, at); at += c.length; }
-  if (cache) await orNull(() => cache.put(url, new Response(bytes, { headers: { 'content-type': 'application/octet-stream' } })));
-  if (cacheError) onProgress(loaded, total, false, cacheError);
-  return bytes;
 }
 
 async function loadModel(msg) {
@@ -315,7 +277,7 @@ function idle(what) {
 }
 
 async function handle(msg) {
-  if (IMAGE_ENGINE_REQUESTS.includes(msg.type)) return imageEngineCall(session, msg, { fetchFile, post, idle });
+  if (IMAGE_ENGINE_REQUESTS.includes(msg.type)) return imageEngineCall(session, msg, { post, idle });
   switch (msg.type) {
     case 'init': {
       debugNoSimd = Boolean(msg.debug?.no_simd); // test hook: a browser without SIMD

@@ -3,6 +3,7 @@
 // webcam frames ten times a second), live prediction of one frame or file, and the export.
 import { IMAGE_REQUESTS, imagesCall } from './store.js';
 import { decodeBytes, rgbAt, toMaster } from './decode.js';
+import { fetchFile } from '../fetch-file.js';
 
 export const IMAGE_MODEL = 'models/efficientnet-lite0/';
 export const IMAGE_ENGINE_REQUESTS = [...IMAGE_REQUESTS, 'loadImageModel', 'predictImage', 'exportImage'];
@@ -40,7 +41,7 @@ function handOver(session) {
 }
 
 /** msg: an image request of the store, or loadImageModel / predictImage / exportImage. */
-export async function imageEngineCall(session, msg, { fetchFile, post, idle }) {
+export async function imageEngineCall(session, msg, { post, idle }) {
   const progress = (p) => post({ id: msg.id, type: 'progress', ...p });
   switch (msg.type) {
     case 'loadImageModel': {
