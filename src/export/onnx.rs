@@ -7,9 +7,12 @@
 //! multi-label each label's sigmoid), or `value` for regression (the raw prediction).
 //! Metadata (`metadata_props`): `labels` (JSON array, output column order), `task`, `max_len`,
 //! `threshold` (multi-label), `pooling`. See docs/onnx.md.
+//!
+//! Image models: [`image_to_onnx`] (vision.rs): pixels in [0, 1] in, probabilities out.
 mod bert;
 mod graph;
 pub mod proto;
+pub mod vision;
 
 use prost::Message;
 
@@ -19,6 +22,7 @@ use crate::model::weights::{NamedTensor, embeddings_tensors, head_tensors, layer
 use crate::model::{Model, Pooling};
 use crate::readback;
 use crate::task::Task;
+use crate::vision::ImageModel;
 use bert::{Bert, Output, Pool, Weights};
 use proto::{DimensionValue, GraphProto, INT64, FLOAT, ModelProto, OperatorSetIdProto, StringStringEntryProto, value_info};
 
@@ -71,6 +75,20 @@ pub async fn to_onnx(model: &Model) -> Result<Vec<u8>> {
     if task == Task::MultiLabel {
         meta.push(("threshold", model.threshold().to_string()));
     }
+    let meta = meta.into_iter().map(|(k, v)| StringStringEntryProto { key: k.into(), value: v }).collect();
+    Ok(encode(graph, meta))
+}
+
+/// ONNX model bytes for an image model (EfficientNet-Lite0, fine-tuned or ImageNet's): input
+/// `pixel_values` float32 [batch, 3, S, S] (RGB / 255, scaled and centre-cropped to S =
+/// `image_size`), output `probabilities` [batch, classes]; see vision.rs and docs/onnx.md.
+pub async fn image_to_onnx(model: &ImageModel) -> Result<Vec<u8>> {
+    let (graph, meta) = vision::image_graph(model).await?;
+    Ok(encode(graph, meta))
+}
+
+/// The ModelProto around `graph` (opset 17, ir 8), encoded.
+fn encode(graph: GraphProto, metadata_props: Vec<StringStringEntryProto>) -> Vec<u8> {
     let proto = ModelProto {
         ir_version: IR_VERSION,
         opset_import: vec![OperatorSetIdProto { domain: String::new(), version: OPSET }],
@@ -80,9 +98,9 @@ pub async fn to_onnx(model: &Model) -> Result<Vec<u8>> {
         model_version: 1,
         doc_string: String::new(),
         graph: Some(graph),
-        metadata_props: meta.into_iter().map(|(k, v)| StringStringEntryProto { key: k.into(), value: v }).collect(),
+        metadata_props,
     };
-    Ok(proto.encode_to_vec())
+    proto.encode_to_vec()
 }
 
 /// Every weight under its HF name, Linear weights kept in burn's [in, out] layout.
@@ -110,3 +128,5 @@ async fn weights(model: &Model) -> Result<Weights> {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod vision_tests;

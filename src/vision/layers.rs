@@ -50,10 +50,8 @@ impl ConvBn {
     /// and w get the same gradients as with BN applied after the convolution.
     pub fn forward(&self, x: Tensor<4>) -> Tensor<4> {
         let [_, _, h, w] = x.dims();
-        let [c_out, _, k, _] = self.weight.dims();
-        let scale = self.gamma.val() / self.running_var.clone().add_scalar(self.eps).sqrt(); // [c_out]
-        let bias = self.beta.val() - self.running_mean.clone() * scale.clone();
-        let weight = self.weight.val() * scale.reshape([c_out, 1, 1, 1]);
+        let k = self.kernel();
+        let (weight, bias) = self.folded();
         let options = ConvOptions::new_with_padding(
             [self.stride, self.stride],
             [same_padding(h, k, self.stride), same_padding(w, k, self.stride)],
@@ -62,6 +60,20 @@ impl ConvBn {
         );
         let y = conv2d(x, weight, Some(bias), options);
         if self.relu6 { y.clamp(0.0, 6.0) } else { y }
+    }
+
+    /// BN folded into the convolution: (w·a, β − mean·a) with a = γ/√(var+ε). One function
+    /// for `forward` and the ONNX export, so both use the very same f32 numbers.
+    pub fn folded(&self) -> (Tensor<4>, Tensor<1>) {
+        let c_out = self.channels_out();
+        let scale = self.gamma.val() / self.running_var.clone().add_scalar(self.eps).sqrt(); // [c_out]
+        let bias = self.beta.val() - self.running_mean.clone() * scale.clone();
+        (self.weight.val() * scale.reshape([c_out, 1, 1, 1]), bias)
+    }
+
+    /// The (square) kernel side.
+    pub fn kernel(&self) -> usize {
+        self.weight.dims()[2]
     }
 
     pub fn channels_out(&self) -> usize {
