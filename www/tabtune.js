@@ -286,9 +286,10 @@ export class Tabtune {
     return this.#call({ type: 'predictImage', bytes, name: input?.name }, {}, [bytes]);
   }
 
-  /** The fine-tuned image model's folder as Blobs: { 'config.json', 'model.safetensors' }. */
-  async exportImageModel() {
-    return blobs(await this.#call({ type: 'exportImage' }));
+  /** The fine-tuned image model's files as Blobs. format 'hf' (default): its folder,
+   *  { 'config.json', 'model.safetensors' }; 'onnx': { 'model.onnx' } (docs/onnx.md). */
+  async exportImageModel({ format = 'hf' } = {}) {
+    return blobs(await this.#call({ type: 'exportImage', format: String(format) }));
   }
 
   /** Test hook: destroys the GPU device, as a driver reset would (false when not on WebGPU). */

@@ -12,7 +12,7 @@ use crate::data::images::{DecodedImage, ImageDataset, ImageExample};
 use crate::run::{Init, RunConfig};
 use crate::train::image_model_files;
 use crate::vision::ImageModel;
-use crate::{Trainer, infer};
+use crate::{Trainer, export, infer};
 
 #[derive(Default)]
 pub(super) struct ImageSide {
@@ -124,9 +124,10 @@ impl Session {
         })
     }
 
-    /// The fine-tuned image model's folder: { "config.json", "model.safetensors" } bytes, which
-    /// the CLI (`predict --model DIR`) and `load_image_model` read back.
-    pub fn export_image(&self) -> Promise {
+    /// The fine-tuned image model in `format`: 'hf' (the default) → its folder, { "config.json",
+    /// "model.safetensors" }, which the CLI (`predict --model DIR`) and `load_image_model` read
+    /// back; 'onnx' → { "model.onnx" } (pixels in, probabilities out: docs/onnx.md).
+    pub fn export_image(&self, format: Option<String>) -> Promise {
         let state = self.state.clone();
         future_to_promise(async move {
             let model = {
@@ -134,10 +135,18 @@ impl Session {
                 s.idle("exporting")?;
                 s.images.tuned()?.clone()
             };
-            let (config, weights) = core(image_model_files(&model).await)?;
+            let files = match format.as_deref().unwrap_or("hf") {
+                "hf" => {
+                    let (config, weights) = core(image_model_files(&model).await)?;
+                    vec![("config.json", config), ("model.safetensors", weights)]
+                }
+                "onnx" => vec![("model.onnx", core(export::onnx::image_to_onnx(&model).await)?)],
+                other => return Err(fail(format!("an image model exports as 'hf' (its folder) or 'onnx', not '{other}'"))),
+            };
             let out = Object::new();
-            Reflect::set(&out, &"config.json".into(), &Uint8Array::from(config.as_slice()))?;
-            Reflect::set(&out, &"model.safetensors".into(), &Uint8Array::from(weights.as_slice()))?;
+            for (name, bytes) in files {
+                Reflect::set(&out, &name.into(), &Uint8Array::from(bytes.as_slice()))?;
+            }
             Ok(out.into())
         })
     }

@@ -70,7 +70,7 @@ export async function imageEngineCall(session, msg, { post, idle }) {
       const p = await session.predict_image(rgb, size, size);
       return { ...p, ms: performance.now() - t0 };
     }
-    case 'exportImage': return session.export_image();
+    case 'exportImage': return session.export_image(msg.format);
     default: return imagesCall(msg, ready, progress);
   }
 }
