@@ -67,9 +67,11 @@ export function stepText(s) {
   return `Step ${s.step} of ${s.total_steps} · epoch ${s.epoch} · learning rate ${s.lr.toExponential(2)}${norm} · ETA ${formatSeconds(s.eta_s)}`;
 }
 
-/** The progress line once a run has ended (finished or cancelled). */
-export function endText(result) {
-  return result.cancelled ? 'Cancelled: the model keeps what it learned so far; “Resume run” goes on from there.' : `Done in ${formatSeconds(result.seconds)}.`;
+/** The progress line once a run has ended (finished or cancelled); image runs keep no
+ *  checkpoint yet, so they cannot be resumed. */
+export function endText(result, resumable = true) {
+  if (!result.cancelled) return `Done in ${formatSeconds(result.seconds)}.`;
+  return resumable ? 'Cancelled: the model keeps what it learned so far; “Resume run” goes on from there.' : 'Cancelled.';
 }
 
 export function truncatedText(n, maxLen) {
