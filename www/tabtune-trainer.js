@@ -75,7 +75,7 @@ class TabtuneTrainer extends HTMLElement {
   }
 
   // the camera goes off with the widget
-  disconnectedCallback() { this.#img.stop(); this.#images.stopCamera(); }
+  disconnectedCallback() { this.#images.stopCamera(); } // live prediction stops with it
 
   async #start() {
     await this.#startEngine();

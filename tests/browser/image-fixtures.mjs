@@ -30,3 +30,10 @@ export const pngHeader = (w, h) => {
 const noisy = (base, seed) => (x, y) => base.map((v, i) => Math.max(0, Math.min(255, v + ((x * 31 + y * 17 + seed * 13 + i * 7) % 40) - 20)));
 export const red = (i) => png(40 + i, 30, noisy([210, 40, 40], i));
 export const blue = (i) => png(30, 40 + i, noisy([40, 60, 210], i));
+// The same two colours with a smooth shading instead of pixel noise: what the page's canvas and
+// the CLI's bicubic scale alike (a ±20 sawtooth at every pixel is where scalers legitimately
+// differ), so page and CLI probabilities can be compared closely. Landscape and portrait.
+const shaded = (base, seed) => (x, y) => base.map((v, i) => Math.round(Math.max(0, Math.min(255,
+  v + 25 * Math.sin((x + 7 * seed + 5 * i) / 11) + 20 * Math.cos((y - 3 * seed) / 13)))));
+export const smoothRed = (i) => png(90 + 3 * i, 70 + i, shaded([200, 50, 45], i));
+export const smoothBlue = (i) => png(70 + i, 90 + 3 * i, shaded([45, 65, 200], i));

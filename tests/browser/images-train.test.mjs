@@ -4,7 +4,7 @@
 // the core's; validation accuracy; live prediction of the fake camera gives the camera's class;
 // the camera goes off with live and with Text mode; Download → the zip's folder in the native CLI:
 // `predict` gives the page's labels on the same files (probabilities within a measured bound) and
-// `eval` on the folder scores it. ~40 s.
+// `eval` on the folder scores it. ~16 s (the run itself ~4 s).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { unzipSync } from '../../www/node_modules/fflate/esm/index.mjs';
 import { axeViolations, doneEvent, makeFixtures, openPage, startServer, tabtune } from './harness.mjs';
-import { CAMERA_ARGS, blue, red } from './image-fixtures.mjs';
+import { CAMERA_ARGS, smoothBlue, smoothRed } from './image-fixtures.mjs';
 
 let fixtures, server, folder;
 const T = { timeout: 180_000 };
@@ -25,7 +25,7 @@ before(async () => {
   fixtures = makeFixtures();
   folder = join(fixtures, 'colours');
   for (const cls of ['red', 'blue']) mkdirSync(join(folder, cls), { recursive: true });
-  for (let i = 0; i < PER_CLASS; i++) { writeFileSync(join(folder, 'red', `r${i}.png`), red(i)); writeFileSync(join(folder, 'blue', `b${i}.png`), blue(i)); }
+  for (let i = 0; i < PER_CLASS; i++) { writeFileSync(join(folder, 'red', `r${i}.png`), smoothRed(i)); writeFileSync(join(folder, 'blue', `b${i}.png`), smoothBlue(i)); }
   server = await startServer(fixtures);
 });
 after(() => server?.stop());
@@ -153,10 +153,15 @@ test('images: train in the page, live webcam prediction, the download in the nat
       assert.equal(pageP[i].label, file.includes('/red/') ? 'red' : 'blue', file);
       for (const [cls, p] of Object.entries(cliP[i].probs)) worst = Math.max(worst, Math.abs(p - pageP[i].probs[cls]));
     });
-    // the page scales with a canvas, the CLI with Pillow-exact bicubic: the 40×30 pictures go up
-    // to 96 px slightly differently; measured here ≤ 0.01 (see the log line), bound 0.05
-    assert.ok(worst <= 0.05, `largest probability difference page vs CLI: ${worst}`);
+    // the page scales with a canvas (crop → 224 px → 96 px), the CLI with Pillow-exact bicubic
+    // (shorter side → 96 px, crop): on these smoothly shaded pictures the probabilities differed
+    // by at most 7.7e-4 (the log line says it for each run); the bound 0.01 is ~13× that. On the
+    // pixel-noise pictures of images-data the two scalers differ far more (0.15 was measured on
+    // an unsaturated blue), which is why these are shaded.
+    assert.ok(worst <= 0.01, `largest probability difference page vs CLI: ${worst}`);
     const evaluated = JSON.parse(tabtune(['eval', '--model', dir, '--data', folder]).trim().split('\n').at(-1));
+    // the folder is the run's own training images (bar the validation share): 1.0 measured; ≥ 0.95
+    // allows one of the 24 near a boundary under the CLI's scaling
     assert.ok(evaluated.acc >= 0.95, `CLI eval on the folder: ${JSON.stringify(evaluated)}`);
     console.log(`images-train: train ${trainS.toFixed(1)} s (${frames} camera frames, val acc ${last.val_acc}), live ${fps} fps, ` +
       `page vs CLI max |Δp| ${worst.toExponential(2)}, CLI eval acc ${evaluated.acc}; ${((Date.now() - t0) / 1000).toFixed(1)} s in all`);

@@ -108,7 +108,6 @@ export function imageSide({ host, ui, images, tt, say, fail, ready, changed, tex
     },
     /** A run starts (text or images): live stops and nothing predicts until it ends. */
     runStarted() { live.enable(false); download.disabled = true; },
-    stop() { live.stop(); },
     get mode() { return mode; },
   };
 }
