@@ -153,18 +153,20 @@ test('images: train in the page, live webcam prediction, the download in the nat
       assert.equal(pageP[i].label, file.includes('/red/') ? 'red' : 'blue', file);
       for (const [cls, p] of Object.entries(cliP[i].probs)) worst = Math.max(worst, Math.abs(p - pageP[i].probs[cls]));
     });
-    // the page scales with a canvas (crop → 224 px → 96 px), the CLI with Pillow-exact bicubic
-    // (shorter side → 96 px, crop): on these smoothly shaded pictures the probabilities differed
-    // by at most 7.7e-4 (the log line says it for each run); the bound 0.01 is ~13× that. On the
-    // pixel-noise pictures of images-data the two scalers differ far more (0.15 was measured on
-    // an unsaturated blue), which is why these are shaded.
-    assert.ok(worst <= 0.01, `largest probability difference page vs CLI: ${worst}`);
     const evaluated = JSON.parse(tabtune(['eval', '--model', dir, '--data', folder]).trim().split('\n').at(-1));
     // the folder is the run's own training images (bar the validation share): 1.0 measured; ≥ 0.95
     // allows one of the 24 near a boundary under the CLI's scaling
     assert.ok(evaluated.acc >= 0.95, `CLI eval on the folder: ${JSON.stringify(evaluated)}`);
     console.log(`images-train: train ${trainS.toFixed(1)} s (${frames} camera frames, val acc ${last.val_acc}), live ${fps} fps, ` +
       `page vs CLI max |Δp| ${worst.toExponential(2)}, CLI eval acc ${evaluated.acc}; ${((Date.now() - t0) / 1000).toFixed(1)} s in all`);
+    // the page scales with a canvas (crop → 224 px → 96 px), the CLI with Pillow-exact bicubic
+    // (shorter side → 96 px, crop), so the same picture reaches the network a little differently.
+    // How much that moves a probability depends on how sure the model is, which varies with the
+    // camera frames recorded: over six runs here the largest difference was 7.7e-4 to 2.0e-2. The
+    // bound 0.05 is 2.5× the worst seen, and far below what a different model or a different
+    // crop gives (then the labels differ too). On the pixel-noise pictures of images-data the two
+    // scalers differ far more (0.15 on an unsure blue), which is why these are smoothly shaded.
+    assert.ok(worst <= 0.05, `largest probability difference page vs CLI: ${worst}`);
   } finally {
     await browser.close();
   }

@@ -68,7 +68,7 @@ export function imageSide({ host, ui, images, tt, say, fail, ready, changed, tex
       root = r;
       root.classList.add('tt-root'); // the styles hide .text-only in Images mode and .image-only otherwise
       const a = ui.advanced.controls;
-      for (const x of [ui.modelLine, ui.modelSource, ui.fields.max_len.input.closest('.field'), ui.init.parentElement, ui.strategy.wrap,
+      for (const x of [ui.modelLine, ui.modelSource, ui.diagnostics.details, ui.fields.max_len.input.closest('.field'), ui.init.parentElement, ui.strategy.wrap,
         ui.subset, ui.search.section, a.task.wrap, a.pooling.wrap, a.encoder_dropout.wrap, a.threshold.wrap, a.class_weights.wrap, a.layer_lr_decay.wrap]) {
         x.classList.add('text-only');
       }

@@ -36,6 +36,7 @@ export function webcam(onFrames, say) {
   }
 
   function stop() {
+    if (stream) say('Camera off.'); // "Camera on" must not outlive the stream
     stream?.getTracks().forEach((t) => t.stop());
     stream = null;
     video.srcObject = null;
