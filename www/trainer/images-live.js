@@ -13,7 +13,7 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 export function imagesLive(tt, camera) {
   let running = false;
   let generation = 0; // a prediction that comes back after a stop (or a restart) is dropped
-  const top = el('p', { class: 'live-top', 'aria-label': 'Predicted class' });
+  const top = el('p', { class: 'live-top' }); // not live: it changes ten times a second
   const probs = el('div', { class: 'live-probs' });
   const rate = el('p', { class: 'note', 'aria-live': 'off' });
   const error = el('p', { class: 'error', role: 'alert' });
