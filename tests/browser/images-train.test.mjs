@@ -4,7 +4,8 @@
 // the core's; validation accuracy; live prediction of the fake camera gives the camera's class;
 // the camera goes off with live and with Text mode; Download → the zip's folder in the native CLI:
 // `predict` gives the page's labels on the same files (probabilities within a measured bound) and
-// `eval` on the folder scores it. ~16 s (the run itself ~4 s).
+// `eval` on the folder scores it; a second run (camera class removed) started while live runs
+// stops live and the camera, and its two-class model is the one that predicts. ~16 s.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -157,6 +158,23 @@ test('images: train in the page, live webcam prediction, the download in the nat
     // the folder is the run's own training images (bar the validation share): 1.0 measured; ≥ 0.95
     // allows one of the 24 near a boundary under the CLI's scaling
     assert.ok(evaluated.acc >= 0.95, `CLI eval on the folder: ${JSON.stringify(evaluated)}`);
+    // a second run while live runs: live stops and the camera goes off; without the camera class
+    // the new model has two classes, and a picture is predicted by it (not by the first run's)
+    await start.click();
+    await w.getByRole('button', { name: 'Stop live prediction' }).waitFor();
+    await w.getByRole('region', { name: 'Class camera' }).getByRole('button', { name: 'Remove class' }).click();
+    await w.locator('.img-summary').filter({ hasText: /in 2 classes/ }).waitFor();
+    const again = doneEvent(page);
+    await train.click();
+    await w.getByRole('button', { name: 'Start live prediction' }).waitFor();
+    assert.equal(await liveTracks(page), 0, 'a run started: live stopped, the camera is off');
+    assert.deepEqual((await again).info.labels, ['blue', 'red']);
+    await page.evaluate(() => { document.querySelector('tabtune-trainer').shadowRoot.querySelector('.live-probs').prediction = null; });
+    await w.getByLabel('Predict a picture: drop one image file here, or choose one').setInputFiles(inputs[0]);
+    await page.waitForFunction(() => document.querySelector('tabtune-trainer').shadowRoot.querySelector('.live-probs').prediction);
+    assert.deepEqual(Object.keys((await shown(page)).probs).sort(), ['blue', 'red'], 'the second run’s model predicts');
+    assert.equal(await w.locator('.live-probs .bar-row').count(), 2);
+
     console.log(`images-train: train ${trainS.toFixed(1)} s (${frames} camera frames, val acc ${last.val_acc}), live ${fps} fps, ` +
       `page vs CLI max |Δp| ${worst.toExponential(2)}, CLI eval acc ${evaluated.acc}; ${((Date.now() - t0) / 1000).toFixed(1)} s in all`);
     // the page scales with a canvas (crop → 224 px → 96 px), the CLI with Pillow-exact bicubic
