@@ -87,7 +87,8 @@ class TabtuneTrainer extends HTMLElement {
     if (saved) await this.#restoreModel(saved);
     const settings = (await this.#store.get('settings')) || {};
     for (const [key, f] of Object.entries(this.#ui.fields)) {
-      if (!this.hasAttribute(key) && settings[key] !== undefined) f.input.value = settings[key];
+      if (this.hasAttribute(key) || settings[key] === undefined) continue;
+      if (key === 'layers' && this.#img.mode === 'images') this.#img.restoreTextLayers(settings[key]); else f.input.value = settings[key];
     }
     setValues(this.#ui.advanced, settings);
     setStrategy(this.#ui.strategy, settings, defaults);
@@ -254,12 +255,7 @@ class TabtuneTrainer extends HTMLElement {
     const u = this.#ui;
     const images = this.#images.mode === 'images';
     const [basic, advanced, strategy] = [checkFields(u.fields), readAdvanced(u.advanced, images ? 'classification' : this.#dataTask), readStrategy(u.strategy)];
-    if (images) {
-      const config = basic && advanced ? this.#img.config(basic, advanced) : null;
-      u.train.disabled = !config || !this.#img.ready || !this.#tt || this.#searching || Boolean(this.#runId);
-      u.search.run.disabled = true; // search and cross-validation are text-only (hidden here)
-      return config;
-    }
+    if (images) return this.#img.check(basic, advanced, !this.#tt || this.#searching || Boolean(this.#runId));
     const config = basic && advanced && strategy ? { ...basic, ...advanced, ...strategy } : null;
     const task = advanced?.task || this.#dataTask || 'classification';
     if (basic) drawLayers(u, this.#model, basic.layers, task === 'regression' ? 1 : Math.max(2, this.#labels.length));

@@ -91,15 +91,20 @@ export function imageSide({ host, ui, images, tt, say, fail, ready, changed, tex
     load() { return (loading ??= load()); },
     /** The engine was replaced: it holds no image model. */
     reset() { base = null; loading = null; live.enable(false); download.disabled = true; },
-    /** Train needs the image model and two classes with images. */
-    get ready() { return Boolean(base) && images.classes >= 2; },
-    /** The image run's config from the checked fields and Advanced settings (draws the diagram). */
-    config(basic, advanced) {
+    /** The image run's config from the checked fields and Advanced settings (null when one is
+     *  wrong); draws the diagram. Train needs it, the image model and two classes with images,
+     *  and not `busy` (a run or search going, no engine). */
+    check(basic, advanced, busy) {
+      ui.search.run.disabled = true; // search and cross-validation are text-only (hidden here)
+      if (basic) drawImageLayers(ui, base?.blocks ?? BLOCKS, basic.layers, Math.max(2, images.classes));
+      if (!basic || !advanced) { ui.train.disabled = true; return null; }
+      ui.train.disabled = busy || !base || images.classes < 2;
       const picked = Object.fromEntries(Object.entries(advanced).filter(([k]) => IMAGE_KEYS.includes(k)));
-      drawImageLayers(ui, base?.blocks ?? BLOCKS, basic.layers, Math.max(2, images.classes));
       const { layers: k, epochs, lr, batch_size, val_split, seed } = basic;
       return { task: 'image', layers: k, epochs, lr, batch_size, val_split, seed, image_size: images.imageSize, ...picked };
     },
+    /** A saved text run's Layers value, restored while Images mode shows the field. */
+    restoreTextLayers(v) { layers.text = v; },
     /** Live prediction and the download follow the worker's fine-tuned image model. */
     applyState(state) {
       const model = state?.image?.model;
