@@ -58,7 +58,7 @@ export function runNotes(info) {
 export function prepareText(p) {
   const eta = p.done > 0 && p.done < p.total ? ` · ETA ${formatSeconds(p.eta_s)}` : '';
   const on = p.workers > 1 ? ` on ${p.workers} workers` : '';
-  return `Running the frozen layers once over the data${on}: ${p.done} of ${p.total} rows${eta}`;
+  return `Running the frozen ${p.info?.image ? 'blocks' : 'layers'} once over the data${on}: ${p.done} of ${p.total} ${p.info?.image ? 'images' : 'rows'}${eta}`;
 }
 
 /** The progress line of a step: where the run is, its learning rate (and pre-clip norm), ETA. */
