@@ -23,3 +23,27 @@ export interface AddImagesResult {
 
 /** A file with the path that names its class ("pets/cats/1.jpg"). */
 export interface ImageItem { path: string; file: Blob }
+
+/** tt.loadImageModel's answer. */
+export interface ImageModelInfo {
+  /** MBConv blocks (16 for EfficientNet-Lite0): an image run's `layers` counts these. */
+  blocks: number;
+  /** The input side the weights were trained at (224). */
+  image_size: number;
+  /** How many classes its own head has (ImageNet's 1000). */
+  classes: number;
+  fingerprint: string;
+}
+
+/** tt.predictImage's answer: the top class, each class's probability, and the time it took. */
+export interface ImagePrediction { label: string; probs: Record<string, number>; ms: number }
+
+/** The image side of tt.state(): what the worker holds, never what the page assumed. */
+export interface ImageState {
+  /** The loaded image model (loadImageModel), or null. */
+  base: { fingerprint: string; blocks: number } | null;
+  /** The last image run's model (predictImage and exportImageModel use it), or null. */
+  model: { labels: string[]; fingerprint: string; image_size: number } | null;
+  /** Images handed to the core (at a run's start), not the worker's current count. */
+  images: number;
+}

@@ -1,8 +1,9 @@
 // <tabtune-trainer>: drop a file, pick columns, train MiniLM in a worker, watch it learn, try
 // it, download it. Self-contained (shadow DOM). Attributes: model (base URL in the HF layout),
 // data (URL of a sample file), layers, epochs, compact, teaching (the teaching view: see
-// trainer/teach.js), projector, mode ("images" opens the Images data panel: trainer/images-view.js). Events: tabtune-epoch, tabtune-done,
-// tabtune-error (bubbling, composed).
+// trainer/teach.js), projector, mode ("images" opens Images mode: trainer/images-view.js, images-train.js),
+// image-model (the image model's base URL). Events: tabtune-epoch, tabtune-done, tabtune-error
+// (bubbling, composed).
 //   <script type="module" src="/tabtune-trainer.js"></script>
 //   <tabtune-trainer data="/samples/movie-reviews.csv"></tabtune-trainer>
 import { Tabtune } from './tabtune.js';
@@ -22,6 +23,7 @@ import { syncSearch } from './trainer/search.js';
 import { el } from './trainer/view.js';
 import { teachView } from './trainer/teach.js';
 import { imagesView } from './trainer/images-view.js';
+import { imageSide } from './trainer/images-train.js';
 
 const DEFAULT_MODEL = new URL('./models/all-MiniLM-L6-v2/', import.meta.url).href;
 class TabtuneTrainer extends HTMLElement {
@@ -42,8 +44,9 @@ class TabtuneTrainer extends HTMLElement {
   #engineLost = false;
   #saving = Promise.resolve();
   #teach = teachView(this, () => this.#tt, (e, where) => this.#fail(e, where));
-  // Text / Images: image training is not wired yet, so Train stays off in Images mode
-  #images = imagesView(() => this.#tt, () => this.#checkSettings());
+  // Text / Images: the data panel, and what an image run does differently
+  #images = imagesView(() => this.#tt, (mode) => { this.#img?.setMode(mode); this.#checkSettings(); });
+  #img = null;
 
   connectedCallback() {
     if (this.shadowRoot) return;
@@ -64,15 +67,19 @@ class TabtuneTrainer extends HTMLElement {
     root.append(el('style', { text: CSS }), el('link', { rel: 'stylesheet', href: UPLOT_CSS }), ui);
     this.#teach.mount(ui, controls);
     this.#images.mount(controls.textData);
-    if (this.getAttribute('mode') === 'images') this.#images.setMode('images', false);
+    this.#img = imageSide({ host: this, ui: controls, images: this.#images, tt: () => this.#tt, say: (t) => this.#say(t), fail: (e, where) => this.#fail(e, where),
+      ready: () => `Ready. ${this.#backendLine}`, changed: () => this.#checkSettings(), textLayers: () => this.#model?.layers });
+    this.#img.mount(ui);
+    if (this.getAttribute('mode') === 'images') this.#images.setMode('images');
     this.#start().catch((e) => this.#fail(e));
   }
 
   // the camera goes off with the widget
-  disconnectedCallback() { this.#images.stopCamera(); }
+  disconnectedCallback() { this.#images.stopCamera(); } // live prediction stops with it
 
   async #start() {
     await this.#startEngine();
+    if (this.#images.mode === 'images') await this.#img.load();
     const defaults = await this.#tt.defaults();
     setDefaults(this.#ui.advanced, defaults);
     const saved = await this.#store.get('model');
@@ -80,7 +87,8 @@ class TabtuneTrainer extends HTMLElement {
     if (saved) await this.#restoreModel(saved);
     const settings = (await this.#store.get('settings')) || {};
     for (const [key, f] of Object.entries(this.#ui.fields)) {
-      if (!this.hasAttribute(key) && settings[key] !== undefined) f.input.value = settings[key];
+      if (this.hasAttribute(key) || settings[key] === undefined) continue;
+      if (key === 'layers' && this.#img.mode === 'images') this.#img.restoreTextLayers(settings[key]); else f.input.value = settings[key];
     }
     setValues(this.#ui.advanced, settings);
     setStrategy(this.#ui.strategy, settings, defaults);
@@ -101,6 +109,7 @@ class TabtuneTrainer extends HTMLElement {
     this.#tt.on_device_lost = (info) => this.#deviceLost(info);
     this.#engineLost = false;
     this.#model = null; // a new worker holds no model yet
+    this.#img?.reset();
     const b = this.#tt.backend;
     // the CPU backend's adapter already reads "CPU (…)"
     this.#backendLine = `Backend: ${b.kind === 'webgpu' ? `WebGPU (${b.adapter})` : b.adapter} — ${b.reason}.`;
@@ -119,6 +128,7 @@ class TabtuneTrainer extends HTMLElement {
     u.init.options[1].disabled = !model?.fine_tuned;
     if (u.init.options[1].disabled) u.init.value = 'pretrained';
     if (this.#model) this.#model.labels = model?.labels || null;
+    this.#img.applyState(state);
   }
 
   /** The last finished run's trained part, applied to its base model, and its metrics. */
@@ -139,8 +149,8 @@ class TabtuneTrainer extends HTMLElement {
     try {
       this.#model = await load();
       this.#applyState(await this.#tt.state());
-      this.#ui.fields.layers.max = this.#model.layers;
-      this.#ui.fields.layers.input.max = this.#model.layers;
+      // in Images mode the field counts blocks; images-train.js puts this back on the way to Text
+      if (this.#images.mode !== 'images') this.#ui.fields.layers.max = this.#ui.fields.layers.input.max = this.#model.layers;
       this.#ui.modelLine.textContent = `Model: ${name}; ${this.#model.layers} layers, ${this.#model.hidden_size} wide.`;
       this.#say(`Ready. ${this.#backendLine}`);
       this.#checkSettings();
@@ -243,11 +253,13 @@ class TabtuneTrainer extends HTMLElement {
   /** Checks every field; shows each problem at its field. Returns the settings, or null. */
   #checkSettings() {
     const u = this.#ui;
-    const [basic, advanced, strategy] = [checkFields(u.fields), readAdvanced(u.advanced, this.#dataTask), readStrategy(u.strategy)];
+    const images = this.#images.mode === 'images';
+    const [basic, advanced, strategy] = [checkFields(u.fields), readAdvanced(u.advanced, images ? 'classification' : this.#dataTask), readStrategy(u.strategy)];
+    if (images) return this.#img.check(basic, advanced, !this.#tt || this.#searching || Boolean(this.#runId));
     const config = basic && advanced && strategy ? { ...basic, ...advanced, ...strategy } : null;
     const task = advanced?.task || this.#dataTask || 'classification';
     if (basic) drawLayers(u, this.#model, basic.layers, task === 'regression' ? 1 : Math.max(2, this.#labels.length));
-    u.train.disabled = !config || !this.#source || !this.#tt || this.#searching || this.#images.mode === 'images';
+    u.train.disabled = !config || !this.#source || !this.#tt || this.#searching;
     u.search.run.disabled = u.train.disabled || Boolean(this.#runId);
     syncSearch(u.search, config, task, u.advanced.monitors);
     return config;
@@ -258,12 +270,15 @@ class TabtuneTrainer extends HTMLElement {
     const config = run ? run.settings : this.#checkSettings();
     if (!config) return;
     const u = this.#ui;
-    if (!run) {
+    // an image run: no init, sample, teaching or saved settings (text-only); no checkpoints yet
+    const images = config.task === 'image';
+    if (!run && !images) {
       config.init = u.init.value;
       if (!u.subset.hidden && u.subsetOn.checked) config.sample = Math.max(10, Math.round(Number(u.subsetRows.value)));
       this.#store.put('settings', config).catch(() => {});
     }
     runStarted(u);
+    this.#img.runStarted();
     this.#scoreEpochs(run?.epochs.at(-1)?.metrics?.task ?? config.task ?? this.#dataTask);
     this.#charts.reset();
     const epochs = run ? [...run.epochs] : [];
@@ -272,7 +287,7 @@ class TabtuneTrainer extends HTMLElement {
     const data = run ? run.data : this.#dataRecord;
     let totalSteps = run?.total_steps || 0;
     let valOnLoss = true; // a contrastive run's step loss is the pairs' (cos − target)², not the head's cross-entropy
-    const hooks = this.#teach.hooks({
+    const base = {
       on_start: ({ info }) => {
         this.#runId = info.run_id;
         totalSteps = info.total_steps;
@@ -307,16 +322,17 @@ class TabtuneTrainer extends HTMLElement {
           epochs: [...epochs], status: c.finished ? 'finished' : 'stopped' });
         this.#saving = this.#saving.then(() => this.#keep(record));
       },
-    });
+    };
+    const hooks = images ? base : this.#teach.hooks(base);
     let state = null;
     let refused = null, result = null;
     try {
-      result = run ? await this.#tt.resume(await run.checkpoint.arrayBuffer(), hooks) : await this.#tt.train(this.#teach.config(config), hooks);
+      result = run ? await this.#tt.resume(await run.checkpoint.arrayBuffer(), hooks) : await this.#tt.train(images ? config : this.#teach.config(config), hooks);
       state = result.state;
-      u.progress.textContent = endText(result);
+      u.progress.textContent = endText(result, !images);
       this.#applyState(state); // with "Done", not after the saves below
       await this.#saving;
-      if (result.cancelled) await this.#offerResume(await this.#store.get('run'), false);
+      if (result.cancelled && !images) await this.#offerResume(await this.#store.get('run'), false);
       this.dispatchEvent(new CustomEvent('tabtune-done', { detail: result, bubbles: true, composed: true }));
     } catch (e) {
       state = e.state ?? (this.#engineLost ? null : await this.#tt.state().catch(() => null));
@@ -325,10 +341,10 @@ class TabtuneTrainer extends HTMLElement {
       refused = e.message;
       showSettingError({ ...u.fields, ...u.strategy.controls }, u.advanced, refused); // with the message, not after the awaits
       await this.#saving;
-      await this.#offerResume(await this.#store.get('run'), false);
+      if (!images) await this.#offerResume(await this.#store.get('run'), false);
     }
     this.#runId = null;
-    this.#teach.ended(refused ? null : result);
+    if (!images) this.#teach.ended(refused ? null : result);
     u.cancel.disabled = true; u.init.disabled = false;
     this.#applyState(state);
     this.#checkSettings();

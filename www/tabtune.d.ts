@@ -49,8 +49,9 @@ export interface TrainConfig {
   val_split?: number; seed?: number;
   /** 'auto' (default): read off the label column (numbers → regression, 'a|b' → multi_label). */
   task?: 'auto' | Task | 'image';
-  /** Image runs (task 'image', the CLI so far; the page collects image data but does not train on
-   *  it yet): the square input side, 32 to 512 (default 224; smaller is faster). */
+  /** Image runs (task 'image', on the worker's images and the loaded image model; `layers` then
+   *  counts MBConv blocks, 0 to 16): the square input side, 32 to 512 (default in the page: the
+   *  size the worker's images are at, setImageSize; smaller is faster). */
   image_size?: number;
   /** Default 'adamw'; torch.optim's semantics. */
   optimizer?: Optimizer;
@@ -146,6 +147,7 @@ export interface SessionState {
   model: { labels: string[]; fingerprint: string; fine_tuned: boolean } | null;
   data: boolean;
   run_id: number | null;
+  image: ImageState;
 }
 
 export interface TrainInfo {
@@ -162,6 +164,8 @@ export interface TrainInfo {
   cache_mb: number; cache_budget_mb: number; cached: boolean;
   /** What the run decided on the user's behalf (a sample, no cache), in words. */
   notes: string[];
+  /** true for an image run (frozen_layers / trainable_layers then count MBConv blocks). */
+  image?: boolean;
   strategy?: Strategy;
   /** Contrastive: the number of pairs the layers learn from (0 for standard). */
   pairs?: number;
@@ -263,7 +267,7 @@ export interface RunHandlers {
 }
 import type { CrossValidateResult, SearchHandlers, SearchResult, SearchSpec } from './search';
 export * from './search';
-import type { AddImagesResult, ImageDataInfo, ImageItem } from './images';
+import type { AddImagesResult, ImageDataInfo, ImageItem, ImageModelInfo, ImagePrediction, ImageState } from './images';
 export * from './images';
 
 /** classification: the class and a softmax p per class; multi_label: label 'a|b', the labels
@@ -350,6 +354,15 @@ export class Tabtune {
   /** 16–224 (the page offers 96, 128, 160, 224); rejects anything else. */
   setImageSize(image_size: number): Promise<{ data: ImageDataInfo }>;
   clearImages(): Promise<{ data: ImageDataInfo }>;
+  /** The image model every image run starts from: a base URL with config.json and
+   *  model.safetensors (default: the app's models/efficientnet-lite0/), or the two files' bytes. */
+  loadImageModel(source?: string | URL | { config: ArrayBuffer; weights: ArrayBuffer },
+                 handlers?: { on_progress?: (p: ProgressEvent) => void }): Promise<ImageModelInfo>;
+  /** The fine-tuned image model's answer for a webcam frame (transferred) or an image file,
+   *  cropped and scaled as it trained; rejects during a run and before one has finished. */
+  predictImage(input: ImageBitmap | Blob | ArrayBuffer | ArrayBufferView): Promise<ImagePrediction>;
+  /** The fine-tuned image model's folder, as the CLI reads it (`tabtune predict --model DIR`). */
+  exportImageModel(): Promise<{ 'config.json': Blob; 'model.safetensors': Blob }>;
   /** `tabtune bench`'s workload on this device (random MiniLM-shaped weights, no data needed). */
   bench(options?: { layers?: number; batch_size?: number; seq_len?: number; steps?: number; warmup?: number }): Promise<BenchReport>;
   dispose(): void;

@@ -10,34 +10,12 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { deflateSync } from 'node:zlib';
 import { zipSync } from '../../www/node_modules/fflate/esm/index.mjs';
-import { NO_WEBGPU_ARGS, axeViolations, makeFixtures, openPage, startServer } from './harness.mjs';
+import { axeViolations, makeFixtures, openPage, startServer } from './harness.mjs';
+import { CAMERA_ARGS, blue, pngHeader, red } from './image-fixtures.mjs';
 
 let fixtures, server;
 const T = { timeout: 120_000 };
-// the fake camera (a moving test pattern) and its permission granted without a prompt
-const CAMERA_ARGS = [...NO_WEBGPU_ARGS, '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'];
-
-const CRC = Array.from({ length: 256 }, (_, n) => { let c = n; for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1; return c >>> 0; });
-const crc32 = (buf) => { let c = 0xffffffff; for (const b of buf) c = CRC[(c ^ b) & 0xff] ^ (c >>> 8); return (c ^ 0xffffffff) >>> 0; };
-const chunk = (type, data) => {
-  const head = Buffer.alloc(8); head.writeUInt32BE(data.length); head.write(type, 4, 'latin1');
-  const crc = Buffer.alloc(4); crc.writeUInt32BE(crc32(Buffer.concat([head.subarray(4), data])));
-  return Buffer.concat([head, data, crc]);
-};
-/** An RGB PNG w×h whose pixels are colour(x, y) → [r, g, b]. */
-function png(w, h, colour) {
-  const raw = Buffer.alloc((w * 3 + 1) * h);
-  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) raw.set(colour(x, y), y * (w * 3 + 1) + 1 + x * 3);
-  const ihdr = Buffer.alloc(13); ihdr.writeUInt32BE(w); ihdr.writeUInt32BE(h, 4); ihdr[8] = 8; ihdr[9] = 2;
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
-}
-/** A PNG with this IHDR size and no real pixels: what a header check must judge alone. */
-const pngHeader = (w, h) => {
-  const ihdr = Buffer.alloc(13); ihdr.writeUInt32BE(w); ihdr.writeUInt32BE(h, 4); ihdr[8] = 8; ihdr[9] = 2;
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(Buffer.alloc(7))), chunk('IEND', Buffer.alloc(0))]);
-};
 // two 2×2 frames (no pixel data worth decoding: the frame count refuses it first)
 const frame = [0x2c, 0, 0, 0, 0, 2, 0, 2, 0, 0, 2, 2, 0x44, 0x01, 0];
 const animatedGif = Buffer.from([...Buffer.from('GIF89a'), 2, 0, 2, 0, 0x80, 0, 0, 0, 0, 0, 255, 255, 255, ...frame, ...frame, 0x3b]);
@@ -50,11 +28,6 @@ const BAD = {
   'empty.png': [pngHeader(0, 0), 'no pixels (0×0)'], 'huge.png': [pngHeader(10000, 6000), '10000×6000 pixels (60 megapixels)'],
   'anim.gif': [animatedGif, 'an animated GIF'], 'cmyk.jpg': [cmykJpeg, 'a CMYK JPEG'],
 };
-// red-ish and blue-ish with a seeded texture, so no two images are the same
-const noisy = (base, seed) => (x, y) => base.map((v, i) => Math.max(0, Math.min(255, v + ((x * 31 + y * 17 + seed * 13 + i * 7) % 40) - 20)));
-const red = (i) => png(40 + i, 30, noisy([210, 40, 40], i));
-const blue = (i) => png(30, 40 + i, noisy([40, 60, 210], i));
-
 let folder;
 before(async () => {
   fixtures = makeFixtures();
@@ -82,7 +55,7 @@ test('images: a folder, bad files, delete, zips, classes, the size, the webcam, 
     const w = page.locator('tabtune-trainer');
     await w.getByRole('status').filter({ hasText: 'Ready' }).waitFor({ timeout: 60_000 });
     await w.getByRole('radio', { name: 'Images' }).check();
-    assert.equal(await w.getByRole('button', { name: 'Train', exact: true }).isDisabled(), true, 'no image training yet');
+    assert.equal(await w.getByRole('button', { name: 'Train', exact: true }).isDisabled(), true, 'no images yet: nothing to train');
 
     // a folder of class folders: 6 + 6 kept, the truncated one named with its reason
     await w.getByLabel('Choose a folder of class folders').setInputFiles(folder);

@@ -21,6 +21,19 @@ export async function downloadModel(tt, format = 'hf') {
     download(new Blob([files['model.onnx']], { type: 'application/octet-stream' }), file);
     return;
   }
+  await downloadFolder(folder, files);
+}
+
+/** Downloads the fine-tuned image model as tabtune-image-model.zip: the folder the CLI reads
+ *  (`tabtune predict --model DIR`), config.json and model.safetensors. */
+export async function downloadImageModel(tt) {
+  const files = await tt.exportImageModel();
+  const folder = 'tabtune-image-model';
+  await downloadFolder(folder, files);
+}
+
+// Blobs by name → FOLDER.zip holding FOLDER/name (stored, not compressed: safetensors barely shrink)
+async function downloadFolder(folder, files) {
   const entries = {};
   for (const [name, blob] of Object.entries(files)) entries[`${folder}/${name}`] = new Uint8Array(await blob.arrayBuffer());
   download(new Blob([zipSync(entries, { level: 0 })], { type: 'application/zip' }), `${folder}.zip`);

@@ -1,5 +1,7 @@
 // Styles of the Images data panel (images-view.js), in the widget's shadow DOM beside styles.js.
 export const IMAGES_CSS = `
+.tt-root.images-mode .text-only, .tt-root:not(.images-mode) .image-only { display: none !important; }
+.live-top { font-size: 2.2em; font-weight: 800; margin: .3rem 0; min-height: 1.3em; }
 fieldset.mode-switch { border: 0; padding: 0; margin: 0 0 .6rem; display: flex; gap: 1rem; align-items: center; font-weight: 600; }
 fieldset.mode-switch legend { float: left; padding: 0; margin-right: .5rem; }
 fieldset.mode-switch input { width: 1.1rem; height: 1.1rem; }

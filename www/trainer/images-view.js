@@ -10,10 +10,12 @@ import { IMAGES_CSS } from './images-styles.js';
 
 const SIZES = [96, 128, 160, 224];
 
-/** tt(): the Tabtune; onMode(mode) after each switch. mount(textData) puts the switch before the
- *  Data section's text controls (hidden in Images mode) and the panel after them. */
-export function imagesView(tt, onMode) {
+/** tt(): the Tabtune; onChange(mode) after each switch and each change of the images.
+ *  mount(textData) puts the switch before the Data section's text controls (hidden in Images
+ *  mode) and the panel after them. */
+export function imagesView(tt, onChange) {
   let mode = 'text';
+  let classesWithImages = 0; // the worker's count: Train needs two
   const say = (text, error = false) => { status.textContent = text; status.className = error ? 'error' : ''; };
   const status = el('p', { 'aria-live': 'polite' });
   // not a live region: during a recording it changes ten times a second; `status` announces instead
@@ -42,9 +44,12 @@ export function imagesView(tt, onMode) {
 
   function show(data) {
     const k = data.classes.length;
+    classesWithImages = data.classes.filter((c) => c.count > 0).length;
+    need.hidden = classesWithImages >= 2;
     summary.textContent = `${data.images} image${data.images === 1 ? '' : 's'} in ${k} class${k === 1 ? '' : 'es'}` +
       (k ? ` (${data.classes.map((c) => `${c.name}: ${c.count}`).join(', ')})` : '') + `, at ${data.image_size}×${data.image_size} px.`;
     board.counts(data);
+    onChange(mode);
   }
 
   // files: File[] (a folder pick's webkitRelativePath names the class) or [{ path, file }]
@@ -86,12 +91,11 @@ export function imagesView(tt, onMode) {
     onclick: () => run(() => tt().clearImages()).then(() => { board.clear(); showProblems([]); }).catch(() => {}) });
   const addClass = el('button', { type: 'button', class: 'secondary', text: 'Add class', onclick: () => board.addClass() });
 
-  // Train stays off in Images mode: say why rather than leave a disabled button unexplained
-  const notYet = el('p', { class: 'note', text: 'Training on images in the tab is not available yet: collect and check the images here; '
-    + 'the CLI trains them today (tabtune train --task image --data FOLDER_OR_ZIP --model models/efficientnet-lite0).' });
+  // Train is off until two classes have images: say so rather than leave it unexplained
+  const need = el('p', { class: 'note', text: 'Add images to two classes or more (a folder, a zip, files or the webcam), then train in section 3.' });
   const panel = el('div', { class: 'images-panel', hidden: true },
     el('style', { text: IMAGES_CSS }),
-    notYet,
+    need,
     drop,
     el('div', { class: 'row' }, el('label', {}, 'Image size (the network sees this square)', size), clearAll),
     status, problems, summary,
@@ -110,7 +114,7 @@ export function imagesView(tt, onMode) {
     panel.hidden = mode !== 'images';
     textData.hidden = mode === 'images';
     if (mode !== 'images') cam.stop(); // leaving Images mode turns the camera off
-    if (notify) onMode(mode);
+    if (notify) onChange(mode);
   }
 
   return {
@@ -121,8 +125,11 @@ export function imagesView(tt, onMode) {
     },
     setMode,
     get mode() { return mode; },
-    /** The Image size control's value: the run's image_size when image training is wired. */
+    /** The Image size control's value: the run's image_size. */
     get imageSize() { return Number(size.value); },
+    /** Classes that hold images, as the worker last reported. */
+    get classes() { return classesWithImages; },
+    camera: cam,
     stopCamera: () => cam.stop(),
   };
 }

@@ -106,6 +106,14 @@ export function buildUi(on, attr) {
     exportButton('Download model (.zip)', 'hf'), exportButton('sentence-transformers (.zip)', 'sentence-transformers'),
     exportButton('Download ONNX (.onnx)', 'onnx'));
 
+  // the text-mode halves of Try it and Take it home: Images mode puts its own beside them
+  u.tryText = el('div', { class: 'text-only' }, u.text, u.prediction,
+    el('label', {}, 'Predict a whole file (one text per line, or a CSV / TSV / JSONL text column); you get a CSV back', u.predictFile));
+  u.homeText = el('div', { class: 'text-only' }, u.download, u.downloadError,
+    el('p', { class: 'note', text: 'The first zip is a Hugging Face folder (config.json with id2label, model.safetensors, tokenizer.json); with Pooling “[CLS]” (Advanced) it is a BertForSequenceClassification. The second loads in SentenceTransformer(dir) (embeddings); the .onnx file takes token ids and gives probabilities. In Python:' }),
+    // it scrolls sideways in a narrow widget, so it takes focus for keyboard scrolling
+    el('pre', { tabindex: 0, 'aria-label': 'Python code that loads the downloaded model', text: PYTHON }));
+
   const root = el('div', {},
     u.status,
     el('section', { 'aria-labelledby': 'h-model' }, el('h2', { id: 'h-model', text: 'Model' }), u.modelLine, u.cacheNote, u.modelSource, u.diagnostics.details),
@@ -115,12 +123,8 @@ export function buildUi(on, attr) {
       el('div', { class: 'row' }, u.train, u.cancel, u.resume), u.runNotes, u.resumeNote, u.saveNote, u.bar, u.progress, u.stopNote,
       el('div', { class: 'charts' }, u.lossChart, u.lrChart, u.epochChart), u.metrics),
     u.search.section,
-    el('section', { 'aria-labelledby': 'h-try' }, el('h2', { id: 'h-try', text: '4. Try it' }), u.text, u.prediction,
-      el('label', {}, 'Predict a whole file (one text per line, or a CSV / TSV / JSONL text column); you get a CSV back', u.predictFile)),
-    el('section', { 'aria-labelledby': 'h-home' }, el('h2', { id: 'h-home', text: '5. Take it home' }), u.download, u.downloadError,
-      el('p', { class: 'note', text: 'The first zip is a Hugging Face folder (config.json with id2label, model.safetensors, tokenizer.json); with Pooling “[CLS]” (Advanced) it is a BertForSequenceClassification. The second loads in SentenceTransformer(dir) (embeddings); the .onnx file takes token ids and gives probabilities. In Python:' }),
-      // it scrolls sideways in a narrow widget, so it takes focus for keyboard scrolling
-      el('pre', { tabindex: 0, 'aria-label': 'Python code that loads the downloaded model', text: PYTHON })));
+    el('section', { 'aria-labelledby': 'h-try' }, el('h2', { id: 'h-try', text: '4. Try it' }), u.tryText),
+    el('section', { 'aria-labelledby': 'h-home' }, el('h2', { id: 'h-home', text: '5. Take it home' }), u.homeText));
   return { root, ui: u };
 }
 

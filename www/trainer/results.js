@@ -58,7 +58,7 @@ export function runNotes(info) {
 export function prepareText(p) {
   const eta = p.done > 0 && p.done < p.total ? ` · ETA ${formatSeconds(p.eta_s)}` : '';
   const on = p.workers > 1 ? ` on ${p.workers} workers` : '';
-  return `Running the frozen layers once over the data${on}: ${p.done} of ${p.total} rows${eta}`;
+  return `Running the frozen ${p.info?.image ? 'blocks' : 'layers'} once over the data${on}: ${p.done} of ${p.total} ${p.info?.image ? 'images' : 'rows'}${eta}`;
 }
 
 /** The progress line of a step: where the run is, its learning rate (and pre-clip norm), ETA. */
@@ -67,9 +67,11 @@ export function stepText(s) {
   return `Step ${s.step} of ${s.total_steps} · epoch ${s.epoch} · learning rate ${s.lr.toExponential(2)}${norm} · ETA ${formatSeconds(s.eta_s)}`;
 }
 
-/** The progress line once a run has ended (finished or cancelled). */
-export function endText(result) {
-  return result.cancelled ? 'Cancelled: the model keeps what it learned so far; “Resume run” goes on from there.' : `Done in ${formatSeconds(result.seconds)}.`;
+/** The progress line once a run has ended (finished or cancelled); image runs keep no
+ *  checkpoint yet, so they cannot be resumed. */
+export function endText(result, resumable = true) {
+  if (!result.cancelled) return `Done in ${formatSeconds(result.seconds)}.`;
+  return resumable ? 'Cancelled: the model keeps what it learned so far; “Resume run” goes on from there.' : 'Cancelled.';
 }
 
 export function truncatedText(n, maxLen) {

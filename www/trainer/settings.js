@@ -36,3 +36,48 @@ export function drawLayers(ui, m, k, outputs) {
   const n = k * perLayer + h * outputs + outputs;
   ui.params.textContent = `${n.toLocaleString()} trainable parameters (${k} of ${m.layers} layers + the head); the rest stays frozen and runs once.`;
 }
+
+// EfficientNet-Lite0's MBConv stages as src/vision/config.rs has them (expand ratio, kernel,
+// stride of the first block, channels out, repeats); the stem gives 32 channels, the head 1280.
+// The browser test checks the count below against the core's own (info.trainable_params).
+const LITE0_STAGES = [[1, 3, 1, 16, 1], [6, 3, 2, 24, 2], [6, 5, 2, 40, 2], [6, 3, 2, 80, 3], [6, 5, 1, 112, 3], [6, 5, 2, 192, 4], [6, 3, 1, 320, 1]];
+const STEM = 32, HEAD = 1280;
+
+/** Each block's parameters that train: conv weights (no bias) and BatchNorm's γ and β per
+ *  conv; the running mean and variance are not parameters (BN stays in eval mode). */
+export function lite0BlockParams() {
+  const out = [];
+  let cin = STEM;
+  for (const [expand, k, , cout, repeats] of LITE0_STAGES) {
+    for (let r = 0; r < repeats; r++) {
+      const hidden = cin * expand;
+      const expandConv = expand === 1 ? 0 : cin * hidden + 2 * hidden; // 1x1 up
+      out.push(expandConv + hidden * k * k + 2 * hidden + hidden * cout + 2 * cout); // depthwise, 1x1 down
+      cin = cout;
+    }
+  }
+  return out;
+}
+
+/** Trainable parameters of an image run: the top `k` blocks, the head conv (320 → 1280, BN)
+ *  and the new Linear head (1280 → classes, with bias). */
+export function imageTrainableParams(k, classes) {
+  const blocks = lite0BlockParams();
+  const top = blocks.slice(blocks.length - k).reduce((a, b) => a + b, 0);
+  return top + (320 * HEAD + 2 * HEAD) + (HEAD * classes + classes);
+}
+
+/** The image network with its top `k` of `blocks` MBConv blocks trained, into ui.layers and
+ *  ui.params: which blocks are frozen (grey) and which train (orange). */
+export function drawImageLayers(ui, blocks, k, classes) {
+  const parts = [el('span', { class: 'block frozen', text: 'stem conv' })];
+  for (let i = 0; i < blocks; i++) {
+    const trained = i >= blocks - k;
+    parts.push(el('span', { class: `block ${trained ? 'trained' : 'frozen'}`, text: `block ${i + 1}${trained ? ' (trained)' : ''}` }));
+  }
+  parts.push(el('span', { class: 'block trained', text: 'head conv (trained)' }), el('span', { class: 'block trained', text: 'new Linear head (trained)' }));
+  ui.layers.replaceChildren(...parts);
+  const n = imageTrainableParams(k, classes);
+  ui.params.textContent = `${n.toLocaleString('en-US')} trainable parameters (${k} of ${blocks} MBConv blocks, the head conv and a new Linear head for ${classes} classes); `
+    + `the stem and the ${blocks - k} frozen blocks run once per image and are cached.`;
+}

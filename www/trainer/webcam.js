@@ -13,6 +13,7 @@ export function webcam(onFrames, say) {
   video.muted = true;
   const toggle = el('button', { type: 'button', class: 'secondary', text: 'Start the camera', onclick: () => (stream ? stop() : start()) });
   const holds = new Set(); // every Hold-to-record button, enabled while the camera runs
+  const stopped = new Set(); // called when the stream stops (live prediction ends with it)
 
   async function start() {
     if (!navigator.mediaDevices?.getUserMedia) { say('This page cannot use a camera here: it needs https (or localhost) and a browser with camera access.', true); return; }
@@ -31,15 +32,24 @@ export function webcam(onFrames, say) {
       toggle.disabled = false;
       for (const b of holds) b.disabled = !stream;
     }
+    return Boolean(stream);
   }
 
   function stop() {
+    if (stream) say('Camera off.'); // "Camera on" must not outlive the stream
     stream?.getTracks().forEach((t) => t.stop());
     stream = null;
     video.srcObject = null;
     video.hidden = true;
     toggle.textContent = 'Start the camera';
     for (const b of holds) { b.disabled = true; b.dispatchEvent(new Event('tabtune-stop')); }
+    for (const f of stopped) f();
+  }
+
+  /** The preview's current frame as an ImageBitmap, or null while there is none. */
+  async function frame() {
+    if (!stream || video.readyState < 2) return null;
+    return createImageBitmap(video);
   }
 
   /** A "Hold to record" button for class label() (a function: the class may be renamed). */
@@ -79,7 +89,7 @@ export function webcam(onFrames, say) {
     return button;
   }
 
-  return { video, toggle, stop, holdButton, get on() { return Boolean(stream); } };
+  return { video, toggle, start, stop, frame, holdButton, onStop: (f) => stopped.add(f), get on() { return Boolean(stream); } };
 }
 
 function cameraError(e) {

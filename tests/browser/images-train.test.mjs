@@ -1,0 +1,194 @@
+// An image run through the page, CPU backend: a generated folder of two visually distinct classes
+// (red-ish and blue-ish PNGs) through the folder picker plus a third class recorded from Chromium's
+// fake camera; 96 px, the top 2 MBConv blocks + head; Train; the diagram's parameter count equals
+// the core's; validation accuracy; live prediction of the fake camera gives the camera's class;
+// the camera goes off with live and with Text mode; Download → the zip's folder in the native CLI:
+// `predict` gives the page's labels on the same files (probabilities within a measured bound) and
+// `eval` on the folder scores it; a second run (camera class removed) started while live runs
+// stops live and the camera, and its two-class model is the one that predicts. ~16 s.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { unzipSync } from '../../www/node_modules/fflate/esm/index.mjs';
+import { axeViolations, doneEvent, makeFixtures, openPage, startServer, tabtune } from './harness.mjs';
+import { CAMERA_ARGS, smoothBlue, smoothRed } from './image-fixtures.mjs';
+
+let fixtures, server, folder;
+const T = { timeout: 180_000 };
+const PER_CLASS = 12;
+// Settings, tuned on this machine (CPU backend, 2 cores): 3 epochs of 34 images at lr 1e-3 learn
+// the three classes (they differ in colour, which ImageNet features separate at once).
+const SETTINGS = { epochs: '3', lr: '0.001', batch_size: '8', val_split: '0.25' };
+
+before(async () => {
+  fixtures = makeFixtures();
+  folder = join(fixtures, 'colours');
+  for (const cls of ['red', 'blue']) mkdirSync(join(folder, cls), { recursive: true });
+  for (let i = 0; i < PER_CLASS; i++) { writeFileSync(join(folder, 'red', `r${i}.png`), smoothRed(i)); writeFileSync(join(folder, 'blue', `b${i}.png`), smoothBlue(i)); }
+  server = await startServer(fixtures);
+});
+after(() => server?.stop());
+
+// the live tracks of the widget's camera (0 once it is released)
+const liveTracks = (page) => page.evaluate(() => {
+  const v = document.querySelector('tabtune-trainer').shadowRoot.querySelector('video');
+  return v.srcObject ? v.srcObject.getTracks().filter((t) => t.readyState === 'live').length : 0;
+});
+// the last prediction the Try-it bars show, unrounded
+const shown = (page) => page.evaluate(() => document.querySelector('tabtune-trainer').shadowRoot.querySelector('.live-probs').prediction ?? null);
+
+test('images: train in the page, live webcam prediction, the download in the native CLI', T, async () => {
+  const t0 = Date.now();
+  const { browser, page } = await openPage(server.origin, { args: CAMERA_ARGS });
+  try {
+    await page.goto(`${server.origin}/test/tiny-trainer.html?mode=images`);
+    const w = page.locator('tabtune-trainer');
+    await w.getByText('Image model: EfficientNet-Lite0 (ImageNet), 16 blocks.').waitFor({ timeout: 60_000 });
+    await w.getByRole('status').filter({ hasText: 'Ready' }).waitFor({ timeout: 60_000 });
+    const train = w.getByRole('button', { name: 'Train', exact: true });
+    assert.equal(await train.isDisabled(), true, 'no images yet');
+
+    // the two colour classes from the folder picker, at 96 px
+    await w.getByLabel('Choose a folder of class folders').setInputFiles(folder);
+    await w.locator('.img-summary').filter({ hasText: `${2 * PER_CLASS} images in 2 classes` }).waitFor({ timeout: 30_000 });
+    await w.getByLabel('Image size (the network sees this square)').selectOption('96');
+    await w.locator('.img-summary').filter({ hasText: 'at 96×96 px' }).waitFor();
+
+    // a third class from the fake camera: named first, then ~1 s held
+    await w.getByRole('button', { name: 'Start the camera' }).click();
+    await w.getByText('Camera on').waitFor({ timeout: 10_000 });
+    await w.getByRole('button', { name: 'Add class' }).click();
+    const name = w.getByRole('textbox', { name: 'Name of class Class 1' });
+    await name.fill('camera');
+    await name.press('Enter');
+    const hold = w.getByRole('region', { name: 'Class camera' }).getByRole('button', { name: 'Hold to record' });
+    const box = await hold.boundingBox();
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.mouse.down();
+    await page.waitForTimeout(1200);
+    await page.mouse.up();
+    await w.getByText(/^Recorded \d+ frames into camera\.$/).waitFor({ timeout: 5_000 });
+    await page.waitForTimeout(300); // frames grabbed just before the release still arrive
+    const summary = await w.locator('.img-summary').textContent();
+    const frames = Number(/camera: (\d+)/.exec(summary)?.[1]);
+    assert.ok(frames >= 5, `frames from the camera: ${summary}`);
+
+    // the settings: Layers counts blocks here (default 2 of 16); the text-only ones are hidden
+    const layers = w.getByRole('spinbutton', { name: 'Trainable blocks' });
+    assert.equal(await layers.inputValue(), '2');
+    assert.equal(await layers.getAttribute('max'), '16');
+    assert.equal(await w.getByRole('spinbutton', { name: 'Max length (tokens)' }).isVisible(), false, 'max_len is text-only');
+    for (const [key, value] of Object.entries(SETTINGS)) await w.locator(`input[name=${key}]`).fill(value);
+    assert.equal(await w.locator('.layers .block.trained').count(), 4, 'blocks 15, 16, the head conv, the new head');
+    assert.equal(await w.locator('.layers .block.frozen').count(), 15, 'the stem and blocks 1–14');
+    const drawn = Number((await w.locator('.layers + p').textContent()).match(/^([\d,]+) trainable parameters/)[1].replaceAll(',', ''));
+    await w.getByText('BatchNorm stays in eval mode').first().waitFor();
+
+    await train.waitFor({ state: 'attached' });
+    assert.equal(await train.isDisabled(), false, 'three classes with images and the image model: Train is on');
+    const done = doneEvent(page);
+    const tTrain = Date.now();
+    await train.click();
+    const result = await done;
+    const trainS = (Date.now() - tTrain) / 1000;
+    assert.equal(result.info.image, true);
+    assert.equal(result.info.frozen_layers, 14);
+    assert.equal(drawn, result.info.trainable_params, 'the diagram counts what the core trains');
+    assert.ok(result.info.notes.some((n) => n.startsWith('BatchNorm stays in eval mode')), result.info.notes.join('; '));
+    const last = result.epochs.at(-1);
+    // ≥ 0.8: the classes differ in colour, so a working run separates them at once (it scores
+    // 1.0 here); 0.8 leaves room for one or two of the ~9 validation images near a boundary,
+    // while a run that did not learn (three classes: ~0.33, or one class for all: ≤ 0.36) fails
+    assert.ok(last.val_acc >= 0.8, `validation accuracy ${last.val_acc} after ${result.epochs.length} epochs`);
+    await w.getByText(/^Done in/).waitFor();
+    await w.locator('table.confusion').waitFor();
+
+    // live: the fake camera's frames are the camera class
+    const start = w.getByRole('button', { name: 'Start live prediction' });
+    await start.click();
+    await page.waitForFunction(() => document.querySelector('tabtune-trainer').shadowRoot.querySelector('.live-probs').prediction);
+    const tops = [];
+    for (let i = 0; i < 5; i++) { tops.push(await w.locator('.live-top').textContent()); await page.waitForTimeout(200); }
+    assert.deepEqual(tops, Array(5).fill('camera'), `live top classes ${tops}`);
+    assert.equal(await w.locator('.live-probs .bar-row').count(), 3, 'a bar per class');
+    const fps = Number(/^([\d.]+) frames per second/.exec(await w.getByText(/frames per second/).textContent())[1]);
+    assert.ok(fps > 1, `${fps} frames per second`);
+    await w.getByRole('button', { name: 'Stop live prediction' }).click();
+    assert.equal(await liveTracks(page), 0, 'stopping live releases the camera');
+    // …and leaving Images mode stops it too
+    await start.click();
+    await w.getByRole('button', { name: 'Stop live prediction' }).waitFor();
+    await w.getByRole('radio', { name: 'Text' }).check();
+    assert.equal(await liveTracks(page), 0, 'Text mode: the camera is off');
+    await w.getByRole('radio', { name: 'Images' }).check();
+    await start.waitFor();
+
+    const violations = await axeViolations(page);
+    assert.deepEqual(violations, [], 'axe: no serious or critical violation after an image run');
+
+    // the download, unzipped, is the CLI's model folder
+    const [download] = await Promise.all([page.waitForEvent('download'), w.getByRole('button', { name: 'Download image model (.zip)' }).click()]);
+    assert.equal(download.suggestedFilename(), 'tabtune-image-model.zip');
+    const files = unzipSync(readFileSync(await download.path()));
+    assert.deepEqual(Object.keys(files).sort(), ['tabtune-image-model/config.json', 'tabtune-image-model/model.safetensors']);
+    const out = mkdtempSync(join(tmpdir(), 'tabtune-image-model-'));
+    mkdirSync(join(out, 'tabtune-image-model'));
+    for (const [path, bytes] of Object.entries(files)) writeFileSync(join(out, path), bytes);
+    const dir = join(out, 'tabtune-image-model');
+
+    // the same pictures through "Predict a picture" and through `tabtune predict`
+    const inputs = [0, 5, 11].flatMap((i) => [join(folder, 'red', `r${i}.png`), join(folder, 'blue', `b${i}.png`)]);
+    const pageP = [];
+    for (const file of inputs) {
+      await page.evaluate(() => { document.querySelector('tabtune-trainer').shadowRoot.querySelector('.live-probs').prediction = null; });
+      await w.getByLabel('Predict a picture: drop one image file here, or choose one').setInputFiles(file);
+      await page.waitForFunction(() => document.querySelector('tabtune-trainer').shadowRoot.querySelector('.live-probs').prediction);
+      pageP.push(await shown(page));
+    }
+    const cliP = tabtune(['predict', '--model', dir, '--input', ...inputs]).trim().split('\n').map((l) => JSON.parse(l));
+    let worst = 0;
+    inputs.forEach((file, i) => {
+      assert.equal(cliP[i].label, pageP[i].label, `${file}: CLI ${cliP[i].label}, page ${pageP[i].label}`);
+      assert.equal(pageP[i].label, file.includes('/red/') ? 'red' : 'blue', file);
+      for (const [cls, p] of Object.entries(cliP[i].probs)) worst = Math.max(worst, Math.abs(p - pageP[i].probs[cls]));
+    });
+    const evaluated = JSON.parse(tabtune(['eval', '--model', dir, '--data', folder]).trim().split('\n').at(-1));
+    // the folder is the run's own training images (bar the validation share): 1.0 measured; ≥ 0.95
+    // allows one of the 24 near a boundary under the CLI's scaling
+    assert.ok(evaluated.acc >= 0.95, `CLI eval on the folder: ${JSON.stringify(evaluated)}`);
+    // a second run while live runs: live stops and the camera goes off; without the camera class
+    // the new model has two classes, and a picture is predicted by it (not by the first run's)
+    await start.click();
+    await w.getByRole('button', { name: 'Stop live prediction' }).waitFor();
+    await w.getByRole('region', { name: 'Class camera' }).getByRole('button', { name: 'Remove class' }).click();
+    await w.locator('.img-summary').filter({ hasText: /in 2 classes/ }).waitFor();
+    const again = doneEvent(page);
+    again.catch(() => {}); // a failing assertion below closes the page: its message, not this one, is the failure
+    await train.click();
+    await w.getByRole('button', { name: 'Start live prediction' }).waitFor();
+    assert.equal(await liveTracks(page), 0, 'a run started: live stopped, the camera is off');
+    // stopped by the page, not by the worker refusing a frame mid-run (that message would show)
+    assert.equal(await w.locator('.live p.error').textContent(), '', 'no refused frame');
+    assert.deepEqual((await again).info.labels, ['blue', 'red']);
+    await page.evaluate(() => { document.querySelector('tabtune-trainer').shadowRoot.querySelector('.live-probs').prediction = null; });
+    await w.getByLabel('Predict a picture: drop one image file here, or choose one').setInputFiles(inputs[0]);
+    await page.waitForFunction(() => document.querySelector('tabtune-trainer').shadowRoot.querySelector('.live-probs').prediction);
+    assert.deepEqual(Object.keys((await shown(page)).probs).sort(), ['blue', 'red'], 'the second run’s model predicts');
+    assert.equal(await w.locator('.live-probs .bar-row').count(), 2);
+
+    console.log(`images-train: train ${trainS.toFixed(1)} s (${frames} camera frames, val acc ${last.val_acc}), live ${fps} fps, ` +
+      `page vs CLI max |Δp| ${worst.toExponential(2)}, CLI eval acc ${evaluated.acc}; ${((Date.now() - t0) / 1000).toFixed(1)} s in all`);
+    // the page scales with a canvas (crop → 224 px → 96 px), the CLI with Pillow-exact bicubic
+    // (shorter side → 96 px, crop), so the same picture reaches the network a little differently.
+    // How much that moves a probability depends on how sure the model is, which varies with the
+    // camera frames recorded: over six runs here the largest difference was 7.7e-4 to 2.0e-2. The
+    // bound 0.05 is 2.5× the worst seen, and far below what a different model or a different
+    // crop gives (then the labels differ too). On the pixel-noise pictures of images-data the two
+    // scalers differ far more (0.15 on an unsure blue), which is why these are smoothly shaded.
+    assert.ok(worst <= 0.05, `largest probability difference page vs CLI: ${worst}`);
+  } finally {
+    await browser.close();
+  }
+});

@@ -1,0 +1,118 @@
+// Images mode of <tabtune-trainer>, beside the Images data panel (images-view.js): the image model
+// (loaded on the first switch; attribute `image-model` names another base URL), an image run's
+// settings (the Layers field counts MBConv blocks there), the diagram of which blocks train, and
+// after a run live / picture prediction (images-live.js) and the download. The element keeps one
+// #train for both modes; this module says what differs. What it enables follows the worker's state.
+import { downloadImageModel, downloadText } from './export.js';
+import { imagesLive } from './images-live.js';
+import { drawImageLayers } from './settings.js';
+import { el } from './view.js';
+
+// The settings an image run takes from the Advanced panel; the others are text-only (the core
+// refuses pooling, encoder dropout, …, for images) and hidden in Images mode.
+const IMAGE_KEYS = ['optimizer', 'momentum', 'nesterov', 'betas', 'eps', 'alpha', 'weight_decay', 'schedule', 'warmup',
+  'step_every', 'gamma', 'l1', 'clip_norm', 'dropout', 'label_smoothing', 'early_stopping', 'patience'];
+const BLOCKS = 16; // EfficientNet-Lite0's MBConv blocks, until the model says
+const DEFAULT_BLOCKS = 2;
+
+/** host: the element (its attributes); ui: its controls; images: imagesView; tt(): the Tabtune;
+ *  say(text) / fail(e, where) report; ready(): the "Ready. Backend …" line; changed() rechecks
+ *  the settings; textLayers(): the text model's layer count (the Layers field's max in Text mode). */
+export function imageSide({ host, ui, images, tt, say, fail, ready, changed, textLayers }) {
+  let base = null; // loadImageModel's answer: { blocks, image_size, classes, fingerprint }
+  let loading = null;
+  let mode = 'text';
+  const layers = { text: null, images: DEFAULT_BLOCKS }; // each mode keeps its own value
+  let root = null;
+
+  const line = el('p', { class: 'image-only', text: 'Image model: loading…' });
+  const bnNote = el('p', { class: 'note image-only', text: 'BatchNorm stays in eval mode: its running mean and variance are ImageNet’s and do not change '
+    + '(a few images per class would give poor statistics); the trained blocks’ BatchNorm scale and shift (γ, β) do train.' });
+  const live = imagesLive(tt, images.camera);
+  const downloadError = el('p', { class: 'field-error', 'aria-live': 'polite' });
+  const download = el('button', { type: 'button', disabled: true, text: 'Download image model (.zip)', onclick: () => {
+    downloadError.textContent = '';
+    downloadImageModel(tt()).catch((e) => fail(e, downloadError));
+  } });
+  const home = el('div', { class: 'image-only' }, download, downloadError,
+    el('p', { class: 'note', text: 'The zip holds tabtune-image-model/ with config.json (architecture, preprocessing, your classes as labels) and '
+      + 'model.safetensors: the folder the command line reads, e.g. tabtune predict --model tabtune-image-model --input photo.jpg.' }));
+
+  async function load() {
+    const attr = host.getAttribute('image-model');
+    const url = attr ? new URL(attr, document.baseURI).href : undefined;
+    try {
+      base = await tt().loadImageModel(url, { on_progress: (p) => say(downloadText(p)) });
+      line.textContent = `Image model: ${url ?? 'EfficientNet-Lite0 (ImageNet)'}, ${base.blocks} blocks.`;
+      say(ready());
+      changed();
+    } catch (e) {
+      loading = null; // the next switch tries again
+      line.textContent = 'Image model: not loaded.';
+      fail(e);
+    }
+  }
+
+  function layersField(on) {
+    const f = ui.fields.layers;
+    layers[on ? 'text' : 'images'] = f.input.value;
+    f.input.value = layers[on ? 'images' : 'text'] ?? f.input.value;
+    f.max = on ? base?.blocks ?? BLOCKS : textLayers() ?? f.max;
+    f.input.max = f.max;
+    f.input.parentElement.firstChild.textContent = on ? 'Trainable blocks' : f.label;
+  }
+
+  return {
+    /** Marks the text-only controls and puts the image parts beside them; `r` is the UI's root. */
+    mount(r) {
+      root = r;
+      root.classList.add('tt-root'); // the styles hide .text-only in Images mode and .image-only otherwise
+      const a = ui.advanced.controls;
+      for (const x of [ui.modelLine, ui.modelSource, ui.diagnostics.details, ui.fields.max_len.input.closest('.field'), ui.init.parentElement, ui.strategy.wrap,
+        ui.subset, ui.search.section, a.task.wrap, a.pooling.wrap, a.encoder_dropout.wrap, a.threshold.wrap, a.class_weights.wrap, a.layer_lr_decay.wrap]) {
+        x.classList.add('text-only');
+      }
+      ui.modelLine.after(line);
+      ui.params.after(bnNote);
+      ui.tryText.after(live.box);
+      ui.homeText.after(home);
+    },
+    /** Follows the Text / Images switch; loads the image model on the first switch to Images. */
+    setMode(m) {
+      if (m === mode) return;
+      mode = m;
+      const on = m === 'images';
+      root.classList.toggle('images-mode', on);
+      layersField(on);
+      if (!on) live.stop();
+      if (on && tt()) this.load();
+    },
+    /** The image model, loaded once (again after a failure). */
+    load() { return (loading ??= load()); },
+    /** The engine was replaced: it holds no image model. */
+    reset() { base = null; loading = null; live.enable(false); download.disabled = true; },
+    /** The image run's config from the checked fields and Advanced settings (null when one is
+     *  wrong); draws the diagram. Train needs it, the image model and two classes with images,
+     *  and not `busy` (a run or search going, no engine). */
+    check(basic, advanced, busy) {
+      ui.search.run.disabled = true; // search and cross-validation are text-only (hidden here)
+      if (basic) drawImageLayers(ui, base?.blocks ?? BLOCKS, basic.layers, Math.max(2, images.classes));
+      if (!basic || !advanced) { ui.train.disabled = true; return null; }
+      ui.train.disabled = busy || !base || images.classes < 2;
+      const picked = Object.fromEntries(Object.entries(advanced).filter(([k]) => IMAGE_KEYS.includes(k)));
+      const { layers: k, epochs, lr, batch_size, val_split, seed } = basic;
+      return { task: 'image', layers: k, epochs, lr, batch_size, val_split, seed, image_size: images.imageSize, ...picked };
+    },
+    /** A saved text run's Layers value, restored while Images mode shows the field. */
+    restoreTextLayers(v) { layers.text = v; },
+    /** Live prediction and the download follow the worker's fine-tuned image model. */
+    applyState(state) {
+      const model = state?.image?.model;
+      live.enable(Boolean(model));
+      download.disabled = !model;
+    },
+    /** A run starts (text or images): live stops and nothing predicts until it ends. */
+    runStarted() { live.enable(false); download.disabled = true; },
+    get mode() { return mode; },
+  };
+}
