@@ -2,7 +2,7 @@
 // it, download it. Self-contained (shadow DOM). Attributes: model (base URL in the HF layout),
 // data (URL of a sample file), layers, epochs, compact, teaching (the teaching view: see
 // trainer/teach.js), projector, mode ("images" opens Images mode: trainer/images-view.js, images-train.js),
-// image-model (the image model's base URL). Events: tabtune-epoch, tabtune-done, tabtune-error
+// image-model (the image model's base URL), images-data (a zip of class folders: the sample images). Events: tabtune-epoch, tabtune-done, tabtune-error
 // (bubbling, composed).
 //   <script type="module" src="/tabtune-trainer.js"></script>
 //   <tabtune-trainer data="/samples/movie-reviews.csv"></tabtune-trainer>
@@ -45,7 +45,7 @@ class TabtuneTrainer extends HTMLElement {
   #saving = Promise.resolve();
   #teach = teachView(this, () => this.#tt, (e, where) => this.#fail(e, where));
   // Text / Images: the data panel, and what an image run does differently
-  #images = imagesView(() => this.#tt, (mode) => { this.#img?.setMode(mode); this.#checkSettings(); });
+  #images = imagesView(() => this.#tt, (mode) => { this.#img?.setMode(mode); this.#checkSettings(); }, () => this.getAttribute('images-data'));
   #img = null;
 
   connectedCallback() {

@@ -362,7 +362,7 @@ export class Tabtune {
    *  cropped and scaled as it trained; rejects during a run and before one has finished. */
   predictImage(input: ImageBitmap | Blob | ArrayBuffer | ArrayBufferView): Promise<ImagePrediction>;
   /** The fine-tuned image model's folder, as the CLI reads it (`tabtune predict --model DIR`). */
-  exportImageModel(): Promise<{ 'config.json': Blob; 'model.safetensors': Blob }>;
+  exportImageModel(options?: { format?: 'hf' | 'onnx' }): Promise<{ 'config.json': Blob; 'model.safetensors': Blob } | { 'model.onnx': Blob }>;
   /** `tabtune bench`'s workload on this device (random MiniLM-shaped weights, no data needed). */
   bench(options?: { layers?: number; batch_size?: number; seq_len?: number; steps?: number; warmup?: number }): Promise<BenchReport>;
   dispose(): void;

@@ -4,15 +4,17 @@
 // the core's; validation accuracy; live prediction of the fake camera gives the camera's class;
 // the camera goes off with live and with Text mode; Download → the zip's folder in the native CLI:
 // `predict` gives the page's labels on the same files (probabilities within a measured bound) and
-// `eval` on the folder scores it; a second run (camera class removed) started while live runs
+// `eval` on the folder scores it; the ONNX download gives onnxruntime the folder's probabilities
+// (tests/exports/check_onnx_image.py, 1e-4); a second run (camera class removed) started while live runs
 // stops live and the camera, and its two-class model is the one that predicts. ~16 s.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { unzipSync } from '../../www/node_modules/fflate/esm/index.mjs';
-import { axeViolations, doneEvent, makeFixtures, openPage, startServer, tabtune } from './harness.mjs';
+import { ROOT, axeViolations, doneEvent, makeFixtures, openPage, startServer, tabtune } from './harness.mjs';
 import { CAMERA_ARGS, smoothBlue, smoothRed } from './image-fixtures.mjs';
 
 let fixtures, server, folder;
@@ -129,7 +131,7 @@ test('images: train in the page, live webcam prediction, the download in the nat
     assert.deepEqual(violations, [], 'axe: no serious or critical violation after an image run');
 
     // the download, unzipped, is the CLI's model folder
-    const [download] = await Promise.all([page.waitForEvent('download'), w.getByRole('button', { name: 'Download image model (.zip)' }).click()]);
+    const [download] = await Promise.all([page.waitForEvent('download'), w.getByRole('button', { name: 'Model folder (.zip)' }).click()]);
     assert.equal(download.suggestedFilename(), 'tabtune-image-model.zip');
     const files = unzipSync(readFileSync(await download.path()));
     assert.deepEqual(Object.keys(files).sort(), ['tabtune-image-model/config.json', 'tabtune-image-model/model.safetensors']);
@@ -137,6 +139,18 @@ test('images: train in the page, live webcam prediction, the download in the nat
     mkdirSync(join(out, 'tabtune-image-model'));
     for (const [path, bytes] of Object.entries(files)) writeFileSync(join(out, path), bytes);
     const dir = join(out, 'tabtune-image-model');
+
+    // the ONNX download, in onnxruntime (check-onnx's venv), against `tabtune predict` on the
+    // downloaded folder: 8 generated PNGs of exactly 96 px, which neither side rescales
+    const [onnx] = await Promise.all([page.waitForEvent('download'), w.getByRole('button', { name: 'ONNX (.onnx)' }).click()]);
+    assert.equal(onnx.suggestedFilename(), 'tabtune-image-model.onnx');
+    const py = join(execFileSync(join(ROOT, 'tests/exports/onnx_venv.sh'), { encoding: 'utf8' }).trim(), 'bin/python');
+    const checker = join(ROOT, 'tests/exports/check_onnx_image.py');
+    mkdirSync(join(out, 'png'));
+    execFileSync(py, [checker, 'make', join(out, 'png'), '96']);
+    const pngs = readdirSync(join(out, 'png')).map((f) => join(out, 'png', f));
+    writeFileSync(join(out, 'predict.jsonl'), tabtune(['predict', '--model', dir, '--input', ...pngs]));
+    const onnxCheck = execFileSync(py, [checker, 'check', await onnx.path(), join(out, 'predict.jsonl')], { encoding: 'utf8' }).trim(); // exits 1 past 1e-4
 
     // the same pictures through "Predict a picture" and through `tabtune predict`
     const inputs = [0, 5, 11].flatMap((i) => [join(folder, 'red', `r${i}.png`), join(folder, 'blue', `b${i}.png`)]);
@@ -179,7 +193,7 @@ test('images: train in the page, live webcam prediction, the download in the nat
     assert.equal(await w.locator('.live-probs .bar-row').count(), 2);
 
     console.log(`images-train: train ${trainS.toFixed(1)} s (${frames} camera frames, val acc ${last.val_acc}), live ${fps} fps, ` +
-      `page vs CLI max |Δp| ${worst.toExponential(2)}, CLI eval acc ${evaluated.acc}; ${((Date.now() - t0) / 1000).toFixed(1)} s in all`);
+      `page vs CLI max |Δp| ${worst.toExponential(2)}, CLI eval acc ${evaluated.acc}, ONNX download: ${onnxCheck}; ${((Date.now() - t0) / 1000).toFixed(1)} s in all`);
     // the page scales with a canvas (crop → 224 px → 96 px), the CLI with Pillow-exact bicubic
     // (shorter side → 96 px, crop), so the same picture reaches the network a little differently.
     // How much that moves a probability depends on how sure the model is, which varies with the

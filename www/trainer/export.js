@@ -24,12 +24,12 @@ export async function downloadModel(tt, format = 'hf') {
   await downloadFolder(folder, files);
 }
 
-/** Downloads the fine-tuned image model as tabtune-image-model.zip: the folder the CLI reads
- *  (`tabtune predict --model DIR`), config.json and model.safetensors. */
-export async function downloadImageModel(tt) {
-  const files = await tt.exportImageModel();
-  const folder = 'tabtune-image-model';
-  await downloadFolder(folder, files);
+/** Downloads the fine-tuned image model: 'hf' → tabtune-image-model.zip, the folder the CLI reads
+ *  (`tabtune predict --model DIR`), config.json and model.safetensors; 'onnx' → one .onnx file. */
+export async function downloadImageModel(tt, format = 'hf') {
+  const files = await tt.exportImageModel({ format });
+  if (format === 'onnx') download(new Blob([files['model.onnx']], { type: 'application/octet-stream' }), 'tabtune-image-model.onnx');
+  else await downloadFolder('tabtune-image-model', files);
 }
 
 // Blobs by name → FOLDER.zip holding FOLDER/name (stored, not compressed: safetensors barely shrink)

@@ -30,13 +30,17 @@ export function imageSide({ host, ui, images, tt, say, fail, ready, changed, tex
     + '(a few images per class would give poor statistics); the trained blocks’ BatchNorm scale and shift (γ, β) do train.' });
   const live = imagesLive(tt, images.camera);
   const downloadError = el('p', { class: 'field-error', 'aria-live': 'polite' });
-  const download = el('button', { type: 'button', disabled: true, text: 'Download image model (.zip)', onclick: () => {
+  const button = (text, format) => el('button', { type: 'button', text, onclick: () => {
     downloadError.textContent = '';
-    downloadImageModel(tt()).catch((e) => fail(e, downloadError));
+    downloadImageModel(tt(), format).catch((e) => fail(e, downloadError));
   } });
+  // one fieldset: disabling it turns both buttons off
+  const download = el('fieldset', { class: 'row', disabled: true }, el('legend', { text: 'Download the fine-tuned image model' }),
+    button('Model folder (.zip)', 'hf'), button('ONNX (.onnx)', 'onnx'));
   const home = el('div', { class: 'image-only' }, download, downloadError,
     el('p', { class: 'note', text: 'The zip holds tabtune-image-model/ with config.json (architecture, preprocessing, your classes as labels) and '
-      + 'model.safetensors: the folder the command line reads, e.g. tabtune predict --model tabtune-image-model --input photo.jpg.' }));
+      + 'model.safetensors: the folder the command line reads, e.g. tabtune predict --model tabtune-image-model --input photo.jpg. '
+      + 'The ONNX file takes RGB pixels / 255, scaled and centre-cropped to the training size, and gives each class’s probability.' }));
 
   async function load() {
     const attr = host.getAttribute('image-model');

@@ -13,7 +13,7 @@ const SIZES = [96, 128, 160, 224];
 /** tt(): the Tabtune; onChange(mode) after each switch and each change of the images.
  *  mount(textData) puts the switch before the Data section's text controls (hidden in Images
  *  mode) and the panel after them. */
-export function imagesView(tt, onChange) {
+export function imagesView(tt, onChange, sampleUrl = () => null) {
   let mode = 'text';
   let classesWithImages = 0; // the worker's count: Train needs two
   const say = (text, error = false) => { status.textContent = text; status.className = error ? 'error' : ''; };
@@ -70,13 +70,22 @@ export function imagesView(tt, onChange) {
       el('ul', {}, ...list.map((p) => el('li', { text: `${p.name}: ${p.message}` }))));
   }
 
+  // the element's images-data attribute: a zip of class folders to try the page with
+  const sample = el('button', { type: 'button', class: 'secondary', hidden: true, text: 'Use the sample images', onclick: async () => {
+    try {
+      const url = new URL(sampleUrl(), document.baseURI);
+      const res = await fetch(url);
+      if (!res.ok) throw new Error(`the sample images could not be loaded (HTTP ${res.status})`);
+      await load([new File([await res.blob()], url.pathname.split('/').pop())]);
+    } catch (e) { say(e.message || String(e), true); }
+  } });
   const folder = el('input', { type: 'file', webkitdirectory: true, 'aria-label': 'Choose a folder of class folders',
     onchange: () => load([...folder.files]).finally(() => { folder.value = ''; }) });
   const files = el('input', { type: 'file', multiple: true, accept: '.zip,application/zip,image/*', 'aria-label': 'Choose a zip (or images inside class folders)',
     onchange: () => load([...files.files]).finally(() => { files.value = ''; }) });
   const drop = el('div', { class: 'drop' },
     el('p', { text: 'Drop a folder holding one folder per class (the folder name is the class), or a zip of such folders or with a labels.csv (path,label).' }),
-    el('div', { class: 'row' }, el('label', {}, 'Choose a folder', folder), el('label', {}, 'or a zip', files)));
+    el('div', { class: 'row' }, el('label', {}, 'Choose a folder', folder), el('label', {}, 'or a zip', files), sample));
   drop.addEventListener('dragover', (e) => { e.preventDefault(); drop.classList.add('over'); });
   drop.addEventListener('dragleave', () => drop.classList.remove('over'));
   drop.addEventListener('drop', (e) => {
@@ -120,6 +129,7 @@ export function imagesView(tt, onChange) {
   return {
     mount(text) {
       textData = text;
+      sample.hidden = !sampleUrl();
       text.before(modeSwitch);
       text.after(panel);
     },
