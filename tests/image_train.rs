@@ -115,7 +115,7 @@ fn text_only_settings_are_refused_for_images() {
     let mut t = Trainer::for_images(model, &train, RunConfig { epochs: 1, layers: 2, ..image_cfg() }, &device).expect("trainer");
     drive(&mut t, Some(1));
     let bytes = block_on(t.checkpoint(true)).expect("an image run's checkpoint");
-    let names = safetensors::SafeTensors::deserialize(&bytes).expect("safetensors").names().into_iter().cloned().collect::<Vec<_>>();
+    let names = safetensors::SafeTensors::deserialize(&bytes).expect("safetensors").names().into_iter().map(str::to_string).collect::<Vec<_>>();
     assert!(names.iter().any(|n| n.starts_with("_blocks.14.")) && !names.iter().any(|n| n.starts_with("_blocks.13.")), "{names:?}");
 }
 
