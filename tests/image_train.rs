@@ -1,6 +1,7 @@
 //! The image task on the one trainer: Fashion-MNIST quality (top 2 blocks + head at 64 px
 //! reach 0.80 on 1,000 held-back images; a head-only run's accuracy is printed), the cached
-//! path equal to the whole network (1e-5), the settings an image run refuses, and the CLI's
+//! path equal to the whole network (1e-5), the settings an image run refuses (and that its
+//! checkpoint names the trained blocks as the whole network does), and the CLI's
 //! train → eval → predict on a folder with a bad file in it.
 mod common;
 
@@ -109,10 +110,13 @@ fn text_only_settings_are_refused_for_images() {
     // and a text run asked for images says where images go
     let text = Trainer::new(Files::tiny(3).load(&device), &toy(20), RunConfig { task: TaskChoice::Image, ..RunConfig::default() }, &device);
     assert!(text.is_err_and(|e| e.to_string().contains("efficientnet-lite0")));
-    // an image run has no checkpoint of text layers to write
-    let mut t = Trainer::for_images(model, &train, RunConfig { epochs: 1, ..image_cfg() }, &device).expect("trainer");
+    // an image run's checkpoint holds its blocks under their numbers in the whole network
+    // (tests/image_checkpoint.rs resumes and applies them)
+    let mut t = Trainer::for_images(model, &train, RunConfig { epochs: 1, layers: 2, ..image_cfg() }, &device).expect("trainer");
     drive(&mut t, Some(1));
-    assert!(block_on(t.checkpoint(true)).is_err_and(|e| e.to_string().contains("text runs")));
+    let bytes = block_on(t.checkpoint(true)).expect("an image run's checkpoint");
+    let names = safetensors::SafeTensors::deserialize(&bytes).expect("safetensors").names().into_iter().map(str::to_string).collect::<Vec<_>>();
+    assert!(names.iter().any(|n| n.starts_with("_blocks.14.")) && !names.iter().any(|n| n.starts_with("_blocks.13.")), "{names:?}");
 }
 
 /// `tabtune train --task image` on a folder (one file in it is not an image: a warning naming

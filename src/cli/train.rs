@@ -8,7 +8,7 @@ use futures_lite::future::block_on;
 use indicatif::{ProgressBar, ProgressStyle};
 use tabtune::run::Init;
 use tabtune::task::TaskChoice;
-use tabtune::{Result, Trainer, export};
+use tabtune::{Result, RunConfig, Trainer, export};
 
 use super::settings::SettingsArgs;
 use super::{DataArgs, files};
@@ -80,20 +80,8 @@ pub fn run(a: TrainArgs) -> Result<()> {
     if cfg.init == Init::Pretrained && model.head.is_some() {
         eprintln!("starting from the model's encoder with a fresh head (--init continue keeps its head)");
     }
-    let saved = a.checkpoint.as_ref().map(|d| d.join(CHECKPOINT)).filter(|p| p.is_file());
-    let mut trainer = match &saved {
-        Some(path) => {
-            let bytes = files::read(path)?;
-            if tabtune::checkpoint::info(&bytes)?.config != cfg {
-                return Err(tabtune::Error::Settings(format!(
-                    "{} is a checkpoint of a run with other settings: delete it (or choose another --checkpoint DIR) to start this one",
-                    path.display()
-                )));
-            }
-            let t = Trainer::resume(model, &data, &bytes, &device)?;
-            eprintln!("resuming from {} at step {} of {}", path.display(), t.steps_done(), t.info().total_steps);
-            t
-        }
+    let mut trainer = match saved_checkpoint(&a, &cfg)? {
+        Some((path, bytes)) => resumed(Trainer::resume(model, &data, &bytes, &device)?, &path),
         None => Trainer::new(model, &data, cfg, &device)?,
     };
     drive(&mut trainer, &a)?;
@@ -101,6 +89,28 @@ pub fn run(a: TrainArgs) -> Result<()> {
     files::write_model(&a.out, &block_on(export::export(&model))?)?;
     eprintln!("model written to {}", a.out.display());
     Ok(())
+}
+
+/// `--checkpoint DIR`'s saved run, when DIR holds one: (its path, its bytes). A run of other
+/// settings is refused rather than resumed or overwritten.
+pub(super) fn saved_checkpoint(a: &TrainArgs, cfg: &RunConfig) -> Result<Option<(PathBuf, Vec<u8>)>> {
+    let Some(path) = a.checkpoint.as_ref().map(|d| d.join(CHECKPOINT)).filter(|p| p.is_file()) else {
+        return Ok(None);
+    };
+    let bytes = files::read(&path)?;
+    if tabtune::checkpoint::info(&bytes)?.config != *cfg {
+        return Err(tabtune::Error::Settings(format!(
+            "{} is a checkpoint of a run with other settings: delete it (or choose another --checkpoint DIR) to start this one",
+            path.display()
+        )));
+    }
+    Ok(Some((path, bytes)))
+}
+
+/// Says where a resumed run picks up.
+pub(super) fn resumed(t: Trainer, path: &std::path::Path) -> Trainer {
+    eprintln!("resuming from {} at step {} of {}", path.display(), t.steps_done(), t.info().total_steps);
+    t
 }
 
 /// Prints what the run will do, runs the frozen part over every row (a progress bar), then

@@ -6,13 +6,14 @@ use std::path::{Path, PathBuf};
 use futures_lite::future::block_on;
 use serde_json::json;
 use tabtune::data::images::{self, DecodedImage, ImageDataset};
+use tabtune::run::Init;
 use tabtune::task::TaskChoice;
 use tabtune::train::image_model_files;
 use tabtune::vision::ImageModel;
 use tabtune::{Error, Result, RunConfig, Trainer, infer};
 
 use super::image::load_image_model;
-use super::train::{TrainArgs, drive};
+use super::train::{TrainArgs, drive, resumed, saved_checkpoint};
 use super::files;
 
 /// Whether `dir` holds an image model: its config.json names an `architecture`.
@@ -47,9 +48,6 @@ fn load_images(path: &Path, size: usize) -> Result<ImageDataset> {
 }
 
 pub fn train(a: &TrainArgs, mut cfg: RunConfig) -> Result<()> {
-    if a.checkpoint.is_some() {
-        return Err(Error::Settings("--checkpoint keeps text runs for now: leave it out for an image run".into()));
-    }
     if a.data.text_column.is_some() || a.data.label_column.is_some() {
         return Err(Error::Settings("--text-column / --label-column are for text files: an image's class is its folder (or labels.csv in a zip)".into()));
     }
@@ -70,7 +68,13 @@ pub fn train(a: &TrainArgs, mut cfg: RunConfig) -> Result<()> {
     // the trainer checks too; checking here refuses a bad setting before the images are read
     cfg.check_image(blocks)?;
     let data = load_images(&a.data.data, cfg.image_size)?;
-    let mut trainer = Trainer::for_images(model, &data, cfg, &device)?;
+    if cfg.init == Init::Pretrained && model.config.extra.contains_key("tabtune") {
+        eprintln!("starting from the model's blocks with a fresh head (--init continue keeps its head)");
+    }
+    let mut trainer = match saved_checkpoint(a, &cfg)? {
+        Some((path, bytes)) => resumed(Trainer::resume_images(model, &data, &bytes, &device)?, &path),
+        None => Trainer::for_images(model, &data, cfg, &device)?,
+    };
     drive(&mut trainer, a)?;
     let model = trainer.into_image_model()?;
     let (config, weights) = block_on(image_model_files(&model))?;

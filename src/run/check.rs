@@ -2,7 +2,7 @@
 //! the model (`check`) and, once the task and labels are known, against the data (`check_task`).
 use std::ops::RangeInclusive;
 
-use super::{ClassWeights, Init, MONITORS, OptimizerKind, PoolingKind, RunConfig, ScheduleKind, Strategy, monitors_for};
+use super::{ClassWeights, MONITORS, OptimizerKind, PoolingKind, RunConfig, ScheduleKind, Strategy, monitors_for};
 use crate::error::{Error, Result};
 use crate::model::BertConfig;
 use crate::task::{Task, TaskChoice};
@@ -57,7 +57,6 @@ impl RunConfig {
             (self.augment.as_ref().is_some_and(|a| a.copies > 0), "augment alters texts (delete, swap, crop words): leave it out for images"),
             (self.encoder_dropout.is_some(), "encoder_dropout sets BERT's dropout: an image model has none (use dropout, before the head)"),
             (self.sample.is_some(), "sample is for text files for now: pass fewer images instead"),
-            (self.init == Init::Continue, "init continue is for text models for now: use init pretrained"),
         ];
         if let Some((_, why)) = text_only.iter().find(|(set, _)| *set) {
             return bad(format!("{why} (this is an image run)"));

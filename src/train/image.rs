@@ -7,7 +7,7 @@ use burn::prelude::*;
 use half::f16;
 
 use super::{Base, Split, Trainer};
-use super::setup::Parts;
+use super::setup::{Parts, check_image_continue};
 use crate::classifier::{Batch, ImageClassifier, Top, fresh_head};
 use crate::data::images::{DecodedImage, ImageDataset};
 use crate::data::{self, Example};
@@ -15,7 +15,7 @@ use crate::error::{Error, Result};
 use crate::model::fingerprint;
 use crate::prefix::{Cached, Hidden, cache_bytes, stack};
 use crate::readback;
-use crate::run::{CacheDtype, RunConfig};
+use crate::run::{CacheDtype, Init, RunConfig};
 use crate::task::{Targets, Task};
 use crate::vision::config::HEAD_CHANNELS;
 use crate::vision::preprocess::{resize_bicubic, resized_dims};
@@ -42,6 +42,10 @@ impl Trainer {
         cfg.check_task(Task::Classification, &labels)?;
         if labels.len() < 2 {
             return Err(Error::Settings(format!("an image classifier needs two classes or more, and the data has {}", labels.len())));
+        }
+        let keep_head = cfg.init == Init::Continue;
+        if keep_head {
+            check_image_continue(&model.config, &labels)?;
         }
         let mut notes = vec!["BatchNorm stays in eval mode: its running statistics are ImageNet's and do not train (γ and β of the trainable blocks do)".to_string()];
         // the seeded, per-class split and sample of the text path, on the images' indices
@@ -88,7 +92,9 @@ impl Trainer {
             ));
         }
         let mut net = top;
-        net.fc = fresh_head(HEAD_CHANNELS, labels.len(), cfg.seed, device);
+        if !keep_head {
+            net.fc = fresh_head(HEAD_CHANNELS, labels.len(), cfg.seed, device);
+        }
         let top = Top::Image(ImageClassifier { net, dropout: burn::nn::DropoutConfig::new(cfg.dropout).init() }.train());
         let pending = if cached { (0..train.len()).map(|i| (false, i)).chain((0..val.len()).map(|i| (true, i))).collect() } else { Vec::new() };
         let parts = Parts {
@@ -127,15 +133,17 @@ impl Trainer {
         blocks.extend(top.net.blocks);
         let net = crate::vision::EfficientNet { stem: base.frozen.stem, blocks, head: top.net.head, fc: top.net.fc };
         let mut config = base.config;
-        config.labels = self.info.labels.clone();
-        config.image_size = self.cfg.image_size;
-        config.resize = self.cfg.image_size;
-        config.extra.insert(
-            "tabtune".into(),
-            serde_json::json!({ "task": "image", "layers": self.cfg.layers, "image_size": self.cfg.image_size, "epoch": kept }),
-        );
+        crate::checkpoint::mark_image(&mut config, &self.info.labels, &self.cfg, kept);
         let fingerprint = crate::checkpoint::tuned_fingerprint(&base.fingerprint, &self.data_fingerprint, self.step);
         Ok(ImageModel { config, net, fingerprint })
+    }
+
+    /// An image run's model config (its preprocessing, BN's epsilon, the block table).
+    pub(crate) fn image_config(&self) -> Result<&VisionConfig> {
+        match &self.base {
+            Base::Image(base) => Ok(&base.config),
+            Base::Text { .. } => Err(Error::Settings("this works on image runs only, and this run trains on text".into())),
+        }
     }
 
     /// The frozen bottom's features of rows `rows` ((is_val, index)), one cached row per image.
@@ -217,19 +225,7 @@ fn images_fingerprint(train: &Split, val: &Split) -> String {
 /// An image model as the files of its folder: `config.json` (the classes as `labels`) and
 /// `model.safetensors` under the PyTorch names `ImageModel::from_files` reads.
 pub async fn image_model_files(model: &ImageModel) -> Result<(Vec<u8>, Vec<u8>)> {
-    use crate::vision::weights::{VisionTensor, tensors};
-    let mut named = Vec::new();
-    for (name, t) in tensors(&model.net) {
-        let (shape, values) = match t {
-            VisionTensor::Conv(t) => (t.dims().to_vec(), readback::floats(t).await?),
-            VisionTensor::Vector(t) => (t.dims().to_vec(), readback::floats(t).await?),
-            VisionTensor::LinearWeight(t) => {
-                let [d_in, d_out] = t.dims();
-                (vec![d_out, d_in], crate::model::weights::transpose(&readback::floats(t).await?, d_in, d_out))
-            }
-        };
-        named.push((name, shape, values));
-    }
+    let named = crate::vision::weights::read_tensors(crate::vision::weights::tensors(&model.net)).await?;
     let weights = crate::export::to_safetensors(named, crate::export::pt_meta())?;
     let config = serde_json::to_vec_pretty(&model.config).map_err(|e| Error::Config(format!("could not write config.json: {e}")))?;
     Ok((config, weights))

@@ -77,6 +77,26 @@ pub(super) fn check_continue(model: &Model, labels: &[String], task: Task, pooli
     Ok(())
 }
 
+/// `init: continue` on images needs a head trained here (config.json's `tabtune` object, which
+/// ImageNet's 1000-class model has not) on the data's classes, in the same order.
+pub(super) fn check_image_continue(config: &crate::vision::VisionConfig, labels: &[String]) -> Result<()> {
+    let bad = |m: String| Err(Error::Settings(m));
+    if !config.extra.contains_key("tabtune") {
+        return bad(format!(
+            "init = continue needs a fine-tuned model, but this one's head is the pretrained one ({} classes, not trained here): train it with init = pretrained first",
+            config.labels.len()
+        ));
+    }
+    if config.labels != labels {
+        return bad(format!(
+            "init = continue needs the same classes, but the model knows {} and the data has {}: use init = pretrained to train a new head",
+            config.labels.join(", "),
+            labels.join(", ")
+        ));
+    }
+    Ok(())
+}
+
 pub(super) fn data_fingerprint(train: &[Example], val: &[Example]) -> String {
     let mut bytes = Vec::new();
     for (tag, part) in [(b'T', train), (b'V', val)] {

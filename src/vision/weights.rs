@@ -27,14 +27,17 @@ use safetensors::SafeTensors;
 use super::config::{BlockSpec, HEAD_CHANNELS, STEM_CHANNELS, VisionConfig};
 use super::layers::ConvBn;
 use super::mbconv::MbConv;
-use super::net::EfficientNet;
+use super::net::{EfficientNet, ImageTop};
 use crate::error::{Error, Result};
 use crate::model::weights::{to_f32, transpose, weight_problems};
 
-/// How many problems one error message lists before it says "and N more".
-
 struct WeightFile<'a> {
     st: SafeTensors<'a>,
+    /// Read `{prefix}{name}` (a checkpoint keeps the best epoch's weights under `best.`).
+    prefix: &'a str,
+    /// Names under these prefixes are another part of the file (a checkpoint's optimizer
+    /// state, its other weights), neither read nor reported as unexpected.
+    other: &'a [&'a str],
     used: BTreeSet<String>,
     problems: Vec<String>,
 }
@@ -44,7 +47,12 @@ impl<'a> WeightFile<'a> {
         let st = SafeTensors::deserialize(bytes).map_err(|e| {
             Error::Weights(format!("the file is not valid safetensors ({e}); it may be truncated or corrupt: download it again"))
         })?;
-        Ok(Self { st, used: BTreeSet::new(), problems: Vec::new() })
+        Ok(Self { st, prefix: "", other: &[], used: BTreeSet::new(), problems: Vec::new() })
+    }
+
+    /// Whether `name` belongs to the part being read.
+    fn in_scope(&self, name: &str) -> bool {
+        name.starts_with(self.prefix) && !self.other.iter().any(|o| name.starts_with(o))
     }
 
     /// The tensor's values as f32, row-major; zeros and a recorded problem when absent,
@@ -52,6 +60,7 @@ impl<'a> WeightFile<'a> {
     /// allocation is bounded).
     fn take(&mut self, name: &str, shape: &[usize]) -> Vec<f32> {
         let zeros = || vec![0.0; shape.iter().product()];
+        let name = &format!("{}{name}", self.prefix);
         let view = match self.st.tensor(name) {
             Ok(v) => v,
             Err(safetensors::SafeTensorError::TensorNotFound(_)) => {
@@ -112,10 +121,10 @@ impl<'a> WeightFile<'a> {
         }
     }
 
-    fn finish(self) -> Result<()> {
-        let mut problems = self.problems;
+    fn finish(mut self) -> Result<()> {
+        let mut problems = std::mem::take(&mut self.problems);
         for name in self.st.names() {
-            if !name.ends_with(".num_batches_tracked") && !self.used.contains(name) {
+            if self.in_scope(name) && !name.ends_with(".num_batches_tracked") && !self.used.contains(name) {
                 problems.push(format!("unexpected tensor '{name}' (not part of EfficientNet-Lite0)"));
             }
         }
@@ -131,15 +140,42 @@ pub fn load(bytes: &[u8], cfg: &VisionConfig, device: &Device) -> Result<Efficie
     let stem = w.conv_bn("_conv_stem", "_bn0", [STEM_CHANNELS, 3, 3, 3], 2, 1, true, eps, device);
     let blocks = specs.iter().enumerate().map(|(i, s)| w.block(i, s, eps, device)).collect();
     let last = specs.last().map_or(STEM_CHANNELS, |s| s.c_out);
-    let head = w.conv_bn("_conv_head", "_bn1", [HEAD_CHANNELS, last, 1, 1], 1, 1, true, eps, device);
-    let classes = cfg.labels.len();
-    let fc_w = transpose(&w.take("_fc.weight", &[classes, HEAD_CHANNELS]), classes, HEAD_CHANNELS);
-    let fc = Linear {
-        weight: Param::from_tensor(Tensor::from_data(TensorData::new(fc_w, [HEAD_CHANNELS, classes]), device)),
-        bias: Some(Param::from_tensor(w.tensor("_fc.bias", [classes], device))),
-    };
+    let (head, fc) = w.head_fc(last, cfg.labels.len(), eps, device);
     w.finish()?;
     Ok(EfficientNet { stem, blocks, head, fc })
+}
+
+impl WeightFile<'_> {
+    /// The head conv (`last` channels in) and `_fc` (`classes` outputs).
+    fn head_fc(&mut self, last: usize, classes: usize, eps: f64, device: &Device) -> (ConvBn, Linear) {
+        let head = self.conv_bn("_conv_head", "_bn1", [HEAD_CHANNELS, last, 1, 1], 1, 1, true, eps, device);
+        let fc_w = transpose(&self.take("_fc.weight", &[classes, HEAD_CHANNELS]), classes, HEAD_CHANNELS);
+        let fc = Linear {
+            weight: Param::from_tensor(Tensor::from_data(TensorData::new(fc_w, [HEAD_CHANNELS, classes]), device)),
+            bias: Some(Param::from_tensor(self.tensor("_fc.bias", [classes], device))),
+        };
+        (head, fc)
+    }
+}
+
+/// The trainable top a checkpoint holds (`checkpoint::image`): blocks `first..` under their
+/// indices in the whole network, the head conv and an `_fc` of `classes` outputs, each name
+/// read as `{prefix}{name}`; the optimizer's `optim.*` and, unless asked for, the `best.*`
+/// weights are left alone. Missing, unexpected and mis-shaped tensors are errors, as in `load`.
+pub fn load_top(bytes: &[u8], cfg: &VisionConfig, first: usize, classes: usize, prefix: &str, device: &Device) -> Result<ImageTop> {
+    let specs = cfg.blocks()?;
+    if first > specs.len() {
+        return Err(Error::Weights(format!("the checkpoint trains blocks from {first}, but the model has {}", specs.len())));
+    }
+    let mut w = WeightFile::parse(bytes)?;
+    w.prefix = prefix;
+    w.other = if prefix.is_empty() { &["optim.", "best."] } else { &["optim."] };
+    let eps = cfg.bn_eps;
+    let blocks = specs.iter().enumerate().skip(first).map(|(i, s)| w.block(i, s, eps, device)).collect();
+    let last = specs.last().map_or(STEM_CHANNELS, |s| s.c_out);
+    let (head, fc) = w.head_fc(last, classes, eps, device);
+    w.finish()?;
+    Ok(ImageTop { blocks, head, fc })
 }
 
 /// A named tensor of the network in PyTorch layout, for writing a model folder back.
@@ -177,10 +213,42 @@ pub fn tensors(net: &EfficientNet) -> Vec<(String, VisionTensor)> {
     for (i, b) in net.blocks.iter().enumerate() {
         out.extend(block_tensors(i, b));
     }
-    push_conv_bn(&mut out, "_conv_head", "_bn1", &net.head);
-    out.push(("_fc.weight".into(), VisionTensor::LinearWeight(net.fc.weight.val())));
-    if let Some(b) = &net.fc.bias {
+    push_head_fc(&mut out, &net.head, &net.fc);
+    out
+}
+
+/// A trainable top's tensors under the whole network's names: its blocks numbered from
+/// `first` (the frozen blocks below it), the head conv and `_fc` (what `load_top` reads).
+pub fn top_tensors(top: &ImageTop, first: usize) -> Vec<(String, VisionTensor)> {
+    let mut out = Vec::new();
+    for (j, b) in top.blocks.iter().enumerate() {
+        out.extend(block_tensors(first + j, b));
+    }
+    push_head_fc(&mut out, &top.head, &top.fc);
+    out
+}
+
+fn push_head_fc(out: &mut Vec<(String, VisionTensor)>, head: &ConvBn, fc: &Linear) {
+    push_conv_bn(out, "_conv_head", "_bn1", head);
+    out.push(("_fc.weight".into(), VisionTensor::LinearWeight(fc.weight.val())));
+    if let Some(b) = &fc.bias {
         out.push(("_fc.bias".into(), VisionTensor::Vector(b.val())));
     }
-    out
+}
+
+/// Named tensors read back (async) in the file's layout: (name, shape, f32 values).
+pub async fn read_tensors(named: Vec<(String, VisionTensor)>) -> Result<Vec<(String, Vec<usize>, Vec<f32>)>> {
+    let mut out = Vec::with_capacity(named.len());
+    for (name, t) in named {
+        let (shape, values) = match t {
+            VisionTensor::Conv(t) => (t.dims().to_vec(), crate::readback::floats(t).await?),
+            VisionTensor::Vector(t) => (t.dims().to_vec(), crate::readback::floats(t).await?),
+            VisionTensor::LinearWeight(t) => {
+                let [d_in, d_out] = t.dims();
+                (vec![d_out, d_in], transpose(&crate::readback::floats(t).await?, d_in, d_out))
+            }
+        };
+        out.push((name, shape, values));
+    }
+    Ok(out)
 }

@@ -4,6 +4,7 @@
 //! its metadata the settings, the step, the epochs so far and the fingerprints of the base model
 //! and the data. It never holds the frozen part: the base model is referred to, not copied, so a
 //! checkpoint of MiniLM's top layer is ~20 MB (7 MB once finished, without the moments), not 90.
+//! Image runs keep their trained blocks, head conv and `_fc` under PyTorch's names (`image.rs`).
 use std::collections::HashMap;
 
 use burn::module::Module;
@@ -21,8 +22,12 @@ use crate::model::{Encoder, Model, Pooling, fingerprint};
 use crate::optim::{Optimizer, OptimState, SlotState};
 use crate::model::BertConfig;
 use crate::run::{Init, PoolingKind, RunConfig};
-use crate::task::Task;
+use crate::task::{Task, TaskChoice};
 use crate::train::{EpochSummary, Trainer};
+
+mod image;
+pub use image::apply_image;
+pub(crate) use image::mark_image;
 
 const KEY: &str = "tabtune_checkpoint";
 const VERSION: u32 = 2;
@@ -82,9 +87,9 @@ impl Trainer {
         let best = self.early.as_ref().and_then(|e| e.best.as_ref());
         // A finished run is the model it exports: the best epoch's under early stopping.
         let kept = if with_optimizer { top } else { best.map_or(top, |b| &b.top) };
-        let mut tensors = read_named(top_tensors(kept, self.info.frozen_layers, "")?).await?;
+        let mut tensors = read_top(kept, self.info.frozen_layers, "").await?;
         if let (Some(b), true) = (best, with_optimizer) {
-            tensors.extend(read_named(top_tensors(&b.top, self.info.frozen_layers, "best.")?).await?);
+            tensors.extend(read_top(&b.top, self.info.frozen_layers, "best.").await?);
         }
         let state = if with_optimizer { self.optim.state().await? } else { OptimState { t: 0, slots: Vec::new() } };
         let names = self.optim.settings().buffers();
@@ -123,13 +128,7 @@ impl Trainer {
     /// Continues the run saved in `bytes` on `model` (the model it started from) and `data`
     /// (the same rows). Call `prepare()` again before stepping: the cache is not saved.
     pub fn resume(model: Model, data: &Dataset, bytes: &[u8], device: &Device) -> Result<Trainer> {
-        let info = info(bytes)?;
-        if info.finished {
-            return Err(Error::Settings("this checkpoint is a finished run: there is nothing left to resume".into()));
-        }
-        if info.base != model.fingerprint {
-            return Err(Error::Settings("this run was trained from another model than the one loaded: load the model it started from to resume it".into()));
-        }
+        let info = resumable(bytes, Kind::Text, &model.fingerprint)?;
         // The trainer is rebuilt as the run began (a fresh head), then given the saved weights.
         let cfg = RunConfig { init: Init::Pretrained, ..info.config.clone() };
         let mut t = Trainer::new(model, data, cfg, device)?;
@@ -149,28 +148,86 @@ impl Trainer {
             }
             .train())
         };
-        let top = rebuild("")?;
-        if let (Some(early), Some((epoch, value))) = (t.early.as_mut(), info.best) {
-            early.best = Some(crate::early_stop::Best { epoch, value, top: Top::Text(rebuild("best.")?) });
+        let top = Top::Text(rebuild("")?);
+        let best = match info.best {
+            Some(_) if t.early.is_some() => Some(Top::Text(rebuild("best.")?)),
+            _ => None,
+        };
+        t.restore(info, bytes, top, best, device)?;
+        Ok(t)
+    }
+
+    /// The saved run's state on a trainer rebuilt as the run began: its top (`best`: the best
+    /// epoch's, under early stopping), the optimizer's moments, the step, the epoch so far and
+    /// the epochs done.
+    pub(crate) fn restore(&mut self, info: CheckpointInfo, bytes: &[u8], top: Top, best: Option<Top>, device: &Device) -> Result<()> {
+        if let (Some(early), Some((epoch, value)), Some(top)) = (self.early.as_mut(), info.best, best) {
+            early.best = Some(crate::early_stop::Best { epoch, value, top });
             early.bad_epochs = info.bad_epochs;
         }
-        let settings = *t.optim.settings();
-        let optim = std::mem::replace(&mut t.optim, Optimizer::new(settings, Vec::new()));
-        t.optim = optim.with_state(optim_state(bytes, &info, settings.buffers())?, &top)?;
-        t.top = Some(Top::Text(top));
-        t.step = info.step;
-        t.epoch_steps = info.epoch_steps;
-        t.epoch_loss = info.epoch_loss_sum.map(|s| Tensor::from_data(TensorData::new(vec![s], [1]), device));
-        t.history = info.epochs.into_iter().map(|e| EpochSummary { val_metrics: e.metrics, ..e.summary }).collect();
-        Ok(t)
+        let settings = *self.optim.settings();
+        let optim = std::mem::replace(&mut self.optim, Optimizer::new(settings, Vec::new()));
+        self.optim = optim.with_state(optim_state(bytes, &info, settings.buffers())?, &top)?;
+        self.top = Some(top);
+        self.step = info.step;
+        self.epoch_steps = info.epoch_steps;
+        self.epoch_loss = info.epoch_loss_sum.map(|s| Tensor::from_data(TensorData::new(vec![s], [1]), device));
+        self.history = info.epochs.into_iter().map(|e| EpochSummary { val_metrics: e.metrics, ..e.summary }).collect();
+        Ok(())
     }
 }
 
-/// A classifier's tensors under HF names, prefixed.
-fn top_tensors(top: &Top, first: usize, prefix: &str) -> Result<Vec<(String, crate::model::weights::NamedTensor)>> {
-    let Some(top) = top.text() else {
-        return Err(Error::Settings("checkpoints keep text runs only for now: an image run cannot be saved midway".into()));
+/// Which kind of run a checkpoint is of: text layers and a head, or a CNN's blocks and head.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum Kind {
+    Text,
+    Image,
+}
+
+impl Kind {
+    pub(crate) fn of(info: &CheckpointInfo) -> Kind {
+        if info.config.task == TaskChoice::Image { Kind::Image } else { Kind::Text }
+    }
+
+    /// Refuses a checkpoint of the other kind, saying what it is and where it goes.
+    pub(crate) fn expect(self, info: &CheckpointInfo) -> Result<()> {
+        match (Kind::of(info), self) {
+            (Kind::Image, Kind::Text) => Err(Error::Settings(
+                "this checkpoint is of an image run (EfficientNet blocks), and the model loaded is a text model: load it onto the image model it was trained from".into(),
+            )),
+            (Kind::Text, Kind::Image) => Err(Error::Settings(
+                "this checkpoint is of a text run (BERT layers), and the model loaded is an image model: load it onto the text model it was trained from".into(),
+            )),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// The info of a checkpoint that can be resumed on a model of `kind` with `base` fingerprint.
+pub(crate) fn resumable(bytes: &[u8], kind: Kind, base: &str) -> Result<CheckpointInfo> {
+    let info = info(bytes)?;
+    kind.expect(&info)?;
+    if info.finished {
+        return Err(Error::Settings("this checkpoint is a finished run: there is nothing left to resume".into()));
+    }
+    if info.base != base {
+        return Err(Error::Settings("this run was trained from another model than the one loaded: load the model it started from to resume it".into()));
+    }
+    Ok(info)
+}
+
+/// A run's trained top read back under its file names, prefixed: a text classifier's under HF
+/// names, an image top's under PyTorch's (`image.rs`).
+async fn read_top(top: &Top, first: usize, prefix: &str) -> Result<Vec<(String, Vec<usize>, Vec<f32>)>> {
+    let named = match top {
+        Top::Text(top) => read_named(text_tensors(top, first)).await?,
+        Top::Image(top) => image::top_values(top, first).await?,
     };
+    Ok(named.into_iter().map(|(n, s, v)| (format!("{prefix}{n}"), s, v)).collect())
+}
+
+/// A text classifier's tensors under HF names.
+fn text_tensors(top: &Classifier, first: usize) -> Vec<(String, crate::model::weights::NamedTensor)> {
     let mut named = Vec::new();
     for (j, layer) in top.layers.iter().enumerate() {
         named.extend(layer_tensors(first + j, layer));
@@ -179,7 +236,7 @@ fn top_tensors(top: &Top, first: usize, prefix: &str) -> Result<Vec<(String, cra
     if let Some(p) = &top.pooler {
         named.extend(pooler_tensors(p));
     }
-    Ok(named.into_iter().map(|(n, t)| (format!("{prefix}{n}"), t)).collect())
+    named
 }
 
 /// The optimizer's state as the checkpoint wrote it.
@@ -204,6 +261,7 @@ fn optim_state(bytes: &[u8], info: &CheckpointInfo, names: &[&str]) -> Result<Op
 /// The fine-tuned model a finished checkpoint describes, built on its base model.
 pub fn apply(mut base: Model, bytes: &[u8], device: &Device) -> Result<Model> {
     let info = info(bytes)?;
+    Kind::Text.expect(&info)?;
     if info.base != base.fingerprint {
         return Err(Error::Settings("this fine-tuned model was trained from another base model than the one loaded: load that base model first".into()));
     }
