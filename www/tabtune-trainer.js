@@ -68,7 +68,8 @@ class TabtuneTrainer extends HTMLElement {
     this.#teach.mount(ui, controls);
     this.#images.mount(controls.textData);
     this.#img = imageSide({ host: this, ui: controls, images: this.#images, tt: () => this.#tt, say: (t) => this.#say(t), fail: (e, where) => this.#fail(e, where),
-      ready: () => `Ready. ${this.#backendLine}`, changed: () => this.#checkSettings(), textLayers: () => this.#model?.layers });
+      ready: () => `Ready. ${this.#backendLine}`, changed: () => this.#checkSettings(), textLayers: () => this.#model?.layers,
+      store: () => this.#store, train: (run) => this.#train(run), applyState: (s) => this.#applyState(s) });
     this.#img.mount(ui);
     if (this.getAttribute('mode') === 'images') this.#images.setMode('images');
     this.#start().catch((e) => this.#fail(e));
@@ -270,7 +271,7 @@ class TabtuneTrainer extends HTMLElement {
     const config = run ? run.settings : this.#checkSettings();
     if (!config) return;
     const u = this.#ui;
-    // an image run: no init, sample, teaching or saved settings (text-only); no checkpoints yet
+    // an image run: no init, sample, teaching or saved settings (text-only); its checkpoints: images-runs.js
     const images = config.task === 'image';
     if (!run && !images) {
       config.init = u.init.value;
@@ -318,6 +319,7 @@ class TabtuneTrainer extends HTMLElement {
         this.dispatchEvent(new CustomEvent('tabtune-epoch', { detail: e, bubbles: true, composed: true }));
       },
       on_checkpoint: (c) => {
+        if (images) { this.#saving = this.#saving.then(() => this.#img.checkpoint(c, { settings: config, epochs: [...epochs], total_steps: totalSteps })); return; }
         const record = runRecord({ settings: config, model, data, checkpoint: c.bytes, step: c.step, total_steps: totalSteps,
           epochs: [...epochs], status: c.finished ? 'finished' : 'stopped' });
         this.#saving = this.#saving.then(() => this.#keep(record));
@@ -329,7 +331,7 @@ class TabtuneTrainer extends HTMLElement {
     try {
       result = run ? await this.#tt.resume(await run.checkpoint.arrayBuffer(), hooks) : await this.#tt.train(images ? config : this.#teach.config(config), hooks);
       state = result.state;
-      u.progress.textContent = endText(result, !images);
+      u.progress.textContent = endText(result);
       this.#applyState(state); // with "Done", not after the saves below
       await this.#saving;
       if (result.cancelled && !images) await this.#offerResume(await this.#store.get('run'), false);
@@ -344,7 +346,7 @@ class TabtuneTrainer extends HTMLElement {
       if (!images) await this.#offerResume(await this.#store.get('run'), false);
     }
     this.#runId = null;
-    if (!images) this.#teach.ended(refused ? null : result);
+    if (images) this.#img.ended(); else this.#teach.ended(refused ? null : result);
     u.cancel.disabled = true; u.init.disabled = false;
     this.#applyState(state);
     this.#checkSettings();

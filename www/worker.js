@@ -8,7 +8,7 @@
 //      messages also carry run_id: 'started'|'step'|'epoch'|'checkpoint'|'done'|'cancelled'|'paused'|
 //      'playing'|'map'; a search's also 'fold'|'run_result'; a trajectory check's 'case'.
 //      { type: 'device-lost' } has no id.
-import init, { Session, ctor_runs, settings_defaults } from './pkg/tabtune.js';
+import init, { Session, checkpoint_info, ctor_runs, settings_defaults } from './pkg/tabtune.js';
 import { simd } from './node_modules/wasm-feature-detect/dist/esm/index.js';
 import { CPU_ADAPTER, decideBackend } from './backend-choice.js';
 import { PrefixPool } from './prefix-pool.js';
@@ -138,7 +138,6 @@ async function train(msg, start) {
   const control = me.control = new RunControl(send, { paused: Boolean(msg.paused) });
   const epochs = [...info.history];
   const saveCheckpoint = async (finished) => {
-    if (info.image) return; // TEMP: image checkpoints land with the core's support
     const bytes = await control.exclusive(() => session.checkpoint(me.id, finished));
     send({ type: 'checkpoint', bytes, finished, step: stepsDone, epochs_done: epochs.length }, [bytes.buffer]);
   };
@@ -317,7 +316,13 @@ async function handle(msg) {
       // an image run trains on the worker's image set, handed over now at the run's size
       return session.start_training(config?.task === 'image' ? await syncImages(session, config) : config);
     });
-    case 'resume': return train(msg, () => session.resume_training(new Uint8Array(msg.bytes)));
+    case 'resume': return train(msg, async () => {
+      const bytes = new Uint8Array(msg.bytes);
+      const saved = checkpoint_info(bytes).config;
+      // an image run resumes on the worker's images, at the size it trained at
+      if (saved.task === 'image') await syncImages(session, { image_size: saved.image_size });
+      return session.resume_training(bytes);
+    });
     case 'search': return search(msg);
     case 'state': return session.state();
     case 'evaluate': return session.evaluate(new Uint8Array(msg.bytes), msg.options);

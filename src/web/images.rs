@@ -12,7 +12,7 @@ use crate::data::images::{DecodedImage, ImageDataset, ImageExample};
 use crate::run::{Init, RunConfig};
 use crate::train::image_model_files;
 use crate::vision::ImageModel;
-use crate::{Trainer, export, infer};
+use crate::{Trainer, checkpoint, export, infer};
 
 #[derive(Default)]
 pub(super) struct ImageSide {
@@ -54,6 +54,33 @@ pub(super) fn start_images(s: &mut State, cfg: RunConfig) -> Result<Trainer, JsV
     let trainer = core(Trainer::for_images(model.clone(), data, cfg, &s.device()?))?;
     s.images.started_from = Some(model);
     Ok(trainer)
+}
+
+/// An image run continued from its checkpoint, on the image model it started from (the loaded
+/// one, the fine-tuned one, or what the last run started from) and the same images.
+pub(super) fn resume_images(s: &mut State, bytes: &[u8]) -> Result<Trainer, JsValue> {
+    let info = core(checkpoint::info(bytes))?;
+    let side = &s.images;
+    let data = side.data.as_ref().ok_or_else(|| fail("no images yet: add the images the run trained on, then resume"))?;
+    let model = [&side.base, &side.tuned, &side.started_from]
+        .into_iter()
+        .flatten()
+        .find(|m| m.fingerprint == info.base)
+        .cloned()
+        .ok_or_else(|| match &side.base {
+            None => fail("no image model loaded: switch to Images (or call loadImageModel), then resume"),
+            Some(_) => fail("this run was trained from another image model than the ones loaded: load the model it started from to resume it"),
+        })?;
+    let trainer = core(Trainer::resume_images(model.clone(), data, bytes, &s.device()?))?;
+    s.images.started_from = Some(model);
+    Ok(trainer)
+}
+
+/// A finished image run's checkpoint applied to the loaded image model: the fine-tuned model.
+pub(super) fn load_trained_image(s: &mut State, bytes: &[u8]) -> Result<(), JsValue> {
+    let base = s.images.base.clone().ok_or_else(|| fail("no image model loaded: switch to Images (or call loadImageModel) first"))?;
+    s.images.tuned = Some(core(checkpoint::apply_image(base, bytes, &s.device()?))?);
+    Ok(())
 }
 
 #[wasm_bindgen]

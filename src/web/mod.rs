@@ -41,6 +41,12 @@ pub fn settings_defaults() -> Result<JsValue, JsValue> {
     convert::js(&serde_json::json!({ "config": RunConfig::default(), "monitors": monitors, "contrastive": contrastive }))
 }
 
+/// What checkpoint bytes say about their run (their metadata: settings, step, epochs, …).
+#[wasm_bindgen]
+pub fn checkpoint_info(bytes: &[u8]) -> Result<JsValue, JsValue> {
+    convert::js(&convert::core(crate::checkpoint::info(bytes))?)
+}
+
 /// How many times the module's constructors have run: 1 when the fix in `ctors` holds.
 #[wasm_bindgen]
 pub fn ctor_runs() -> u32 {

@@ -235,6 +235,10 @@ impl Session {
     pub fn resume_training(&self, bytes: &[u8]) -> Result<JsValue, JsValue> {
         let mut s = self.state.borrow_mut();
         s.idle("resuming another")?;
+        if core(checkpoint::info(bytes))?.config.task == TaskChoice::Image {
+            let trainer = super::images::resume_images(&mut s, bytes)?;
+            return s.start(trainer);
+        }
         let data = s.data.as_ref().ok_or_else(|| fail("no data loaded: load the file the run trained on first"))?;
         let info = core(checkpoint::info(bytes))?;
         // the model the run started from: the base, the fine-tuned one, or what the last run
@@ -321,10 +325,15 @@ impl Session {
         js(&s.summary())
     }
 
-    /// A fine-tuned model saved earlier (a finished checkpoint) applied to the loaded base model.
+    /// A fine-tuned model saved earlier (a finished checkpoint) applied to the loaded base model
+    /// (the image model's for an image run's checkpoint).
     pub fn load_trained(&self, bytes: &[u8]) -> Result<JsValue, JsValue> {
         let mut s = self.state.borrow_mut();
         s.idle("loading a saved model")?;
+        if core(checkpoint::info(bytes))?.config.task == TaskChoice::Image {
+            super::images::load_trained_image(&mut s, bytes)?;
+            return js(&s.summary());
+        }
         let model = core(checkpoint::apply(s.base()?, bytes, &s.device()?))?;
         s.tuned = Some(model);
         js(&s.summary())

@@ -206,3 +206,55 @@ test('images: train in the page, live webcam prediction, the download in the nat
     await browser.close();
   }
 });
+
+// A cancelled image run resumes from its last checkpoint to the end (the images stay in the
+// worker), and the finished model is saved in the browser: after a reload, Images mode applies
+// it to the image model again and it predicts without training. ~15 s.
+test('images: a cancelled run resumes; the finished model comes back after a reload', T, async () => {
+  const { browser, page } = await openPage(server.origin, { args: CAMERA_ARGS });
+  try {
+    await page.goto(`${server.origin}/test/tiny-trainer.html?mode=images`);
+    const w = page.locator('tabtune-trainer');
+    await w.getByText('Image model: EfficientNet-Lite0 (ImageNet), 16 blocks.').waitFor({ timeout: 60_000 });
+    await w.getByLabel('Choose a folder of class folders').setInputFiles(folder);
+    await w.locator('.img-summary').filter({ hasText: `${2 * PER_CLASS} images in 2 classes` }).waitFor({ timeout: 30_000 });
+    await w.getByLabel('Image size (the network sees this square)').selectOption('96');
+    await w.locator('.img-summary').filter({ hasText: 'at 96×96 px' }).waitFor();
+    for (const [key, value] of Object.entries({ ...SETTINGS, epochs: '8' })) await w.locator(`input[name=${key}]`).fill(value);
+
+    // cancel once two epochs are done: the epoch-end checkpoint (or the cancel's) is kept
+    const cancelled = doneEvent(page);
+    const twoEpochs = page.evaluate(() => new Promise((resolve) => document.addEventListener('tabtune-epoch', (e) => e.detail.epoch >= 2 && resolve())));
+    await w.getByRole('button', { name: 'Train', exact: true }).click();
+    await twoEpochs;
+    await w.getByRole('button', { name: 'Cancel' }).click();
+    const first = await cancelled;
+    assert.equal(first.cancelled, true);
+    const stoppedAt = first.epochs.length;
+    assert.ok(stoppedAt >= 2 && stoppedAt < 8, `cancelled after ${stoppedAt} epochs`);
+    await w.getByText(/^Cancelled: the model keeps what it learned so far/).waitFor();
+    const resume = w.getByRole('button', { name: 'Resume run' });
+    await w.getByText(/^The run stopped at step \d+ of 24: “Resume run” goes on from there/).waitFor();
+
+    const resumed = doneEvent(page);
+    await resume.click();
+    const second = await resumed;
+    assert.equal(second.cancelled, false);
+    assert.ok(second.info.step > 0, `the resumed run starts at step ${second.info.step}, not 0`);
+    assert.equal(second.epochs.length, 8, 'the epochs before the cancel and after the resume: all 8');
+    assert.deepEqual(second.epochs.slice(0, stoppedAt).map((e) => e.val_loss), first.epochs.map((e) => e.val_loss), 'the history carried over');
+    await w.getByText('This image model is saved in this browser').waitFor();
+
+    // a reload: the page applies the saved model to the image model it loads
+    await page.reload();
+    await w.getByText('Image model: EfficientNet-Lite0 (ImageNet), 16 blocks.').waitFor({ timeout: 60_000 });
+    await w.getByText(/^Your image model fine-tuned on .* is restored/).waitFor({ timeout: 30_000 });
+    await w.getByLabel('Predict a picture: drop one image file here, or choose one').setInputFiles(join(folder, 'red', 'r3.png'));
+    await page.waitForFunction(() => document.querySelector('tabtune-trainer').shadowRoot.querySelector('.live-probs').prediction);
+    const p = await shown(page);
+    assert.deepEqual(Object.keys(p.probs).sort(), ['blue', 'red']);
+    assert.equal(p.label, 'red');
+  } finally {
+    await browser.close();
+  }
+});

@@ -5,6 +5,7 @@
 // #train for both modes; this module says what differs. What it enables follows the worker's state.
 import { downloadImageModel, downloadText } from './export.js';
 import { imagesLive } from './images-live.js';
+import { imageRuns } from './images-runs.js';
 import { drawImageLayers } from './settings.js';
 import { el } from './view.js';
 
@@ -17,8 +18,9 @@ const DEFAULT_BLOCKS = 2;
 
 /** host: the element (its attributes); ui: its controls; images: imagesView; tt(): the Tabtune;
  *  say(text) / fail(e, where) report; ready(): the "Ready. Backend …" line; changed() rechecks
- *  the settings; textLayers(): the text model's layer count (the Layers field's max in Text mode). */
-export function imageSide({ host, ui, images, tt, say, fail, ready, changed, textLayers }) {
+ *  the settings; textLayers(): the text model's layer count (the Layers field's max in Text mode);
+ *  store(): the element's store; train(run) resumes a run record; applyState(state). */
+export function imageSide({ host, ui, images, tt, say, fail, ready, changed, textLayers, store, train, applyState }) {
   let base = null; // loadImageModel's answer: { blocks, image_size, classes, fingerprint }
   let loading = null;
   let mode = 'text';
@@ -29,6 +31,7 @@ export function imageSide({ host, ui, images, tt, say, fail, ready, changed, tex
   const bnNote = el('p', { class: 'note image-only', text: 'BatchNorm stays in eval mode: its running mean and variance are ImageNet’s and do not change '
     + '(a few images per class would give poor statistics); the trained blocks’ BatchNorm scale and shift (γ, β) do train.' });
   const live = imagesLive(tt, images.camera);
+  const runs = imageRuns({ store, tt, train, applyState, fail });
   const downloadError = el('p', { class: 'field-error', 'aria-live': 'polite' });
   const button = (text, format) => el('button', { type: 'button', text, onclick: () => {
     downloadError.textContent = '';
@@ -37,7 +40,7 @@ export function imageSide({ host, ui, images, tt, say, fail, ready, changed, tex
   // one fieldset: disabling it turns both buttons off
   const download = el('fieldset', { class: 'row', disabled: true }, el('legend', { text: 'Download the fine-tuned image model' }),
     button('Model folder (.zip)', 'hf'), button('ONNX (.onnx)', 'onnx'));
-  const home = el('div', { class: 'image-only' }, download, downloadError,
+  const home = el('div', { class: 'image-only' }, download, downloadError, runs.forget,
     el('p', { class: 'note', text: 'The zip holds tabtune-image-model/ with config.json (architecture, preprocessing, your classes as labels) and '
       + 'model.safetensors: the folder the command line reads, e.g. tabtune predict --model tabtune-image-model --input photo.jpg. '
       + 'The ONNX file takes RGB pixels / 255, scaled and centre-cropped to the training size, and gives each class’s probability.' }));
@@ -48,6 +51,7 @@ export function imageSide({ host, ui, images, tt, say, fail, ready, changed, tex
     try {
       base = await tt().loadImageModel(url, { on_progress: (p) => say(downloadText(p)) });
       line.textContent = `Image model: ${url ?? 'EfficientNet-Lite0 (ImageNet)'}, ${base.blocks} blocks.`;
+      await runs.restore(base);
       say(ready());
       changed();
     } catch (e) {
@@ -80,6 +84,11 @@ export function imageSide({ host, ui, images, tt, say, fail, ready, changed, tex
       ui.params.after(bnNote);
       ui.tryText.after(live.box);
       ui.homeText.after(home);
+      runs.resume.classList.add('image-only');
+      runs.note.classList.add('image-only');
+      ui.resume.after(runs.resume);
+      ui.resumeNote.after(runs.note);
+      for (const x of [ui.resume, ui.resumeNote, ui.saveNote]) x.classList.add('text-only');
     },
     /** Follows the Text / Images switch; loads the image model on the first switch to Images. */
     setMode(m) {
@@ -116,7 +125,10 @@ export function imageSide({ host, ui, images, tt, say, fail, ready, changed, tex
       download.disabled = !model;
     },
     /** A run starts (text or images): live stops and nothing predicts until it ends. */
-    runStarted() { live.enable(false); download.disabled = true; },
+    runStarted() { live.enable(false); download.disabled = true; runs.started(); },
+    /** An image run's checkpoint (kept, or saved when finished) and its end (resume offered). */
+    checkpoint: (c, run) => runs.checkpoint(c, { ...run, base: { url: host.getAttribute('image-model'), fingerprint: base?.fingerprint } }),
+    ended: () => runs.ended(),
     get mode() { return mode; },
   };
 }

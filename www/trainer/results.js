@@ -69,9 +69,9 @@ export function stepText(s) {
 
 /** The progress line once a run has ended (finished or cancelled); image runs keep no
  *  checkpoint yet, so they cannot be resumed. */
-export function endText(result, resumable = true) {
+export function endText(result) {
   if (!result.cancelled) return `Done in ${formatSeconds(result.seconds)}.`;
-  return resumable ? 'Cancelled: the model keeps what it learned so far; “Resume run” goes on from there.' : 'Cancelled.';
+  return 'Cancelled: the model keeps what it learned so far; “Resume run” goes on from there.';
 }
 
 export function truncatedText(n, maxLen) {
