@@ -72,6 +72,15 @@ fn cfg() -> RunConfig {
     }
 }
 
+/// ImageNet's Lite0, two synthetic classes and a run of one epoch on them.
+fn one_epoch(device: &Device) -> (ImageModel, ImageDataset, Trainer) {
+    let base = lite0(device);
+    let data = dataset(&["a", "b"], 6, 0);
+    let mut t = Trainer::for_images(base.clone(), &data, RunConfig { epochs: 1, ..cfg() }, device).expect("trainer");
+    drive(&mut t, None);
+    (base, data, t)
+}
+
 /// A checkpoint's tensors by name.
 fn tensors(bytes: &[u8]) -> BTreeMap<String, Vec<f32>> {
     let st = SafeTensors::deserialize(bytes).expect("safetensors");
@@ -134,10 +143,7 @@ fn an_image_run_resumed_from_a_checkpoint_ends_where_an_uninterrupted_run_ends()
 fn a_finished_image_checkpoint_on_its_base_is_the_model_the_run_returned() {
     let _turn = serial();
     let device = Device::flex();
-    let base = lite0(&device);
-    let data = dataset(&["a", "b"], 6, 0);
-    let mut t = Trainer::for_images(base.clone(), &data, RunConfig { epochs: 1, ..cfg() }, &device).expect("trainer");
-    drive(&mut t, None);
+    let (base, data, t) = one_epoch(&device);
     let saved = block_on(t.checkpoint(false)).expect("checkpoint");
     assert!(!tensors(&saved).keys().any(|n| n.starts_with("optim.") || n.starts_with("best.")), "a finished run keeps only the model");
     let tuned = t.into_image_model().expect("model");
@@ -179,10 +185,7 @@ fn a_finished_image_checkpoint_on_its_base_is_the_model_the_run_returned() {
 fn init_continue_keeps_a_head_trained_here_on_the_same_classes() {
     let _turn = serial();
     let device = Device::flex();
-    let base = lite0(&device);
-    let data = dataset(&["a", "b"], 6, 0);
-    let mut t = Trainer::for_images(base.clone(), &data, RunConfig { epochs: 1, ..cfg() }, &device).expect("trainer");
-    drive(&mut t, None);
+    let (base, data, t) = one_epoch(&device);
     let tuned = t.into_image_model().expect("model");
     let fc = |bytes: &[u8]| tensors(bytes).remove("_fc.weight").expect("_fc.weight");
     let trained = fc(&block_on(image_model_files(&tuned)).expect("files").1);

@@ -7,7 +7,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
 use super::convert::{core, fail, js};
-use super::session::{Session, State};
+use super::session::{Session, State, run_start};
 use crate::data::images::{DecodedImage, ImageDataset, ImageExample};
 use crate::run::{Init, RunConfig};
 use crate::train::image_model_files;
@@ -62,15 +62,7 @@ pub(super) fn resume_images(s: &mut State, bytes: &[u8]) -> Result<Trainer, JsVa
     let info = core(checkpoint::info(bytes))?;
     let side = &s.images;
     let data = side.data.as_ref().ok_or_else(|| fail("no images yet: add the images the run trained on, then resume"))?;
-    let model = [&side.base, &side.tuned, &side.started_from]
-        .into_iter()
-        .flatten()
-        .find(|m| m.fingerprint == info.base)
-        .cloned()
-        .ok_or_else(|| match &side.base {
-            None => fail("no image model loaded: switch to Images (or call loadImageModel), then resume"),
-            Some(_) => fail("this run was trained from another image model than the ones loaded: load the model it started from to resume it"),
-        })?;
+    let model = run_start([&side.base, &side.tuned, &side.started_from], |m| &m.fingerprint, &info.base, "image model")?;
     let trainer = core(Trainer::resume_images(model.clone(), data, bytes, &s.device()?))?;
     s.images.started_from = Some(model);
     Ok(trainer)

@@ -241,17 +241,7 @@ impl Session {
         }
         let data = s.data.as_ref().ok_or_else(|| fail("no data loaded: load the file the run trained on first"))?;
         let info = core(checkpoint::info(bytes))?;
-        // the model the run started from: the base, the fine-tuned one, or what the last run
-        // started from (a cancelled `continue` run replaced the fine-tuned one)
-        let model = [&s.base, &s.tuned, &s.started_from]
-            .into_iter()
-            .flatten()
-            .find(|m| m.fingerprint == info.base)
-            .cloned()
-            .ok_or_else(|| match &s.base {
-                None => fail("no model loaded: load the model the run started from, then resume"),
-                Some(_) => fail("this run was trained from another model than the ones loaded: load the model it started from to resume it"),
-            })?;
+        let model = run_start([&s.base, &s.tuned, &s.started_from], |m| &m.fingerprint, &info.base, "model")?;
         let trainer = core(Trainer::resume(model.clone(), data, bytes, &s.device()?))?;
         s.started_from = Some(model);
         s.start(trainer)
@@ -386,6 +376,16 @@ impl Default for Session {
     fn default() -> Self {
         Self::new()
     }
+}
+
+/// The model a checkpoint's run started from (fingerprint `wanted`) among those the session holds:
+/// the loaded one, the fine-tuned one, or what the last run started from (a cancelled `continue`
+/// run replaced the fine-tuned one). `what` names the kind: "model", "image model".
+pub(super) fn run_start<M: Clone>(held: [&Option<M>; 3], fingerprint: impl Fn(&M) -> &String, wanted: &str, what: &str) -> Result<M, JsValue> {
+    held.into_iter().flatten().find(|m| fingerprint(m) == wanted).cloned().ok_or_else(|| match held[0] {
+        None => fail(format!("no {what} loaded: load the {what} the run started from, then resume")),
+        Some(_) => fail(format!("this run was trained from another {what} than the ones loaded: load the {what} it started from to resume it")),
+    })
 }
 
 /// The run's trainer, held by the caller until `put_trainer`: a second call meanwhile is refused.

@@ -8,7 +8,7 @@ use burn::prelude::*;
 use futures_lite::future::block_on;
 use prost::Message;
 
-use super::proto::{DimensionValue, ModelProto};
+use super::proto::{DimensionValue, GraphProto, ModelProto};
 use super::{OPSET, to_onnx};
 use crate::model::random::{TINY_CONFIG, random_weights};
 use crate::model::{BertConfig, Model, Pooling, weights};
@@ -31,6 +31,22 @@ fn decode(model: &Model) -> ModelProto {
     ModelProto::decode(&bytes[..]).expect("a ModelProto")
 }
 
+/// Every node reads a graph input, an initializer or an earlier node's output (each initializer
+/// named once), and the graph ends in `probabilities`.
+pub(super) fn assert_defined_in_order(g: &GraphProto) {
+    let mut defined: HashSet<String> = g.input.iter().map(|i| i.name.clone()).collect();
+    for t in &g.initializer {
+        assert!(defined.insert(t.name.clone()), "initializer {} twice", t.name);
+    }
+    for n in &g.node {
+        for i in &n.input {
+            assert!(defined.contains(i), "{} ({}) reads {i} before it is defined", n.name, n.op_type);
+        }
+        defined.extend(n.output.iter().cloned());
+    }
+    assert!(defined.contains("probabilities"));
+}
+
 #[test]
 fn graph_is_well_formed() {
     for (model, pooler) in [
@@ -45,18 +61,7 @@ fn graph_is_well_formed() {
         assert_eq!(names(&g.output), ["probabilities"]);
         let dims = &g.input[0].r#type.as_ref().and_then(|t| t.tensor_type.as_ref()).expect("tensor").shape.as_ref().expect("shape").dim;
         assert_eq!(dims[1].value, Some(DimensionValue::DimParam("sequence".into())));
-        // Every node reads a graph input, an initializer or an earlier node's output.
-        let mut defined: HashSet<String> = names(&g.input).into_iter().collect();
-        for t in &g.initializer {
-            assert!(defined.insert(t.name.clone()), "initializer {} twice", t.name);
-        }
-        for n in &g.node {
-            for i in &n.input {
-                assert!(defined.contains(i), "{} ({}) reads {i} before it is defined", n.name, n.op_type);
-            }
-            defined.extend(n.output.iter().cloned());
-        }
-        assert!(defined.contains("probabilities"));
+        assert_defined_in_order(&g);
         let has = |name: &str| g.initializer.iter().any(|t| t.name == name);
         assert_eq!(has("pooler.dense.weight"), pooler);
         assert!(has("encoder.layer.1.output.dense.weight") && has("classifier.bias"));

@@ -2,7 +2,6 @@
 //! every node reads only values defined before it, and TF "same" pads where they are
 //! asymmetric. (That onnxruntime computes what `tabtune predict` does is
 //! tests/exports/check-onnx's job.)
-use std::collections::HashSet;
 
 use burn::prelude::*;
 use futures_lite::future::block_on;
@@ -44,18 +43,7 @@ fn image_graph_is_well_formed() {
         let batch = Some(DimensionValue::DimParam("batch".into()));
         assert_eq!(dims(input), [batch.clone(), Some(DimensionValue::DimValue(3)), s.clone(), s]);
         assert_eq!(dims(output), [batch, Some(DimensionValue::DimValue(1000))]);
-
-        let mut defined: HashSet<String> = HashSet::from([input.name.clone()]);
-        for t in &g.initializer {
-            assert!(defined.insert(t.name.clone()), "initializer {} twice", t.name);
-        }
-        for n in &g.node {
-            for i in &n.input {
-                assert!(defined.contains(i), "{} ({}) reads {i} before it is defined", n.name, n.op_type);
-            }
-            defined.extend(n.output.iter().cloned());
-        }
-        assert!(defined.contains("probabilities"));
+        super::tests::assert_defined_in_order(&g);
 
         let convs: Vec<&NodeProto> = g.node.iter().filter(|n| n.op_type == "Conv").collect();
         // stem + 15 expand (block 0 has none) + 16 depthwise + 16 project + head
