@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { zipSync } from '../../www/node_modules/fflate/esm/index.mjs';
-import { axeViolations, makeFixtures, openPage, startServer } from './harness.mjs';
+import { NO_WEBGPU_ARGS, axeViolations, makeFixtures, openPage, startServer } from './harness.mjs';
 import { CAMERA_ARGS, blue, pngHeader, red } from './image-fixtures.mjs';
 
 let fixtures, server;
@@ -155,6 +155,23 @@ test('images: a folder, bad files, delete, zips, classes, the size, the webcam, 
     await w.getByRole('button', { name: 'Start the camera' }).click();
     await w.getByText('The camera was not allowed').waitFor({ timeout: 5_000 });
     console.log(`images-data: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  } finally {
+    await browser.close();
+  }
+});
+
+// The app's own page (index.html): "Use the sample images" loads the zip its images-data attribute
+// names (the Fashion-MNIST sample scripts/fetch-model writes), decoded in the worker. ~10 s.
+test('images: the app page’s sample images', T, async () => {
+  const { browser, page } = await openPage(server.origin, { args: NO_WEBGPU_ARGS });
+  try {
+    await page.goto(`${server.origin}/`);
+    const w = page.locator('tabtune-trainer');
+    await w.getByRole('radio', { name: 'Images' }).check();
+    await w.getByText('Image model: EfficientNet-Lite0 (ImageNet), 16 blocks.').waitFor({ timeout: 60_000 });
+    await w.getByRole('button', { name: 'Use the sample images' }).click();
+    await summary(w).filter({ hasText: '80 images in 4 classes (Bag: 20, Pullover: 20, Sneaker: 20, Trouser: 20)' }).waitFor({ timeout: 60_000 });
+    assert.equal(await w.locator('.img-problems .error').count(), 0, 'nothing left out');
   } finally {
     await browser.close();
   }

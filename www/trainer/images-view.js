@@ -32,6 +32,8 @@ export function imagesView(tt, onChange, sampleUrl = () => null) {
   // every answer carries the worker's `data`: the counts shown are always the worker's own
   async function run(call) {
     try {
+      // the worker starts with the page: a pick or a drop in its first seconds must not vanish
+      if (!tt()) throw new Error('tabtune is still starting (its engine is loading): add the images again in a moment');
       const r = await call();
       if (r.added) board.add(r.added);
       show(r.data);
