@@ -8,7 +8,10 @@ use serde::Serialize;
 
 use crate::data::Rng;
 use crate::model::bert::{Layer, mask_bias, mean_pool};
+use crate::model::weights::{head_tensors, layer_tensors, pooler_tensors};
+use crate::tensors::NamedTensor;
 use crate::vision::ImageTop;
+use crate::vision::weights::top_tensors;
 
 #[derive(Module, Debug)]
 pub struct Classifier {
@@ -178,6 +181,33 @@ impl Top {
     /// The LR multiplier of every float parameter in traversal order.
     pub fn lr_scales(&self, decay: f64) -> Vec<f64> {
         self.param_groups(0, decay).iter().flat_map(|g| std::iter::repeat_n(g.lr_scale, g.tensors)).collect()
+    }
+
+    /// The head's outputs: classes (1 for regression).
+    pub fn outputs(&self) -> usize {
+        match self {
+            Top::Text(top) => top.head.weight.dims()[1],
+            Top::Image(top) => top.net.fc.weight.dims()[1],
+        }
+    }
+
+    /// The trained tensors under the model file's names (HF's for text, PyTorch's for images),
+    /// the lowest layer or block numbered `first` as in the whole model.
+    pub fn tensors(&self, first: usize) -> Vec<(String, NamedTensor)> {
+        match self {
+            Top::Text(top) => {
+                let mut named = Vec::new();
+                for (j, layer) in top.layers.iter().enumerate() {
+                    named.extend(layer_tensors(first + j, layer));
+                }
+                named.extend(head_tensors(&top.head));
+                if let Some(p) = &top.pooler {
+                    named.extend(pooler_tensors(p));
+                }
+                named
+            }
+            Top::Image(top) => top_tensors(&top.net, first),
+        }
     }
 }
 

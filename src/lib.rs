@@ -8,6 +8,7 @@ pub mod data;
 pub mod tokenize;
 pub mod model;
 pub mod vision;
+pub mod kind;
 pub mod prefix;
 pub mod classifier;
 pub mod task;
@@ -32,6 +33,7 @@ pub mod export;
 pub mod backend;
 pub mod bench;
 pub mod readback;
+pub mod tensors;
 
 #[cfg(target_family = "wasm")]
 pub mod web;

@@ -6,6 +6,7 @@ use burn::prelude::*;
 use common::*;
 use futures_lite::future::block_on;
 use serde_json::Value;
+use tabtune::kind::AnyModel;
 use tabtune::{Model, ModelFiles, export, infer};
 
 fn lines(s: &str) -> Vec<Value> {
@@ -85,12 +86,12 @@ fn export_round_trips() {
     // what a tabtune model declares: a head without it would be refused (its pooling unknown)
     model.config.extra.insert("tabtune".into(), serde_json::json!({ "pooling": "mean" }));
     let texts = ["one text", "and another, longer text"];
-    let before = block_on(infer::logits(&model, &texts, 16, &device)).expect("logits");
-    let exported = block_on(export::export(&model)).expect("exports");
-    let back = Model::load(&ModelFiles { config: &exported.config, weights: &exported.weights, tokenizer: &exported.tokenizer }, &device)
+    let before = block_on(infer::text::logits(&model, &texts, 16, &device)).expect("logits");
+    let exported = block_on(export::export(&AnyModel::Text(model.clone()))).expect("exports");
+    let back = Model::load(&ModelFiles { config: &exported.config, weights: &exported.weights, tokenizer: exported.tokenizer.as_deref().expect("a tokenizer") }, &device)
         .expect("the export loads");
     assert_eq!(back.labels(), Some(vec!["a".into(), "b".into(), "c".into()]));
-    let after = block_on(infer::logits(&back, &texts, 16, &device)).expect("logits");
+    let after = block_on(infer::text::logits(&back, &texts, 16, &device)).expect("logits");
     let flat = |v: &Vec<Vec<f32>>| v.concat();
     assert_eq!(flat(&before), flat(&after), "exported weights differ");
 }

@@ -11,6 +11,7 @@ use burn::prelude::*;
 use common::*;
 use futures_lite::future::block_on;
 use serde_json::Value;
+use tabtune::kind::AnyModel;
 use tabtune::export::{self, ExportedFiles};
 use tabtune::model::Pooling;
 use tabtune::run::{CacheDtype, Init, PoolingKind, Strategy};
@@ -41,7 +42,7 @@ fn tiny_with_pooler(seed: u64) -> Files {
 }
 
 fn load(files: &ExportedFiles, device: &Device) -> Model {
-    Model::load(&ModelFiles { config: &files.config, weights: &files.weights, tokenizer: &files.tokenizer }, device).expect("the export loads")
+    Model::load(&ModelFiles { config: &files.config, weights: &files.weights, tokenizer: files.tokenizer.as_deref().expect("a tokenizer") }, device).expect("the export loads")
 }
 
 fn pooler_weight(model: &Model) -> Vec<f32> {
@@ -63,19 +64,19 @@ fn a_cls_run_trains_the_pooler_and_exports_a_bert_for_sequence_classification() 
     let groups: Vec<&str> = t.info().param_groups.iter().map(|g| g.name.as_str()).collect();
     assert_eq!(groups, ["encoder.layer.1", "head", "pooler"]);
     drive(&mut t, None);
-    let tuned = t.into_model().expect("model");
+    let tuned = t.into_model().and_then(AnyModel::into_text).expect("model");
     assert_ne!(pooler_weight(&tuned), base_pooler, "the pooler trains with the head");
-    let before = block_on(infer::logits(&tuned, &TEXTS, 16, &device)).expect("logits");
+    let before = block_on(infer::text::logits(&tuned, &TEXTS, 16, &device)).expect("logits");
     // continuing it needs the pooling its head was trained with
     let again = |pooling| Trainer::new(tuned.clone(), &toy(40), RunConfig { init: Init::Continue, pooling, ..cls_cfg() }, &device);
     assert!(again(PoolingKind::Cls).is_ok(), "continue with cls");
     let err = again(PoolingKind::Mean).err().expect("refused");
     assert!(err.to_string().contains("set pooling cls"), "{err}");
 
-    let files = block_on(export::export(&tuned)).expect("exports");
+    let files = block_on(export::export(&AnyModel::Text(tuned.clone()))).expect("exports");
     let back = load(&files, &device);
     assert_eq!(pooler_weight(&back), pooler_weight(&tuned), "it reloads as a [CLS]-pooled model");
-    let after = block_on(infer::logits(&back, &TEXTS, 16, &device)).expect("logits");
+    let after = block_on(infer::text::logits(&back, &TEXTS, 16, &device)).expect("logits");
     assert_eq!(before.concat(), after.concat(), "the reloaded export predicts the same");
 
     // what transformers' BertForSequenceClassification holds and reads
@@ -105,7 +106,7 @@ fn a_cls_run_resumed_from_a_checkpoint_ends_where_an_uninterrupted_run_ends() {
     let data = toy(40);
     let mut full = Trainer::new(base.clone(), &data, cls_cfg(), &device).expect("trainer");
     let losses = drive(&mut full, None);
-    let uninterrupted = full.into_model().expect("model");
+    let uninterrupted = full.into_model().and_then(AnyModel::into_text).expect("model");
     // 30 train rows / 8 = 4 steps an epoch: stop mid-epoch 2
     let mut t = Trainer::new(base.clone(), &data, cls_cfg(), &device).expect("trainer");
     let before = drive(&mut t, Some(5));
@@ -114,13 +115,13 @@ fn a_cls_run_resumed_from_a_checkpoint_ends_where_an_uninterrupted_run_ends() {
     let mut resumed = Trainer::resume(base.clone(), &data, &bytes, &device).expect("resumes");
     let after = drive(&mut resumed, None);
     assert_eq!([before, after].concat(), losses, "losses after the stop");
-    let resumed = resumed.into_model().expect("model");
+    let resumed = resumed.into_model().and_then(AnyModel::into_text).expect("model");
     assert_eq!(pooler_weight(&resumed), pooler_weight(&uninterrupted), "the pooler and its optimizer state cross the checkpoint");
     // a finished run's checkpoint applied to the base is the [CLS]-pooled model
     let mut t = Trainer::new(base.clone(), &data, cls_cfg(), &device).expect("trainer");
     drive(&mut t, None);
     let saved = block_on(t.checkpoint(false)).expect("checkpoint");
-    let applied = tabtune::checkpoint::apply(base, &saved, &device).expect("applies");
+    let applied = tabtune::checkpoint::apply(base, &saved, &device).and_then(AnyModel::into_text).expect("applies");
     assert_eq!(pooler_weight(&applied), pooler_weight(&uninterrupted));
 }
 
@@ -144,7 +145,7 @@ fn the_sentence_transformers_folder_has_its_files_and_embeds_as_tabtune_embed() 
     let cfg = RunConfig { pooling: PoolingKind::Mean, ..cls_cfg() };
     let mut t = Trainer::new(tiny_with_pooler(5).load(&device), &toy(40), cfg, &device).expect("trainer");
     drive(&mut t, None);
-    let tuned = t.into_model().expect("model");
+    let tuned = t.into_model().and_then(AnyModel::into_text).expect("model");
     let files = block_on(export::sentence_transformers(&tuned)).expect("exports");
     let names: Vec<&str> = files.all().into_iter().map(|(n, _)| n).collect();
     for want in ["config.json", "model.safetensors", "tokenizer.json", "tokenizer_config.json", "modules.json", "1_Pooling/config.json", "config_sentence_transformers.json", "sentence_bert_config.json"] {

@@ -8,6 +8,7 @@ use burn::prelude::*;
 use common::*;
 use futures_lite::future::block_on;
 use serde_json::json;
+use tabtune::kind::{AnyModel, DataRef};
 use tabtune::data::{self, DataOptions};
 use tabtune::{RunConfig, Trainer, infer};
 
@@ -30,8 +31,8 @@ fn contrastive_mode_on_64_sst2_rows_reaches_0_70_on_dev() {
         block_on(t.step()).expect("step");
     }
     let seconds = started.elapsed().as_secs_f64();
-    let tuned = t.into_model().expect("model");
-    let m = block_on(infer::evaluate(&tuned, &dev.examples, 64, &device)).expect("eval");
+    let tuned = t.into_model().and_then(AnyModel::into_text).expect("model");
+    let m = block_on(infer::evaluate(&AnyModel::Text(tuned.clone()), DataRef::Text(&dev), Some(64), &device)).expect("eval");
     let tabtune::metrics::TaskMetrics::Classification(m) = m else { panic!("SST-2 is a classification task") };
     let acc = m.acc;
     println!("contrastive, 64 SST-2 rows, seed 0: dev accuracy {acc:.4} (n {}), trained in {seconds:.0} s; PyTorch SetFit-style 0.733", m.n);

@@ -11,11 +11,11 @@ use burn::prelude::*;
 use common::*;
 use futures_lite::future::block_on;
 use safetensors::SafeTensors;
+use tabtune::kind::{AnyModel, Inputs};
 use tabtune::data::images::{DecodedImage, ImageDataset, ImageExample};
-use tabtune::infer::image_logits;
+use tabtune::infer::logits;
 use tabtune::run::{CacheDtype, Init};
 use tabtune::task::TaskChoice;
-use tabtune::train::image_model_files;
 use tabtune::vision::ImageModel;
 use tabtune::{RunConfig, Trainer, checkpoint};
 
@@ -76,7 +76,7 @@ fn cfg() -> RunConfig {
 fn one_epoch(device: &Device) -> (ImageModel, ImageDataset, Trainer) {
     let base = lite0(device);
     let data = dataset(&["a", "b"], 6, 0);
-    let mut t = Trainer::for_images(base.clone(), &data, RunConfig { epochs: 1, ..cfg() }, device).expect("trainer");
+    let mut t = Trainer::new(base.clone(), &data, RunConfig { epochs: 1, ..cfg() }, device).expect("trainer");
     drive(&mut t, None);
     (base, data, t)
 }
@@ -109,7 +109,7 @@ fn an_image_run_resumed_from_a_checkpoint_ends_where_an_uninterrupted_run_ends()
     let device = Device::flex();
     let base = lite0(&device);
     let data = dataset(&["a", "b"], 6, 0);
-    let mut a = Trainer::for_images(base.clone(), &data, cfg(), &device).expect("trainer");
+    let mut a = Trainer::new(base.clone(), &data, cfg(), &device).expect("trainer");
     let full = drive(&mut a, None);
     let spe = a.info().steps_per_epoch;
     assert_eq!((spe, full.len()), (2, 4));
@@ -120,13 +120,13 @@ fn an_image_run_resumed_from_a_checkpoint_ends_where_an_uninterrupted_run_ends()
     }
     // stop at the end of epoch 1 (the contract's case) and in the middle of epoch 2
     for stop in [spe, spe + 1] {
-        let mut b = Trainer::for_images(base.clone(), &data, cfg(), &device).expect("trainer");
+        let mut b = Trainer::new(base.clone(), &data, cfg(), &device).expect("trainer");
         let before = drive(&mut b, Some(stop));
         let bytes = block_on(b.checkpoint(true)).expect("checkpoint");
         drop(b);
         let info = checkpoint::info(&bytes).expect("info");
         assert_eq!((info.config.task, info.step, info.finished), (TaskChoice::Image, stop, false));
-        let mut resumed = Trainer::resume_images(base.clone(), &data, &bytes, &device).expect("resumes");
+        let mut resumed = Trainer::resume(base.clone(), &data, &bytes, &device).expect("resumes");
         assert_eq!(resumed.steps_done(), stop);
         let after = drive(&mut resumed, None);
         let losses = [before, after].concat();
@@ -146,34 +146,34 @@ fn a_finished_image_checkpoint_on_its_base_is_the_model_the_run_returned() {
     let (base, data, t) = one_epoch(&device);
     let saved = block_on(t.checkpoint(false)).expect("checkpoint");
     assert!(!tensors(&saved).keys().any(|n| n.starts_with("optim.") || n.starts_with("best.")), "a finished run keeps only the model");
-    let tuned = t.into_image_model().expect("model");
-    let restored = checkpoint::apply_image(base.clone(), &saved, &device).expect("applies");
+    let tuned = t.into_model().and_then(AnyModel::into_image).expect("model");
+    let restored = checkpoint::apply(base.clone(), &saved, &device).and_then(AnyModel::into_image).expect("applies");
     assert_eq!(restored.fingerprint, tuned.fingerprint);
-    let (config, weights) = block_on(image_model_files(&restored)).expect("files");
-    let (tuned_config, tuned_weights) = block_on(image_model_files(&tuned)).expect("files");
+    let (config, weights) = folder(&restored);
+    let (tuned_config, tuned_weights) = folder(&tuned);
     assert_eq!(String::from_utf8_lossy(&config), String::from_utf8_lossy(&tuned_config), "the same config.json");
     assert!(weights == tuned_weights, "the same model.safetensors");
     let images: Vec<&DecodedImage> = data.examples.iter().step_by(3).map(|e| &e.image).collect();
-    let (a, b) = (block_on(image_logits(&restored, &images, &device)).expect("logits"), block_on(image_logits(&tuned, &images, &device)).expect("logits"));
+    let (a, b) = (block_on(logits(&AnyModel::Image(restored.clone()), Inputs::Images(&images), None, &device)).expect("logits"), block_on(logits(&AnyModel::Image(tuned.clone()), Inputs::Images(&images), None, &device)).expect("logits"));
     let diff = max_abs_diff(&a.concat(), &b.concat());
     println!("apply_image vs into_image_model: logits of {} images differ by {diff:e}", images.len());
     assert!(diff <= 1e-6, "logits differ by {diff}");
 
     // … and refuses what does not fit
-    let err = err_of(Trainer::resume_images(base.clone(), &data, &saved, &device), "a finished run resumed");
+    let err = err_of(Trainer::resume(base.clone(), &data, &saved, &device), "a finished run resumed");
     assert!(err.contains("finished") && err.contains("nothing left to resume"), "{err}");
-    let running = block_on(Trainer::for_images(base.clone(), &data, cfg(), &device).expect("t").checkpoint(true)).expect("c");
+    let running = block_on(Trainer::new(base.clone(), &data, cfg(), &device).expect("t").checkpoint(true)).expect("c");
     let other_base = ImageModel { fingerprint: "another model".into(), ..base.clone() };
-    let err = err_of(Trainer::resume_images(other_base.clone(), &data, &running, &device), "another base resumed");
+    let err = err_of(Trainer::resume(other_base.clone(), &data, &running, &device), "another base resumed");
     assert!(err.contains("another model"), "{err}");
-    let err = err_of(checkpoint::apply_image(other_base, &saved, &device), "applied to another base");
+    let err = err_of(checkpoint::apply(other_base, &saved, &device), "applied to another base");
     assert!(err.contains("another base model"), "{err}");
-    let err = err_of(Trainer::resume_images(base.clone(), &dataset(&["a", "b"], 6, 50), &running, &device), "other images resumed");
+    let err = err_of(Trainer::resume(base.clone(), &dataset(&["a", "b"], 6, 50), &running, &device), "other images resumed");
     assert!(err.contains("other images"), "{err}");
     // a text checkpoint is not an image model's, nor the reverse
     let text_model = Files::tiny(3).load(&device);
     let text = block_on(Trainer::new(text_model.clone(), &toy(20), RunConfig::default(), &device).expect("text run").checkpoint(false)).expect("c");
-    let err = err_of(checkpoint::apply_image(base.clone(), &text, &device), "a text checkpoint applied to an image model");
+    let err = err_of(checkpoint::apply(base.clone(), &text, &device), "a text checkpoint applied to an image model");
     assert!(err.contains("text run") && err.contains("image model"), "{err}");
     let err = err_of(checkpoint::apply(text_model.clone(), &saved, &device), "an image checkpoint applied to a text model");
     assert!(err.contains("image run") && err.contains("text model"), "{err}");
@@ -186,21 +186,21 @@ fn init_continue_keeps_a_head_trained_here_on_the_same_classes() {
     let _turn = serial();
     let device = Device::flex();
     let (base, data, t) = one_epoch(&device);
-    let tuned = t.into_image_model().expect("model");
+    let tuned = t.into_model().and_then(AnyModel::into_image).expect("model");
     let fc = |bytes: &[u8]| tensors(bytes).remove("_fc.weight").expect("_fc.weight");
-    let trained = fc(&block_on(image_model_files(&tuned)).expect("files").1);
+    let trained = fc(&folder(&tuned).1);
     // the head a new run starts from, as its (finished) checkpoint holds it before any step
-    let head = |init| fc(&block_on(Trainer::for_images(tuned.clone(), &data, RunConfig { init, ..cfg() }, &device).expect("t").checkpoint(false)).expect("c"));
+    let head = |init| fc(&block_on(Trainer::new(tuned.clone(), &data, RunConfig { init, ..cfg() }, &device).expect("t").checkpoint(false)).expect("c"));
     // compared as booleans: a failure would print 2 × 1280 numbers
     assert!(head(Init::Continue) == trained, "continue keeps the trained head");
     assert!(head(Init::Pretrained) != trained, "pretrained starts a fresh head");
 
     let continued = RunConfig { init: Init::Continue, ..cfg() };
-    let err = err_of(Trainer::for_images(tuned.clone(), &dataset(&["a", "c"], 6, 0), continued.clone(), &device), "other classes continued");
+    let err = err_of(Trainer::new(tuned.clone(), &dataset(&["a", "c"], 6, 0), continued.clone(), &device), "other classes continued");
     assert!(err.contains("same classes") && err.contains("a, b") && err.contains("a, c"), "{err}");
-    let err = err_of(Trainer::for_images(tuned, &dataset(&["b", "a"], 6, 0), continued.clone(), &device), "classes in another order continued");
+    let err = err_of(Trainer::new(tuned, &dataset(&["b", "a"], 6, 0), continued.clone(), &device), "classes in another order continued");
     assert!(err.contains("same classes"), "{err}");
-    let err = err_of(Trainer::for_images(base, &data, continued, &device), "ImageNet's head continued");
+    let err = err_of(Trainer::new(base, &data, continued, &device), "ImageNet's head continued");
     assert!(err.contains("fine-tuned model") && err.contains("init = pretrained"), "{err}");
 }
 
@@ -248,4 +248,10 @@ fn the_cli_resumes_an_image_run_from_its_checkpoint_dir() {
     assert!(ok && stdout.lines().count() == 1, "{stderr}");
     let (ok, _, stderr, _) = run(&tuned, "e", "1", &[]);
     assert!(ok && stderr.contains("--init continue keeps its head"), "{stderr}");
+}
+
+/// An image model's folder files: (config.json, model.safetensors).
+fn folder(m: &tabtune::vision::ImageModel) -> (Vec<u8>, Vec<u8>) {
+    let f = block_on(tabtune::export::export(&AnyModel::Image(m.clone()))).expect("files");
+    (f.config, f.weights)
 }

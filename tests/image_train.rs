@@ -11,8 +11,9 @@ use std::time::Instant;
 use burn::prelude::*;
 use common::*;
 use futures_lite::future::block_on;
+use tabtune::kind::{AnyModel, DataRef, Inputs};
 use tabtune::data::images::{FASHION_DIR, ImageDataset, fashion_mnist, write_sample};
-use tabtune::infer::{evaluate_images, image_logits};
+use tabtune::infer::{evaluate, logits};
 use tabtune::metrics::TaskMetrics;
 use tabtune::run::CacheDtype;
 use tabtune::task::TaskChoice;
@@ -40,10 +41,10 @@ fn image_cfg() -> RunConfig {
 /// Trains on `train`, then scores the model it leaves on `test`: (accuracy, seconds).
 fn train_and_score(train: &ImageDataset, test: &ImageDataset, cfg: RunConfig, device: &Device) -> (f64, f64) {
     let started = Instant::now();
-    let mut t = Trainer::for_images(lite0(device), train, cfg, device).expect("image trainer");
+    let mut t = Trainer::new(lite0(device), train, cfg, device).expect("image trainer");
     drive(&mut t, None);
-    let model = t.into_image_model().expect("the fine-tuned model");
-    let TaskMetrics::Classification(m) = block_on(evaluate_images(&model, test, device)).expect("evaluates") else {
+    let model = t.into_model().and_then(AnyModel::into_image).expect("the fine-tuned model");
+    let TaskMetrics::Classification(m) = block_on(evaluate(&AnyModel::Image(model.clone()), DataRef::Image(test), None, device)).expect("evaluates") else {
         panic!("an image model is scored as classification")
     };
     (m.acc, started.elapsed().as_secs_f64())
@@ -69,13 +70,13 @@ fn cached_blocks_equal_the_whole_network() {
     let device = Device::flex();
     let (train, _) = fashion(2, 0);
     let cfg = RunConfig { layers: 2, epochs: 1, lr: 1e-3, warmup: 0.0, batch_size: 8, val_split: 0.0, dropout: 0.0, cache_dtype: CacheDtype::F32, ..image_cfg() };
-    let mut t = Trainer::for_images(lite0(&device), &train, cfg, &device).expect("image trainer");
+    let mut t = Trainer::new(lite0(&device), &train, cfg, &device).expect("image trainer");
     assert!(t.info().cached);
     drive(&mut t, Some(1));
     let cached = block_on(t.train_loss_all()).expect("cached loss");
-    let model = t.into_image_model().expect("model");
+    let model = t.into_model().and_then(AnyModel::into_image).expect("model");
     let images: Vec<_> = train.examples.iter().map(|e| &e.image).collect();
-    let logits = block_on(image_logits(&model, &images, &device)).expect("whole network");
+    let logits = block_on(logits(&AnyModel::Image(model.clone()), Inputs::Images(&images), None, &device)).expect("whole network");
     let gold = train.targets();
     let full: f64 = logits
         .iter()
@@ -96,7 +97,7 @@ fn text_only_settings_are_refused_for_images() {
     let (train, _) = fashion(2, 0);
     let model = lite0(&device);
     let refused = |cfg: RunConfig, words: &[&str]| {
-        let Err(e) = Trainer::for_images(model.clone(), &train, cfg, &device) else { panic!("accepted: {words:?}") };
+        let Err(e) = Trainer::new(model.clone(), &train, cfg, &device) else { panic!("accepted: {words:?}") };
         let msg = e.to_string();
         assert!(words.iter().all(|w| msg.contains(w)), "{msg} (wanted {words:?})");
     };
@@ -112,7 +113,7 @@ fn text_only_settings_are_refused_for_images() {
     assert!(text.is_err_and(|e| e.to_string().contains("efficientnet-lite0")));
     // an image run's checkpoint holds its blocks under their numbers in the whole network
     // (tests/image_checkpoint.rs resumes and applies them)
-    let mut t = Trainer::for_images(model, &train, RunConfig { epochs: 1, layers: 2, ..image_cfg() }, &device).expect("trainer");
+    let mut t = Trainer::new(model, &train, RunConfig { epochs: 1, layers: 2, ..image_cfg() }, &device).expect("trainer");
     drive(&mut t, Some(1));
     let bytes = block_on(t.checkpoint(true)).expect("an image run's checkpoint");
     let names = safetensors::SafeTensors::deserialize(&bytes).expect("safetensors").names().into_iter().map(str::to_string).collect::<Vec<_>>();

@@ -133,6 +133,7 @@ fn train_step_matches_pytorch() {
                 tabtune::model::weights::transpose(&read(g), i, o)
             }
             NamedTensor::Vector(v) => read(v.grad(&grads).unwrap_or_else(|| panic!("no gradient for {name}"))),
+            NamedTensor::Conv(_) => panic!("{name}: a text model has no convolutions"),
             NamedTensor::Matrix(_) => unreachable!("no embeddings are trained"),
         };
         let norm = g.iter().map(|v| (*v as f64).powi(2)).sum::<f64>().sqrt();

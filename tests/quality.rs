@@ -6,6 +6,7 @@ mod common;
 use burn::prelude::*;
 use common::*;
 use futures_lite::future::block_on;
+use tabtune::kind::{AnyModel, DataRef};
 use tabtune::data::{self, DataOptions, stratified_sample};
 use tabtune::{RunConfig, Trainer, infer};
 
@@ -33,8 +34,8 @@ fn recipe_r_reaches_077_on_sst2_dev() {
             println!("{}", serde_json::to_string(&e).expect("json"));
         }
     }
-    let model = trainer.into_model().expect("model");
-    let m = match block_on(infer::evaluate(&model, &dev.examples, 128, &device)).expect("evaluates") {
+    let model = trainer.into_model().and_then(AnyModel::into_text).expect("model");
+    let m = match block_on(infer::evaluate(&AnyModel::Text(model.clone()), DataRef::Text(&dev), Some(128), &device)).expect("evaluates") {
         tabtune::metrics::TaskMetrics::Classification(m) => m,
         other => panic!("SST-2 is a classification task, got {other:?}"),
     };

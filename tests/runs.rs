@@ -7,6 +7,7 @@ mod common;
 use burn::prelude::*;
 use common::*;
 use futures_lite::future::block_on;
+use tabtune::kind::{AnyModel, DataRef, Inputs};
 use tabtune::data::{self, DataOptions, Dataset, Format};
 use tabtune::run::{CacheDtype, ClassWeights, Init, OptimizerKind, ScheduleKind};
 use tabtune::{Model, RunConfig, Trainer, checkpoint, export, infer};
@@ -23,7 +24,7 @@ async fn weights(model: &Model) -> Vec<f32> {
 fn train(model: Model, data: &Dataset, cfg: RunConfig) -> (Vec<f32>, Model) {
     let mut t = Trainer::new(model, data, cfg, &Device::flex()).expect("trainer");
     let losses = drive(&mut t, None);
-    (losses, t.into_model().expect("model"))
+    (losses, t.into_model().and_then(AnyModel::into_text).expect("model"))
 }
 
 #[test]
@@ -69,7 +70,7 @@ fn a_run_resumed_from_a_checkpoint_ends_where_an_uninterrupted_run_ends() {
         let after = drive(&mut resumed, None);
         assert_eq!([before, after].concat(), full, "losses after a stop at step {stop}");
         assert_eq!(resumed.history().len(), 3, "the epochs before the stop are kept");
-        let (a, b) = (block_on(weights(&resumed.into_model().expect("model"))), block_on(weights(&uninterrupted)));
+        let (a, b) = (block_on(weights(&resumed.into_model().and_then(AnyModel::into_text).expect("model"))), block_on(weights(&uninterrupted)));
         let diff = max_abs_diff(&a, &b);
         println!("stop at {stop}: final weights differ by {diff:e}");
         assert!(diff <= 1e-6, "final weights differ by {diff}");
@@ -78,8 +79,8 @@ fn a_run_resumed_from_a_checkpoint_ends_where_an_uninterrupted_run_ends() {
     let mut t = Trainer::new(base.clone(), &data, cfg(), &device).expect("trainer");
     drive(&mut t, None);
     let saved = block_on(t.checkpoint(false)).expect("checkpoint");
-    let tuned = t.into_model().expect("model");
-    let restored = checkpoint::apply(base.clone(), &saved, &device).expect("applies");
+    let tuned = t.into_model().and_then(AnyModel::into_text).expect("model");
+    let restored = checkpoint::apply(base.clone(), &saved, &device).and_then(AnyModel::into_text).expect("applies");
     assert_eq!(block_on(weights(&restored)), block_on(weights(&tuned)));
     assert_eq!(restored.fingerprint, tuned.fingerprint);
     // … and refuses what does not fit
@@ -125,7 +126,7 @@ fn a_toolkit_run_resumes_exactly_with_its_optimizer_state_and_best_epoch() {
     let after = drive(&mut resumed, None);
     assert_eq!([before, after].concat(), full, "the same losses as the uninterrupted run");
     let kept = resumed.kept_epoch();
-    let (a, b) = (block_on(weights(&resumed.into_model().expect("model"))), block_on(weights(&uninterrupted)));
+    let (a, b) = (block_on(weights(&resumed.into_model().and_then(AnyModel::into_text).expect("model"))), block_on(weights(&uninterrupted)));
     assert_eq!(a, b, "the same exported weights (epoch {kept})");
 }
 
@@ -208,7 +209,7 @@ fn a_hugging_face_classifier_head_runs_on_the_cls_pooler_or_is_refused() {
     let model = load(&with_pooler).expect("loads");
     assert!(matches!(model.pooling, tabtune::model::Pooling::ClsPooler(_)));
     let texts = ["a fine film", "it was dull and far too long"];
-    let got = block_on(infer::logits(&model, &texts, 16, &device)).expect("logits");
+    let got = block_on(infer::text::logits(&model, &texts, 16, &device)).expect("logits");
     // by hand: logits = classifier(tanh(pooler(h[CLS])))
     let enc = model.tokenizer.encode(&texts, 16).expect("tokens");
     for (i, e) in enc.iter().enumerate() {
@@ -237,9 +238,9 @@ fn max_len_past_the_position_table_is_an_error_everywhere() {
     let (_, model) = train(base.clone(), &toy(20), RunConfig { epochs: 1, ..cfg() });
     let long = "word ".repeat(2000);
     for r in [
-        block_on(infer::predict(&model, &[long.as_str()], 1000, &device)).map(|_| ()),
+        block_on(infer::predict(&AnyModel::Text(model.clone()), Inputs::Texts(&[long.as_str()]), Some(1000), &device)).map(|_| ()),
         block_on(infer::embed(&model, &[long.as_str()], 1000, &device)).map(|_| ()),
-        block_on(infer::evaluate(&model, &toy(10).examples, 1000, &device)).map(|_| ()),
+        block_on(infer::evaluate(&AnyModel::Text(model.clone()), DataRef::Text(&toy(10)), Some(1000), &device)).map(|_| ()),
     ] {
         let err = r.err().expect("refused");
         assert!(err.to_string().contains("max_len = 1000 must be between 3 and 128"), "{err}");

@@ -9,6 +9,7 @@ use burn::optim::GradientsParams;
 use burn::prelude::*;
 use common::*;
 use futures_lite::future::block_on;
+use tabtune::kind::AnyModel;
 use tabtune::classifier::Classifier;
 use tabtune::data;
 use tabtune::loss::Objective;
@@ -182,7 +183,7 @@ fn attention_is_a_distribution_over_tokens_that_map_to_the_text() {
     drive(&mut t, Some(2));
     let text = "Truly wonderful films, naïvely dull!";
     let a = block_on(t.attention(text)).expect("attention");
-    let model = t.into_model().expect("model");
+    let model = t.into_model().and_then(AnyModel::into_text).expect("model");
     let b = block_on(tabtune::teach::attention::of_model(&model, text, &device)).expect("attention");
     for a in [&a, &b] {
         let sum: f32 = a.tokens.iter().map(|t| t.weight).sum();

@@ -14,7 +14,8 @@ use serde_json::Value;
 use tabtune::RunConfig;
 use tabtune::optim::{Optimizer, Settings};
 use tabtune::run::OptimizerKind;
-use tabtune::vision::weights::{VisionTensor, block_tensors};
+use tabtune::tensors::NamedTensor;
+use tabtune::vision::weights::block_tensors;
 use tabtune::vision::{ImageModel, ImageTop};
 
 fn image(v: Vec<f32>, b: usize, s: usize, device: &Device) -> Tensor<4> {
@@ -129,13 +130,13 @@ fn synthetic_input_matches_pytorch() {
 
 /// The trainable tensors of `top` (blocks 12..16, head conv + BN, the new head) under the
 /// reference's names: BN running statistics are constants, not parameters.
-fn trainable(top: &ImageTop, first: usize) -> Vec<(String, VisionTensor)> {
-    let mut named: Vec<(String, VisionTensor)> = top.blocks.iter().enumerate().flat_map(|(j, b)| block_tensors(first + j, b)).collect();
-    named.push(("_conv_head.weight".into(), VisionTensor::Conv(top.head.weight.val())));
-    named.push(("_bn1.weight".into(), VisionTensor::Vector(top.head.gamma.val())));
-    named.push(("_bn1.bias".into(), VisionTensor::Vector(top.head.beta.val())));
-    named.push(("head.weight".into(), VisionTensor::LinearWeight(top.fc.weight.val())));
-    named.push(("head.bias".into(), VisionTensor::Vector(top.fc.bias.as_ref().expect("bias").val())));
+fn trainable(top: &ImageTop, first: usize) -> Vec<(String, NamedTensor)> {
+    let mut named: Vec<(String, NamedTensor)> = top.blocks.iter().enumerate().flat_map(|(j, b)| block_tensors(first + j, b)).collect();
+    named.push(("_conv_head.weight".into(), NamedTensor::Conv(top.head.weight.val())));
+    named.push(("_bn1.weight".into(), NamedTensor::Vector(top.head.gamma.val())));
+    named.push(("_bn1.bias".into(), NamedTensor::Vector(top.head.beta.val())));
+    named.push(("head.weight".into(), NamedTensor::LinearWeight(top.fc.weight.val())));
+    named.push(("head.bias".into(), NamedTensor::Vector(top.fc.bias.as_ref().expect("bias").val())));
     named.retain(|(n, _)| !n.ends_with("running_mean") && !n.ends_with("running_var"));
     named
 }
@@ -173,9 +174,9 @@ fn train_step_matches_pytorch() {
     let mut worst: (f64, String) = (0.0, String::new());
     for (name, t) in &named {
         let g = match t {
-            VisionTensor::Conv(w) => read(w.grad(&grads).unwrap_or_else(|| panic!("no gradient for {name}"))),
-            VisionTensor::Vector(v) => read(v.grad(&grads).unwrap_or_else(|| panic!("no gradient for {name}"))),
-            VisionTensor::LinearWeight(w) => read(w.grad(&grads).unwrap_or_else(|| panic!("no gradient for {name}"))),
+            NamedTensor::Conv(w) => read(w.grad(&grads).unwrap_or_else(|| panic!("no gradient for {name}"))),
+            NamedTensor::Vector(v) => read(v.grad(&grads).unwrap_or_else(|| panic!("no gradient for {name}"))),
+            NamedTensor::LinearWeight(w) | NamedTensor::Matrix(w) => read(w.grad(&grads).unwrap_or_else(|| panic!("no gradient for {name}"))),
         };
         let norm = g.iter().map(|v| (*v as f64).powi(2)).sum::<f64>().sqrt();
         let want = norms[name.as_str()].as_f64().unwrap_or_else(|| panic!("reference has no {name}"));

@@ -23,7 +23,7 @@ pub struct CheckArgs {
 
 pub fn check_trajectory(a: CheckArgs) -> Result<()> {
     let device = files::device(&a.backend)?;
-    let model = files::load_model(&a.model, &device)?;
+    let model = files::load_model(&a.model, &device)?.into_text()?;
     let reference = String::from_utf8(files::read(&a.reference)?)
         .map_err(|_| Error::Settings(format!("{} is not UTF-8 text: give a trajectories JSON file", a.reference.display())))?;
     let mut line = |name: &str, r: &trajectory::CaseResult| {

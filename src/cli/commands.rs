@@ -6,9 +6,11 @@ use futures_lite::future::block_on;
 use serde_json::json;
 use tabtune::bench::{self, BenchConfig};
 use burn::prelude::Device;
+use tabtune::data::images::DecodedImage;
+use tabtune::kind::{AnyModel, Inputs};
 use tabtune::{Model, Result, infer};
 
-use super::{DataArgs, files, train_image};
+use super::{DataArgs, files};
 
 #[derive(Args)]
 pub struct EvalArgs {
@@ -55,40 +57,52 @@ pub struct BenchArgs {
 }
 
 pub fn eval(a: EvalArgs) -> Result<()> {
-    if train_image::is_image_model(&a.model) {
-        return train_image::eval(&a.model, &a.data.data, &a.backend);
-    }
     let device = files::device(&a.backend)?;
     let model = files::load_model(&a.model, &device)?;
-    let data = files::load_data(&a.data.data, a.data.text_column, a.data.label_column)?;
-    let max_len = a.max_len.unwrap_or_else(|| infer::default_max_len(&model));
-    let m = block_on(infer::evaluate(&model, &data.examples, max_len, &device))?;
+    let size = model.image().map_or(0, |m| m.config.image_size);
+    let data = super::data::labelled(model.kind(), &a.data, size)?;
+    let m = block_on(infer::evaluate(&model, data.as_ref(), a.max_len, &device))?;
     println!("{}", serde_json::to_string(&m).unwrap_or_default());
     Ok(())
 }
 
-/// The device, the model, the input texts and the max_len that predict and embed use.
+/// The device, the text model, the input texts and the max_len that embed uses.
 fn text_inputs(a: &TextArgs) -> Result<(Device, Model, Vec<String>, usize)> {
     let device = files::device(&a.backend)?;
-    let model = files::load_model(&a.model, &device)?;
-    let [input] = &a.input[..] else {
-        return Err(tabtune::Error::Settings("--input takes one file of texts (several files are for image models)".into()));
-    };
-    let texts = files::load_texts(input, a.text_column.as_deref())?;
+    let model = files::load_model(&a.model, &device)?.into_text()?;
+    let texts = texts(a)?;
     let max_len = a.max_len.unwrap_or_else(|| infer::default_max_len(&model));
     Ok((device, model, texts, max_len))
 }
 
+/// `--input`'s texts: one file (a column of a table, or one text per line).
+fn texts(a: &TextArgs) -> Result<Vec<String>> {
+    let [input] = &a.input[..] else {
+        return Err(tabtune::Error::Settings("--input takes one file of texts (several files are for image models)".into()));
+    };
+    files::load_texts(input, a.text_column.as_deref())
+}
+
+/// A JSON line per input: {"text"} or {"input"} (an image file), then the prediction.
 pub fn predict(a: TextArgs) -> Result<()> {
-    if train_image::is_image_model(&a.model) {
-        return train_image::predict(&a.model, &a.input, &a.backend);
-    }
-    let (device, model, texts, max_len) = text_inputs(&a)?;
-    let refs: Vec<&str> = texts.iter().map(|t| t.as_str()).collect();
-    let preds = block_on(infer::predict(&model, &refs, max_len, &device))?;
+    let device = files::device(&a.backend)?;
+    let model = files::load_model(&a.model, &device)?;
+    let (key, names, preds) = match &model {
+        AnyModel::Text(_) => {
+            let texts = texts(&a)?;
+            let refs: Vec<&str> = texts.iter().map(|t| t.as_str()).collect();
+            let preds = block_on(infer::predict(&model, Inputs::Texts(&refs), a.max_len, &device))?;
+            ("text", texts, preds)
+        }
+        AnyModel::Image(m) => {
+            let (names, decoded) = super::data::image_inputs(&a.input, m.config.image_size)?;
+            let refs: Vec<&DecodedImage> = decoded.iter().collect();
+            ("input", names, block_on(infer::predict(&model, Inputs::Images(&refs), None, &device))?)
+        }
+    };
     let labels = model.labels().unwrap_or_default();
-    for (text, p) in texts.iter().zip(preds) {
-        let mut line = json!({ "text": text });
+    for (name, p) in names.iter().zip(preds) {
+        let mut line = json!({ key: name });
         if let (Some(out), serde_json::Value::Object(fields)) = (line.as_object_mut(), p.to_json(&labels)) {
             out.extend(fields);
         }

@@ -6,8 +6,6 @@ use futures_lite::future::block_on;
 use tabtune::{Error, Result, export};
 
 use super::files;
-use super::image::load_image_model;
-use super::train_image::is_image_model;
 
 #[derive(Clone, Copy, ValueEnum)]
 pub enum ExportFormat {
@@ -37,38 +35,19 @@ pub struct ExportArgs {
 
 pub fn run(a: ExportArgs) -> Result<()> {
     let device = files::device(&a.backend)?;
-    // told apart as `predict` does: an image model's config.json names its architecture
-    if is_image_model(&a.model) {
-        return image(&a, &device);
-    }
+    // a model folder is re-read, so a broken one is refused rather than copied
     let model = files::load_model(&a.model, &device)?;
     match a.format {
         ExportFormat::Hf => files::write_model(&a.out, &block_on(export::export(&model))?),
-        ExportFormat::SentenceTransformers => files::write_model(&a.out, &block_on(export::sentence_transformers(&model))?),
+        ExportFormat::SentenceTransformers => {
+            let text = model.text().map_err(|_| {
+                Error::Settings(format!("{} is an image model: sentence-transformers is for text models; use --format onnx or hf", a.model.display()))
+            })?;
+            files::write_model(&a.out, &block_on(export::sentence_transformers(text))?)
+        }
         ExportFormat::Onnx => {
             let bytes = block_on(export::onnx::to_onnx(&model))?;
             std::fs::write(&a.out, bytes).map_err(|e| Error::Io(format!("cannot write {}: {e}", a.out.display())))
         }
-    }
-}
-
-/// An image model: ONNX, or `hf` = the folder as `train` writes it (config.json +
-/// model.safetensors, re-read so a broken folder is refused rather than copied).
-fn image(a: &ExportArgs, device: &burn::prelude::Device) -> Result<()> {
-    let model = load_image_model(&a.model, device)?;
-    match a.format {
-        ExportFormat::Onnx => {
-            let bytes = block_on(export::onnx::image_to_onnx(&model))?;
-            std::fs::write(&a.out, bytes).map_err(|e| Error::Io(format!("cannot write {}: {e}", a.out.display())))
-        }
-        ExportFormat::Hf => {
-            let (config, weights) = block_on(tabtune::train::image_model_files(&model))?;
-            files::write_file(&a.out, "config.json", &config)?;
-            files::write_file(&a.out, "model.safetensors", &weights)
-        }
-        ExportFormat::SentenceTransformers => Err(Error::Settings(format!(
-            "{} is an image model: sentence-transformers is for text models; use --format onnx or hf",
-            a.model.display()
-        ))),
     }
 }

@@ -7,9 +7,8 @@ use futures_lite::future::block_on;
 use tabtune::backend::{self, BackendKind};
 use tabtune::data::{self, DataOptions, Dataset, Format};
 use tabtune::export::ExportedFiles;
-use tabtune::{Error, Model, ModelFiles, Result};
-
-pub const MODEL_FILES: [&str; 3] = ["config.json", "model.safetensors", "tokenizer.json"];
+use tabtune::kind::{AnyModel, Kind};
+use tabtune::{Error, Result};
 
 pub fn read(path: &Path) -> Result<Vec<u8>> {
     fs::read(path).map_err(|e| Error::Io(format!("cannot read {}: {e}", path.display())))
@@ -19,19 +18,24 @@ pub fn device(kind: &str) -> Result<Device> {
     block_on(backend::device(kind.parse::<BackendKind>()?))
 }
 
-pub fn load_model(dir: &Path, device: &Device) -> Result<Model> {
-    for f in MODEL_FILES {
+/// A model folder of any kind (its config.json says which): a text model in the Hugging Face
+/// layout, or an image model.
+pub fn load_model(dir: &Path, device: &Device) -> Result<AnyModel> {
+    let config = dir.join("config.json");
+    let kind = if config.is_file() { Kind::of_config(&read(&config)?) } else { Kind::Text };
+    let names = kind.model_files();
+    for f in names {
         if !dir.join(f).is_file() {
             return Err(Error::Io(format!(
-                "{} has no {f}: --model must be a folder in the Hugging Face layout ({}); scripts/fetch-model puts the default one in models/all-MiniLM-L6-v2",
+                "{} has no {f}: --model must be a model folder in the Hugging Face layout ({} for {}); scripts/fetch-model puts the default ones in models/all-MiniLM-L6-v2 and models/efficientnet-lite0",
                 dir.display(),
-                MODEL_FILES.join(", ")
+                names.join(", "),
+                kind.a_model()
             )));
         }
     }
-    let [config, weights, tokenizer] = MODEL_FILES.map(|f| read(&dir.join(f)));
-    let (config, weights, tokenizer) = (config?, weights?, tokenizer?);
-    Model::load(&ModelFiles { config: &config, weights: &weights, tokenizer: &tokenizer }, device)
+    let bytes: Vec<(&str, Vec<u8>)> = names.iter().map(|f| read(&dir.join(f)).map(|b| (*f, b))).collect::<Result<_>>()?;
+    AnyModel::load(|name| bytes.iter().find(|(n, _)| *n == name).map(|(_, b)| b.as_slice()), device)
 }
 
 /// The format from the file name, else from its first bytes.

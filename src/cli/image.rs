@@ -5,7 +5,6 @@ use burn::prelude::*;
 use clap::Args;
 use futures_lite::future::block_on;
 use serde_json::json;
-use tabtune::vision::ImageModel;
 use tabtune::{Error, Result};
 
 use super::files;
@@ -22,18 +21,6 @@ pub struct ClassifyArgs {
     backend: String,
 }
 
-pub fn load_image_model(dir: &Path, device: &Device) -> Result<ImageModel> {
-    for f in ["config.json", "model.safetensors"] {
-        if !dir.join(f).is_file() {
-            return Err(Error::Io(format!(
-                "{} has no {f}: --model must be an image model folder (config.json, model.safetensors); scripts/fetch-model puts EfficientNet-Lite0 in models/efficientnet-lite0",
-                dir.display()
-            )));
-        }
-    }
-    ImageModel::from_files(&files::read(&dir.join("config.json"))?, &files::read(&dir.join("model.safetensors"))?, device)
-}
-
 /// A file → RGB8 (w, h, pixels), with the dataset loader's checks and messages.
 fn decode(path: &Path) -> Result<(usize, usize, Vec<u8>)> {
     let img = tabtune::data::images::decode(&path.display().to_string(), &files::read(path)?).map_err(|p| Error::Io(p.to_string()))?;
@@ -42,7 +29,7 @@ fn decode(path: &Path) -> Result<(usize, usize, Vec<u8>)> {
 
 pub fn classify(a: ClassifyArgs) -> Result<()> {
     let device = files::device(&a.backend)?;
-    let model = load_image_model(&a.model, &device)?;
+    let model = files::load_model(&a.model, &device)?.into_image()?;
     let (w, h, rgb) = decode(&a.input)?;
     let s = model.config.image_size;
     let x = Tensor::<4>::from_data(TensorData::new(model.eval_input(&rgb, w, h), [1, 3, s, s]), &device);

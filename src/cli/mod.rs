@@ -1,6 +1,7 @@
 //! Argument parsing and dispatch. Errors print as one line on stderr and exit 1.
 mod alloc;
 mod check;
+mod data;
 mod files;
 mod commands;
 mod export;
@@ -8,7 +9,6 @@ mod image;
 mod search;
 mod settings;
 mod train;
-mod train_image;
 
 use std::path::PathBuf;
 use std::process::ExitCode;

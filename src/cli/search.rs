@@ -83,7 +83,7 @@ pub fn search(a: SearchArgs) -> Result<()> {
 /// Runs the search to its end: a line per fold (cv) or run (search), progress on stderr.
 fn run(model: &std::path::Path, data: &DataArgs, spec: SearchSpec, backend: &str) -> Result<Search> {
     let device = files::device(backend)?;
-    let model = files::load_model(model, &device)?;
+    let model = files::load_model(model, &device)?.into_text()?;
     let data = files::load_data(&data.data, data.text_column.clone(), data.label_column.clone())?;
     let folds = spec.folds.is_some();
     let mut search = Search::new(model, &data, spec, &device)?;

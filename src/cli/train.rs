@@ -8,7 +8,8 @@ use futures_lite::future::block_on;
 use indicatif::{ProgressBar, ProgressStyle};
 use tabtune::run::Init;
 use tabtune::task::TaskChoice;
-use tabtune::{Result, RunConfig, Trainer, export};
+use tabtune::kind::Kind;
+use tabtune::{Error, Result, RunConfig, Trainer, export};
 
 use super::settings::SettingsArgs;
 use super::{DataArgs, files};
@@ -54,31 +55,19 @@ pub(super) fn bar(len: usize, what: &str) -> ProgressBar {
 
 pub fn run(a: TrainArgs) -> Result<()> {
     let mut cfg = a.settings.run_config()?;
-    if cfg.task == TaskChoice::Image || super::train_image::is_image_model(&a.model) {
-        return super::train_image::train(&a, cfg);
-    }
     let device = files::device(&a.backend)?;
     let model = files::load_model(&a.model, &device)?;
-    cfg.resolve(&model.config);
-    // the trainer checks too; checking here refuses a bad setting before a big file is read
-    cfg.check(&model.config)?;
-    let data = files::load_data(&a.data.data, a.data.text_column.clone(), a.data.label_column.clone())?;
-    for note in &data.notes {
-        eprintln!("note: {note}");
+    if cfg.task == TaskChoice::Image && model.kind() != Kind::Image {
+        return Err(Error::Settings(format!(
+            "task image needs an image model, and {} is not one (its config.json names no architecture): use --model models/efficientnet-lite0",
+            a.model.display()
+        )));
     }
-    let how = if data.inferred_columns { "inferred" } else { "given" };
-    eprintln!("task: {}", data.task_reason);
-    eprintln!(
-        "data: {} rows; text column '{}', label column '{}' ({how}); classes {}; dropped {} empty, {} duplicate",
-        data.rows,
-        data.text_column,
-        data.label_column,
-        serde_json::to_string(&data.classes).unwrap_or_default(),
-        data.dropped.empty_text,
-        data.dropped.duplicate
-    );
-    if cfg.init == Init::Pretrained && model.head.is_some() {
-        eprintln!("starting from the model's encoder with a fresh head (--init continue keeps its head)");
+    // the trainer checks too; checking here refuses a bad setting before the data is read
+    model.settle(&mut cfg)?;
+    let data = super::data::labelled(model.kind(), &a.data, cfg.image_size)?;
+    if cfg.init == Init::Pretrained && model.fine_tuned() {
+        eprintln!("starting from the model's {} with a fresh head (--init continue keeps its head)", model.kind().units());
     }
     let mut trainer = match saved_checkpoint(&a, &cfg)? {
         Some((path, bytes)) => resumed(Trainer::resume(model, &data, &bytes, &device)?, &path),
@@ -93,7 +82,7 @@ pub fn run(a: TrainArgs) -> Result<()> {
 
 /// `--checkpoint DIR`'s saved run, when DIR holds one: (its path, its bytes). A run of other
 /// settings is refused rather than resumed or overwritten.
-pub(super) fn saved_checkpoint(a: &TrainArgs, cfg: &RunConfig) -> Result<Option<(PathBuf, Vec<u8>)>> {
+fn saved_checkpoint(a: &TrainArgs, cfg: &RunConfig) -> Result<Option<(PathBuf, Vec<u8>)>> {
     let Some(path) = a.checkpoint.as_ref().map(|d| d.join(CHECKPOINT)).filter(|p| p.is_file()) else {
         return Ok(None);
     };
@@ -108,14 +97,14 @@ pub(super) fn saved_checkpoint(a: &TrainArgs, cfg: &RunConfig) -> Result<Option<
 }
 
 /// Says where a resumed run picks up.
-pub(super) fn resumed(t: Trainer, path: &std::path::Path) -> Trainer {
+fn resumed(t: Trainer, path: &std::path::Path) -> Trainer {
     eprintln!("resuming from {} at step {} of {}", path.display(), t.steps_done(), t.info().total_steps);
     t
 }
 
 /// Prints what the run will do, runs the frozen part over every row (a progress bar), then
 /// steps to the end: one JSON line per epoch on stdout, `--steps-out`, `--checkpoint`.
-pub(super) fn drive(trainer: &mut Trainer, a: &TrainArgs) -> Result<()> {
+fn drive(trainer: &mut Trainer, a: &TrainArgs) -> Result<()> {
     let image = trainer.config().task == TaskChoice::Image;
     let info = trainer.info().clone();
     for note in &info.notes {

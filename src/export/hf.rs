@@ -14,7 +14,8 @@ use crate::model::{Model, Pooling};
 /// beside it.
 const ENCODER_PREFIX: &str = "bert.";
 
-pub async fn export(model: &Model) -> Result<ExportedFiles> {
+/// A text model's folder.
+pub(super) async fn text_folder(model: &Model) -> Result<ExportedFiles> {
     let sequence_classification = model.head.is_some() && matches!(model.pooling, Pooling::ClsPooler(_));
     let mut named = named_weights(model).await?;
     let mut config = config_value(model)?;
@@ -29,7 +30,7 @@ pub async fn export(model: &Model) -> Result<ExportedFiles> {
     Ok(ExportedFiles {
         config: json(&config, "config.json")?,
         weights: to_safetensors(named, pt_meta())?,
-        tokenizer: model.tokenizer.json().to_vec(),
+        tokenizer: Some(model.tokenizer.json().to_vec()),
         extra: vec![("tokenizer_config.json".into(), tokenizer_config(model)?)],
     })
 }

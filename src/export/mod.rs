@@ -2,21 +2,17 @@
 //! `train` writes, `transformers` loads and `Model::load` reads back), a sentence-transformers
 //! folder (`sentence.rs`) and ONNX (`onnx.rs`). Shared here: reading the weights back under
 //! their HF names and writing safetensors.
-use std::collections::HashMap;
-
-use safetensors::Dtype;
-use safetensors::tensor::TensorView;
-
 use crate::error::{Error, Result};
+use crate::kind::{AnyModel, image_model_files};
 use crate::model::{Model, Pooling};
-use crate::model::weights::{NamedTensor, embeddings_tensors, head_tensors, layer_tensors, pooler_tensors, transpose};
-use crate::readback;
+use crate::model::weights::{embeddings_tensors, head_tensors, layer_tensors, pooler_tensors};
+use crate::tensors::NamedTensor;
+pub use crate::tensors::{pt_meta, read_named, to_safetensors};
 
 pub mod hf;
 pub mod onnx;
 pub mod sentence;
 
-pub use hf::export;
 pub use sentence::sentence_transformers;
 
 /// A model folder's files: the three a model needs, then the others (path relative to the
@@ -24,15 +20,30 @@ pub use sentence::sentence_transformers;
 pub struct ExportedFiles {
     pub config: Vec<u8>,
     pub weights: Vec<u8>,
-    pub tokenizer: Vec<u8>,
+    /// A text model's tokenizer.json (an image model has none).
+    pub tokenizer: Option<Vec<u8>>,
     pub extra: Vec<(String, Vec<u8>)>,
 }
 
 impl ExportedFiles {
-    /// Every file as (path, bytes), the model's three first.
+    /// Every file as (path, bytes), the model's own first.
     pub fn all(&self) -> Vec<(&str, &[u8])> {
-        let main = [("config.json", &self.config), ("model.safetensors", &self.weights), ("tokenizer.json", &self.tokenizer)];
-        main.into_iter().map(|(n, b)| (n, b.as_slice())).chain(self.extra.iter().map(|(n, b)| (n.as_str(), b.as_slice()))).collect()
+        let main = [("config.json", Some(&self.config)), ("model.safetensors", Some(&self.weights)), ("tokenizer.json", self.tokenizer.as_ref())];
+        let main = main.into_iter().filter_map(|(n, b)| b.map(|b| (n, b.as_slice())));
+        main.chain(self.extra.iter().map(|(n, b)| (n.as_str(), b.as_slice()))).collect()
+    }
+}
+
+/// A model's folder in its own layout, of any kind: what `train` writes and `AnyModel::load`
+/// reads back (text: the Hugging Face layout `transformers` loads, see `hf.rs`; images:
+/// config.json and the weights under efficientnet_pytorch's names).
+pub async fn export(model: &AnyModel) -> Result<ExportedFiles> {
+    match model {
+        AnyModel::Text(m) => hf::text_folder(m).await,
+        AnyModel::Image(m) => {
+            let (config, weights) = image_model_files(m).await?;
+            Ok(ExportedFiles { config, weights, tokenizer: None, extra: Vec::new() })
+        }
     }
 }
 
@@ -78,40 +89,6 @@ pub fn encoder_tensors(model: &Model) -> Vec<(String, NamedTensor)> {
     named
 }
 
-/// safetensors metadata `transformers` expects (`format: pt`).
-pub fn pt_meta() -> HashMap<String, String> {
-    HashMap::from([("format".to_string(), "pt".to_string())])
-}
-
 pub(crate) fn json(value: &serde_json::Value, what: &str) -> Result<Vec<u8>> {
     serde_json::to_vec_pretty(value).map_err(|e| Error::Config(format!("could not write {what}: {e}")))
-}
-
-/// Named tensors read back (async) into (name, HF shape, f32 values).
-pub async fn read_named(named: Vec<(String, NamedTensor)>) -> Result<Vec<(String, Vec<usize>, Vec<f32>)>> {
-    let mut out = Vec::with_capacity(named.len());
-    for (name, t) in named {
-        let (shape, values) = match t {
-            NamedTensor::LinearWeight(w) => {
-                let [d_in, d_out] = w.dims();
-                (vec![d_out, d_in], transpose(&readback::floats(w).await?, d_in, d_out))
-            }
-            NamedTensor::Matrix(m) => (m.dims().to_vec(), readback::floats(m).await?),
-            NamedTensor::Vector(v) => (v.dims().to_vec(), readback::floats(v).await?),
-        };
-        out.push((name, shape, values));
-    }
-    Ok(out)
-}
-
-/// (name, shape, f32 values) → safetensors bytes with string metadata.
-pub fn to_safetensors(named: Vec<(String, Vec<usize>, Vec<f32>)>, meta: HashMap<String, String>) -> Result<Vec<u8>> {
-    let bytes: Vec<(String, Vec<usize>, Vec<u8>)> =
-        named.into_iter().map(|(n, s, v)| (n, s, v.iter().flat_map(|x| x.to_le_bytes()).collect())).collect();
-    let views = bytes
-        .iter()
-        .map(|(n, s, b)| TensorView::new(Dtype::F32, s.clone(), b).map(|v| (n.clone(), v)))
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| Error::Weights(format!("could not write the weights: {e}")))?;
-    safetensors::serialize(views, Some(meta)).map_err(|e| Error::Weights(format!("could not write the weights: {e}")))
 }

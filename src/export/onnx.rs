@@ -8,7 +8,7 @@
 //! Metadata (`metadata_props`): `labels` (JSON array, output column order), `task`, `max_len`,
 //! `threshold` (multi-label), `pooling`. See docs/onnx.md.
 //!
-//! Image models: [`image_to_onnx`] (vision.rs): pixels in [0, 1] in, probabilities out.
+//! Image models (vision.rs): pixels in [0, 1] in, probabilities out.
 mod bert;
 mod graph;
 pub mod proto;
@@ -22,7 +22,7 @@ use crate::model::weights::{NamedTensor, embeddings_tensors, head_tensors, layer
 use crate::model::{Model, Pooling};
 use crate::readback;
 use crate::task::Task;
-use crate::vision::ImageModel;
+use crate::kind::AnyModel;
 use bert::{Bert, Output, Pool, Weights};
 use proto::{DimensionValue, GraphProto, INT64, FLOAT, ModelProto, OperatorSetIdProto, StringStringEntryProto, value_info};
 
@@ -32,8 +32,18 @@ pub const OPSET: i64 = 17;
 /// The IR version that goes with opset 17 (onnx/docs/Versioning.md).
 const IR_VERSION: i64 = 8;
 
-/// ONNX model bytes for `model` (which must have a head).
-pub async fn to_onnx(model: &Model) -> Result<Vec<u8>> {
+/// ONNX model bytes for a model of any kind (a text model must have a head): the text graph
+/// here and in bert.rs, the image graph in vision.rs.
+pub async fn to_onnx(model: &AnyModel) -> Result<Vec<u8>> {
+    let (graph, meta) = match model {
+        AnyModel::Text(m) => text_graph(m).await?,
+        AnyModel::Image(m) => vision::image_graph(m).await?,
+    };
+    Ok(encode(graph, meta))
+}
+
+/// A fine-tuned text classifier's graph and metadata.
+async fn text_graph(model: &Model) -> Result<(GraphProto, Vec<StringStringEntryProto>)> {
     let labels = match (&model.head, model.labels()) {
         (Some(_), Some(labels)) => labels,
         _ => {
@@ -76,15 +86,7 @@ pub async fn to_onnx(model: &Model) -> Result<Vec<u8>> {
         meta.push(("threshold", model.threshold().to_string()));
     }
     let meta = meta.into_iter().map(|(k, v)| StringStringEntryProto { key: k.into(), value: v }).collect();
-    Ok(encode(graph, meta))
-}
-
-/// ONNX model bytes for an image model (EfficientNet-Lite0, fine-tuned or ImageNet's): input
-/// `pixel_values` float32 [batch, 3, S, S] (RGB / 255, scaled and centre-cropped to S =
-/// `image_size`), output `probabilities` [batch, classes]; see vision.rs and docs/onnx.md.
-pub async fn image_to_onnx(model: &ImageModel) -> Result<Vec<u8>> {
-    let (graph, meta) = vision::image_graph(model).await?;
-    Ok(encode(graph, meta))
+    Ok((graph, meta))
 }
 
 /// The ModelProto around `graph` (opset 17, ir 8), encoded.
@@ -120,6 +122,7 @@ async fn weights(model: &Model) -> Result<Weights> {
         let (dims, values) = match t {
             NamedTensor::LinearWeight(m) | NamedTensor::Matrix(m) => (m.dims().to_vec(), readback::floats(m).await?),
             NamedTensor::Vector(v) => (v.dims().to_vec(), readback::floats(v).await?),
+            NamedTensor::Conv(c) => (c.dims().to_vec(), readback::floats(c).await?),
         };
         out.insert(name, (dims, values));
     }

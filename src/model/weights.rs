@@ -33,13 +33,7 @@ use crate::error::{Error, Result};
 /// How many problems one error message lists before it says "and N more".
 const LIST_AT_MOST: usize = 8;
 
-/// A named weight read out of a module, in HF layout once `hf_layout` is applied.
-pub enum NamedTensor {
-    /// burn layout [in, out]; HF wants it transposed.
-    LinearWeight(Tensor<2>),
-    Matrix(Tensor<2>),
-    Vector(Tensor<1>),
-}
+pub use crate::tensors::{NamedTensor, transpose};
 
 struct WeightFile<'a> {
     st: SafeTensors<'a>,
@@ -168,16 +162,6 @@ pub(crate) fn to_f32(dtype: Dtype, bytes: &[u8]) -> Option<Vec<f32>> {
     })
 }
 
-/// [rows, cols] row-major → [cols, rows] row-major.
-pub fn transpose(v: &[f32], rows: usize, cols: usize) -> Vec<f32> {
-    let mut out = vec![0.0; v.len()];
-    for r in 0..rows {
-        for c in 0..cols {
-            out[c * rows + r] = v[r * cols + c];
-        }
-    }
-    out
-}
 
 /// The encoder and, when the file has them, a classifier head with `classes` outputs and the
 /// [CLS] pooler (`pooler.dense`: how an HF `*ForSequenceClassification` head reads, and where

@@ -66,8 +66,9 @@ pub async fn of_model(model: &Model, text: &str, device: &Device) -> Result<Atte
     let weights = cls_weights(&model.encoder.embeddings, &layers, &ids, device).await?;
     let probs = match (&model.head, model.labels()) {
         (Some(_), Some(labels)) => {
-            let p = infer::predict(model, &[text], max_len, device).await?;
-            p.first().map(|p| label_probs(p, &labels)).unwrap_or_default()
+            let rows = infer::text::logits(model, &[text], max_len, device).await?;
+            let p = rows.first().map(|row| infer::Prediction::of(row, model.task(), &labels, model.threshold()));
+            p.map(|p| label_probs(&p, &labels)).unwrap_or_default()
         }
         _ => Vec::new(),
     };

@@ -77,6 +77,6 @@ pub async fn of_model(model: &Model, texts: &[String], targets: &Targets, device
         return Err(regression());
     }
     let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
-    let logits = infer::logits(model, &refs, infer::default_max_len(model), device).await?;
+    let logits = infer::text::logits(model, &refs, infer::default_max_len(model), device).await?;
     find(&logits, targets, texts, &model.labels().unwrap_or_default(), model.threshold())
 }

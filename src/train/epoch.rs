@@ -1,14 +1,13 @@
 //! The end of an epoch (validation, early stopping) and the model a run leaves.
 use burn::module::Module;
 
-use super::{Base, EpochSummary, Trainer};
-use crate::classifier::Top;
+use super::{EpochSummary, Trainer};
+use crate::kind::AnyModel;
 use crate::data::padding_share;
 use crate::error::{Error, Result};
 use crate::infer as evaluate;
 use crate::loss::host_loss;
 use crate::metrics::TaskMetrics;
-use crate::model::{Encoder, Model, Pooling};
 use crate::readback;
 
 impl Trainer {
@@ -110,22 +109,17 @@ impl Trainer {
         readback::scalar(self.objective.data_loss(top.forward(batch), target)).await
     }
 
-    /// The fine-tuned model: the frozen layers and the trained ones back in one encoder, the
-    /// head, and a config.json naming the classes and how the head pools.
-    pub fn into_model(self) -> Result<Model> {
+    /// The fine-tuned model: the frozen part and the trained top (the best epoch's under early
+    /// stopping) back in one model, its config.json naming the classes and the settings it must
+    /// be used with (how the head pools; an image model's size), its fingerprint naming the run.
+    pub fn into_model(self) -> Result<AnyModel> {
         let kept = self.kept_epoch();
         let best = self.early.and_then(|e| e.best).map(|b| b.top);
         let top = best.or(self.top).ok_or_else(|| Error::Device("a previous step failed".into()))?.valid();
-        let (Base::Text { mut model, prefix }, Top::Text(top)) = (self.base, top) else {
-            return Err(Error::Settings("an image run's model is taken with into_image_model".into()));
-        };
-        let mut layers = prefix.layers;
-        layers.extend(top.layers);
-        model.encoder = Encoder { embeddings: prefix.embeddings, layers };
-        model.head = Some(top.head);
-        model.pooling = top.pooler.map_or(Pooling::Mean, Pooling::ClsPooler);
-        model.fingerprint = crate::checkpoint::tuned_fingerprint(&model.fingerprint, &self.data_fingerprint, self.step);
-        crate::checkpoint::mark_tuned(&mut model.config, &self.info.labels, self.info.task, &self.cfg, kept);
+        let fingerprint = crate::checkpoint::tuned_fingerprint(self.base.fingerprint(), &self.data_fingerprint, self.step);
+        let mut model = self.base.with_top(top)?;
+        model.mark(&self.info.labels, self.info.task, &self.cfg, kept);
+        model.set_fingerprint(fingerprint);
         Ok(model)
     }
 }

@@ -6,8 +6,10 @@ use burn::module::Module;
 use burn::prelude::*;
 use half::f16;
 
-use super::{Base, Split, Trainer};
-use super::setup::{Parts, check_image_continue};
+use super::setup::Parts;
+use super::{Split, Trainer};
+use crate::kind::image::{ImageBase, check_continue, settle};
+use crate::kind::Base;
 use crate::classifier::{Batch, ImageClassifier, Top, fresh_head};
 use crate::data::images::{DecodedImage, ImageDataset};
 use crate::data::{self, Example};
@@ -19,25 +21,15 @@ use crate::run::{CacheDtype, Init, RunConfig};
 use crate::task::{Targets, Task};
 use crate::vision::config::HEAD_CHANNELS;
 use crate::vision::preprocess::{resize_bicubic, resized_dims};
-use crate::vision::{FrozenNet, ImageModel, VisionConfig, preprocess};
-
-/// An image run's frozen part and what its model folder is rebuilt from.
-pub(crate) struct ImageBase {
-    pub config: VisionConfig,
-    pub fingerprint: String,
-    pub frozen: FrozenNet,
-    /// The frozen part's output [c, h, w] for one image at the run's `image_size`.
-    pub shape: [usize; 3],
-}
+use crate::vision::{ImageModel, preprocess};
 
 impl Trainer {
     /// An image classification run: checks the settings (text-only ones are refused by name),
     /// splits the images per class (seeded), scales each to `image_size` once, and splits the
     /// model at `layers` blocks from the top. BatchNorm keeps its running statistics.
-    pub fn for_images(model: ImageModel, data: &ImageDataset, mut cfg: RunConfig, device: &Device) -> Result<Trainer> {
+    pub(super) fn image_run(model: ImageModel, data: &ImageDataset, mut cfg: RunConfig, device: &Device) -> Result<Trainer> {
         let blocks = model.net.blocks.len();
-        cfg.resolve_layers(blocks);
-        cfg.check_image(blocks)?;
+        settle(&model, &mut cfg)?;
         let labels = data.classes.clone();
         cfg.check_task(Task::Classification, &labels)?;
         if labels.len() < 2 {
@@ -45,7 +37,7 @@ impl Trainer {
         }
         let keep_head = cfg.init == Init::Continue;
         if keep_head {
-            check_image_continue(&model.config, &labels)?;
+            check_continue(&model.config, &labels)?;
         }
         let mut notes = vec!["BatchNorm stays in eval mode: its running statistics are ImageNet's and do not train (γ and β of the trainable blocks do)".to_string()];
         // the seeded, per-class split and sample of the text path, on the images' indices
@@ -117,33 +109,6 @@ impl Trainer {
             cfg,
         };
         Ok(Trainer::assemble(parts, device))
-    }
-
-    /// The fine-tuned image model: the frozen blocks and the trained ones back in one network
-    /// (the best epoch's under early stopping), its classes as `labels`, and `image_size` /
-    /// `resize` set to the run's size, so predicting preprocesses as training did.
-    pub fn into_image_model(self) -> Result<ImageModel> {
-        let kept = self.kept_epoch();
-        let best = self.early.and_then(|e| e.best).map(|b| b.top);
-        let top = best.or(self.top).ok_or_else(|| Error::Device("a previous step failed".into()))?.valid();
-        let (Base::Image(base), Top::Image(top)) = (self.base, top) else {
-            return Err(Error::Settings("a text run's model is taken with into_model".into()));
-        };
-        let mut blocks = base.frozen.blocks;
-        blocks.extend(top.net.blocks);
-        let net = crate::vision::EfficientNet { stem: base.frozen.stem, blocks, head: top.net.head, fc: top.net.fc };
-        let mut config = base.config;
-        crate::checkpoint::mark_image(&mut config, &self.info.labels, &self.cfg, kept);
-        let fingerprint = crate::checkpoint::tuned_fingerprint(&base.fingerprint, &self.data_fingerprint, self.step);
-        Ok(ImageModel { config, net, fingerprint })
-    }
-
-    /// An image run's model config (its preprocessing, BN's epsilon, the block table).
-    pub(crate) fn image_config(&self) -> Result<&VisionConfig> {
-        match &self.base {
-            Base::Image(base) => Ok(&base.config),
-            Base::Text { .. } => Err(Error::Settings("this works on image runs only, and this run trains on text".into())),
-        }
     }
 
     /// The frozen bottom's features of rows `rows` ((is_val, index)), one cached row per image.
@@ -220,13 +185,4 @@ fn images_fingerprint(train: &Split, val: &Split) -> String {
         }
     }
     fingerprint(&parts)
-}
-
-/// An image model as the files of its folder: `config.json` (the classes as `labels`) and
-/// `model.safetensors` under the PyTorch names `ImageModel::from_files` reads.
-pub async fn image_model_files(model: &ImageModel) -> Result<(Vec<u8>, Vec<u8>)> {
-    let named = crate::vision::weights::read_tensors(crate::vision::weights::tensors(&model.net)).await?;
-    let weights = crate::export::to_safetensors(named, crate::export::pt_meta())?;
-    let config = serde_json::to_vec_pretty(&model.config).map_err(|e| Error::Config(format!("could not write config.json: {e}")))?;
-    Ok((config, weights))
 }

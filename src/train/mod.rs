@@ -11,6 +11,7 @@ use crate::classifier::{Batch, Classifier, Top};
 use crate::contrastive::Pair;
 use crate::data::bucketed_order;
 use crate::early_stop::EarlyStop;
+use crate::kind::{AnyModel, Base, DataRef, Kind, mismatch};
 use crate::error::{Error, Result};
 use crate::loss::Objective;
 pub use crate::progress::{EpochSummary, StepInfo, TrainInfo};
@@ -21,6 +22,7 @@ use crate::readback;
 use crate::run::{CacheDtype, RunConfig};
 use crate::schedule::Schedule;
 
+mod checkpoint;
 mod epoch;
 mod pairs;
 mod prepare;
@@ -30,7 +32,7 @@ mod replay;
 mod setup;
 mod text;
 mod image;
-pub use image::{image_model_files, square_rgb};
+pub use image::square_rgb;
 use crate::step::step_module;
 use crate::task::Targets;
 
@@ -62,12 +64,6 @@ impl Split {
     pub fn lengths(&self) -> Vec<usize> {
         if self.tokens.len() == self.len() { self.tokens.iter().map(Vec::len).collect() } else { vec![1; self.len()] }
     }
-}
-
-/// The frozen part of a run and the model it came from.
-pub(crate) enum Base {
-    Text { model: Model, prefix: Prefix },
-    Image(image::ImageBase),
 }
 
 pub struct Trainer {
@@ -109,6 +105,19 @@ pub struct Trainer {
 }
 
 impl Trainer {
+    /// A run of `model` on `data` (of the model's kind): checks the settings, splits the data
+    /// (seeded, per class), prepares each row's input once, and splits the model at `layers`
+    /// (text layers or image blocks) from the top. `device` is a plain (non-autodiff) device.
+    /// With `init: continue` the model's head keeps training (same classes only); otherwise a
+    /// fresh head starts.
+    pub fn new<'a>(model: impl Into<AnyModel>, data: impl Into<DataRef<'a>>, cfg: RunConfig, device: &Device) -> Result<Trainer> {
+        match (model.into(), data.into()) {
+            (AnyModel::Text(m), DataRef::Text(d)) => Self::text_run(m, d, cfg, device),
+            (AnyModel::Image(m), DataRef::Image(d)) => Self::image_run(m, d, cfg, device),
+            (m, d) => Err(mismatch(m.kind(), d.kind())),
+        }
+    }
+
     pub fn info(&self) -> &TrainInfo {
         &self.info
     }
@@ -135,9 +144,9 @@ impl Trainer {
         self.step >= self.info.total_steps || self.early.as_ref().is_some_and(|e| e.stopped)
     }
 
-    /// An image run (`into_image_model`), not a text one (`into_model`).
-    pub fn is_image(&self) -> bool {
-        matches!(self.base, Base::Image(_))
+    /// The kind of data the run trains on.
+    pub fn kind(&self) -> Kind {
+        self.base.kind()
     }
 
     /// The epoch whose weights `into_model` returns: the best one under early stopping.
@@ -150,7 +159,8 @@ impl Trainer {
     pub(crate) async fn input(&self, val: bool, idx: &[usize], device: &Device) -> Result<Batch> {
         let split = if val { &self.val } else { &self.train };
         match &self.base {
-            Base::Text { model, prefix } => {
+            Base::Text(base) => {
+                let (model, prefix) = (&base.model, &base.prefix);
                 let h = model.config.hidden_size;
                 if self.info.cached {
                     let (x, mask) = stack(&idx.iter().map(|&i| &split.cache[i]).collect::<Vec<_>>(), h, device);
@@ -176,17 +186,14 @@ impl Trainer {
     /// A text run's model and frozen prefix (the text-only paths: contrastive, teaching).
     pub(crate) fn text(&self) -> Result<(&Model, &Prefix)> {
         match &self.base {
-            Base::Text { model, prefix } => Ok((model, prefix)),
+            Base::Text(base) => Ok((&base.model, &base.prefix)),
             Base::Image(_) => Err(image_run()),
         }
     }
 
     /// The fingerprint of the model the run started from.
     pub(crate) fn base_fingerprint(&self) -> &str {
-        match &self.base {
-            Base::Text { model, .. } => &model.fingerprint,
-            Base::Image(base) => &base.fingerprint,
-        }
+        self.base.fingerprint()
     }
 
     /// A text run's trainable classifier as it is now.

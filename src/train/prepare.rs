@@ -1,7 +1,8 @@
 //! The frozen prefix's pass over every row before training, in fixed chunks: run here one by
 //! one (`prepare`), or handed to other workers (`chunk_rows` → their `Prefix::cache` →
 //! `put_chunk`), which compute the same bytes because a chunk's rows and padding are fixed.
-use super::{Base, PREPARE_CHUNK, Trainer};
+use super::{PREPARE_CHUNK, Trainer};
+use crate::kind::Base;
 use crate::error::{Error, Result};
 use crate::model::fingerprint;
 use crate::prefix::{Cached, rows_to_bytes};
@@ -19,7 +20,7 @@ impl Trainer {
     /// Runs the prefix over chunk `j` here; (rows done, total).
     pub async fn prepare_chunk(&mut self, j: usize) -> Result<(usize, usize)> {
         let cached = match &self.base {
-            Base::Text { prefix, .. } => prefix.cache(&self.chunk_rows(j), &self.device, self.cfg.cache_dtype).await?,
+            Base::Text(b) => b.prefix.cache(&self.chunk_rows(j), &self.device, self.cfg.cache_dtype).await?,
             Base::Image(_) => self.image_rows(self.chunk(j), self.cfg.cache_dtype).await?,
         };
         self.put_chunk(j, cached)
@@ -38,7 +39,7 @@ impl Trainer {
 
     /// Chunk `j`'s token rows (empty past the last chunk; and for an image run).
     pub fn chunk_rows(&self, j: usize) -> Vec<&[u32]> {
-        if !matches!(self.base, Base::Text { .. }) {
+        if !matches!(self.base, Base::Text(_)) {
             return Vec::new();
         }
         self.chunk(j).iter().map(|&(v, i)| if v { &self.val.tokens[i][..] } else { &self.train.tokens[i][..] }).collect()
@@ -49,7 +50,7 @@ impl Trainer {
         let rows = self.chunk(j).to_vec();
         // a row's states: its tokens' (text), or the frozen net's channels (images)
         let want = |v: bool, i: usize| match &self.base {
-            Base::Text { .. } => if v { self.val.tokens[i].len() } else { self.train.tokens[i].len() },
+            Base::Text(_) => if v { self.val.tokens[i].len() } else { self.train.tokens[i].len() },
             Base::Image(b) => b.shape[0],
         };
         let fits = rows.len() == cached.len() && rows.iter().zip(&cached).all(|(&(v, i), c)| c.len == want(v, i));

@@ -3,7 +3,8 @@
 use burn::module::Module;
 use burn::prelude::*;
 
-use super::{Base, PREPARE_CHUNK, Split, TrainInfo, Trainer};
+use super::{PREPARE_CHUNK, Split, TrainInfo, Trainer};
+use crate::kind::Base;
 use crate::classifier::Top;
 use crate::contrastive::Pair;
 use crate::data::Example;
@@ -11,9 +12,8 @@ use crate::early_stop::EarlyStop;
 use crate::loss::Objective;
 use crate::optim::{Optimizer, Settings};
 use crate::schedule::Schedule;
-use crate::error::{Error, Result};
-use crate::model::{Model, Pooling, fingerprint};
-use crate::run::{ClassWeights, Init, PoolingKind, RunConfig};
+use crate::model::fingerprint;
+use crate::run::{ClassWeights, RunConfig};
 use crate::task::{Targets, Task};
 
 /// `"balanced"`: n / (classes · count) on the training rows, as scikit-learn; explicit: by
@@ -31,70 +31,6 @@ fn class_weights(cfg: &RunConfig, labels: &[String], targets: &Targets) -> Vec<f
             count.iter().map(|&c| if c == 0 { 1.0 } else { n / (labels.len() as f32 * c as f32) }).collect()
         }
     }
-}
-
-/// `pooling: cls`: the pooler the run starts from: the fine-tuned one (init continue), else
-/// the model file's `pooler.dense` (BERT's pretrained pooler). None for `pooling: mean`.
-pub(super) fn pooler_for(model: &Model, cfg: &RunConfig) -> Result<Option<burn::nn::Linear>> {
-    if cfg.pooling != PoolingKind::Cls {
-        return Ok(None);
-    }
-    match (&model.pooling, cfg.init) {
-        (Pooling::ClsPooler(p), Init::Continue) => Ok(Some(p.clone())),
-        _ => model.pooler.clone().map(Some).ok_or_else(|| {
-            Error::Settings("pooling cls starts from the model's pooler.dense weights (BERT's [CLS] pooler), but this model has none: use pooling mean".into())
-        }),
-    }
-}
-
-/// `init: continue` needs a head trained here on the same classes and task.
-pub(super) fn check_continue(model: &Model, labels: &[String], task: Task, pooling: PoolingKind) -> Result<()> {
-    let bad = |m: String| Err(Error::Settings(m));
-    let Some(have) = model.labels() else {
-        return bad("init = continue needs a fine-tuned model, but this one has no classification head yet: train it with init = pretrained first".into());
-    };
-    let has = if matches!(model.pooling, Pooling::Mean) { PoolingKind::Mean } else { PoolingKind::Cls };
-    if has != pooling {
-        return bad(format!(
-            "init = continue needs the pooling the head was trained with: this model pools with {}, the run with {}: set pooling {}",
-            has.name(), pooling.name(), has.name()
-        ));
-    }
-    if model.task() != task {
-        return bad(format!(
-            "init = continue needs the same task, but the model was trained for {} and this run is {}: use init = pretrained",
-            model.task().name(),
-            task.name()
-        ));
-    }
-    if have != labels {
-        return bad(format!(
-            "init = continue needs the same classes, but the model knows {} and the data has {}: use init = pretrained to train a new head",
-            have.join(", "),
-            labels.join(", ")
-        ));
-    }
-    Ok(())
-}
-
-/// `init: continue` on images needs a head trained here (config.json's `tabtune` object, which
-/// ImageNet's 1000-class model has not) on the data's classes, in the same order.
-pub(super) fn check_image_continue(config: &crate::vision::VisionConfig, labels: &[String]) -> Result<()> {
-    let bad = |m: String| Err(Error::Settings(m));
-    if !config.extra.contains_key("tabtune") {
-        return bad(format!(
-            "init = continue needs a fine-tuned model, but this one's head is the pretrained one ({} classes, not trained here): train it with init = pretrained first",
-            config.labels.len()
-        ));
-    }
-    if config.labels != labels {
-        return bad(format!(
-            "init = continue needs the same classes, but the model knows {} and the data has {}: use init = pretrained to train a new head",
-            config.labels.join(", "),
-            labels.join(", ")
-        ));
-    }
-    Ok(())
 }
 
 pub(super) fn data_fingerprint(train: &[Example], val: &[Example]) -> String {

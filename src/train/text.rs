@@ -3,8 +3,10 @@
 use burn::module::Module;
 use burn::prelude::*;
 
-use super::setup::{self, check_continue, data_fingerprint};
-use super::{Base, Split, Trainer};
+use super::setup::data_fingerprint;
+use super::{Split, Trainer};
+use crate::kind::text::{TextBase, check_continue, pooler_for, settle};
+use crate::kind::Base;
 use super::setup::Parts;
 use crate::classifier::{Classifier, Top};
 use crate::contrastive::build_pairs;
@@ -16,10 +18,9 @@ use crate::run::{Init, RunConfig, Strategy};
 use crate::task::{Targets, Task};
 
 impl Trainer {
-    /// Checks the settings, samples, splits and tokenizes the data, and splits the model at
-    /// `layers` from the top. `device` is a plain (non-autodiff) device. With `init: continue`
-    /// the model's head keeps training (same classes only); otherwise a fresh head starts.
-    pub fn new(model: Model, data: &Dataset, cfg: RunConfig, device: &Device) -> Result<Trainer> {
+    /// A text run: checks the settings, samples, splits and tokenizes the rows, and splits the
+    /// model at `layers` from the top.
+    pub(super) fn text_run(model: Model, data: &Dataset, cfg: RunConfig, device: &Device) -> Result<Trainer> {
         // the settings are resolved and checked by with_split
         let task = cfg.task.resolve(data.task);
         let mut notes = Vec::new();
@@ -35,7 +36,7 @@ impl Trainer {
         Self::with_split(model, data, train_ex, val_ex, cfg, device, notes)
     }
 
-    /// As `new`, on training and validation rows chosen by the caller (a cross-validation
+    /// As a text run of `new`, on training and validation rows chosen by the caller (a cross-validation
     /// fold); `notes` start the run's notes.
     pub fn with_split(
         mut model: Model,
@@ -46,8 +47,7 @@ impl Trainer {
         device: &Device,
         mut notes: Vec<String>,
     ) -> Result<Trainer> {
-        cfg.resolve(&model.config);
-        cfg.check(&model.config)?;
+        settle(&model.config, &mut cfg)?;
         let task = cfg.task.resolve(data.task);
         let labels = data::labels_for(&data.examples, task, &data.label_column)?;
         cfg.check_task(task, &labels)?;
@@ -95,7 +95,7 @@ impl Trainer {
             (Init::Continue, Some(head)) => Classifier::with_head(top_layers, head, cfg.dropout),
             _ => Classifier::new(top_layers, h, outputs, cfg.dropout, cfg.seed, device),
         }
-        .with_pooler(setup::pooler_for(&model, &cfg)?);
+        .with_pooler(pooler_for(&model, &cfg)?);
         if let Some(p) = cfg.encoder_dropout {
             top = top.with_encoder_dropout(p);
         }
@@ -115,7 +115,7 @@ impl Trainer {
             pending.sort_by_key(|&(v, i)| if v { val.tokens[i].len() } else { train.tokens[i].len() });
         }
         let parts = Parts {
-            base: Base::Text { model, prefix },
+            base: Base::Text(TextBase { model, prefix }),
             top,
             train,
             val,

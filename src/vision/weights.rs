@@ -29,7 +29,8 @@ use super::layers::ConvBn;
 use super::mbconv::MbConv;
 use super::net::{EfficientNet, ImageTop};
 use crate::error::{Error, Result};
-use crate::model::weights::{to_f32, transpose, weight_problems};
+use crate::model::weights::{to_f32, weight_problems};
+use crate::tensors::{NamedTensor, transpose};
 
 struct WeightFile<'a> {
     st: SafeTensors<'a>,
@@ -178,24 +179,16 @@ pub fn load_top(bytes: &[u8], cfg: &VisionConfig, first: usize, classes: usize, 
     Ok(ImageTop { blocks, head, fc })
 }
 
-/// A named tensor of the network in PyTorch layout, for writing a model folder back.
-pub enum VisionTensor {
-    Conv(Tensor<4>),
-    Vector(Tensor<1>),
-    /// burn layout [in, out]; the file wants [out, in].
-    LinearWeight(Tensor<2>),
-}
-
-fn push_conv_bn(out: &mut Vec<(String, VisionTensor)>, conv: &str, bn: &str, l: &ConvBn) {
-    out.push((format!("{conv}.weight"), VisionTensor::Conv(l.weight.val())));
-    out.push((format!("{bn}.weight"), VisionTensor::Vector(l.gamma.val())));
-    out.push((format!("{bn}.bias"), VisionTensor::Vector(l.beta.val())));
-    out.push((format!("{bn}.running_mean"), VisionTensor::Vector(l.running_mean.clone())));
-    out.push((format!("{bn}.running_var"), VisionTensor::Vector(l.running_var.clone())));
+fn push_conv_bn(out: &mut Vec<(String, NamedTensor)>, conv: &str, bn: &str, l: &ConvBn) {
+    out.push((format!("{conv}.weight"), NamedTensor::Conv(l.weight.val())));
+    out.push((format!("{bn}.weight"), NamedTensor::Vector(l.gamma.val())));
+    out.push((format!("{bn}.bias"), NamedTensor::Vector(l.beta.val())));
+    out.push((format!("{bn}.running_mean"), NamedTensor::Vector(l.running_mean.clone())));
+    out.push((format!("{bn}.running_var"), NamedTensor::Vector(l.running_var.clone())));
 }
 
 /// Block `index`'s tensors under their file names; mirrors `load`.
-pub fn block_tensors(index: usize, b: &MbConv) -> Vec<(String, VisionTensor)> {
+pub fn block_tensors(index: usize, b: &MbConv) -> Vec<(String, NamedTensor)> {
     let p = format!("_blocks.{index}");
     let mut out = Vec::new();
     if let Some(e) = &b.expand {
@@ -207,7 +200,7 @@ pub fn block_tensors(index: usize, b: &MbConv) -> Vec<(String, VisionTensor)> {
 }
 
 /// Every tensor of the network under its file name (what `load` reads).
-pub fn tensors(net: &EfficientNet) -> Vec<(String, VisionTensor)> {
+pub fn tensors(net: &EfficientNet) -> Vec<(String, NamedTensor)> {
     let mut out = Vec::new();
     push_conv_bn(&mut out, "_conv_stem", "_bn0", &net.stem);
     for (i, b) in net.blocks.iter().enumerate() {
@@ -219,7 +212,7 @@ pub fn tensors(net: &EfficientNet) -> Vec<(String, VisionTensor)> {
 
 /// A trainable top's tensors under the whole network's names: its blocks numbered from
 /// `first` (the frozen blocks below it), the head conv and `_fc` (what `load_top` reads).
-pub fn top_tensors(top: &ImageTop, first: usize) -> Vec<(String, VisionTensor)> {
+pub fn top_tensors(top: &ImageTop, first: usize) -> Vec<(String, NamedTensor)> {
     let mut out = Vec::new();
     for (j, b) in top.blocks.iter().enumerate() {
         out.extend(block_tensors(first + j, b));
@@ -228,27 +221,10 @@ pub fn top_tensors(top: &ImageTop, first: usize) -> Vec<(String, VisionTensor)> 
     out
 }
 
-fn push_head_fc(out: &mut Vec<(String, VisionTensor)>, head: &ConvBn, fc: &Linear) {
+fn push_head_fc(out: &mut Vec<(String, NamedTensor)>, head: &ConvBn, fc: &Linear) {
     push_conv_bn(out, "_conv_head", "_bn1", head);
-    out.push(("_fc.weight".into(), VisionTensor::LinearWeight(fc.weight.val())));
+    out.push(("_fc.weight".into(), NamedTensor::LinearWeight(fc.weight.val())));
     if let Some(b) = &fc.bias {
-        out.push(("_fc.bias".into(), VisionTensor::Vector(b.val())));
+        out.push(("_fc.bias".into(), NamedTensor::Vector(b.val())));
     }
-}
-
-/// Named tensors read back (async) in the file's layout: (name, shape, f32 values).
-pub async fn read_tensors(named: Vec<(String, VisionTensor)>) -> Result<Vec<(String, Vec<usize>, Vec<f32>)>> {
-    let mut out = Vec::with_capacity(named.len());
-    for (name, t) in named {
-        let (shape, values) = match t {
-            VisionTensor::Conv(t) => (t.dims().to_vec(), crate::readback::floats(t).await?),
-            VisionTensor::Vector(t) => (t.dims().to_vec(), crate::readback::floats(t).await?),
-            VisionTensor::LinearWeight(t) => {
-                let [d_in, d_out] = t.dims();
-                (vec![d_out, d_in], transpose(&crate::readback::floats(t).await?, d_in, d_out))
-            }
-        };
-        out.push((name, shape, values));
-    }
-    Ok(out)
 }

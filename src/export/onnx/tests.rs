@@ -10,6 +10,7 @@ use prost::Message;
 
 use super::proto::{DimensionValue, GraphProto, ModelProto};
 use super::{OPSET, to_onnx};
+use crate::kind::AnyModel;
 use crate::model::random::{TINY_CONFIG, random_weights};
 use crate::model::{BertConfig, Model, Pooling, weights};
 use crate::tokenize::TextTokenizer;
@@ -27,7 +28,7 @@ fn tiny(head: bool, pooling: impl Fn(&Device) -> Pooling) -> Model {
 }
 
 fn decode(model: &Model) -> ModelProto {
-    let bytes = block_on(to_onnx(model)).expect("exports");
+    let bytes = block_on(to_onnx(&AnyModel::Text(model.clone()))).expect("exports");
     ModelProto::decode(&bytes[..]).expect("a ModelProto")
 }
 
@@ -74,6 +75,6 @@ fn graph_is_well_formed() {
 
 #[test]
 fn a_model_without_head_is_refused() {
-    let err = block_on(to_onnx(&tiny(false, |_| Pooling::Mean))).expect_err("no head");
+    let err = block_on(to_onnx(&AnyModel::Text(tiny(false, |_| Pooling::Mean)))).expect_err("no head");
     assert!(err.to_string().contains("no classification head"), "{err}");
 }

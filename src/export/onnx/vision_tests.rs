@@ -8,7 +8,8 @@ use futures_lite::future::block_on;
 use prost::Message;
 
 use super::proto::{DimensionValue, ModelProto, NodeProto, ValueInfoProto};
-use super::{OPSET, image_to_onnx};
+use super::{OPSET, to_onnx};
+use crate::kind::AnyModel;
 use crate::vision::ImageModel;
 
 /// models/efficientnet-lite0 (ImageNet, 1000 classes) at input side `side`.
@@ -33,7 +34,7 @@ fn ints(n: &NodeProto, name: &str) -> Vec<i64> {
 fn image_graph_is_well_formed() {
     // 224: ImageNet's side; 65: odd sides, where every stride-2 layer pads differently
     for side in [224usize, 65] {
-        let bytes = block_on(image_to_onnx(&lite0(side))).expect("exports");
+        let bytes = block_on(to_onnx(&AnyModel::Image(lite0(side)))).expect("exports");
         let m = ModelProto::decode(&bytes[..]).expect("a ModelProto");
         assert_eq!((m.ir_version, m.opset_import[0].version), (8, OPSET));
         let g = m.graph.expect("graph");
