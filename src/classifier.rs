@@ -7,7 +7,7 @@ use burn::prelude::*;
 use serde::Serialize;
 
 use crate::data::Rng;
-use crate::model::bert::{Layer, mask_bias, mean_pool};
+use crate::model::bert::{Layer, cls_pool, mask_bias, mean_pool};
 use crate::model::weights::{head_tensors, layer_tensors, pooler_tensors};
 use crate::tensors::NamedTensor;
 use crate::vision::ImageTop;
@@ -209,12 +209,6 @@ impl Top {
             Top::Image(top) => top_tensors(&top.net, first),
         }
     }
-}
-
-/// BERT's pooler, as HF `BertPooler`: tanh(dense(h[CLS])) of x [b, s, h] → [b, h].
-pub fn cls_pool(dense: &Linear, x: Tensor<3>) -> Tensor<2> {
-    let [b, _, h] = x.dims();
-    burn::tensor::activation::tanh(dense.forward(x.narrow(1, 0, 1).reshape([b, h])))
 }
 
 /// A set of parameters trained at one LR multiplier.

@@ -3,6 +3,7 @@
 //! data → tokenize → model → prefix (frozen, cached) → classifier (trained) → run / schedule →
 //! train → metrics → infer → export; `backend` picks the device, `bench` measures.
 pub mod error;
+pub mod fingerprint;
 
 pub mod data;
 pub mod tokenize;

@@ -7,7 +7,7 @@ use burn::prelude::*;
 
 use crate::classifier::ImageClassifier;
 use crate::error::{Error, Result};
-use crate::run::RunConfig;
+use crate::run::{ModelShape, RunConfig};
 use crate::task::TaskChoice;
 use crate::tensors::{pt_meta, read_named, to_safetensors};
 use crate::vision::weights::{load_top, tensors};
@@ -58,7 +58,7 @@ pub(crate) fn settle(model: &ImageModel, cfg: &mut RunConfig) -> Result<()> {
     }
     let blocks = model.net.blocks.len();
     cfg.resolve_layers(blocks);
-    cfg.check_image(blocks)
+    cfg.check(ModelShape::Image { blocks })
 }
 
 /// What config.json says about an image model trained here: its classes as `labels`, the

@@ -10,7 +10,7 @@ use crate::error::{Error, Result};
 use crate::model::weights::load_top;
 use crate::model::{BertConfig, Encoder, Model, Pooling};
 use crate::prefix::Prefix;
-use crate::run::{Init, PoolingKind, RunConfig};
+use crate::run::{Init, ModelShape, PoolingKind, RunConfig};
 use crate::task::Task;
 
 /// A text run's frozen part (embeddings and the lower layers) and the model it came from.
@@ -61,7 +61,7 @@ pub(crate) fn with_saved_top(mut base: Model, bytes: &[u8], cfg: &RunConfig, out
 /// `layers: all` made the model's layers, then every setting checked against the model.
 pub(crate) fn settle(config: &BertConfig, cfg: &mut RunConfig) -> Result<()> {
     cfg.resolve_layers(config.num_hidden_layers);
-    cfg.check(config)
+    cfg.check(ModelShape::Text(config))
 }
 
 /// What config.json says about a model trained here: its labels, task, pooling, max_len,

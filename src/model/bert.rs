@@ -133,3 +133,9 @@ pub fn l2_normalize(x: Tensor<2>) -> Tensor<2> {
     let norm = x.clone().square().sum_dim(1).sqrt().clamp_min(1e-12);
     x / norm
 }
+
+/// BERT's pooler, as HF `BertPooler`: tanh(dense(h[CLS])) of x [b, s, h] → [b, h].
+pub fn cls_pool(dense: &Linear, x: Tensor<3>) -> Tensor<2> {
+    let [b, _, h] = x.dims();
+    burn::tensor::activation::tanh(dense.forward(x.narrow(1, 0, 1).reshape([b, h])))
+}

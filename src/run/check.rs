@@ -11,39 +11,65 @@ use crate::task::{Task, TaskChoice};
 /// tab's memory long before it helps.
 pub const IMAGE_SIZES: RangeInclusive<usize> = 32..=512;
 
+/// What a run's settings are checked against: a text model's config, or an image model's
+/// number of MBConv blocks.
+#[derive(Clone, Copy)]
+pub enum ModelShape<'a> {
+    Text(&'a BertConfig),
+    Image { blocks: usize },
+}
+
 impl RunConfig {
-    /// Every setting checked against the (text) model, with a message that says what would work.
-    pub fn check(&self, model: &BertConfig) -> Result<()> {
+    /// Every setting checked against the model, with a message that says what would work: the
+    /// trainable layers (text) or blocks (images) it has, what only the other kind of run
+    /// uses (refused by name), then what every run shares.
+    pub fn check(&self, model: ModelShape) -> Result<()> {
         let bad = |m: String| Err(Error::Settings(m));
-        if self.task == TaskChoice::Image {
-            return bad("task image trains the image model on images: give --model models/efficientnet-lite0 and --data a folder (one sub-folder per class) or a zip of them".into());
+        let (have, units, whose) = match model {
+            ModelShape::Text(c) => (c.num_hidden_layers, "encoder layers", "model"),
+            ModelShape::Image { blocks } => (blocks, "blocks", "image model"),
+        };
+        self.check_kind_task(model)?;
+        if self.layers > have {
+            return bad(format!("layers = {} but the {whose} has {have} {units}: choose 0 (head only) to {have}", self.layers));
         }
-        let n = model.num_hidden_layers;
-        if self.layers > n {
-            return bad(format!("layers = {} but the model has {n} encoder layers: choose 0 (head only) to {n}", self.layers));
+        match model {
+            ModelShape::Text(c) => self.text_rules(c)?,
+            ModelShape::Image { .. } => self.image_rules()?,
         }
+        self.check_common()
+    }
+
+    /// The task a kind of model cannot train: images on a text model, text tasks on images.
+    fn check_kind_task(&self, model: ModelShape) -> Result<()> {
+        let bad = |m: String| Err(Error::Settings(m));
+        match (model, self.task) {
+            (ModelShape::Text(_), TaskChoice::Image) => {
+                bad("task image trains the image model on images: give --model models/efficientnet-lite0 and --data a folder (one sub-folder per class) or a zip of them".into())
+            }
+            (ModelShape::Image { .. }, TaskChoice::MultiLabel | TaskChoice::Regression) => {
+                let name = if self.task == TaskChoice::MultiLabel { "multi_label" } else { "regression" };
+                bad(format!("task {name} is for text: images train one class per image (task image)"))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// What a text run refuses: a max_len past the model's positions, [CLS] pooling with
+    /// contrastive training.
+    fn text_rules(&self, model: &BertConfig) -> Result<()> {
+        let bad = |m: String| Err(Error::Settings(m));
         check_max_len(self.max_len, model)?;
         if self.pooling == PoolingKind::Cls && self.strategy == Strategy::Contrastive {
             // contrastive trains the layers on mean-pooled pair embeddings, then fits the head on them
             return bad("pooling cls is for strategy standard: contrastive learns mean-pooled embeddings, so use pooling mean".into());
         }
-        self.check_common()
+        Ok(())
     }
 
-    /// Every setting checked against an image model of `blocks` MBConv blocks: the shared
-    /// checks, the image size, and the text-only settings refused by name.
-    pub fn check_image(&self, blocks: usize) -> Result<()> {
+    /// What an image run refuses: an image size out of range, the text-only settings by name.
+    fn image_rules(&self) -> Result<()> {
         let bad = |m: String| Err(Error::Settings(m));
-        match self.task {
-            TaskChoice::Auto | TaskChoice::Classification | TaskChoice::Image => {}
-            other => {
-                let name = if other == TaskChoice::MultiLabel { "multi_label" } else { "regression" };
-                return bad(format!("task {name} is for text: images train one class per image (task image)"));
-            }
-        }
-        if self.layers > blocks {
-            return bad(format!("layers = {} but the image model has {blocks} blocks: choose 0 (head only) to {blocks}", self.layers));
-        }
         if !(IMAGE_SIZES.contains(&self.image_size)) {
             return bad(format!(
                 "image_size = {} must be between {} and {} pixels (224 is what the ImageNet weights saw; 96 or 128 train faster)",
@@ -61,7 +87,7 @@ impl RunConfig {
         if let Some((_, why)) = text_only.iter().find(|(set, _)| *set) {
             return bad(format!("{why} (this is an image run)"));
         }
-        self.check_common()
+        Ok(())
     }
 
     /// The checks every run shares, text or image.

@@ -10,7 +10,7 @@ use crate::error::{Error, Result};
 use crate::task::{Task, TaskChoice};
 
 mod check;
-pub use check::check_max_len;
+pub use check::{ModelShape, check_max_len};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]

@@ -31,7 +31,7 @@ impl ImageModel {
     pub fn from_files(config: &[u8], weights: &[u8], device: &Device) -> Result<ImageModel> {
         let cfg = VisionConfig::from_json(config)?;
         let net = weights::load(weights, &cfg, device)?;
-        let fingerprint = crate::model::fingerprint(&[config, weights]);
+        let fingerprint = crate::fingerprint::fingerprint(&[config, weights]);
         Ok(ImageModel { config: cfg, net, fingerprint })
     }
 
