@@ -9,7 +9,7 @@ use burn::prelude::*;
 use half::f16;
 
 use crate::error::{Error, Result};
-use crate::export::{read_named, to_safetensors};
+use crate::tensors::{read_named, to_safetensors};
 use crate::model::weights::{embeddings_tensors, layer_tensors};
 use crate::model::{BertConfig, Encoder};
 use crate::readback;

@@ -1,6 +1,7 @@
 //! Named weights on their way out of a module: one tensor type for every kind's file names
 //! (HF's for text, PyTorch's for images), read back to the host (async) in the file's layout
-//! and written as safetensors — what exports, checkpoints and the prefix pool share.
+//! and written as safetensors — what exports, checkpoints and the prefix pool share; and what
+//! every kind's weight loader shares when reading a file.
 use std::collections::HashMap;
 
 use burn::prelude::*;
@@ -66,4 +67,32 @@ pub fn to_safetensors(named: Vec<Values>, meta: HashMap<String, String>) -> Resu
         .collect::<Result<Vec<_>, _>>()
         .map_err(|e| Error::Weights(format!("could not write the weights: {e}")))?;
     safetensors::serialize(views, Some(meta)).map_err(|e| Error::Weights(format!("could not write the weights: {e}")))
+}
+
+/// How many problems one error message lists before it says "and N more".
+const LIST_AT_MOST: usize = 8;
+
+/// Every problem a weights file had, in one error (the first LIST_AT_MOST, sorted); Ok when none.
+pub fn weight_problems(mut problems: Vec<String>) -> Result<()> {
+    if problems.is_empty() {
+        return Ok(());
+    }
+    problems.sort();
+    let more = problems.len().saturating_sub(LIST_AT_MOST);
+    let mut msg = problems.into_iter().take(LIST_AT_MOST).collect::<Vec<_>>().join("; ");
+    if more > 0 {
+        msg.push_str(&format!("; and {more} more"));
+    }
+    Err(Error::Weights(format!("{msg}. Check that config.json and model.safetensors come from the same model")))
+}
+
+/// A safetensors tensor's bytes as f32 (None for a dtype that is not a float).
+pub fn to_f32(dtype: Dtype, bytes: &[u8]) -> Option<Vec<f32>> {
+    let words = |n: usize| bytes.chunks_exact(n);
+    Some(match dtype {
+        Dtype::F32 => words(4).map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect(),
+        Dtype::F16 => words(2).map(|c| half::f16::from_le_bytes([c[0], c[1]]).to_f32()).collect(),
+        Dtype::BF16 => words(2).map(|c| half::bf16::from_le_bytes([c[0], c[1]]).to_f32()).collect(),
+        _ => return None,
+    })
 }

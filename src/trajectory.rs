@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::data::{self, DataOptions, Format};
 use crate::error::{Error, Result};
-use crate::export::read_named;
+use crate::tensors::read_named;
 use crate::model::Model;
 use crate::model::weights::layer_tensors;
 use crate::run::{CacheDtype, ClassWeights, OptimizerKind, RunConfig, ScheduleKind};

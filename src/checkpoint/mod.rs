@@ -15,7 +15,7 @@ use safetensors::SafeTensors;
 use crate::error::{Error, Result};
 use crate::kind::{AnyModel, Kind};
 use crate::metrics::TaskMetrics;
-use crate::model::fingerprint;
+use crate::fingerprint::fingerprint;
 use crate::optim::{OptimState, SlotState};
 use crate::progress::EpochSummary;
 use crate::run::RunConfig;

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::Example;
 use super::split::Rng;
-use crate::model::fingerprint;
+use crate::fingerprint::fingerprint;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -24,16 +24,15 @@ use std::collections::{BTreeSet, HashMap};
 use burn::module::Param;
 use burn::nn::{Embedding, EmbeddingConfig, LayerNorm, LayerNormConfig, Linear};
 use burn::prelude::*;
-use safetensors::{Dtype, SafeTensors};
+use safetensors::SafeTensors;
 
 use super::bert::{Embeddings, Encoder, Layer, layer_dropouts};
 use super::config::BertConfig;
 use crate::error::{Error, Result};
 
-/// How many problems one error message lists before it says "and N more".
-const LIST_AT_MOST: usize = 8;
 
 pub use crate::tensors::{NamedTensor, transpose};
+use crate::tensors::{to_f32, weight_problems};
 
 struct WeightFile<'a> {
     st: SafeTensors<'a>,
@@ -136,32 +135,6 @@ impl<'a> WeightFile<'a> {
         emb
     }
 }
-
-/// Every problem a weights file had, in one error (the first LIST_AT_MOST, sorted); Ok when none.
-pub(crate) fn weight_problems(mut problems: Vec<String>) -> Result<()> {
-    if problems.is_empty() {
-        return Ok(());
-    }
-    problems.sort();
-    let more = problems.len().saturating_sub(LIST_AT_MOST);
-    let mut msg = problems.into_iter().take(LIST_AT_MOST).collect::<Vec<_>>().join("; ");
-    if more > 0 {
-        msg.push_str(&format!("; and {more} more"));
-    }
-    Err(Error::Weights(format!("{msg}. Check that config.json and model.safetensors come from the same model")))
-}
-
-/// A safetensors tensor's bytes as f32 (None for a dtype that is not a float).
-pub(crate) fn to_f32(dtype: Dtype, bytes: &[u8]) -> Option<Vec<f32>> {
-    let words = |n: usize| bytes.chunks_exact(n);
-    Some(match dtype {
-        Dtype::F32 => words(4).map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect(),
-        Dtype::F16 => words(2).map(|c| half::f16::from_le_bytes([c[0], c[1]]).to_f32()).collect(),
-        Dtype::BF16 => words(2).map(|c| half::bf16::from_le_bytes([c[0], c[1]]).to_f32()).collect(),
-        _ => return None,
-    })
-}
-
 
 /// The encoder and, when the file has them, a classifier head with `classes` outputs and the
 /// [CLS] pooler (`pooler.dense`: how an HF `*ForSequenceClassification` head reads, and where

@@ -14,7 +14,7 @@ use crate::classifier::{Batch, ImageClassifier, Top, fresh_head};
 use crate::data::images::{DecodedImage, ImageDataset};
 use crate::data::{self, Example};
 use crate::error::{Error, Result};
-use crate::model::fingerprint;
+use crate::fingerprint::fingerprint;
 use crate::prefix::{Cached, Hidden, cache_bytes, stack};
 use crate::readback;
 use crate::run::{CacheDtype, Init, RunConfig};

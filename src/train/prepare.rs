@@ -4,7 +4,7 @@
 use super::{PREPARE_CHUNK, Trainer};
 use crate::kind::Base;
 use crate::error::{Error, Result};
-use crate::model::fingerprint;
+use crate::fingerprint::fingerprint;
 use crate::prefix::{Cached, rows_to_bytes};
 
 impl Trainer {

@@ -12,7 +12,7 @@ use crate::early_stop::EarlyStop;
 use crate::loss::Objective;
 use crate::optim::{Optimizer, Settings};
 use crate::schedule::Schedule;
-use crate::model::fingerprint;
+use crate::fingerprint::fingerprint;
 use crate::run::{ClassWeights, RunConfig};
 use crate::task::{Targets, Task};
 

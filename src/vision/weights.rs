@@ -29,8 +29,7 @@ use super::layers::ConvBn;
 use super::mbconv::MbConv;
 use super::net::{EfficientNet, ImageTop};
 use crate::error::{Error, Result};
-use crate::model::weights::{to_f32, weight_problems};
-use crate::tensors::{NamedTensor, transpose};
+use crate::tensors::{NamedTensor, to_f32, transpose, weight_problems};
 
 struct WeightFile<'a> {
     st: SafeTensors<'a>,
