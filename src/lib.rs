@@ -1,45 +1,62 @@
-//! tabtune: fine-tune a pretrained BERT (default all-MiniLM-L6-v2) on a text classification
-//! file, in a browser tab (WebGPU) or from the CLI. The modules follow the pipeline:
-//! data → tokenize → model → prefix (frozen, cached) → classifier (trained) → run / schedule →
-//! train → metrics → infer → export; `backend` picks the device, `bench` measures.
+//! tabtune: fine-tune a pretrained model (MiniLM on text, EfficientNet-Lite0 on images) in a
+//! browser tab (WebGPU or the CPU backend in wasm) or from the CLI.
+//!
+//! The modules below are in pipeline order, bottom first: a module takes only from those above
+//! it in this list. Data → the kinds' own parts (tokenizer and BERT; EfficientNet) → the run's
+//! settings → the frozen part (cached) → the trainable top → the seam (`kind`: one wrapper over
+//! the kinds, which everything after it calls) → metrics, loss, inference → optimizer and
+//! schedule → the step → the trainer → what drives it (trajectory, search) → export. A kind of
+//! data is a row of `kind::Kind` and its parts: see the README's "How the code is laid out".
+
+// what every floor shares: errors, identities, reading tensors back, the weight files
 pub mod error;
 pub mod fingerprint;
-
-pub mod data;
-pub mod tokenize;
-pub mod model;
-pub mod vision;
-pub mod kind;
-pub mod prefix;
-pub mod classifier;
-pub mod task;
-pub mod run;
-pub mod schedule;
-pub mod optim;
-pub mod loss;
-pub mod contrastive;
-pub mod logreg;
-pub mod step;
-pub mod teach;
-pub mod progress;
-pub mod early_stop;
-pub mod train;
-pub mod trajectory;
-pub mod search;
-pub mod checkpoint;
-pub mod metrics;
-pub mod infer;
-pub mod export;
-
-pub mod backend;
-pub mod bench;
 pub mod readback;
 pub mod tensors;
 
+// the data
+pub mod task;
+pub mod data;
+
+// the kinds' own parts: text (tokenizer, BERT), images (EfficientNet; their data is data/images)
+pub mod tokenize;
+pub mod model;
+pub mod vision;
+
+// a run's settings, the frozen part's cache, the trainable tops, and the seam over the kinds
+pub mod run;
+pub mod prefix;
+pub mod classifier;
+pub mod kind;
+
+// scoring and using a model
+pub mod metrics;
+pub mod loss;
+pub mod infer;
+pub mod teach;
+
+// training
+pub mod optim;
+pub mod schedule;
+pub mod step;
+pub mod contrastive;
+pub mod logreg;
+pub mod progress;
+pub mod early_stop;
+pub mod checkpoint;
+pub mod train;
+pub mod trajectory;
+pub mod search;
+
+// out of the core: other libraries' formats, the device, benchmarks, the browser edge
+pub mod export;
+pub mod backend;
+pub mod bench;
 #[cfg(target_family = "wasm")]
 pub mod web;
 
 pub use error::{Error, Result};
+pub use kind::{AnyData, AnyModel, DataRef, Inputs, Kind};
 pub use model::{Model, ModelFiles};
 pub use run::RunConfig;
 pub use train::Trainer;
