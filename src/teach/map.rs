@@ -18,8 +18,8 @@ impl Trainer {
     pub async fn val_embeddings(&self) -> Result<Vec<Vec<f32>>> {
         let top = self.text_top()?.valid();
         let h = self.text()?.0.config.hidden_size;
-        let mut rows = Vec::with_capacity(self.val.tokens.len());
-        for chunk in (0..self.val.tokens.len()).collect::<Vec<_>>().chunks(infer::BATCH) {
+        let mut rows = Vec::with_capacity(self.val.tokens().len());
+        for chunk in (0..self.val.tokens().len()).collect::<Vec<_>>().chunks(infer::BATCH) {
             let (x, mask) = self.batch(true, chunk, &self.device).await?;
             rows.extend(readback::floats(top.pooled(x, mask)).await?.chunks(h).map(<[f32]>::to_vec));
         }
@@ -29,7 +29,7 @@ impl Trainer {
     /// With teaching on, validation rows and the prefix prepared: fits the axes (once) and
     /// queues the frame of the epochs done so far. Nothing otherwise.
     pub(crate) async fn fit_map(&mut self) -> Result<()> {
-        if !self.cfg.teaching || self.teach.pca.is_some() || self.val.tokens.is_empty() || !self.is_prepared() {
+        if !self.cfg.teaching || self.teach.pca.is_some() || self.val.tokens().is_empty() || !self.is_prepared() {
             return Ok(());
         }
         let rows = self.val_embeddings().await?;

@@ -7,7 +7,7 @@ use burn::prelude::*;
 use half::f16;
 
 use super::setup::Parts;
-use super::{Split, Trainer};
+use super::{RowInputs, Split, Trainer};
 use crate::kind::image::{ImageBase, check_continue, settle};
 use crate::kind::Base;
 use crate::classifier::{Batch, ImageClassifier, Top, fresh_head};
@@ -57,8 +57,7 @@ impl Trainer {
             let idx: Vec<usize> = ex.iter().map(index).collect();
             Ok(Split {
                 texts: idx.iter().map(|&i| data.examples[i].name.clone()).collect(),
-                tokens: Vec::new(),
-                images: idx.iter().map(|&i| square_rgb(&data.examples[i].image, size)).collect(),
+                inputs: RowInputs::Pixels(idx.iter().map(|&i| square_rgb(&data.examples[i].image, size)).collect()),
                 targets: data::targets(ex, Task::Classification, &labels)?,
                 cache: Vec::new(),
             })
@@ -121,7 +120,7 @@ impl Trainer {
         let mut pixels = Vec::with_capacity(rows.len() * 3 * size * size);
         for &(v, i) in rows {
             let split = if v { &self.val } else { &self.train };
-            pixels.extend(preprocess(&split.images[i], size, size, size, size, mean, std));
+            pixels.extend(preprocess(&split.pixels()[i], size, size, size, size, mean, std));
         }
         let x = Tensor::<4>::from_data(TensorData::new(pixels, [rows.len(), 3, size, size]), &self.device);
         let all = readback::floats(base.frozen.forward(x)).await?;
@@ -180,7 +179,7 @@ fn images_fingerprint(train: &Split, val: &Split) -> String {
     let (ct, cv) = (classes(train), classes(val));
     let mut parts: Vec<&[u8]> = vec![b"T", &ct, b"V", &cv];
     for split in [train, val] {
-        for (name, img) in split.texts.iter().zip(&split.images) {
+        for (name, img) in split.texts.iter().zip(split.pixels()) {
             parts.extend([name.as_bytes(), img.as_slice()]);
         }
     }

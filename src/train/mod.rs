@@ -40,14 +40,19 @@ use crate::task::Targets;
 const PREPARE_CHUNK: usize = 32;
 
 pub(crate) struct Split {
-    /// Text runs: the texts.
+    /// Each row as people see it: the text, or the image's file name.
     pub texts: Vec<String>,
-    /// Text runs: each text's token ids (empty for images).
-    pub tokens: Vec<Vec<u32>>,
-    /// Image runs: each image scaled and centre-cropped to `image_size`², RGB8 (empty for text).
-    pub images: Vec<Vec<u8>>,
+    /// What the frozen part reads, of the run's one kind.
+    pub inputs: RowInputs,
     pub targets: Targets,
     pub cache: Vec<Cached>,
+}
+
+/// A split's inputs: each text's token ids, or each image scaled and centre-cropped to
+/// `image_size`², RGB8.
+pub(crate) enum RowInputs {
+    Tokens(Vec<Vec<u32>>),
+    Pixels(Vec<Vec<u8>>),
 }
 
 impl Split {
@@ -62,7 +67,26 @@ impl Split {
 
     /// Each row's length as batches pad it: its tokens; an image row never pads (1).
     pub fn lengths(&self) -> Vec<usize> {
-        if self.tokens.len() == self.len() { self.tokens.iter().map(Vec::len).collect() } else { vec![1; self.len()] }
+        match &self.inputs {
+            RowInputs::Tokens(t) => t.iter().map(Vec::len).collect(),
+            RowInputs::Pixels(_) => vec![1; self.len()],
+        }
+    }
+
+    /// A text split's token ids (none for images).
+    pub fn tokens(&self) -> &[Vec<u32>] {
+        match &self.inputs {
+            RowInputs::Tokens(t) => t,
+            RowInputs::Pixels(_) => &[],
+        }
+    }
+
+    /// An image split's pixels (none for text).
+    pub fn pixels(&self) -> &[Vec<u8>] {
+        match &self.inputs {
+            RowInputs::Pixels(p) => p,
+            RowInputs::Tokens(_) => &[],
+        }
     }
 }
 
@@ -166,7 +190,7 @@ impl Trainer {
                     let (x, mask) = stack(&idx.iter().map(|&i| &split.cache[i]).collect::<Vec<_>>(), h, device);
                     return Ok(Batch::Text(x, mask));
                 }
-                let rows: Vec<&[u32]> = idx.iter().map(|&i| &split.tokens[i][..]).collect();
+                let rows: Vec<&[u32]> = idx.iter().map(|&i| &split.tokens()[i][..]).collect();
                 let fresh = prefix.cache(&rows, &self.device, CacheDtype::F32).await?;
                 let (x, mask) = stack(&fresh.iter().collect::<Vec<_>>(), h, device);
                 Ok(Batch::Text(x, mask))

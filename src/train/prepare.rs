@@ -42,7 +42,7 @@ impl Trainer {
         if !matches!(self.base, Base::Text(_)) {
             return Vec::new();
         }
-        self.chunk(j).iter().map(|&(v, i)| if v { &self.val.tokens[i][..] } else { &self.train.tokens[i][..] }).collect()
+        self.chunk(j).iter().map(|&(v, i)| if v { &self.val.tokens()[i][..] } else { &self.train.tokens()[i][..] }).collect()
     }
 
     /// Stores chunk `j`'s prefix states, computed here or by another worker; (rows done, total).
@@ -50,7 +50,7 @@ impl Trainer {
         let rows = self.chunk(j).to_vec();
         // a row's states: its tokens' (text), or the frozen net's channels (images)
         let want = |v: bool, i: usize| match &self.base {
-            Base::Text(_) => if v { self.val.tokens[i].len() } else { self.train.tokens[i].len() },
+            Base::Text(_) => if v { self.val.tokens()[i].len() } else { self.train.tokens()[i].len() },
             Base::Image(b) => b.shape[0],
         };
         let fits = rows.len() == cached.len() && rows.iter().zip(&cached).all(|(&(v, i), c)| c.len == want(v, i));

@@ -17,7 +17,7 @@ impl Trainer {
     pub fn reuse_prefix(&mut self, store: &PrefixStore) -> usize {
         let key = (self.info.frozen_layers, self.cfg.cache_dtype);
         let mut taken = 0;
-        if self.train.tokens.is_empty() {
+        if self.train.tokens().is_empty() {
             // an image run: its rows have no tokens to key them by (nothing is shared)
             return 0;
         }
@@ -41,12 +41,12 @@ impl Trainer {
 
     /// Puts every cached row into `store` (once the prefix is prepared).
     pub fn keep_prefix(&self, store: &mut PrefixStore) {
-        if !self.info.cached || !self.is_prepared() || self.train.tokens.is_empty() {
+        if !self.info.cached || !self.is_prepared() || self.train.tokens().is_empty() {
             return;
         }
         let key = (self.info.frozen_layers, self.cfg.cache_dtype);
         for split in [&self.train, &self.val] {
-            for (tokens, cached) in split.tokens.iter().zip(&split.cache) {
+            for (tokens, cached) in split.tokens().iter().zip(&split.cache) {
                 store.rows.entry((key.0, key.1, tokens.clone())).or_insert_with(|| cached.clone());
             }
         }

@@ -4,7 +4,7 @@ use burn::module::Module;
 use burn::prelude::*;
 
 use super::setup::data_fingerprint;
-use super::{Split, Trainer};
+use super::{RowInputs, Split, Trainer};
 use crate::kind::text::{TextBase, check_continue, pooler_for, settle};
 use crate::kind::Base;
 use super::setup::Parts;
@@ -74,13 +74,13 @@ impl Trainer {
             truncated += enc.iter().filter(|e| e.truncated).count();
             let targets = data::targets(ex, task, &labels)?;
             let texts = ex.iter().map(|e| e.text.clone()).collect();
-            Ok(Split { texts, tokens: enc.into_iter().map(|e| e.ids).collect(), images: Vec::new(), targets, cache: Vec::new() })
+            Ok(Split { texts, inputs: RowInputs::Tokens(enc.into_iter().map(|e| e.ids).collect()), targets, cache: Vec::new() })
         };
         let (train, val) = (split(&train_ex)?, split(&val_ex)?);
 
         let n = model.config.num_hidden_layers;
         let h = model.config.hidden_size;
-        let bytes = cache_bytes(train.tokens.iter().chain(&val.tokens).map(Vec::len), h, cfg.cache_dtype);
+        let bytes = cache_bytes(train.tokens().iter().chain(val.tokens()).map(Vec::len), h, cfg.cache_dtype);
         let cache_mb = bytes as f64 / 1e6;
         let cached = bytes <= cfg.cache_budget_mb as u64 * 1_000_000;
         if !cached {
@@ -111,8 +111,8 @@ impl Trainer {
         }
         let mut pending: Vec<(bool, usize)> = Vec::new();
         if cached {
-            pending = (0..train.tokens.len()).map(|i| (false, i)).chain((0..val.tokens.len()).map(|i| (true, i))).collect();
-            pending.sort_by_key(|&(v, i)| if v { val.tokens[i].len() } else { train.tokens[i].len() });
+            pending = (0..train.tokens().len()).map(|i| (false, i)).chain((0..val.tokens().len()).map(|i| (true, i))).collect();
+            pending.sort_by_key(|&(v, i)| if v { val.tokens()[i].len() } else { train.tokens()[i].len() });
         }
         let parts = Parts {
             base: Base::Text(TextBase { model, prefix }),
