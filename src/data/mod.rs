@@ -14,6 +14,7 @@ mod columns;
 mod errors;
 pub mod images;
 mod quotes;
+mod row;
 pub mod split;
 mod table;
 pub mod targets;

@@ -7,6 +7,7 @@ use serde::Deserialize;
 use serde::de::{Deserializer, MapAccess, Visitor};
 
 use crate::data::quotes::{stray_quote, unclosed_quote};
+use crate::data::row::Row;
 use crate::data::{DataError, Format};
 
 pub(crate) struct Table {
@@ -14,13 +15,6 @@ pub(crate) struct Table {
     pub rows: Vec<Row>,
     /// What was repaired while reading, for the user (e.g. the delimiter actually used).
     pub notes: Vec<String>,
-}
-
-pub(crate) struct Row {
-    /// 1-based file line where the row starts (header = line 1), for messages.
-    pub line: usize,
-    /// One per column, in column order.
-    pub fields: Vec<String>,
 }
 
 /// Strip a UTF-8 BOM and check the rest is UTF-8, naming where it is not.
