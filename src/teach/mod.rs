@@ -3,9 +3,11 @@
 //! what the last layer looks at from [CLS] (`attention`) and the rows the model gets wrong
 //! (`mistakes`). All of it is off unless `RunConfig::teaching` asks for it (it reads the
 //! device more often); `attention` and `mistakes` also work on a finished model.
+//! Nothing here knows the trainer: `train/teach.rs` feeds these a run's rows
+//! and weights (`Trainer::attention`, `mistakes`, `take_maps`).
 pub mod activity;
 pub mod attention;
-mod map;
+pub(crate) mod map;
 pub mod mistakes;
 pub mod pca;
 

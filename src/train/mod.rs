@@ -29,6 +29,7 @@ pub use store::PrefixStore;
 mod replay;
 mod setup;
 mod text;
+mod teach;
 mod image;
 pub use image::{image_model_files, square_rgb};
 use crate::step::step_module;
