@@ -8,7 +8,7 @@
 
 use std::collections::HashSet;
 
-use crate::data::DataError;
+use crate::data::errors::DataError;
 use crate::data::row::Row;
 
 /// Line where a quote opens that never closes, following the csv crate's

@@ -6,9 +6,10 @@ use std::fmt;
 use serde::Deserialize;
 use serde::de::{Deserializer, MapAccess, Visitor};
 
+use crate::data::errors::DataError;
+use crate::data::format::Format;
 use crate::data::quotes::{stray_quote, unclosed_quote};
 use crate::data::row::Row;
-use crate::data::{DataError, Format};
 
 pub(crate) struct Table {
     pub columns: Vec<String>,
