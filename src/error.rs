@@ -1,10 +1,13 @@
 //! One typed error for the whole core; the CLI prints it, the wasm edge turns it into a JS `Error`.
-use crate::data::DataError;
+//! The bottom of the pipeline: it imports nothing from it. A stage's own error type converts
+//! into this one where it is defined (`data::DataError` in `data/errors.rs`).
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
+    /// A data file or its settings (a `data::DataError`, which `From` puts here; its message is
+    /// shown as is, and `downcast_ref` gets the typed value back).
     #[error(transparent)]
-    Data(#[from] DataError),
+    Data(Box<dyn std::error::Error + Send + Sync>),
     #[error("config.json: {0}")]
     Config(String),
     #[error("model.safetensors: {0}")]

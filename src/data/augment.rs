@@ -4,8 +4,8 @@
 //! of one run serves the next). Validation rows never pass through here.
 use serde::{Deserialize, Serialize};
 
-use super::Example;
-use super::split::Rng;
+use crate::data::example::Example;
+use crate::data::rng::Rng;
 use crate::fingerprint::fingerprint;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

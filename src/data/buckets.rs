@@ -6,7 +6,7 @@
 //! batches (only the last may be short), and a pure function of (lengths, batch_size, seed,
 //! epoch), so a resumed run recomputes it.
 
-use crate::data::split::epoch_rng;
+use crate::data::rng::epoch_rng;
 
 /// Batches per pool. HF transformers' `LengthGroupedSampler` uses the same 50: a pool of 50
 /// batches holds enough rows that its sorted slices are near-uniform in length, while on data
@@ -50,7 +50,7 @@ mod tests {
     use std::collections::BTreeSet;
 
     use super::*;
-    use crate::data::split::{Rng, epoch_order};
+    use crate::data::rng::{Rng, epoch_order};
 
     /// Mostly short texts with a long tail, as in review or ticket data.
     fn skewed(n: usize, seed: u64) -> Vec<usize> {

@@ -3,7 +3,8 @@
 
 use std::collections::HashSet;
 
-use crate::data::{DataError, DataOptions};
+use crate::data::errors::DataError;
+use crate::data::format::DataOptions;
 use crate::data::table::Table;
 
 /// Names that mark a label column, matched in column order.
@@ -121,7 +122,9 @@ pub(crate) fn longest_column(table: &Table, exclude: Option<usize>) -> Option<us
 
 #[cfg(test)]
 mod tests {
-    use crate::data::{DataError, DataOptions, Format, load, load_as};
+    use crate::data::errors::DataError;
+    use crate::data::format::{DataOptions, Format};
+    use crate::data::load::{load, load_as};
 
 
     #[test]

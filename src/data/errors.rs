@@ -104,6 +104,14 @@ pub enum DataError {
     BadValFraction(f64),
 }
 
+/// `?` on a `DataError` in code returning `crate::Error`: the data stage converts into the
+/// bottom error (which imports nothing from the pipeline).
+impl From<DataError> for crate::error::Error {
+    fn from(e: DataError) -> Self {
+        crate::error::Error::Data(Box::new(e))
+    }
+}
+
 fn rows(n: usize) -> String {
     if n == 1 {
         "1 row".to_owned()

@@ -8,8 +8,8 @@
 
 use std::collections::HashSet;
 
-use crate::data::DataError;
-use crate::data::table::Row;
+use crate::data::errors::DataError;
+use crate::data::row::Row;
 
 /// Line where a quote opens that never closes, following the csv crate's
 /// rules: a quote is special only at the start of a field, and `""` inside

@@ -6,21 +6,16 @@ use std::fmt;
 use serde::Deserialize;
 use serde::de::{Deserializer, MapAccess, Visitor};
 
+use crate::data::errors::DataError;
+use crate::data::format::Format;
 use crate::data::quotes::{stray_quote, unclosed_quote};
-use crate::data::{DataError, Format};
+use crate::data::row::Row;
 
 pub(crate) struct Table {
     pub columns: Vec<String>,
     pub rows: Vec<Row>,
     /// What was repaired while reading, for the user (e.g. the delimiter actually used).
     pub notes: Vec<String>,
-}
-
-pub(crate) struct Row {
-    /// 1-based file line where the row starts (header = line 1), for messages.
-    pub line: usize,
-    /// One per column, in column order.
-    pub fields: Vec<String>,
 }
 
 /// Strip a UTF-8 BOM and check the rest is UTF-8, naming where it is not.

@@ -1,7 +1,9 @@
 //! Tests of parsing: CSV / TSV quoting, unclosed quotes, UTF-8, JSONL.
-use crate::data::{DataError, DataOptions, Format, load, load_as};
+use crate::data::errors::DataError;
+use crate::data::format::{DataOptions, Format};
+use crate::data::load::{load, load_as};
 
-fn texts(d: &crate::data::Dataset) -> Vec<(&str, &str)> {
+fn texts(d: &crate::data::dataset::Dataset) -> Vec<(&str, &str)> {
     d.examples
         .iter()
         .map(|e| (e.text.as_str(), e.label.as_str()))
@@ -265,6 +267,6 @@ fn semicolon_and_tab_separated_csv_are_read_as_such_and_said() {
     let d = load(b"text;label\na;1\nb;0\n", &DataOptions::default()).unwrap();
     assert_eq!((d.format, d.notes.len()), (Format::Csv, 1));
     let texts =
-        crate::data::load_texts(b"id;text\n1;hi\n2;yo\n", Some(Format::Csv), Some("text")).unwrap();
+        crate::data::load::load_texts(b"id;text\n1;hi\n2;yo\n", Some(Format::Csv), Some("text")).unwrap();
     assert_eq!(texts, ["hi", "yo"]);
 }

@@ -2,7 +2,9 @@
 //! the model (`check`) and, once the task and labels are known, against the data (`check_task`).
 use std::ops::RangeInclusive;
 
-use super::{ClassWeights, MONITORS, OptimizerKind, PoolingKind, RunConfig, ScheduleKind, Strategy, monitors_for};
+use super::choices::{ClassWeights, OptimizerKind, PoolingKind, ScheduleKind, Strategy};
+use super::config::RunConfig;
+use super::monitors::{MONITORS, monitors_for};
 use crate::error::{Error, Result};
 use crate::model::BertConfig;
 use crate::task::{Task, TaskChoice};

@@ -1,7 +1,7 @@
 //! "What it looks at": the last encoder layer's attention from [CLS] over a sentence's tokens,
 //! averaged over heads, with each token's byte span in the text so a page can highlight it,
-//! and the model's probabilities for the sentence. On a run's current weights or a model.
-use burn::module::Module;
+//! and the model's probabilities for the sentence. On a model here; on a run's current weights
+//! in `train/teach.rs` (`Trainer::attention`), from the same pieces.
 use burn::prelude::*;
 use serde::Serialize;
 
@@ -11,7 +11,6 @@ use crate::model::Model;
 use crate::model::bert::{Embeddings, Layer, mask_bias};
 use crate::readback;
 use crate::tokenize::pad;
-use crate::train::Trainer;
 
 #[derive(Clone, Debug, Serialize)]
 pub struct TokenWeight {
@@ -38,7 +37,7 @@ pub struct LabelP {
 }
 
 /// The last layer's [CLS] attention after `emb` and `layers` (the whole stack, bottom first).
-async fn cls_weights(emb: &Embeddings, layers: &[&Layer], ids: &[u32], device: &Device) -> Result<Vec<f32>> {
+pub(crate) async fn cls_weights(emb: &Embeddings, layers: &[&Layer], ids: &[u32], device: &Device) -> Result<Vec<f32>> {
     let (last, below) = layers.split_last().ok_or_else(|| Error::Settings("the model has no encoder layers to look at".into()))?;
     let (ids, mask) = pad(&[ids]).tensors(device);
     let bias = mask_bias(mask);
@@ -49,12 +48,12 @@ async fn cls_weights(emb: &Embeddings, layers: &[&Layer], ids: &[u32], device: &
     readback::floats(last.cls_attention(x, bias)).await
 }
 
-fn assemble(weights: Vec<f32>, tokens: Vec<String>, offsets: Vec<(usize, usize)>, probs: Vec<LabelP>) -> Attention {
+pub(crate) fn assemble(weights: Vec<f32>, tokens: Vec<String>, offsets: Vec<(usize, usize)>, probs: Vec<LabelP>) -> Attention {
     let tokens = tokens.into_iter().zip(offsets).zip(weights).map(|((token, (start, end)), weight)| TokenWeight { token, start, end, weight }).collect();
     Attention { tokens, probs }
 }
 
-fn label_probs(p: &Prediction, labels: &[String]) -> Vec<LabelP> {
+pub(crate) fn label_probs(p: &Prediction, labels: &[String]) -> Vec<LabelP> {
     labels.iter().zip(&p.probs).map(|(l, &p)| LabelP { label: l.clone(), p }).collect()
 }
 
@@ -73,25 +72,4 @@ pub async fn of_model(model: &Model, text: &str, device: &Device) -> Result<Atte
         _ => Vec::new(),
     };
     Ok(assemble(weights, tokens, offsets, probs))
-}
-
-impl Trainer {
-    /// On the run's weights as they are now (between steps).
-    pub async fn attention(&self, text: &str) -> Result<Attention> {
-        let top = self.text_top()?.valid();
-        let (model, prefix) = self.text()?;
-        let crate::tokenize::Spans { ids, tokens, offsets } = model.tokenizer.encode_with_offsets(text, self.cfg.max_len)?;
-        let layers: Vec<&Layer> = prefix.layers.iter().chain(&top.layers).collect();
-        let weights = cls_weights(&prefix.embeddings, &layers, &ids, &self.device).await?;
-        let (idv, mask) = pad(&[&ids[..]]).tensors(&self.device);
-        let x = prefix.forward(idv, mask.clone());
-        let logits = infer::read_rows(top.forward(x, mask)).await?;
-        let probs = match logits.first() {
-            Some(row) if self.info.task != crate::task::Task::Regression => {
-                label_probs(&Prediction::of(row, self.info.task, &self.info.labels, self.cfg.threshold as f32), &self.info.labels)
-            }
-            _ => Vec::new(),
-        };
-        Ok(assemble(weights, tokens, offsets, probs))
-    }
 }

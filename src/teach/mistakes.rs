@@ -2,16 +2,16 @@
 //! see what the model confuses. Classification: the predicted class differs from the true
 //! one, `confidence` = the predicted class's probability. Multi-label: the predicted label set
 //! differs (labels joined by '|'), `confidence` = the mean over labels of max(p, 1 − p).
-//! Regression has no wrong rows, only distances: it is refused with a message.
+//! Regression has no wrong rows, only distances: it is refused with a message. On a run's
+//! current weights: `Trainer::mistakes` (`train/teach.rs`).
 use serde::Serialize;
 
 use crate::error::{Error, Result};
 use crate::infer::{self, Prediction};
 use crate::model::Model;
 use crate::task::{Targets, Task};
-use crate::train::Trainer;
 
-fn regression() -> Error {
+pub(crate) fn regression() -> Error {
     Error::Settings("a regression model has no wrong rows, only distances: see the validation R² and MAE instead".into())
 }
 
@@ -52,23 +52,6 @@ pub fn find(logits: &[Vec<f32>], targets: &Targets, texts: &[String], labels: &[
     }
     out.sort_by(|a, b| b.confidence.total_cmp(&a.confidence));
     Ok(out)
-}
-
-impl Trainer {
-    /// On the run's validation rows with its weights as they are now.
-    pub async fn mistakes(&self) -> Result<Vec<Mistake>> {
-        use burn::module::Module;
-        if let Targets::Values(_) = self.val.targets {
-            return Err(regression());
-        }
-        let top = self.top.as_ref().ok_or_else(|| Error::Device("a previous step failed".into()))?.valid();
-        let mut logits = Vec::with_capacity(self.val.len());
-        for chunk in (0..self.val.len()).collect::<Vec<_>>().chunks(infer::BATCH) {
-            let batch = self.input(true, chunk, &self.device).await?;
-            logits.extend(infer::read_rows(top.forward(batch)).await?);
-        }
-        find(&logits, &self.val.targets, &self.val.texts, &self.info.labels, self.cfg.threshold as f32)
-    }
 }
 
 /// On a finished model, over the validation rows its run kept (`Trainer::val_rows`).

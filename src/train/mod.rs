@@ -31,6 +31,7 @@ pub use store::PrefixStore;
 mod replay;
 mod setup;
 mod text;
+mod teach;
 mod image;
 pub use image::square_rgb;
 use crate::step::step_module;

@@ -10,7 +10,7 @@ use image::metadata::Orientation;
 use image::{AnimationDecoder, DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits};
 
 use super::problems::{self, MAX_PIXELS, header_size, is_cmyk_jpeg};
-use super::{DecodedImage, ImageProblem};
+use super::dataset::{DecodedImage, ImageProblem};
 
 /// Decodes at full size (up to [`MAX_PIXELS`]); see [`decode_max`].
 pub fn decode(name: &str, bytes: &[u8]) -> Result<DecodedImage, ImageProblem> {

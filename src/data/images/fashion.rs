@@ -5,8 +5,8 @@
 use std::io::Read;
 use std::path::Path;
 
-use super::{DecodedImage, ImageDataset, ImageExample};
-use crate::data::split::Rng;
+use super::dataset::{DecodedImage, ImageDataset, ImageExample};
+use crate::data::rng::Rng;
 use crate::error::{Error, Result};
 
 /// Where `apt-get install dataset-fashion-mnist` puts the files.

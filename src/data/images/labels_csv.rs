@@ -5,7 +5,8 @@
 
 use std::collections::HashSet;
 
-use super::{ImageProblem, data_error};
+use super::dataset::ImageProblem;
+use super::finish::data_error;
 use crate::error::Result;
 
 const PATH_NAMES: [&str; 8] = [

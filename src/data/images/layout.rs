@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::ImageProblem;
+use super::dataset::ImageProblem;
 use super::problems::{is_ignored, normalize_path, not_in_class_folder};
 
 /// A file to decode, and its class.

@@ -13,6 +13,8 @@
 //! Order is deterministic: classes sorted (numerically when every class is an integer, as
 //! for text labels), examples by class, then by path.
 
+mod dataset;
+mod finish;
 mod labels_csv;
 mod layout;
 pub mod problems;
@@ -24,10 +26,8 @@ mod fashion;
 #[cfg(not(target_family = "wasm"))]
 mod sources;
 
-use serde::Serialize;
-
-use crate::error::{Error, Result};
-
+pub use dataset::{DecodedImage, ImageDataset, ImageExample, ImageProblem};
+pub use finish::finish;
 pub use labels_csv::{CsvRow, parse_labels_csv};
 pub use layout::{Layout, Placed, folder_layout};
 pub use problems::{MAX_FILE_BYTES, MAX_PIXELS, is_cmyk_jpeg};
@@ -38,121 +38,3 @@ pub use decode::{decode, decode_max};
 pub use fashion::{FASHION_CLASSES, FASHION_DIR, SAMPLE_CLASSES, fashion_mnist, write_sample};
 #[cfg(not(target_family = "wasm"))]
 pub use sources::{load_dir, load_zip};
-
-/// Pixels as RGB8, row-major (`width * height * 3` bytes).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct DecodedImage {
-    pub width: usize,
-    pub height: usize,
-    pub rgb: Vec<u8>,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ImageExample {
-    /// The path shown to users: relative to the folder, or as stored in the zip.
-    pub name: String,
-    pub label: String,
-    pub image: DecodedImage,
-}
-
-/// A file that was left out, and why: shown to the user as `name: message`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct ImageProblem {
-    pub name: String,
-    pub message: String,
-}
-
-impl ImageProblem {
-    pub fn new(name: impl Into<String>, message: impl Into<String>) -> ImageProblem {
-        ImageProblem {
-            name: name.into(),
-            message: message.into(),
-        }
-    }
-}
-
-impl std::fmt::Display for ImageProblem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}: {}", self.name, self.message)
-    }
-}
-
-#[derive(Clone, Debug, Default)]
-pub struct ImageDataset {
-    pub examples: Vec<ImageExample>,
-    /// Class names in index order; only classes with at least one image.
-    pub classes: Vec<String>,
-    /// Files left out, each with the reason.
-    pub problems: Vec<ImageProblem>,
-    /// What was decided while reading, to show the user (e.g. "images in sub-folders of
-    /// 'cats' count as 'cats'", "labels from labels.csv").
-    pub notes: Vec<String>,
-}
-
-impl ImageDataset {
-    /// Class name → examples, in index order.
-    pub fn class_counts(&self) -> Vec<(String, usize)> {
-        self.classes
-            .iter()
-            .map(|c| {
-                (
-                    c.clone(),
-                    self.examples.iter().filter(|e| &e.label == c).count(),
-                )
-            })
-            .collect()
-    }
-
-    /// Each example's class index (into `classes`).
-    pub fn targets(&self) -> Vec<usize> {
-        self.examples
-            .iter()
-            .map(|e| self.classes.iter().position(|c| c == &e.label).unwrap_or(0))
-            .collect()
-    }
-}
-
-/// The one place that says which `Error` a data problem becomes (the text data has its own
-/// `DataError` enum; these messages are whole sentences already).
-pub(crate) fn data_error(message: String) -> Error {
-    Error::Settings(message)
-}
-
-/// Sorts the examples (class, then path), names the classes and problems for classes that
-/// ended up empty, and refuses data a classifier cannot train on: no image, or one class.
-/// `from` says where the images came from ("the folder", "the zip") for the messages.
-pub fn finish(
-    mut examples: Vec<ImageExample>,
-    expected_classes: &[String],
-    mut problems: Vec<ImageProblem>,
-    notes: Vec<String>,
-    from: &str,
-) -> Result<ImageDataset> {
-    let counts = crate::data::class_counts(examples.iter().map(|e| e.label.as_str()));
-    let classes: Vec<String> = counts.iter().map(|(c, _)| c.clone()).collect();
-    if examples.is_empty() {
-        return Err(data_error(problems::no_images(from, &problems)));
-    }
-    for class in expected_classes {
-        if !classes.contains(class) {
-            problems.push(problems::class_left_out(class));
-        }
-    }
-    if let [(class, count)] = counts.as_slice() {
-        return Err(data_error(problems::one_class(class, *count, from)));
-    }
-    examples.sort_by(|a, b| {
-        let (ia, ib) = (
-            classes.iter().position(|c| c == &a.label),
-            classes.iter().position(|c| c == &b.label),
-        );
-        ia.cmp(&ib).then_with(|| a.name.cmp(&b.name))
-    });
-    problems.sort_by(|a, b| a.name.cmp(&b.name));
-    Ok(ImageDataset {
-        examples,
-        classes,
-        problems,
-        notes,
-    })
-}

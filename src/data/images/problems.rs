@@ -2,7 +2,7 @@
 //! Each message says what is wrong and what to do, because it is shown to the user as is
 //! (after the file's name). Pure, so the page could use the same words.
 
-use super::ImageProblem;
+use super::dataset::ImageProblem;
 
 /// Images with more pixels than this are refused before decoding: decoding allocates
 /// width × height × 4 bytes at once (a 20000×20000 PNG would take 1.6 GB).

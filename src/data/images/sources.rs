@@ -11,7 +11,9 @@ use zip::ZipArchive;
 use super::labels_csv::parse_labels_csv;
 use super::layout::{Placed, folder_layout};
 use super::problems::{self, MAX_FILE_BYTES, has_image_extension, is_ignored, normalize_path};
-use super::{ImageDataset, ImageExample, ImageProblem, data_error, decode_max, finish};
+use super::dataset::{ImageDataset, ImageExample, ImageProblem};
+use super::decode::decode_max;
+use super::finish::{data_error, finish};
 use crate::error::{Error, Result};
 
 /// All entries of one zip together may inflate to at most this; past it the rest are
