@@ -17,12 +17,14 @@ use crate::loss::Objective;
 pub use crate::progress::{EpochSummary, StepInfo, TrainInfo};
 use crate::model::Model;
 use crate::optim::Optimizer;
-use crate::prefix::{Cached, Prefix, stack};
+use crate::prefix::{Prefix, stack};
 use crate::readback;
 use crate::run::{CacheDtype, RunConfig};
 use crate::schedule::Schedule;
 
 mod checkpoint;
+mod split;
+pub(crate) use split::{RowInputs, Split};
 mod epoch;
 mod pairs;
 mod prepare;
@@ -35,61 +37,9 @@ mod teach;
 mod image;
 pub use image::square_rgb;
 use crate::step::step_module;
-use crate::task::Targets;
 
 /// Rows the prefix runs at once while caching.
 const PREPARE_CHUNK: usize = 32;
-
-pub(crate) struct Split {
-    /// Each row as people see it: the text, or the image's file name.
-    pub texts: Vec<String>,
-    /// What the frozen part reads, of the run's one kind.
-    pub inputs: RowInputs,
-    pub targets: Targets,
-    pub cache: Vec<Cached>,
-}
-
-/// A split's inputs: each text's token ids, or each image scaled and centre-cropped to
-/// `image_size`², RGB8.
-pub(crate) enum RowInputs {
-    Tokens(Vec<Vec<u32>>),
-    Pixels(Vec<Vec<u8>>),
-}
-
-impl Split {
-    /// Rows in the split (text or image).
-    pub fn len(&self) -> usize {
-        self.targets.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
-    /// Each row's length as batches pad it: its tokens; an image row never pads (1).
-    pub fn lengths(&self) -> Vec<usize> {
-        match &self.inputs {
-            RowInputs::Tokens(t) => t.iter().map(Vec::len).collect(),
-            RowInputs::Pixels(_) => vec![1; self.len()],
-        }
-    }
-
-    /// A text split's token ids (none for images).
-    pub fn tokens(&self) -> &[Vec<u32>] {
-        match &self.inputs {
-            RowInputs::Tokens(t) => t,
-            RowInputs::Pixels(_) => &[],
-        }
-    }
-
-    /// An image split's pixels (none for text).
-    pub fn pixels(&self) -> &[Vec<u8>] {
-        match &self.inputs {
-            RowInputs::Pixels(p) => p,
-            RowInputs::Tokens(_) => &[],
-        }
-    }
-}
 
 pub struct Trainer {
     pub(crate) cfg: RunConfig,
