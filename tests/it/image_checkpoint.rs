@@ -3,12 +3,11 @@
 //! optimizer and best-epoch state), a finished checkpoint applied to the base is the model the
 //! run returned, `init: continue` keeps a head trained here, what does not fit is refused with
 //! a message saying why, and the CLI's `--checkpoint DIR` resumes an image run.
-mod common;
 
 use std::collections::BTreeMap;
 
 use burn::prelude::*;
-use common::*;
+use crate::common::*;
 use futures_lite::future::block_on;
 use safetensors::SafeTensors;
 use tabtune::data::images::{DecodedImage, ImageDataset, ImageExample};
