@@ -1,7 +1,7 @@
 //! AdamW against burn's (what the trainer used, itself checked against PyTorch; they differ only
 //! in where eps meets the bias correction), every optimizer resuming from a saved state onto a
 //! rebuilt module exactly, and refusing a state of another structure. Parity with torch.optim
-//! over whole runs is `tests/trajectory.rs`.
+//! over whole runs is `tests/it/trajectory.rs`.
 use burn::module::{Module, ModuleMapper, ModuleVisitor, Param, ParamId};
 use burn::nn::loss::CrossEntropyLossConfig;
 use burn::optim::{AdamWConfig, GradientsParams};

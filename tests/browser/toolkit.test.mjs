@@ -25,7 +25,7 @@ before(async () => {
   writeFileSync(join(fixtures, 'scores.csv'), reg);
   writeFileSync(join(fixtures, 'tags.csv'), multi);
   // one case per optimizer family and task, clipping included: the whole file takes ~2.5 min in
-  // the tab's CPU backend (native `tests/trajectory.rs` replays all 11)
+  // the tab's CPU backend (native `tests/it/trajectory.rs` replays all 11)
   const all = JSON.parse(readFileSync(join(ROOT, '../shared/reference/trajectories.json'), 'utf8'));
   const keep = ['adamw_l1_clip', 'sgd_nesterov_constant', 'rmsprop_exponential', 'regression_mse', 'multi_label_bce'];
   all.cases = Object.fromEntries(keep.map((k) => [k, all.cases[k]]));

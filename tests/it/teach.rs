@@ -2,12 +2,11 @@
 //! gradients burn computes for the same batch, frozen layers report none, the map's axes stay
 //! fixed across epochs, stepping with the teaching calls in between trains exactly as a plain
 //! run, and attention from [CLS] is a distribution over tokens whose spans are in the text.
-mod common;
 
 use burn::module::{Module, ModuleVisitor, Param};
 use burn::optim::GradientsParams;
 use burn::prelude::*;
-use common::*;
+use crate::common::*;
 use futures_lite::future::block_on;
 use tabtune::kind::AnyModel;
 use tabtune::classifier::Classifier;

@@ -1,12 +1,11 @@
 //! The trainer's path — frozen prefix run once, cached on the host, re-batched — must give the
 //! same loss and gradients as one autodiff graph through the whole model: 1e-5 with an f32 cache;
 //! with the f16 cache the trainer keeps by default, within f16's rounding (5e-3).
-mod common;
 
 use burn::module::Module;
 use burn::nn::loss::CrossEntropyLossConfig;
 use burn::prelude::*;
-use common::*;
+use crate::common::*;
 use futures_lite::future::block_on;
 use tabtune::classifier::Classifier;
 use tabtune::model::weights::{NamedTensor, head_tensors, layer_tensors};

@@ -7,7 +7,6 @@ use tabtune::data::images::{
     self, ImageDataset, decode, fashion_mnist, load_dir, load_zip, write_sample,
 };
 
-#[path = "image_data/files.rs"]
 mod files;
 
 use files::*;

@@ -3,12 +3,11 @@
 //! reloads as a [CLS]-pooled model that predicts the same, and resumes from a checkpoint exactly;
 //! the sentence-transformers folder has its files and its weights reload to the same embeddings.
 //! The libraries themselves load these in scripts/check-exports (PyTorch is too big for CI).
-mod common;
 
 use std::collections::HashMap;
 
 use burn::prelude::*;
-use common::*;
+use crate::common::*;
 use futures_lite::future::block_on;
 use serde_json::Value;
 use tabtune::kind::AnyModel;

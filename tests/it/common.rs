@@ -1,5 +1,4 @@
 //! Shared by the integration tests: the default model, the PyTorch reference, small helpers.
-#![allow(dead_code)]
 use std::path::PathBuf;
 
 use burn::prelude::*;
@@ -125,8 +124,9 @@ pub fn tiny_model_dir(dir: &std::path::Path) -> PathBuf {
     d
 }
 
-/// Dropout draws from the backend's one RNG, shared by every test thread of a process: a run
-/// reseeds it each step, so tests that train take turns.
+/// Dropout draws from the backend's one RNG, shared by every test thread of the process (all of
+/// tests/it): a run reseeds it each step, so every test that steps a trainer in-process takes a
+/// turn, even one whose own numbers need no exactness, else its reseeding moves another's draws.
 static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
 pub fn serial() -> std::sync::MutexGuard<'static, ()> {

@@ -3,12 +3,11 @@
 //! optimizer and best-epoch state), a finished checkpoint applied to the base is the model the
 //! run returned, `init: continue` keeps a head trained here, what does not fit is refused with
 //! a message saying why, and the CLI's `--checkpoint DIR` resumes an image run.
-mod common;
 
 use std::collections::BTreeMap;
 
 use burn::prelude::*;
-use common::*;
+use crate::common::*;
 use futures_lite::future::block_on;
 use safetensors::SafeTensors;
 use tabtune::kind::{AnyModel, Inputs};
@@ -156,7 +155,7 @@ fn a_finished_image_checkpoint_on_its_base_is_the_model_the_run_returned() {
     let images: Vec<&DecodedImage> = data.examples.iter().step_by(3).map(|e| &e.image).collect();
     let (a, b) = (block_on(logits(&AnyModel::Image(restored.clone()), Inputs::Images(&images), None, &device)).expect("logits"), block_on(logits(&AnyModel::Image(tuned.clone()), Inputs::Images(&images), None, &device)).expect("logits"));
     let diff = max_abs_diff(&a.concat(), &b.concat());
-    println!("apply_image vs into_image_model: logits of {} images differ by {diff:e}", images.len());
+    println!("checkpoint::apply vs into_model: logits of {} images differ by {diff:e}", images.len());
     assert!(diff <= 1e-6, "logits differ by {diff}");
 
     // … and refuses what does not fit

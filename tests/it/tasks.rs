@@ -2,10 +2,9 @@
 //! regression on a learnable synthetic target reaches R² ≥ 0.8 on held-back rows; multi-label on
 //! a synthetic set beats the all-negative baseline's micro-F1 by ≥ 0.3; an early-stopped run
 //! ends at the epoch its rule names and exports that best epoch's weights.
-mod common;
 
 use burn::prelude::*;
-use common::*;
+use crate::common::*;
 use futures_lite::future::block_on;
 use tabtune::kind::{AnyModel, Inputs};
 use tabtune::data::{self, DataOptions, Dataset, Format};
@@ -46,6 +45,7 @@ fn regression_csv(rows: usize) -> String {
 
 #[test]
 fn regression_learns_a_synthetic_target() {
+    let _turn = serial();
     let data = load(&regression_csv(240));
     assert_eq!(data.task, Task::Regression, "13 distinct numbers read as {:?}: {}", data.task, data.task_reason);
     let cfg = RunConfig { layers: 1, epochs: 6, lr: 1e-3, batch_size: 16, max_len: 40, val_split: 0.2, cache_dtype: CacheDtype::F32, ..Default::default() };
@@ -79,6 +79,7 @@ fn multi_label_csv(rows: usize) -> String {
 
 #[test]
 fn multi_label_beats_the_all_negative_baseline() {
+    let _turn = serial();
     let data = load(&multi_label_csv(200));
     assert_eq!(data.task, Task::MultiLabel, "{}", data.task_reason);
     let cfg = RunConfig { layers: 1, epochs: 4, lr: 1e-3, batch_size: 16, max_len: 32, val_split: 0.2, task: TaskChoice::MultiLabel, ..Default::default() };
@@ -96,6 +97,7 @@ fn multi_label_beats_the_all_negative_baseline() {
 
 #[test]
 fn early_stopping_ends_at_its_epoch_and_keeps_the_best_weights() {
+    let _turn = serial();
     let files = Files::tiny(3).without_dropout();
     let data = load(&toy_csv(48));
     // A tiny constant LR: validation accuracy stays put, so "no better than epoch 1" for

@@ -3,15 +3,15 @@
 //! `tabtune check-trajectory` and `tt.checkTrajectory` run. Tolerances are the issue's: every
 //! step's LR within 1e-9 relative and loss within 2e-4 relative, the final head within 1e-3
 //! max-abs, the final loss within 1e-3 relative; clipping's pre-clip norm within 1e-3 relative.
-mod common;
 
 use burn::prelude::*;
-use common::*;
+use crate::common::*;
 use futures_lite::future::block_on;
 use tabtune::trajectory;
 
 #[test]
 fn every_reference_run_matches_pytorch() {
+    let _turn = serial();
     let device = Device::flex();
     let model = Files::minilm().load(&device);
     let path = shared().join("reference/trajectories.json");

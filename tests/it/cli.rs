@@ -1,9 +1,8 @@
 //! The CLI end to end on the tiny random BERT: train writes a model folder that eval, predict
 //! and embed load; what it exports loads back and gives the same outputs.
-mod common;
 
 use burn::prelude::*;
-use common::*;
+use crate::common::*;
 use futures_lite::future::block_on;
 use serde_json::Value;
 use tabtune::kind::AnyModel;

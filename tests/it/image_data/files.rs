@@ -1,6 +1,5 @@
-//! The test files for tests/image_data.rs, made in memory: good images of two classes, one
+//! The test files for image_data.rs, made in memory: good images of two classes, one
 //! of each bad kind (with the words its message must contain), folders and zips of them.
-#![allow(dead_code)]
 use std::io::{Cursor, Write};
 use std::path::Path;
 

@@ -1,9 +1,8 @@
 //! Bad input gets a clear error naming the problem and a non-zero exit — never a panic.
-mod common;
 
 use std::path::Path;
 
-use common::*;
+use crate::common::*;
 
 fn p(x: &Path) -> String {
     x.to_str().expect("utf-8 path").to_string()

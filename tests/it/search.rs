@@ -2,10 +2,9 @@
 //! BERT (flex): the prefix runs once per frozen depth, runs rank by the chosen metric, a cancel
 //! stops before the next step and keeps what finished, folds cover every row once, augmentation
 //! never reaches validation rows, and a contrastive run fits its head to its layers.
-mod common;
 
 use burn::prelude::*;
-use common::*;
+use crate::common::*;
 use futures_lite::future::block_on;
 use serde_json::json;
 use tabtune::data::{self, Augment, AugOp, DataOptions, Format};

@@ -2,13 +2,12 @@
 //! (../shared/reference/minilm_l6_reference.json). Tolerances are the issue's: 1e-4 max-abs for
 //! activations, 1e-4 relative for the loss, 1e-3 relative for gradient norms, 1e-3 max-abs
 //! (scaled by the tensor's max) for full gradients, 1e-3 relative after one AdamW step.
-mod common;
 
 use burn::module::Module;
 use burn::nn::loss::CrossEntropyLossConfig;
 use burn::optim::GradientsParams;
 use burn::prelude::*;
-use common::*;
+use crate::common::*;
 use tabtune::RunConfig;
 use tabtune::classifier::Classifier;
 use tabtune::optim::{Optimizer, Settings};
@@ -152,7 +151,7 @@ fn train_step_matches_pytorch() {
     }
 
     let hp = &step["adamw"];
-    // the trainer's own optimizer (whole runs through the Trainer: tests/trajectory.rs)
+    // the trainer's own optimizer (whole runs through the Trainer: tests/it/trajectory.rs)
     let settings = RunConfig {
         optimizer: OptimizerKind::AdamW,
         betas: [hp["betas"][0].as_f64().expect("beta1"), hp["betas"][1].as_f64().expect("beta2")],

@@ -2,10 +2,9 @@
 //! a run stopped at a checkpoint resumes to the uninterrupted result, a cache past its budget is
 //! recomputed per batch with the same losses, each epoch reports its batches' padding, and a
 //! model's head runs the way it was trained.
-mod common;
 
 use burn::prelude::*;
-use common::*;
+use crate::common::*;
 use futures_lite::future::block_on;
 use tabtune::kind::{AnyModel, DataRef, Inputs};
 use tabtune::data::{self, DataOptions, Dataset, Format};

@@ -3,13 +3,12 @@
 //! path equal to the whole network (1e-5), the settings an image run refuses (and that its
 //! checkpoint names the trained blocks as the whole network does), and the CLI's
 //! train → eval → predict on a folder with a bad file in it.
-mod common;
 
 use std::path::Path;
 use std::time::Instant;
 
 use burn::prelude::*;
-use common::*;
+use crate::common::*;
 use futures_lite::future::block_on;
 use tabtune::kind::{AnyModel, DataRef, Inputs};
 use tabtune::data::images::{FASHION_DIR, ImageDataset, fashion_mnist, write_sample};
@@ -67,6 +66,7 @@ fn fashion_mnist_top_two_blocks_reach_080() {
 /// frozen blocks (f32) equals the whole fine-tuned network's on the original images.
 #[test]
 fn cached_blocks_equal_the_whole_network() {
+    let _turn = serial();
     let device = Device::flex();
     let (train, _) = fashion(2, 0);
     let cfg = RunConfig { layers: 2, epochs: 1, lr: 1e-3, warmup: 0.0, batch_size: 8, val_split: 0.0, dropout: 0.0, cache_dtype: CacheDtype::F32, ..image_cfg() };
@@ -93,6 +93,7 @@ fn cached_blocks_equal_the_whole_network() {
 
 #[test]
 fn text_only_settings_are_refused_for_images() {
+    let _turn = serial();
     let device = Device::flex();
     let (train, _) = fashion(2, 0);
     let model = lite0(&device);
@@ -112,7 +113,7 @@ fn text_only_settings_are_refused_for_images() {
     let text = Trainer::new(Files::tiny(3).load(&device), &toy(20), RunConfig { task: TaskChoice::Image, ..RunConfig::default() }, &device);
     assert!(text.is_err_and(|e| e.to_string().contains("efficientnet-lite0")));
     // an image run's checkpoint holds its blocks under their numbers in the whole network
-    // (tests/image_checkpoint.rs resumes and applies them)
+    // (tests/it/image_checkpoint.rs resumes and applies them)
     let mut t = Trainer::new(model, &train, RunConfig { epochs: 1, layers: 2, ..image_cfg() }, &device).expect("trainer");
     drive(&mut t, Some(1));
     let bytes = block_on(t.checkpoint(true)).expect("an image run's checkpoint");

@@ -2,14 +2,13 @@
 //! (../shared/reference/efficientnet_lite0_reference.json, ../shared/bench/make_image_reference.py):
 //! the forward on a decoded photo and on a synthetic input, one training step of the top blocks,
 //! and the cached (frozen bottom run once) path against the full forward.
-mod common;
 
 use burn::module::{Module, Param};
 use burn::nn::loss::CrossEntropyLossConfig;
 use burn::nn::{Linear, LinearConfig};
 use burn::optim::GradientsParams;
 use burn::prelude::*;
-use common::{Report, floats, grace_hopper, image_reference, lite0, max_abs_diff, read};
+use crate::common::{Report, floats, grace_hopper, image_reference, lite0, max_abs_diff, read};
 use serde_json::Value;
 use tabtune::RunConfig;
 use tabtune::optim::{Optimizer, Settings};
@@ -222,7 +221,7 @@ fn cached_path_equals_full_forward() {
 /// A weights file that does not fit: the error names each bad tensor.
 #[test]
 fn bad_weights_name_the_tensor() {
-    let dir = common::lite0_dir();
+    let dir = crate::common::lite0_dir();
     let config = std::fs::read(dir.join("config.json")).expect("config");
     let bytes = std::fs::read(dir.join("model.safetensors")).expect("weights");
     let st = safetensors::SafeTensors::deserialize(&bytes).expect("safetensors");
@@ -248,8 +247,8 @@ fn bad_weights_name_the_tensor() {
 /// `tabtune classify-image` on the photo: one JSON line with the top 5 as [index, label, prob].
 #[test]
 fn classify_image_prints_top5() {
-    let model = common::lite0_dir();
-    let (ok, out, err) = common::tabtune(&["classify-image", "--model", model.to_str().expect("path"), "--input", grace_hopper().to_str().expect("path")]);
+    let model = crate::common::lite0_dir();
+    let (ok, out, err) = crate::common::tabtune(&["classify-image", "--model", model.to_str().expect("path"), "--input", grace_hopper().to_str().expect("path")]);
     assert!(ok, "classify-image failed: {err}");
     let v: Value = serde_json::from_str(out.trim()).expect("one JSON line");
     let top5 = v["top5"].as_array().expect("top5");
@@ -257,6 +256,6 @@ fn classify_image_prints_top5() {
     let classes: Vec<u64> = top5.iter().map(|e| e[0].as_u64().expect("index")).collect();
     assert!(classes[..2].contains(&652) && classes.contains(&400), "{out}");
     assert!(top5.iter().any(|e| e[1] == "military uniform"), "labels from config.json: {out}");
-    let (ok, _, err) = common::tabtune(&["classify-image", "--model", model.to_str().expect("path"), "--input", model.join("config.json").to_str().expect("path")]);
+    let (ok, _, err) = crate::common::tabtune(&["classify-image", "--model", model.to_str().expect("path"), "--input", model.join("config.json").to_str().expect("path")]);
     assert!(!ok && err.contains("config.json: not an image"), "{err}");
 }

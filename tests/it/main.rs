@@ -1,0 +1,26 @@
+//! Every integration test in one binary: `cargo test --release --test it [filter]`, e.g.
+//! `--test it runs::` for one file's tests (a filter is a substring: `parity::` also matches
+//! `vision_parity::`). Each file below was its own binary, and a cold build linked burn into each.
+//!
+//! One process now runs them all, on parallel threads: process-wide state is shared. The one
+//! such state the tests touch is burn flex's RNG (seeded by every training step, drawn by
+//! dropout), so every test that steps a trainer takes `common::serial()` first.
+mod common;
+
+mod bad_input;
+mod cached_prefix;
+mod cli;
+mod export_formats;
+mod fewshot;
+mod image_checkpoint;
+mod image_data;
+mod image_train;
+mod parity;
+mod properties;
+mod quality;
+mod runs;
+mod search;
+mod tasks;
+mod teach;
+mod trajectory;
+mod vision_parity;
