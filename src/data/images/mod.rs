@@ -7,14 +7,16 @@
 //! what is wrong and what to do, and the other files still load; only "no image left" and
 //! "fewer than two classes" are errors. The browser decodes its own images
 //! (createImageBitmap), so decoding, zips and files are native only (`decode.rs`,
-//! `sources.rs`, `fashion.rs`); which file gets which label (`layout.rs`), the CSV
-//! (`labels_csv.rs`) and the messages (`problems.rs`) are pure and compile for wasm too.
+//! `sources.rs`, `fashion.rs`); which file gets which label (`layout.rs`, `placement.rs`),
+//! the CSV (`labels_csv.rs`) and the messages (`problems.rs`) are pure and compile for wasm
+//! too, where the page asks them through `web/rules.rs` instead of keeping a copy.
 //!
 //! Order is deterministic: classes sorted (numerically when every class is an integer, as
 //! for text labels), examples by class, then by path.
 
 mod labels_csv;
 mod layout;
+mod placement;
 pub mod problems;
 
 #[cfg(not(target_family = "wasm"))]
@@ -30,6 +32,7 @@ use crate::error::{Error, Result};
 
 pub use labels_csv::{CsvRow, parse_labels_csv};
 pub use layout::{Layout, Placed, folder_layout};
+pub use placement::{labels_file, place};
 pub use problems::{MAX_FILE_BYTES, MAX_PIXELS, is_cmyk_jpeg};
 
 #[cfg(not(target_family = "wasm"))]
@@ -110,6 +113,12 @@ impl ImageDataset {
             .map(|e| self.classes.iter().position(|c| c == &e.label).unwrap_or(0))
             .collect()
     }
+}
+
+/// Class names in index order, as every image run (and text labels) orders them: numerically
+/// when every name is an integer ("2" before "10"), else by their text; each name once.
+pub fn class_order<'a>(names: impl IntoIterator<Item = &'a str>) -> Vec<String> {
+    crate::data::class_counts(names.into_iter()).into_iter().map(|(c, _)| c).collect()
 }
 
 /// The one place that says which `Error` a data problem becomes (the text data has its own
