@@ -171,21 +171,23 @@ impl State {
     }
 
     /// What the session holds, for the page to show: never what the page assumed. `kinds`:
-    /// { text: Slot::summary, image: … }; `run`: { id, kind } of a training (a search: id only).
-    /// The text slot also at the top (`base`, `model`, `data`: whether a file is loaded) and the
-    /// image slot under `image` (`images`: how many), as the page read them before `kinds`.
+    /// { text: Slot::summary, image: … }; `run`: { id, kind } of the training or search (a
+    /// search is a text run) holding the session, else null. As the page read them before
+    /// `kinds`: the text slot at the top (`base`, `model`, `data`: whether a file is loaded),
+    /// the image slot under `image` (`images`: how many), and `run_id`.
     pub(super) fn summary(&self) -> serde_json::Value {
         let kinds: serde_json::Map<_, _> = Kind::ALL.iter().map(|&k| (k.name().to_string(), self.slot(k).summary())).collect();
-        let (text, image) = (self.slot(Kind::Text).summary(), self.slot(Kind::Image).summary());
-        let run = self.run.as_ref().map(|r| json!({ "id": r.id, "kind": r.kind.name() }));
+        let (text, image) = (&kinds[Kind::Text.name()], &kinds[Kind::Image.name()]);
+        let training = self.run.as_ref().map(|r| (r.id, r.kind));
+        let run = training.or(self.search.as_ref().map(|s| (s.id, Kind::Text)));
         json!({
             "base": text["base"],
             "model": text["model"],
-            "data": self.slot(Kind::Text).data.is_some(),
-            "run_id": self.run.as_ref().map(|r| r.id).or(self.search.as_ref().map(|s| s.id)),
-            "image": { "base": image["base"], "model": image["model"], "images": self.slot(Kind::Image).data.as_ref().map_or(0, AnyData::len) },
+            "data": !text["data"].is_null(),
+            "run_id": run.map(|(id, _)| id),
+            "image": { "base": image["base"], "model": image["model"], "images": image["data"]["examples"].as_u64().unwrap_or(0) },
+            "run": run.map(|(id, kind)| json!({ "id": id, "kind": kind.name() })),
             "kinds": kinds,
-            "run": run.or(self.search.as_ref().map(|s| json!({ "id": s.id, "kind": Kind::Text.name() }))),
         })
     }
 }
