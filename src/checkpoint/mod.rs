@@ -19,7 +19,7 @@ use crate::fingerprint::fingerprint;
 use crate::optim::{OptimState, SlotState};
 use crate::progress::EpochSummary;
 use crate::run::RunConfig;
-use crate::task::{Task, TaskChoice};
+use crate::task::Task;
 use crate::tensors::{Values, to_safetensors};
 
 const KEY: &str = "tabtune_checkpoint";
@@ -78,14 +78,16 @@ pub(crate) fn write(tensors: Vec<Values>, info: &CheckpointInfo) -> Result<Vec<u
     to_safetensors(tensors, HashMap::from([(KEY.to_string(), json)]))
 }
 
-/// Which kind of run a checkpoint is of: text layers and a head, or a CNN's blocks and head.
-fn kind_of(info: &CheckpointInfo) -> Kind {
-    if info.config.task == TaskChoice::Image { Kind::Image } else { Kind::Text }
+impl CheckpointInfo {
+    /// Which kind of run it is of: text layers and a head, or a CNN's blocks and head.
+    pub fn kind(&self) -> Kind {
+        Kind::of_run(&self.config)
+    }
 }
 
 /// Refuses a checkpoint of another kind than the model loaded, saying what it is and where it goes.
 fn expect(loaded: Kind, info: &CheckpointInfo) -> Result<()> {
-    let saved = kind_of(info);
+    let saved = info.kind();
     if saved == loaded {
         return Ok(());
     }

@@ -28,6 +28,26 @@ impl AnyData {
     pub fn kind(&self) -> Kind {
         self.as_ref().kind()
     }
+
+    /// Its examples: rows of the file, or images.
+    pub fn len(&self) -> usize {
+        match self {
+            AnyData::Text(d) => d.examples.len(),
+            AnyData::Image(d) => d.examples.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The text data, for what only text runs do (grid search, cross-validation).
+    pub fn text(&self) -> Result<&Dataset, Error> {
+        match self {
+            AnyData::Text(d) => Ok(d),
+            AnyData::Image(_) => Err(Error::Settings("this works on text data only, and the data is images".into())),
+        }
+    }
 }
 
 impl<'a> From<&'a AnyData> for DataRef<'a> {

@@ -94,6 +94,17 @@ pub(crate) fn check_continue(config: &VisionConfig, labels: &[String]) -> Result
     Ok(())
 }
 
+/// What an image model is, for the page: `AnyModel::describe` (`classes`: how many).
+pub(crate) fn describe(model: &ImageModel) -> serde_json::Value {
+    serde_json::json!({
+        "kind": "image",
+        "blocks": model.net.blocks.len(),
+        "image_size": model.config.image_size,
+        "classes": model.config.labels.len(),
+        "fingerprint": model.fingerprint,
+    })
+}
+
 /// An image model as the files of its folder: `config.json` (the classes as `labels`) and
 /// `model.safetensors` under the PyTorch names `ImageModel::from_files` reads.
 pub(crate) async fn model_files(model: &ImageModel) -> Result<(Vec<u8>, Vec<u8>)> {

@@ -18,7 +18,7 @@ pub(crate) use image::model_files as image_model_files;
 use crate::error::{Error, Result};
 use crate::model::{Model, ModelFiles};
 use crate::run::RunConfig;
-use crate::task::Task;
+use crate::task::{Task, TaskChoice};
 use crate::vision::ImageModel;
 
 /// The kinds of data tabtune fine-tunes on: the table every dispatch reads.
@@ -60,6 +60,12 @@ impl Kind {
     pub fn of_config(config: &[u8]) -> Kind {
         let named = serde_json::from_slice::<serde_json::Value>(config).is_ok_and(|v| v.get("architecture").is_some_and(|a| a.is_string()));
         if named { Kind::Image } else { Kind::Text }
+    }
+
+    /// Which kind a run of these settings trains: `task: image` an image model, any other task
+    /// a text model.
+    pub fn of_run(cfg: &RunConfig) -> Kind {
+        if cfg.task == TaskChoice::Image { Kind::Image } else { Kind::Text }
     }
 
     /// "a text run" / "an image run".
@@ -166,6 +172,25 @@ impl AnyModel {
         match self {
             AnyModel::Text(m) => m.config.extra.contains_key("tabtune"),
             AnyModel::Image(m) => m.config.extra.contains_key("tabtune"),
+        }
+    }
+
+    /// What it is, for the page to show: its kind, fingerprint and shape (text: layers, sizes,
+    /// labels; image: blocks, image_size and how many classes).
+    pub fn describe(&self) -> serde_json::Value {
+        match self {
+            AnyModel::Text(m) => text::describe(m),
+            AnyModel::Image(m) => image::describe(m),
+        }
+    }
+
+    /// Whether it comes with a head for a task of its own: a text model with a classification
+    /// head, an image model fine-tuned here (an image base's ImageNet classes are what it was
+    /// pretrained on, not a task someone trained it for).
+    pub fn has_task_head(&self) -> bool {
+        match self {
+            AnyModel::Text(m) => m.head.is_some(),
+            AnyModel::Image(_) => self.fine_tuned(),
         }
     }
 

@@ -118,3 +118,16 @@ pub(crate) fn check_continue(model: &Model, labels: &[String], task: Task, pooli
     }
     Ok(())
 }
+
+/// What a text model is, for the page: `AnyModel::describe`.
+pub(crate) fn describe(model: &Model) -> serde_json::Value {
+    serde_json::json!({
+        "kind": "text",
+        "layers": model.config.num_hidden_layers,
+        "hidden_size": model.config.hidden_size,
+        "intermediate_size": model.config.intermediate_size,
+        "max_position_embeddings": model.config.max_position_embeddings,
+        "labels": model.labels(),
+        "fingerprint": model.fingerprint,
+    })
+}

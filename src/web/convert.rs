@@ -5,6 +5,7 @@ use serde_json::json;
 use wasm_bindgen::prelude::*;
 
 use crate::data::DataOptions;
+use crate::kind::Kind;
 use crate::{Error, RunConfig};
 use crate::train::EpochSummary;
 
@@ -46,4 +47,14 @@ pub fn epoch_json(e: &EpochSummary) -> serde_json::Value {
         v["metrics"] = json!(m);
     }
     v
+}
+
+/// A kind by the name the page gives it ('text', 'image'); none given: text, the kind the page's
+/// calls meant before they named one.
+pub fn kind_named(name: Option<&str>) -> Result<Kind, JsValue> {
+    let Some(name) = name else { return Ok(Kind::Text) };
+    Kind::ALL.into_iter().find(|k| k.name() == name).ok_or_else(|| {
+        let names: Vec<&str> = Kind::ALL.iter().map(|k| k.name()).collect();
+        fail(format!("kind '{name}' is unknown: use {}", names.join(" or ")))
+    })
 }

@@ -5,7 +5,8 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
 use super::convert::core;
-use super::session::{Session, put_trainer, take_trainer};
+use super::session::Session;
+use super::state::{put_trainer, take_trainer};
 
 #[wasm_bindgen]
 impl Session {

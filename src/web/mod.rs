@@ -1,17 +1,24 @@
 //! The browser edge, and the only code that touches wasm-bindgen / js-sys / web-sys. It wraps
-//! the core in one `Session` that a module Web Worker drives; core errors become JS `Error`s
-//! carrying the core's message, once, here.
+//! the core in one `Session` that a module Web Worker drives (`session.rs`; what it holds in
+//! `state.rs`), for every kind of model and data; the page asks the core's rules for image
+//! folders, zips and labels.csv through `rules.rs`. Core errors become JS `Error`s carrying the
+//! core's message, once, here.
+mod aliases;
 mod bench;
 mod convert;
 mod ctors;
+mod data;
 mod head;
-mod images;
 mod logger;
+mod models;
 mod pool;
 mod predict;
+mod rules;
 mod search;
 mod session;
+mod state;
 mod teach;
+mod training;
 
 pub use session::Session;
 

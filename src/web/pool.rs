@@ -9,7 +9,8 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
 use super::convert::{core, fail, js};
-use super::session::{Session, put_trainer, take_trainer};
+use super::session::Session;
+use super::state::{put_trainer, take_trainer};
 use crate::backend::{self, BackendKind};
 use crate::prefix::{self, Prefix};
 use crate::run::CacheDtype;
@@ -28,7 +29,7 @@ impl Session {
                 "key": format!("{}:{}", trainer.base_fingerprint(), trainer.info().frozen_layers),
                 "f16": trainer.config().cache_dtype == CacheDtype::F16,
                 // the pool's workers run text prefixes; an image run's frozen blocks run here
-                "pool": !trainer.is_image(),
+                "pool": trainer.text().is_ok(),
             })
         });
         put_trainer(&self.state, trainer);

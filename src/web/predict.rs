@@ -1,36 +1,61 @@
-//! Using the model the session holds: scoring a labelled file, predicting texts and a file's
-//! texts, as the CLI's `eval` and `predict` do.
-use std::cell::RefCell;
-use std::rc::Rc;
-
-use js_sys::Promise;
+//! Using the models the session holds: predicting texts or images (the inputs say the kind, and
+//! the model of that kind answers), scoring a labelled file and predicting a file's texts, as
+//! the CLI's `predict` and `eval` do.
+use js_sys::{Array, Promise, Reflect, Uint8Array};
 use serde_json::json;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
 use super::convert::{core, data_options, fail, js};
-use super::session::{Session, State};
+use super::session::Session;
+use super::state::Shared;
+use crate::data::images::DecodedImage;
+use crate::kind::{DataRef, Inputs, Kind};
 use crate::{data, infer};
+
+/// What the page asks a prediction for: texts, or images as RGB8 pixels.
+pub(super) enum Given {
+    Texts(Vec<String>),
+    Images(Vec<DecodedImage>),
+}
 
 #[wasm_bindgen]
 impl Session {
-    /// The model's task metrics on a labelled file, tagged by task (classification: accuracy,
-    /// macro-F1, per-class scores and the confusion matrix).
-    pub fn evaluate(&self, bytes: Vec<u8>, options: JsValue) -> Promise {
+    /// Predictions as the CLI prints them ({ label, probs: { label: p } }, multi-label adds
+    /// `labels`, regression `value`), by the model of the inputs' kind: `inputs` is an array of
+    /// texts → an array of predictions; one image { rgb: Uint8Array (RGB8), width, height },
+    /// scaled and cropped as the model trained → one prediction; an array of such images → an
+    /// array.
+    pub fn predict(&self, inputs: JsValue) -> Promise {
         let state = self.state.clone();
         future_to_promise(async move {
-            let (model, device) = { let s = state.borrow(); (s.model()?, s.device()?) };
-            let opts = data_options(options)?;
-            let data = data::load(&bytes, &opts).map_err(fail)?;
-            let m = core(infer::evaluate(&model, &data.examples, infer::default_max_len(&model), &device).await)?;
-            js(&m)
+            let one = !Array::is_array(&inputs);
+            let given = given(inputs)?;
+            let mut preds = predictions(&state, &given).await?;
+            match (one, preds.pop()) {
+                (true, Some(p)) => js(&p),
+                (true, None) => Err(fail("predict: no prediction came back")),
+                (false, last) => {
+                    preds.extend(last);
+                    js(&preds)
+                }
+            }
         })
     }
 
-    /// [{ label, probs: { label: p } }] for each text.
-    pub fn predict(&self, texts: Vec<String>) -> Promise {
+    /// The text model's task metrics on a labelled file, tagged by task (classification:
+    /// accuracy, macro-F1, per-class scores and the confusion matrix).
+    pub fn evaluate(&self, bytes: Vec<u8>, options: JsValue) -> Promise {
         let state = self.state.clone();
-        future_to_promise(async move { js(&predictions(&state, &texts, false).await?) })
+        future_to_promise(async move {
+            let (model, device) = {
+                let s = state.borrow();
+                (s.model(Kind::Text)?, s.device()?)
+            };
+            let opts = data_options(options)?;
+            let data = data::load(&bytes, &opts).map_err(fail)?;
+            js(&core(infer::evaluate(&model, DataRef::Text(&data), None, &device).await)?)
+        })
     }
 
     /// The texts of a file (one per line, or the text column of a CSV / TSV / JSONL, per
@@ -40,31 +65,65 @@ impl Session {
         future_to_promise(async move {
             let opts = data_options(options)?;
             let texts = data::load_texts(&bytes, opts.format, opts.text_column.as_deref()).map_err(fail)?;
-            js(&predictions(&state, &texts, true).await?)
+            let preds = predictions(&state, &Given::Texts(texts.clone())).await?;
+            let with_text = preds.into_iter().zip(texts).map(|(mut p, text)| {
+                p["text"] = json!(text);
+                p
+            });
+            js(&with_text.collect::<Vec<_>>())
         })
     }
-
 }
 
-/// Predictions as the CLI prints them (`Prediction::to_json`), and the text when asked.
-async fn predictions(state: &Rc<RefCell<State>>, texts: &[String], with_text: bool) -> Result<Vec<serde_json::Value>, JsValue> {
+/// Each input's prediction (`Prediction::to_json`) by the model of the inputs' kind.
+pub(super) async fn predictions(state: &Shared, given: &Given) -> Result<Vec<serde_json::Value>, JsValue> {
+    let texts: Vec<&str>;
+    let images: Vec<&DecodedImage>;
+    let inputs = match given {
+        Given::Texts(t) => {
+            texts = t.iter().map(String::as_str).collect();
+            Inputs::Texts(&texts)
+        }
+        Given::Images(i) => {
+            images = i.iter().collect();
+            Inputs::Images(&images)
+        }
+    };
     let (model, device) = {
         let s = state.borrow();
-        (s.model()?, s.device()?)
+        (s.model(inputs.kind())?, s.device()?)
     };
-    let refs: Vec<&str> = texts.iter().map(|t| t.as_str()).collect();
-    let preds = core(infer::predict(&model, &refs, infer::default_max_len(&model), &device).await)?;
+    let preds = core(infer::predict(&model, inputs, None, &device).await)?;
     let labels = model.labels().unwrap_or_default();
-    Ok(preds
-        .iter()
-        .zip(texts)
-        .map(|(p, text)| {
-            let mut v = p.to_json(&labels);
-            if with_text {
-                v["text"] = json!(text);
-            }
-            v
-        })
-        .collect())
+    Ok(preds.iter().map(|p| p.to_json(&labels)).collect())
 }
 
+/// The inputs as the page sends them: an array of texts, one image { rgb, width, height }, or
+/// an array of images.
+fn given(inputs: JsValue) -> Result<Given, JsValue> {
+    if !Array::is_array(&inputs) {
+        return Ok(Given::Images(vec![image_of(&inputs)?]));
+    }
+    let items: Vec<JsValue> = Array::from(&inputs).iter().collect();
+    if let Some(texts) = items.iter().map(JsValue::as_string).collect::<Option<Vec<String>>>() {
+        return Ok(Given::Texts(texts));
+    }
+    Ok(Given::Images(items.iter().map(image_of).collect::<Result<_, _>>()?))
+}
+
+fn image_of(v: &JsValue) -> Result<DecodedImage, JsValue> {
+    let field = |name: &str| Reflect::get(v, &name.into()).ok().filter(|x| !x.is_undefined());
+    let (Some(rgb), Some(w), Some(h)) = (field("rgb"), field("width").and_then(|x| x.as_f64()), field("height").and_then(|x| x.as_f64())) else {
+        return Err(fail("predict: give an array of texts, or an image as { rgb: Uint8Array (RGB8), width, height } (or an array of them)"));
+    };
+    rgb_image(Uint8Array::new(&rgb).to_vec(), w as u32, h as u32, "predict")
+}
+
+/// Checked RGB8 pixels; `caller` names the method in the refusal.
+pub(super) fn rgb_image(rgb: Vec<u8>, width: u32, height: u32, caller: &str) -> Result<DecodedImage, JsValue> {
+    let (w, h) = (width as usize, height as usize);
+    if w == 0 || h == 0 || rgb.len() != w * h * 3 {
+        return Err(fail(format!("{caller}: {} bytes are not a {w}×{h} RGB image", rgb.len())));
+    }
+    Ok(DecodedImage { width: w, height: h, rgb })
+}

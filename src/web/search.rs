@@ -2,30 +2,21 @@
 //! event at a time (`search_advance`), in the session's run slot — while it exists, `idle()`
 //! refuses other work, as during a training. Like the trainer, the search is taken out of its
 //! slot for each await, so a call that arrives meanwhile is refused instead of panicking.
-use std::cell::RefCell;
-use std::rc::Rc;
-
 use js_sys::Promise;
 use serde_json::json;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
 use super::convert::{core, epoch_json, fail, js};
-use super::session::{Session, State};
+use super::session::Session;
+use super::state::{SearchSlot, Shared, words};
+use crate::kind::Kind;
 use crate::search::{Search, SearchEvent, SearchSpec};
-
-pub(super) struct SearchSlot {
-    pub(super) id: u32,
-    /// None while an advance holds it.
-    search: Option<Search>,
-    /// A cancel that arrived: applied before the next advance, which then says Done.
-    cancelled: bool,
-}
 
 #[wasm_bindgen]
 impl Session {
     /// Starts a grid search or cross-validation (spec: { base, grid, folds, metric }, the CLI's
-    /// search.json) on the loaded base model and data: { run_id, plan }. Every run's settings are
+    /// search.json) on the loaded text model and file (searches are text-only): { run_id, plan }. Every run's settings are
     /// checked here, so a bad value is refused before anything trains.
     pub fn start_search(&self, spec: JsValue) -> Result<JsValue, JsValue> {
         let mut s = self.state.borrow_mut();
@@ -33,8 +24,10 @@ impl Session {
         let value: serde_json::Value = serde_wasm_bindgen::from_value(spec).map_err(|e| fail(format!("search settings: {e}")))?;
         let spec: SearchSpec = serde_json::from_value(value).map_err(|e| fail(format!("search settings: {e} (keys: base, grid, folds, metric)")))?;
         let device = s.device()?;
-        let (model, data) = s.base_and_data()?;
-        let search = core(Search::new(model, data, spec, &device))?;
+        let text = s.slot(Kind::Text);
+        let data = text.data.as_ref().ok_or_else(|| fail(words(Kind::Text).no_data))?;
+        let model = core(text.base()?.into_text())?;
+        let search = core(Search::new(model, core(data.text())?, spec, &device))?;
         let plan = serde_json::to_value(search.plan()).map_err(fail)?;
         let id = s.next_run_id();
         s.search = Some(SearchSlot { id, search: Some(search), cancelled: false });
@@ -93,7 +86,7 @@ impl Session {
     }
 }
 
-fn take_search(state: &Rc<RefCell<State>>, run_id: u32) -> Result<(Search, bool), JsValue> {
+fn take_search(state: &Shared, run_id: u32) -> Result<(Search, bool), JsValue> {
     let mut s = state.borrow_mut();
     match s.search.as_mut() {
         Some(x) if x.id == run_id => {
@@ -105,7 +98,7 @@ fn take_search(state: &Rc<RefCell<State>>, run_id: u32) -> Result<(Search, bool)
     }
 }
 
-fn put_search(state: &Rc<RefCell<State>>, search: Search) {
+fn put_search(state: &Shared, search: Search) {
     if let Some(x) = state.borrow_mut().search.as_mut() {
         x.search = Some(search);
     }

@@ -1,16 +1,15 @@
-//! The teaching view at the wasm edge: the map's frames and rows, attention from [CLS] and
-//! the validation mistakes, on the run's trainer between steps or, after a run, on the
-//! session's model. Byte offsets become UTF-16 indices here (what a JS string is indexed by).
-use std::cell::RefCell;
-use std::rc::Rc;
-
+//! The teaching view at the wasm edge (text runs): the map's frames and rows, attention from
+//! [CLS] and the validation mistakes, on the run's trainer between steps or, after a run, on
+//! the session's text model. Byte offsets become UTF-16 indices here (what a JS string is indexed by).
 use js_sys::Promise;
 use serde_json::json;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
 use super::convert::{core, fail, js};
-use super::session::{Session, State, put_trainer, take_trainer};
+use super::session::Session;
+use super::state::{Shared, put_trainer, take_trainer};
+use crate::kind::Kind;
 use crate::teach::{self, Attention};
 
 #[wasm_bindgen]
@@ -38,7 +37,7 @@ impl Session {
             put_trainer(&self.state, trainer);
             return js(&rows);
         }
-        let (texts, targets, labels) = s.last_val.as_ref().ok_or_else(|| fail("no run yet: the teaching rows are a run's validation rows"))?;
+        let (texts, targets, labels) = s.slot(Kind::Text).last_val.as_ref().ok_or_else(|| fail("no run yet: the teaching rows are a run's validation rows"))?;
         js(&teach::rows_of(texts, targets, labels))
     }
 
@@ -58,9 +57,9 @@ impl Session {
                 None => {
                     let (model, device) = {
                         let s = state.borrow();
-                        (s.any_model().ok_or_else(|| fail("no model loaded: load one first"))?, s.device()?)
+                        (s.slot(Kind::Text).any_model().cloned().ok_or_else(|| fail("no model loaded: load one first"))?, s.device()?)
                     };
-                    core(teach::attention::of_model(&model, &text, &device).await)?
+                    core(teach::attention::of_model(core(model.text())?, &text, &device).await)?
                 }
             };
             js(&utf16(a, &text))
@@ -82,10 +81,10 @@ impl Session {
                 None => {
                     let (model, device, rows) = {
                         let s = state.borrow();
-                        let rows = s.last_val.clone().ok_or_else(|| fail("no run yet: mistakes are counted on a run's validation rows"))?;
-                        (s.model()?, s.device()?, rows)
+                        let rows = s.slot(Kind::Text).last_val.clone().ok_or_else(|| fail("no run yet: mistakes are counted on a run's validation rows"))?;
+                        (s.model(Kind::Text)?, s.device()?, rows)
                     };
-                    core(teach::mistakes::of_model(&model, &rows.0, &rows.1, &device).await)?
+                    core(teach::mistakes::of_model(core(model.text())?, &rows.0, &rows.1, &device).await)?
                 }
             };
             js(&json!(m))
@@ -93,7 +92,7 @@ impl Session {
     }
 }
 
-fn running(state: &Rc<RefCell<State>>) -> Option<u32> {
+fn running(state: &Shared) -> Option<u32> {
     state.borrow().training_run()
 }
 

@@ -50,3 +50,9 @@ pub fn finish(
         notes,
     })
 }
+
+/// Class names in index order, as every image run (and text labels) orders them: numerically
+/// when every name is an integer ("2" before "10"), else by their text; each name once.
+pub fn class_order<'a>(names: impl IntoIterator<Item = &'a str>) -> Vec<String> {
+    class_counts(names.into_iter()).into_iter().map(|(c, _)| c).collect()
+}

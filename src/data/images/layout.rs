@@ -3,20 +3,23 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use serde::Serialize;
+
 use super::dataset::ImageProblem;
 use super::problems::{is_ignored, normalize_path, not_in_class_folder};
 
 /// A file to decode, and its class.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Placed {
     /// The path as given (shown to the user; used to read the file).
     pub path: String,
     pub label: String,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+/// Which file gets which class (`folder_layout`, or `placement::place` by a labels CSV).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Layout {
-    /// Sorted by path.
+    /// Sorted by path (by class folders), or in the CSV's order.
     pub placed: Vec<Placed>,
     /// Every class folder found, sorted, including empty ones (so an empty or all-bad class
     /// can be reported as left out).

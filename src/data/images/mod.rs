@@ -7,8 +7,9 @@
 //! what is wrong and what to do, and the other files still load; only "no image left" and
 //! "fewer than two classes" are errors. The browser decodes its own images
 //! (createImageBitmap), so decoding, zips and files are native only (`decode.rs`,
-//! `sources.rs`, `fashion.rs`); which file gets which label (`layout.rs`), the CSV
-//! (`labels_csv.rs`) and the messages (`problems.rs`) are pure and compile for wasm too.
+//! `sources.rs`, `fashion.rs`); which file gets which label (`layout.rs`, `placement.rs`),
+//! the CSV (`labels_csv.rs`) and the messages (`problems.rs`) are pure and compile for wasm
+//! too, where the page asks them through `web/rules.rs` instead of keeping a copy.
 //!
 //! Order is deterministic: classes sorted (numerically when every class is an integer, as
 //! for text labels), examples by class, then by path.
@@ -17,6 +18,7 @@ mod dataset;
 mod finish;
 mod labels_csv;
 mod layout;
+mod placement;
 pub mod problems;
 
 #[cfg(not(target_family = "wasm"))]
@@ -27,9 +29,10 @@ mod fashion;
 mod sources;
 
 pub use dataset::{DecodedImage, ImageDataset, ImageExample, ImageProblem};
-pub use finish::finish;
+pub use finish::{class_order, finish};
 pub use labels_csv::{CsvRow, parse_labels_csv};
 pub use layout::{Layout, Placed, folder_layout};
+pub use placement::{labels_file, place};
 pub use problems::{MAX_FILE_BYTES, MAX_PIXELS, is_cmyk_jpeg};
 
 #[cfg(not(target_family = "wasm"))]

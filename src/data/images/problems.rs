@@ -2,6 +2,8 @@
 //! Each message says what is wrong and what to do, because it is shown to the user as is
 //! (after the file's name). Pure, so the page could use the same words.
 
+use serde::Deserialize;
+
 use super::dataset::ImageProblem;
 
 /// Images with more pixels than this are refused before decoding: decoding allocates
@@ -12,8 +14,10 @@ pub const MAX_PIXELS: u64 = 50_000_000;
 /// whole: no photo is this big, and a zip entry that claims or inflates to more is a zip bomb.
 pub const MAX_FILE_BYTES: u64 = 64 << 20;
 
-const FORMATS: &str = "JPEG, PNG, GIF, BMP or WebP";
-const IMAGE_EXTENSIONS: [&str; 7] = ["jpg", "jpeg", "png", "gif", "bmp", "webp", "jfif"];
+/// The formats an image may be in, as the messages name them.
+pub const FORMATS: &str = "JPEG, PNG, GIF, BMP or WebP";
+/// The extensions of those formats' files.
+pub const IMAGE_EXTENSIONS: [&str; 7] = ["jpg", "jpeg", "png", "gif", "bmp", "webp", "jfif"];
 
 fn extension(name: &str) -> Option<String> {
     let base = name.rsplit('/').next().unwrap_or(name);
@@ -115,6 +119,39 @@ pub fn one_class(class: &str, count: usize, from: &str) -> String {
          add a folder for each other class beside '{class}'",
         if count == 1 { "" } else { "s" }
     )
+}
+
+/// A bad file's problem, by name, for callers that do not link these functions (the page asks
+/// through wasm: `{ "problem": "too_many_pixels", "width": 9000, "height": 9000 }`).
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(tag = "problem", rename_all = "snake_case")]
+pub enum Problem {
+    NotAnImage { name: String },
+    Damaged { detail: String },
+    NoPixels { width: u64, height: u64 },
+    TooManyPixels { width: u64, height: u64 },
+    TooLargeFile { bytes: u64 },
+    Cmyk,
+    AnimatedGif,
+    Unreadable { detail: String },
+    NotInClassFolder,
+}
+
+impl Problem {
+    /// The words shown after the file's name: the same as the functions above give.
+    pub fn message(&self) -> String {
+        match self {
+            Problem::NotAnImage { name } => not_an_image(name),
+            Problem::Damaged { detail } => damaged(detail),
+            Problem::NoPixels { width, height } => no_pixels(*width, *height),
+            Problem::TooManyPixels { width, height } => too_many_pixels(*width, *height),
+            Problem::TooLargeFile { bytes } => too_large_file(*bytes),
+            Problem::Cmyk => CMYK.to_owned(),
+            Problem::AnimatedGif => animated_gif(),
+            Problem::Unreadable { detail } => unreadable(detail),
+            Problem::NotInClassFolder => not_in_class_folder(),
+        }
+    }
 }
 
 /// Whether a JPEG's frame header (SOFn) has 4 components, i.e. CMYK or YCCK (Adobe). image

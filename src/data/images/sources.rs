@@ -8,9 +8,9 @@ use std::path::Path;
 
 use zip::ZipArchive;
 
-use super::labels_csv::parse_labels_csv;
-use super::layout::{Placed, folder_layout};
-use super::problems::{self, MAX_FILE_BYTES, has_image_extension, is_ignored, normalize_path};
+use super::layout::{Layout, Placed, folder_layout};
+use super::placement::{labels_file, place};
+use super::problems::{self, MAX_FILE_BYTES, is_ignored, normalize_path};
 use super::dataset::{ImageDataset, ImageExample, ImageProblem};
 use super::decode::decode_max;
 use super::finish::{data_error, finish};
@@ -132,94 +132,13 @@ pub fn load_zip(bytes: &[u8], max_side: usize) -> Result<ImageDataset> {
         }
     }
     files.sort();
-    let csvs: Vec<&String> = files
-        .iter()
-        .filter(|f| f.to_lowercase().ends_with(".csv"))
-        .collect();
-    let chosen = csvs
-        .iter()
-        .filter(|f| {
-            f.rsplit('/')
-                .next()
-                .is_some_and(|b| b.eq_ignore_ascii_case("labels.csv"))
-        })
-        .min_by_key(|f| (f.matches('/').count(), f.to_string()))
-        .or(if csvs.len() == 1 { csvs.first() } else { None })
-        .map(|f| f.to_string());
-    if chosen.is_none()
-        && csvs.len() > 1
-        && !files
-            .iter()
-            .any(|f| has_image_extension(f) && f.contains('/'))
-    {
-        let names: Vec<&str> = csvs.iter().map(|s| s.as_str()).collect();
-        return Err(data_error(format!(
-            "the zip has {} CSV files ({}) and none is named labels.csv: name the one with path,label columns labels.csv",
-            csvs.len(),
-            names.join(", ")
-        )));
-    }
-
-    let mut from_csv = None;
-    if let Some(csv) = chosen {
-        let text = reader
-            .read(&mut zip, &csv)
-            .map_err(|m| data_error(format!("{csv}: {m}")))?;
-        let base = csv
-            .rsplit_once('/')
-            .map(|(d, _)| format!("{d}/"))
-            .unwrap_or_default();
-        let resolve = |p: &str| {
-            let p = normalize_path(p);
-            [format!("{base}{p}"), p]
-                .into_iter()
-                .find(|c| reader.index.contains_key(c))
-        };
-        let labels_csv = csv
-            .rsplit('/')
-            .next()
-            .is_some_and(|b| b.eq_ignore_ascii_case("labels.csv"));
-        match parse_labels_csv(&csv, &text, resolve) {
-            // Any other single CSV is read as path,label only when it names files in the zip
-            // (a zip of class folders may carry an unrelated CSV).
-            Ok((rows, _)) if rows.is_empty() && !labels_csv => {}
-            Err(_) if !labels_csv => {}
-            parsed => from_csv = Some((csv, parsed?)),
-        }
-    }
-    let (placed, classes, notes) = match from_csv {
-        Some((csv, (rows, csv_problems))) => {
-            problems.extend(csv_problems);
-            let listed: std::collections::HashSet<&str> =
-                rows.iter().map(|r| r.path.as_str()).collect();
-            let unlisted = files
-                .iter()
-                .filter(|f| has_image_extension(f) && !listed.contains(f.as_str()))
-                .count();
-            let mut notes = vec![format!("labels from {csv}")];
-            if unlisted > 0 {
-                notes.push(format!(
-                    "{unlisted} image file(s) in the zip are not listed in {csv} and were left out"
-                ));
-            }
-            let mut classes: Vec<String> = rows.iter().map(|r| r.label.clone()).collect();
-            classes.sort();
-            classes.dedup();
-            let placed = rows
-                .into_iter()
-                .map(|r| Placed {
-                    path: r.path,
-                    label: r.label,
-                })
-                .collect();
-            (placed, classes, notes)
-        }
-        None => {
-            let layout = folder_layout(&files, &dirs);
-            problems.extend(layout.problems);
-            (layout.placed, layout.classes, layout.notes)
-        }
+    let csv = labels_file(&files)?;
+    let text = match &csv {
+        Some(csv) => Some(reader.read(&mut zip, csv).map_err(|m| data_error(format!("{csv}: {m}")))?),
+        None => None,
     };
+    let Layout { placed, classes, problems: placing, notes } = place(&files, &dirs, csv.as_deref().zip(text.as_deref()))?;
+    problems.extend(placing);
     let mut examples = Vec::new();
     for Placed { path, label } in placed {
         let image = reader

@@ -1,0 +1,86 @@
+//! Models in and out of the session, of any kind: a model folder's files loaded (its kind read
+//! from config.json), a saved fine-tuned model (a finished checkpoint) applied to its base, and
+//! the model that predicts exported in a format.
+use js_sys::{Object, Promise, Reflect, Uint8Array};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::future_to_promise;
+
+use super::convert::{core, js, kind_named};
+use super::session::Session;
+use super::state::Shared;
+use crate::kind::AnyModel;
+use crate::{checkpoint, export};
+
+#[wasm_bindgen]
+impl Session {
+    /// Loads a model from its folder's files: `config.json` (which says the kind),
+    /// `model.safetensors` and, for a text model, `tokenizer.json`. It becomes the base every
+    /// run of its kind starts from; the data stays. Returns `AnyModel::describe`: { kind,
+    /// fingerprint, layers, hidden_size, intermediate_size, max_position_embeddings, labels }
+    /// (text) or { kind, fingerprint, blocks, image_size, classes (how many) } (image).
+    pub fn load_model(&self, config: &[u8], weights: &[u8], tokenizer: Option<Vec<u8>>) -> Result<JsValue, JsValue> {
+        load(&self.state, config, weights, tokenizer.as_deref(), "loading another model")
+    }
+
+    /// A fine-tuned model saved earlier (a finished checkpoint) applied to the loaded base model
+    /// of the checkpoint's kind. Returns `state()`.
+    pub fn load_trained(&self, bytes: &[u8]) -> Result<JsValue, JsValue> {
+        let mut s = self.state.borrow_mut();
+        s.idle("loading a saved model")?;
+        let kind = core(checkpoint::info(bytes))?.kind();
+        let model = core(checkpoint::apply(s.slot(kind).base()?, bytes, &s.device()?))?;
+        s.slot_mut(kind).tuned = Some(model);
+        js(&s.summary())
+    }
+
+    /// The model of `kind` ('text', the default, or 'image') that predicts, in `format`: 'hf'
+    /// (the default: its folder, which `load_model` and the CLI read back), 'sentence-transformers'
+    /// (text models) or 'onnx'. Returns { path: bytes }: a folder's files by their path in it
+    /// (`1_Pooling/config.json`), or { "model.onnx" }.
+    pub fn export(&self, format: Option<String>, kind: Option<String>) -> Promise {
+        let state = self.state.clone();
+        future_to_promise(async move {
+            let kind = kind_named(kind.as_deref())?;
+            let model = state.borrow().model(kind)?;
+            exported(&model, format.as_deref()).await
+        })
+    }
+}
+
+/// `load_model`'s work; `busy` names it in the refusal while a run holds the session.
+pub(super) fn load(state: &Shared, config: &[u8], weights: &[u8], tokenizer: Option<&[u8]>, busy: &str) -> Result<JsValue, JsValue> {
+    let mut s = state.borrow_mut();
+    s.idle(busy)?;
+    let file = |name: &str| match name {
+        "config.json" => Some(config),
+        "model.safetensors" => Some(weights),
+        "tokenizer.json" => tokenizer,
+        _ => None,
+    };
+    let model = core(AnyModel::load(file, &s.device()?))?;
+    let info = model.describe();
+    let slot = s.slot_mut(model.kind());
+    slot.base = Some(model);
+    slot.tuned = None;
+    slot.started_from = None;
+    js(&info)
+}
+
+/// The model's files in `format` (None: 'hf') as a JS object { path: Uint8Array }.
+pub(super) async fn exported(model: &AnyModel, format: Option<&str>) -> Result<JsValue, JsValue> {
+    let format: export::Format = core(format.unwrap_or("hf").parse())?;
+    let files: Vec<(String, Vec<u8>)> = match format {
+        export::Format::Hf => owned(core(export::export(model).await)?),
+        export::Format::SentenceTransformers => owned(core(export::sentence_transformers(core(model.text())?).await)?),
+        export::Format::Onnx => vec![("model.onnx".to_string(), core(export::onnx::to_onnx(model).await)?)],
+    };
+    let out = Object::new();
+    for (name, bytes) in files {
+        Reflect::set(&out, &name.into(), &Uint8Array::from(bytes.as_slice()))?;
+    }
+    Ok(out.into())
+}
+
+fn owned(files: export::ExportedFiles) -> Vec<(String, Vec<u8>)> {
+    files.all().into_iter().map(|(n, b)| (n.to_string(), b.to_vec())).collect()
+}
