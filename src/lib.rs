@@ -3,6 +3,9 @@
 //! data → tokenize → model → prefix (frozen, cached) → classifier (trained) → run / schedule →
 //! train → metrics → infer → export; `backend` picks the device, `bench` measures.
 pub mod error;
+// What the labels describe (classification, multi-label, regression): imports nothing, and
+// data reads it off the label column, so it sits below data.
+pub mod task;
 
 pub mod data;
 pub mod tokenize;
@@ -10,7 +13,6 @@ pub mod model;
 pub mod vision;
 pub mod prefix;
 pub mod classifier;
-pub mod task;
 pub mod run;
 pub mod schedule;
 pub mod optim;
