@@ -1,7 +1,7 @@
 // <tabtune-trainer>: drop a file, pick columns, train MiniLM in a worker, watch it learn, try
 // it, download it. Self-contained (shadow DOM). Attributes: model (base URL in the HF layout),
 // data (URL of a sample file), layers, epochs, compact, teaching (the teaching view: see
-// trainer/teach.js), projector, mode ("images" opens Images mode: trainer/images-view.js, images-train.js),
+// trainer/teach/), projector, mode ("images" opens Images mode: trainer/images/),
 // image-model (the image model's base URL), images-data (a zip of class folders: the sample images). Events: tabtune-epoch, tabtune-done, tabtune-error
 // (bubbling, composed).
 //   <script type="module" src="/tabtune-trainer.js"></script>
@@ -20,10 +20,10 @@ import { buildUi, runStarted } from './trainer/layout.js';
 import { checkFields, drawLayers } from './trainer/settings.js';
 import { readStrategy, setStrategy } from './trainer/strategy.js';
 import { syncSearch } from './trainer/search.js';
-import { el } from './trainer/view.js';
-import { teachView } from './trainer/teach.js';
-import { imagesView } from './trainer/images-view.js';
-import { imageSide } from './trainer/images-train.js';
+import { el } from './trainer/dom.js';
+import { teachView } from './trainer/teach/view.js';
+import { imagesView } from './trainer/images/view.js';
+import { imageSide } from './trainer/images/train.js';
 
 const DEFAULT_MODEL = new URL('./models/all-MiniLM-L6-v2/', import.meta.url).href;
 class TabtuneTrainer extends HTMLElement {
@@ -150,7 +150,7 @@ class TabtuneTrainer extends HTMLElement {
     try {
       this.#model = await load();
       this.#applyState(await this.#tt.state());
-      // in Images mode the field counts blocks; images-train.js puts this back on the way to Text
+      // in Images mode the field counts blocks; images/train.js puts this back on the way to Text
       if (this.#images.mode !== 'images') this.#ui.fields.layers.max = this.#ui.fields.layers.input.max = this.#model.layers;
       this.#ui.modelLine.textContent = `Model: ${name}; ${this.#model.layers} layers, ${this.#model.hidden_size} wide.`;
       this.#say(`Ready. ${this.#backendLine}`);
@@ -271,7 +271,7 @@ class TabtuneTrainer extends HTMLElement {
     const config = run ? run.settings : this.#checkSettings();
     if (!config) return;
     const u = this.#ui;
-    // an image run: no init, sample, teaching or saved settings (text-only); its checkpoints: images-runs.js
+    // an image run: no init, sample, teaching or saved settings (text-only); its checkpoints: images/runs.js
     const images = config.task === 'image';
     if (!run && !images) {
       config.init = u.init.value;

@@ -22,9 +22,9 @@ export class Tabtune {
   /** Spawns the worker and starts a backend: 'auto' | 'webgpu' | 'cpu'. On the CPU backend the
    *  frozen layers' pass before training also runs in `prefix_workers` more workers (default:
    *  one per core beside the worker, at most 4; 0 runs it in the worker alone). */
-  /** `debug` holds test hooks only (see worker.js). */
+  /** `debug` holds test hooks only (see worker/worker.js). */
   static async create({ backend = 'auto', workerUrl, prefix_workers, debug } = {}) {
-    const url = workerUrl ?? new URL('./worker.js', import.meta.url);
+    const url = workerUrl ?? new URL('./worker/worker.js', import.meta.url);
     const tt = new Tabtune(new Worker(url, { type: 'module' }));
     tt.backend = await tt.#call({ type: 'init', backend, prefix_workers, debug });
     return tt;
@@ -234,7 +234,7 @@ export class Tabtune {
     return this.#call({ type: 'bench', options });
   }
 
-  // Images: the worker decodes, resizes and keeps them (www/images/). Every call resolves with
+  // Images: the worker decodes, resizes and keeps them (www/worker/images/). Every call resolves with
   // `data`, what the worker then holds: { images, classes: [{ name, count }], image_size }.
   /** Files and zips: File objects (a folder pick's webkitRelativePath is the path) or { path,
    *  file }. The class is each file's parent folder, a zip's labels.csv, or options.label for all.

@@ -6,7 +6,7 @@ import { buildAdvanced } from './advanced.js';
 import { buildDiagnostics } from './diagnostics.js';
 import { buildSearch } from './search.js';
 import { buildStrategy } from './strategy.js';
-import { el, field } from './view.js';
+import { el, field } from './dom.js';
 
 // key, label, default, min, max, integer
 export const SETTINGS = [
@@ -56,7 +56,7 @@ export function buildUi(on, attr) {
   u.columns = el('div', { class: 'row', hidden: true }, el('label', {}, 'Text column', u.textCol), el('label', {}, 'Label column', u.labelCol));
   u.dataInfo = el('div');
   u.truncated = el('p', { class: 'note', 'aria-live': 'polite' });
-  // the text-mode data controls, in one box that the Images mode hides (images-view.js)
+  // the text-mode data controls, in one box that the Images mode hides (images/view.js)
   u.textData = el('div', {}, u.drop, u.dataError, u.columns, u.dataInfo, u.truncated);
 
   u.fields = {};

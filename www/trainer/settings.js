@@ -1,6 +1,6 @@
 // <tabtune-trainer>'s settings: each field checked where the user typed it, and the diagram of
 // what trains (frozen blocks grey, trained ones orange) with the trainable parameter count.
-import { el } from './view.js';
+import { el } from './dom.js';
 
 /** Checks every field and shows each problem at its field; the settings, or null. */
 export function checkFields(fields) {

@@ -8,8 +8,8 @@
 //      messages also carry run_id: 'started'|'step'|'epoch'|'checkpoint'|'done'|'cancelled'|'paused'|
 //      'playing'|'map'; a search's also 'fold'|'run_result'; a trajectory check's 'case'.
 //      { type: 'device-lost' } has no id.
-import init, { Session, checkpoint_info, ctor_runs, settings_defaults } from './pkg/tabtune.js';
-import { simd } from './node_modules/wasm-feature-detect/dist/esm/index.js';
+import init, { Session, checkpoint_info, ctor_runs, settings_defaults } from '../pkg/tabtune.js';
+import { simd } from '../node_modules/wasm-feature-detect/dist/esm/index.js';
 import { CPU_ADAPTER, decideBackend } from './backend-choice.js';
 import { PrefixPool } from './prefix-pool.js';
 import { searchLoop } from './search-loop.js';
@@ -87,7 +87,7 @@ async function compileEngine(wasmUrl) {
   if (debugNoSimd || !(await simd())) {
     throw new Error('this browser does not support WebAssembly SIMD, which tabtune needs: use a current Chrome, Edge, Firefox or Safari (SIMD may be turned off by a browser flag or policy)');
   }
-  const res = await fetch(wasmUrl ?? new URL('./pkg/tabtune_bg.wasm', import.meta.url));
+  const res = await fetch(wasmUrl ?? new URL('../pkg/tabtune_bg.wasm', import.meta.url));
   if (!res.ok) throw new Error(`could not download the engine (tabtune_bg.wasm): HTTP ${res.status}`);
   return res.headers.get('content-type') === 'application/wasm'
     ? WebAssembly.compileStreaming(res) : WebAssembly.compile(await res.arrayBuffer());

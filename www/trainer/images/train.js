@@ -1,13 +1,13 @@
-// Images mode of <tabtune-trainer>, beside the Images data panel (images-view.js): the image model
+// Images mode of <tabtune-trainer>, beside the Images data panel (view.js): the image model
 // (loaded on the first switch; attribute `image-model` names another base URL), an image run's
 // settings (the Layers field counts MBConv blocks there), the diagram of which blocks train, and
-// after a run live / picture prediction (images-live.js) and the download. The element keeps one
+// after a run live / picture prediction (live.js) and the download. The element keeps one
 // #train for both modes; this module says what differs. What it enables follows the worker's state.
-import { downloadImageModel, downloadText } from './export.js';
-import { imagesLive } from './images-live.js';
-import { imageRuns } from './images-runs.js';
-import { drawImageLayers } from './settings.js';
-import { el } from './view.js';
+import { downloadImageModel, downloadText } from '../export.js';
+import { imagesLive } from './live.js';
+import { imageRuns } from './runs.js';
+import { drawImageLayers } from '../settings.js';
+import { el } from '../dom.js';
 
 // The settings an image run takes from the Advanced panel; the others are text-only (the core
 // refuses pooling, encoder dropout, …, for images) and hidden in Images mode.
