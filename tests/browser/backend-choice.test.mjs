@@ -1,8 +1,8 @@
-// www/backend-choice.js with fake adapters (no browser): 'auto' passes every software adapter
+// www/worker/backend-choice.js with fake adapters (no browser): 'auto' passes every software adapter
 // by, and takes a hardware one.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CPU_ADAPTER, decideBackend, softwareAdapter } from '../../www/backend-choice.js';
+import { CPU_ADAPTER, decideBackend, softwareAdapter } from '../../www/worker/backend-choice.js';
 
 const adapter = (info, extra = {}) => ({ info, ...extra });
 const SOFTWARE = {

@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { statSync, existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { softwareAdapter } from '../../www/backend-choice.js';
+import { softwareAdapter } from '../../www/worker/backend-choice.js';
 import { ROOT, TABTUNE, createTabtune, gpuAdapter, makeFixtures, openPage, startServer } from './harness.mjs';
 
 const BENCH = { layers: 2, batch_size: 32, seq_len: 128, steps: 3, warmup: 1 };

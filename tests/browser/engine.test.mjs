@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NO_WEBGPU_ARGS, ROOT, createTabtune, gpuAdapter, makeFixtures, openPage, screenshotPath, startServer, tabtune } from './harness.mjs';
-import { softwareAdapter } from '../../www/backend-choice.js';
+import { softwareAdapter } from '../../www/worker/backend-choice.js';
 
 let fixtures, server;
 const T = { timeout: 900_000 };

@@ -86,7 +86,7 @@ export function screenshotPath(name) {
   return join(OUT, `${name}.png`);
 }
 
-/** The page's WebGPU adapter as a plain object (what www/backend-choice.js reads), or null. */
+/** The page's WebGPU adapter as a plain object (what www/worker/backend-choice.js reads), or null. */
 export async function gpuAdapter(page) {
   return page.evaluate(async () => {
     const a = await navigator.gpu?.requestAdapter().catch(() => null);

@@ -77,10 +77,12 @@ test('images: train in the page, live webcam prediction, the download in the nat
     const frames = Number(/camera: (\d+)/.exec(summary)?.[1]);
     assert.ok(frames >= 5, `frames from the camera: ${summary}`);
 
-    // the settings: Layers counts blocks here (default 2 of 16); the text-only ones are hidden
-    const layers = w.getByRole('spinbutton', { name: 'Trainable blocks' });
-    assert.equal(await layers.inputValue(), '2');
-    assert.equal(await layers.getAttribute('max'), '16');
+    // the settings: Images mode has its own Blocks field (default 2 of the model's 16); Text
+    // mode's Layers and the other text-only ones are hidden
+    const blocks = w.getByRole('spinbutton', { name: 'Trainable blocks' });
+    assert.equal(await blocks.inputValue(), '2');
+    assert.equal(await blocks.getAttribute('max'), '16');
+    assert.equal(await w.locator('input[name=layers]').isVisible(), false, 'Layers is text-only');
     assert.equal(await w.getByRole('spinbutton', { name: 'Max length (tokens)' }).isVisible(), false, 'max_len is text-only');
     for (const [key, value] of Object.entries(SETTINGS)) await w.locator(`input[name=${key}]`).fill(value);
     assert.equal(await w.locator('.layers .block.trained').count(), 4, 'blocks 15, 16, the head conv, the new head');
@@ -124,8 +126,17 @@ test('images: train in the page, live webcam prediction, the download in the nat
     await w.getByRole('button', { name: 'Stop live prediction' }).waitFor();
     await w.getByRole('radio', { name: 'Text' }).check();
     assert.equal(await liveTracks(page), 0, 'Text mode: the camera is off');
+    // one field per meaning: Text mode shows Layers with its own value and the text model's
+    // bounds (the tiny BERT's 2 layers); Blocks keeps its value for Images mode
+    const layers = w.getByRole('spinbutton', { name: 'Trainable layers', exact: true });
+    assert.equal(await layers.inputValue(), '1', 'the layers attribute');
+    assert.equal(await layers.getAttribute('max'), '2');
+    assert.equal(await w.locator('input[name=blocks]').isVisible(), false, 'Blocks is image-only');
+    await layers.fill('0');
     await w.getByRole('radio', { name: 'Images' }).check();
     await start.waitFor();
+    assert.equal(await blocks.inputValue(), '2', 'Blocks kept its own value');
+    assert.equal(await w.locator('input[name=layers]').inputValue(), '0', 'and Layers its own');
 
     const violations = await axeViolations(page);
     assert.deepEqual(violations, [], 'axe: no serious or critical violation after an image run');
@@ -220,7 +231,7 @@ test('images: a cancelled run resumes; the finished model comes back after a rel
     await w.locator('.img-summary').filter({ hasText: `${2 * PER_CLASS} images in 2 classes` }).waitFor({ timeout: 30_000 });
     await w.getByLabel('Image size (the network sees this square)').selectOption('96');
     await w.locator('.img-summary').filter({ hasText: 'at 96×96 px' }).waitFor();
-    for (const [key, value] of Object.entries({ ...SETTINGS, epochs: '8' })) await w.locator(`input[name=${key}]`).fill(value);
+    for (const [key, value] of Object.entries({ ...SETTINGS, epochs: '8', blocks: '3' })) await w.locator(`input[name=${key}]`).fill(value);
 
     // cancel once two epochs are done: the epoch-end checkpoint (or the cancel's) is kept
     const cancelled = doneEvent(page);
@@ -240,6 +251,7 @@ test('images: a cancelled run resumes; the finished model comes back after a rel
     await resume.click();
     const second = await resumed;
     assert.equal(second.cancelled, false);
+    assert.equal(second.info.trainable_layers, 3, 'the Blocks field went as the core\'s layers');
     assert.ok(second.info.step > 0, `the resumed run starts at step ${second.info.step}, not 0`);
     assert.equal(second.epochs.length, 8, 'the epochs before the cancel and after the resume: all 8');
     assert.deepEqual(second.epochs.slice(0, stoppedAt).map((e) => e.val_loss), first.epochs.map((e) => e.val_loss), 'the history carried over');
@@ -249,6 +261,10 @@ test('images: a cancelled run resumes; the finished model comes back after a rel
     await page.reload();
     await w.getByText('Image model: EfficientNet-Lite0 (ImageNet), 16 blocks.').waitFor({ timeout: 60_000 });
     await w.getByText(/^Your image model fine-tuned on .* is restored/).waitFor({ timeout: 30_000 });
+    // Blocks comes back with its own saved value (once the page has read its settings); Text
+    // mode's Layers is not touched by it
+    await page.waitForFunction(() => document.querySelector('tabtune-trainer').shadowRoot.querySelector('input[name=blocks]').value === '3', null, { timeout: 30_000 });
+    assert.equal(await w.locator('input[name=layers]').inputValue(), '1');
     await w.getByLabel('Predict a picture: drop one image file here, or choose one').setInputFiles(join(folder, 'red', 'r3.png'));
     await page.waitForFunction(() => document.querySelector('tabtune-trainer').shadowRoot.querySelector('.live-probs').prediction);
     const p = await shown(page);

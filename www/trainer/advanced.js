@@ -3,7 +3,7 @@
 // its default, empty, or not applying (momentum under Adam) sends no key, so a run is the core's
 // recipe unless the user changed something. Bounds are the core's too: a bad value comes back as
 // the core's message, shown at the control it names (showSettingError), and nothing is reset.
-import { el, field } from './view.js';
+import { el, field } from './dom.js';
 
 /** Validation metrics in words, for the early-stopping choice and its message. */
 export const MONITOR_WORDS = {

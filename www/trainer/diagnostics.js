@@ -2,7 +2,7 @@
 // all-MiniLM-L6-v2 for a few steps per optimizer / schedule / task) replayed by this tab's trainer
 // on the loaded model, and how far each case's losses, learning rates and final head are from
 // PyTorch's. The user picks the file: the page fetches nothing for it.
-import { el, table } from './view.js';
+import { el, table } from './dom.js';
 
 // Relative loss difference still counted as "the same run": f32 on another backend and summation
 // order leave ~1e-5; a wrong optimizer or schedule is off by far more. The core's own figure wins.

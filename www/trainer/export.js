@@ -3,7 +3,7 @@
 // CSV (csv.js makes it safe for a spreadsheet).
 import { zipSync } from '../node_modules/fflate/esm/browser.js';
 import { predictionsCsv } from './csv.js';
-import { download } from './view.js';
+import { download } from './dom.js';
 
 /** Each export format's download: the folder (and zip) name, or the single file's. */
 export const EXPORTS = {

@@ -6,13 +6,17 @@ import { buildAdvanced } from './advanced.js';
 import { buildDiagnostics } from './diagnostics.js';
 import { buildSearch } from './search.js';
 import { buildStrategy } from './strategy.js';
-import { el, field } from './view.js';
+import { el, field } from './dom.js';
 
-// key, label, default, min, max, integer
+// name (the input's name and the element's attribute), label, default, min, max, integer; then
+// { key: the core's RunConfig key (default: name), kind: the mode it belongs to ('text' |
+// 'image'; none: both), help }. Layers and Blocks are two fields, each with its own value and
+// bounds (the element sets max from the loaded model: its layers, its MBConv blocks).
 export const SETTINGS = [
-  ['layers', 'Trainable layers', 1, 0, 6, true], ['epochs', 'Epochs', 2, 1, 50, true],
-  ['lr', 'Learning rate', 1e-4, 1e-7, 0.1, false], ['batch_size', 'Batch size', 16, 1, 512, true],
-  ['max_len', 'Max length (tokens)', 64, 8, 512, true], ['val_split', 'Validation share', 0.1, 0, 0.9, false],
+  ['layers', 'Trainable layers', 1, 0, 6, true, { kind: 'text', help: 'encoder layers trained, from the top (0: the head only)' }],
+  ['blocks', 'Trainable blocks', 2, 0, 16, true, { key: 'layers', kind: 'image', help: 'MBConv blocks trained, from the top (0: the head conv and the new head only)' }],
+  ['epochs', 'Epochs', 2, 1, 50, true], ['lr', 'Learning rate', 1e-4, 1e-7, 0.1, false], ['batch_size', 'Batch size', 16, 1, 512, true],
+  ['max_len', 'Max length (tokens)', 64, 8, 512, true, { kind: 'text' }], ['val_split', 'Validation share', 0.1, 0, 0.9, false],
   ['seed', 'Seed', 0, 0, 2 ** 31, true],
 ];
 export const PYTHON = `# Pooling [CLS]: the unzipped folder is a BertForSequenceClassification
@@ -56,15 +60,16 @@ export function buildUi(on, attr) {
   u.columns = el('div', { class: 'row', hidden: true }, el('label', {}, 'Text column', u.textCol), el('label', {}, 'Label column', u.labelCol));
   u.dataInfo = el('div');
   u.truncated = el('p', { class: 'note', 'aria-live': 'polite' });
-  // the text-mode data controls, in one box that the Images mode hides (images-view.js)
+  // the text-mode data controls, in one box that the Images mode hides (images/view.js)
   u.textData = el('div', {}, u.drop, u.dataError, u.columns, u.dataInfo, u.truncated);
 
   u.fields = {};
-  const settings = SETTINGS.map(([key, label, def, min, max, int]) => {
-    const value = attr(key) ?? def;
-    const input = el('input', { type: 'number', name: key, value, min, max, step: int ? 1 : 'any', oninput: () => on.checkSettings() });
-    const { wrap, error } = field(label, input);
-    u.fields[key] = { input, error, min, max, int, label };
+  const settings = SETTINGS.map(([name, label, def, min, max, int, { key = name, kind, help } = {}]) => {
+    const value = attr(name) ?? def;
+    const input = el('input', { type: 'number', name, value, min, max, step: int ? 1 : 'any', oninput: () => on.checkSettings() });
+    const { wrap, error } = field(label, input, { help });
+    if (kind) wrap.classList.add(kind === 'image' ? 'image-only' : 'text-only');
+    u.fields[name] = { input, error, min, max, int, label, name, key, kind };
     return wrap;
   });
   u.init = el('select', { name: 'init' },

@@ -3,7 +3,7 @@
 // and regression alike. Everything here is drawn from what the worker reported.
 import { MONITOR_WORDS, setClasses } from './advanced.js';
 import { suggestStrategy } from './strategy.js';
-import { bars, confusion, el, formatSeconds, table } from './view.js';
+import { bars, confusion, el, formatSeconds, table } from './dom.js';
 
 const pct = (v) => `${(v * 100).toFixed(1)} %`;
 const num = (v) => (v == null ? '–' : Number(v).toPrecision(3));

@@ -3,7 +3,7 @@
 // per combination of the other grid values. Text reaches the DOM through textContent only.
 import uPlot from '../node_modules/uplot/dist/uPlot.esm.js';
 import { PALETTE } from './styles.js';
-import { el, formatSeconds } from './view.js';
+import { el, formatSeconds } from './dom.js';
 
 const num = (v) => (v == null ? '–' : Number(v).toPrecision(3));
 const show = (v) => (typeof v === 'number' ? String(Number(v.toPrecision(6))) : String(v));

@@ -5,7 +5,7 @@
 import { MONITOR_WORDS } from './advanced.js';
 import { headline } from './charts.js';
 import { metricChart, rank, resultsTable } from './search-view.js';
-import { el, field, formatSeconds } from './view.js';
+import { el, field, formatSeconds } from './dom.js';
 
 // key, label, how one value is read (a number, a whole number or 'all', a word)
 const GRID = [

@@ -1,6 +1,24 @@
-// <tabtune-trainer>'s settings: each field checked where the user typed it, and the diagram of
-// what trains (frozen blocks grey, trained ones orange) with the trainable parameter count.
-import { el } from './view.js';
+// <tabtune-trainer>'s settings: each field checked where the user typed it, the fields of each
+// mode (Text: Trainable layers; Images: Trainable blocks — one field per meaning, each sending the
+// core's `layers` key for its own kind of run) with their saved values, and the diagram of what
+// trains (frozen blocks grey, trained ones orange) with the trainable parameter count.
+import { el } from './dom.js';
+
+/** The fields a run of `kind` ('text' | 'image') takes, keyed by the core's RunConfig key (the
+ *  Blocks field is `layers` for an image run); fields of the other mode are left out. */
+export function fieldsFor(fields, kind) {
+  return Object.fromEntries(Object.values(fields).filter((f) => !f.kind || f.kind === kind).map((f) => [f.key, f]));
+}
+
+/** Puts saved values into the fields: `text` (the last text run's settings) into Text mode's and
+ *  the shared fields, `image` (the last image run's) into Images mode's own; a field whose
+ *  attribute (`hasAttr(name)`) sets it keeps that. */
+export function restoreFields(fields, { text = {}, image = {} }, hasAttr) {
+  for (const f of Object.values(fields)) {
+    const saved = (f.kind === 'image' ? image : text)[f.key];
+    if (!hasAttr(f.name) && saved !== undefined) f.input.value = saved;
+  }
+}
 
 /** Checks every field and shows each problem at its field; the settings, or null. */
 export function checkFields(fields) {

@@ -3,7 +3,7 @@
 // controls, a control at the core's default sends no key; the core checks the values and its
 // message is shown at the control it names. Also the note that suggests contrastive mode when the
 // data has few rows per class.
-import { el, field } from './view.js';
+import { el, field } from './dom.js';
 
 // below this many rows in some class, cross-entropy fine-tuning learns little (issue 11)
 export const FEW_ROWS = 30;

@@ -24,6 +24,7 @@ button:focus-visible, input:focus-visible, select:focus-visible { outline: 3px s
 .drop.over { border-color: #0072B2; background: #eef6fb; }
 .error { color: #b00020; font-weight: 700; }
 .field-error { color: #b00020; font-size: .85em; font-weight: 600; min-height: 1.1em; }
+.field-help { color: #333; font-size: .8em; max-width: 12rem; }
 .note { color: #333; }
 .ok { color: #006b3c; font-weight: 700; }
 details.advanced { margin: .6rem 0 0; }

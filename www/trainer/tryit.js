@@ -3,7 +3,7 @@
 // give the element's controls and engine as they are now (a lost GPU makes a new engine).
 import { downloadModel, downloadPredictions } from './export.js';
 import { predictionView } from './results.js';
-import { el } from './view.js';
+import { el } from './dom.js';
 
 export function tryIt(ui, tt, fail) {
   let timer = 0;

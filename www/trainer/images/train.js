@@ -1,30 +1,28 @@
-// Images mode of <tabtune-trainer>, beside the Images data panel (images-view.js): the image model
+// Images mode of <tabtune-trainer>, beside the Images data panel (view.js): the image model
 // (loaded on the first switch; attribute `image-model` names another base URL), an image run's
-// settings (the Layers field counts MBConv blocks there), the diagram of which blocks train, and
-// after a run live / picture prediction (images-live.js) and the download. The element keeps one
-// #train for both modes; this module says what differs. What it enables follows the worker's state.
-import { downloadImageModel, downloadText } from './export.js';
-import { imagesLive } from './images-live.js';
-import { imageRuns } from './images-runs.js';
-import { drawImageLayers } from './settings.js';
-import { el } from './view.js';
+// settings (its own Trainable blocks field, bounded by the model's blocks), the diagram of which
+// blocks train, and after a run live / picture prediction (live.js) and the download. The element
+// keeps one Train section (../train.js) for both modes; this module says what differs. What it enables
+// follows the worker's state.
+import { downloadImageModel, downloadText } from '../export.js';
+import { imagesLive } from './live.js';
+import { imageRuns } from './runs.js';
+import { drawImageLayers } from '../settings.js';
+import { el } from '../dom.js';
 
 // The settings an image run takes from the Advanced panel; the others are text-only (the core
 // refuses pooling, encoder dropout, …, for images) and hidden in Images mode.
 const IMAGE_KEYS = ['optimizer', 'momentum', 'nesterov', 'betas', 'eps', 'alpha', 'weight_decay', 'schedule', 'warmup',
   'step_every', 'gamma', 'l1', 'clip_norm', 'dropout', 'label_smoothing', 'early_stopping', 'patience'];
 const BLOCKS = 16; // EfficientNet-Lite0's MBConv blocks, until the model says
-const DEFAULT_BLOCKS = 2;
 
 /** host: the element (its attributes); ui: its controls; images: imagesView; tt(): the Tabtune;
  *  say(text) / fail(e, where) report; ready(): the "Ready. Backend …" line; changed() rechecks
- *  the settings; textLayers(): the text model's layer count (the Layers field's max in Text mode);
- *  store(): the element's store; train(run) resumes a run record; applyState(state). */
-export function imageSide({ host, ui, images, tt, say, fail, ready, changed, textLayers, store, train, applyState }) {
+ *  the settings; store(): the element's store; train(run) resumes a run record; applyState(state). */
+export function imageSide({ host, ui, images, tt, say, fail, ready, changed, store, train, applyState }) {
   let base = null; // loadImageModel's answer: { blocks, image_size, classes, fingerprint }
   let loading = null;
   let mode = 'text';
-  const layers = { text: null, images: DEFAULT_BLOCKS }; // each mode keeps its own value
   let root = null;
 
   const line = el('p', { class: 'image-only', text: 'Image model: loading…' });
@@ -51,6 +49,7 @@ export function imageSide({ host, ui, images, tt, say, fail, ready, changed, tex
     try {
       base = await tt().loadImageModel(url, { on_progress: (p) => say(downloadText(p)) });
       line.textContent = `Image model: ${url ?? 'EfficientNet-Lite0 (ImageNet)'}, ${base.blocks} blocks.`;
+      ui.fields.blocks.max = ui.fields.blocks.input.max = base.blocks;
       await runs.restore(base);
       say(ready());
       changed();
@@ -61,22 +60,13 @@ export function imageSide({ host, ui, images, tt, say, fail, ready, changed, tex
     }
   }
 
-  function layersField(on) {
-    const f = ui.fields.layers;
-    layers[on ? 'text' : 'images'] = f.input.value;
-    f.input.value = layers[on ? 'images' : 'text'] ?? f.input.value;
-    f.max = on ? base?.blocks ?? BLOCKS : textLayers() ?? f.max;
-    f.input.max = f.max;
-    f.input.parentElement.firstChild.textContent = on ? 'Trainable blocks' : f.label;
-  }
-
   return {
     /** Marks the text-only controls and puts the image parts beside them; `r` is the UI's root. */
     mount(r) {
       root = r;
       root.classList.add('tt-root'); // the styles hide .text-only in Images mode and .image-only otherwise
       const a = ui.advanced.controls;
-      for (const x of [ui.modelLine, ui.modelSource, ui.diagnostics.details, ui.fields.max_len.input.closest('.field'), ui.init.parentElement, ui.strategy.wrap,
+      for (const x of [ui.modelLine, ui.modelSource, ui.diagnostics.details, ui.init.parentElement, ui.strategy.wrap,
         ui.subset, ui.search.section, a.task.wrap, a.pooling.wrap, a.encoder_dropout.wrap, a.threshold.wrap, a.class_weights.wrap, a.layer_lr_decay.wrap]) {
         x.classList.add('text-only');
       }
@@ -96,7 +86,6 @@ export function imageSide({ host, ui, images, tt, say, fail, ready, changed, tex
       mode = m;
       const on = m === 'images';
       root.classList.toggle('images-mode', on);
-      layersField(on);
       if (!on) live.stop();
       if (on && tt()) this.load();
     },
@@ -104,9 +93,10 @@ export function imageSide({ host, ui, images, tt, say, fail, ready, changed, tex
     load() { return (loading ??= load()); },
     /** The engine was replaced: it holds no image model. */
     reset() { base = null; loading = null; live.enable(false); download.disabled = true; },
-    /** The image run's config from the checked fields and Advanced settings (null when one is
-     *  wrong); draws the diagram. Train needs it, the image model and two classes with images,
-     *  and not `busy` (a run or search going, no engine). */
+    /** The image run's config from the checked fields (Images mode's: Blocks is the core's
+     *  `layers`) and Advanced settings (null when one is wrong); draws the diagram. Train needs
+     *  it, the image model and two classes with images, and not `busy` (a run or search going,
+     *  no engine). */
     check(basic, advanced, busy) {
       ui.search.run.disabled = true; // search and cross-validation are text-only (hidden here)
       if (basic) drawImageLayers(ui, base?.blocks ?? BLOCKS, basic.layers, Math.max(2, images.classes));
@@ -116,8 +106,6 @@ export function imageSide({ host, ui, images, tt, say, fail, ready, changed, tex
       const { layers: k, epochs, lr, batch_size, val_split, seed } = basic;
       return { task: 'image', layers: k, epochs, lr, batch_size, val_split, seed, image_size: images.imageSize, ...picked };
     },
-    /** A saved text run's Layers value, restored while Images mode shows the field. */
-    restoreTextLayers(v) { layers.text = v; },
     /** Live prediction and the download follow the worker's fine-tuned image model. */
     applyState(state) {
       const model = state?.image?.model;

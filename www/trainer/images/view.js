@@ -3,10 +3,10 @@
 // Everything heavy (unzip, decode, resize) happens in the worker; the page shows what the worker
 // reports — the "N images in K classes" line and the per-class counts are its numbers.
 import { droppedFiles } from './drop-files.js';
-import { classBoard } from './images-classes.js';
+import { classBoard } from './classes.js';
 import { webcam } from './webcam.js';
-import { el } from './view.js';
-import { IMAGES_CSS } from './images-styles.js';
+import { el } from '../dom.js';
+import { IMAGES_CSS } from './styles.js';
 
 const SIZES = [96, 128, 160, 224];
 

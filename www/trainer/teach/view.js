@@ -5,12 +5,12 @@
 // each step, its `map` messages, `paused` / `playing`, tt.attention / tt.mistakes / tt.teachingRows.
 // The element passes its hooks through hooks(), its config through config(), and says when a run
 // ended; the rest the panel does itself, following the host's attributes.
-import { layerActivity } from './teach-activity.js';
-import { attentionView, mistakesTable } from './teach-look.js';
-import { lossAndLr } from './teach-loss.js';
-import { embeddingMap } from './teach-map.js';
-import { TEACH_CSS } from './teach-styles.js';
-import { el } from './view.js';
+import { layerActivity } from './activity.js';
+import { attentionView, mistakesTable } from './look.js';
+import { lossAndLr } from './loss.js';
+import { embeddingMap } from './map.js';
+import { TEACH_CSS } from './styles.js';
+import { el } from '../dom.js';
 
 /** host: the element; tt(): its engine now; fail(e, where): says an error. */
 export function teachView(host, tt, fail) {

@@ -3,7 +3,7 @@
 // each with its own Delete. A class made with "Add class" exists here only until it has images:
 // the worker knows classes by their images. File names reach the DOM through textContent and
 // alt/aria-label attributes only.
-import { el } from './view.js';
+import { el } from '../dom.js';
 
 /** act: { remove(ids), rename(from, to), removeClass(name), addFiles(name, files) } (each resolves
  *  when the worker has answered); hold(labelFn): a Hold-to-record button. */

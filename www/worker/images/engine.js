@@ -48,7 +48,7 @@ export async function imageEngineCall(session, msg, { post, idle }) {
       idle('loading another image model');
       let files = msg.files;
       if (!files) {
-        const base = String(msg.base ?? new URL(`../${IMAGE_MODEL}`, import.meta.url));
+        const base = String(msg.base ?? new URL(`../../${IMAGE_MODEL}`, import.meta.url));
         const dir = base.endsWith('/') ? base : base + '/';
         files = {};
         for (const [key, name] of [['config', 'config.json'], ['weights', 'model.safetensors']]) {

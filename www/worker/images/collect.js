@@ -1,7 +1,7 @@
 // From what the page hands over (Files with their folder paths, zips) to a list of { name, label,
 // bytes } plus a problem per file that cannot take part, and notes on what was decided. Which
 // file gets which class follows the CLI (layout.js). Unzipping runs here in the worker (fflate).
-import { unzipSync } from '../node_modules/fflate/esm/browser.js';
+import { unzipSync } from '../../node_modules/fflate/esm/browser.js';
 import { folderLayout, labelsCsv } from './layout.js';
 import { MAX_FILE_BYTES, hasImageExtension, isIgnored, normalizePath, tooLargeFile, unreadable } from './problems.js';
 

@@ -2,7 +2,7 @@
 // It runs them over the chunks of token rows the training worker sends and returns each chunk's
 // states as bytes. In:  { id, type: 'init', module } | { id, type: 'load', config, weights } |
 // { id, type: 'cache', ids, lens, f16 }.  Out: { id, type: 'result', value } | { id, type: 'error', message }.
-import init, { PrefixRunner } from './pkg/tabtune.js';
+import init, { PrefixRunner } from '../pkg/tabtune.js';
 
 let runner = null;
 

@@ -2,7 +2,7 @@
 // last layer's attention from [CLS] (averaged over heads) and the model's probability per class;
 // and the validation rows the model gets wrong, sortable by any column. All of it is what the
 // worker computed (tt.attention, tt.mistakes); text reaches the DOM through textContent only.
-import { bars, el } from './view.js';
+import { bars, el } from '../dom.js';
 
 const pct = (v) => `${(v * 100).toFixed(1)} %`;
 

@@ -3,7 +3,7 @@
 // coloured by each trained group's gradient norm or relative weight change at that step (as the
 // worker reported it, on a log scale: they span decades). Frozen blocks have no numbers: their
 // rows stay grey.
-import { el } from './view.js';
+import { el } from '../dom.js';
 
 // viridis at five stops: light for much, dark for little, readable by colour-blind viewers
 const RAMP = [[68, 1, 84], [59, 82, 139], [33, 145, 140], [94, 201, 98], [253, 231, 37]];

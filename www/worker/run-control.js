@@ -1,4 +1,4 @@
-// Step mode for a training run, and the teaching view's calls into it (kept out of worker.js).
+// Step mode for a training run (train.js), and the teaching view's calls into it (worker.js).
 //
 // The train loop calls `gate()` before each step: while paused it waits on a promise that
 // play / stepOnce / stepEpoch / cancel resolve (no polling, no busy loop), and it tells the

@@ -3,7 +3,7 @@
 // predictImage → show → next — so a slow device lowers the rate instead of queueing frames; at
 // most FPS a second. The camera is the Images panel's (webcam.js): stopping live releases it, and
 // the camera stopping (leaving Images mode, disconnect) stops live.
-import { bars, el } from './view.js';
+import { bars, el } from '../dom.js';
 
 const FPS = 10;
 const pct = (v) => `${(v * 100).toFixed(1)} %`;

@@ -2,8 +2,8 @@
 // step on one axis (the gap between them is over-fitting), the learning-rate schedule beside them
 // on a second axis, so a class sees the warm-up and decay next to what they do to the loss. Drawn
 // by uPlot; it fills its box's width and is made anew with larger type in projector mode.
-import uPlot from '../node_modules/uplot/dist/uPlot.esm.js';
-import { PALETTE } from './styles.js';
+import uPlot from '../../node_modules/uplot/dist/uPlot.esm.js';
+import { PALETTE } from '../styles.js';
 
 const WHOLE = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 20000, 50000];
 

@@ -1,4 +1,4 @@
-// Styles of the Images data panel (images-view.js), in the widget's shadow DOM beside styles.js.
+// Styles of the Images data panel (view.js), in the widget's shadow DOM beside styles.js.
 export const IMAGES_CSS = `
 .tt-root.images-mode .text-only, .tt-root:not(.images-mode) .image-only { display: none !important; }
 .live-top { font-size: 2.2em; font-weight: 800; margin: .3rem 0; min-height: 1.3em; }

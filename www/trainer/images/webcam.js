@@ -2,7 +2,7 @@
 // frames a second into their class while held (pointer, or Space / Enter from the keyboard).
 // Frames leave as ImageBitmaps for the worker to crop and resize; the stream stops whenever the
 // page leaves Images mode, so the camera light never stays on behind the user's back.
-import { el } from './view.js';
+import { el } from '../dom.js';
 
 const FPS = 10;
 

@@ -13,15 +13,18 @@ export function el(tag, props = {}, ...children) {
   return node;
 }
 
-let fieldErrors = 0;
+let fieldCount = 0;
 
-/** A labelled control and the span for its error: the error is outside the label, so it never
- *  becomes part of the control's name, and the control is described by it. */
-export function field(labelText, input, { inline = false } = {}) {
-  const error = el('span', { class: 'field-error', 'aria-live': 'polite', id: `field-error-${++fieldErrors}` });
-  input.setAttribute('aria-describedby', error.id);
+/** A labelled control, an optional line of help and the span for its error: both are outside
+ *  the label, so they never become part of the control's name, and the control is described by
+ *  them. */
+export function field(labelText, input, { inline = false, help } = {}) {
+  const n = ++fieldCount;
+  const error = el('span', { class: 'field-error', 'aria-live': 'polite', id: `field-error-${n}` });
+  const hint = help ? el('span', { class: 'field-help', id: `field-help-${n}`, text: help }) : null;
+  input.setAttribute('aria-describedby', hint ? `${hint.id} ${error.id}` : error.id);
   const label = inline ? el('label', { class: 'inline' }, input, labelText) : el('label', {}, labelText, input);
-  return { wrap: el('div', { class: 'field' }, label, error), error };
+  return { wrap: el('div', { class: 'field' }, label, hint, error), error };
 }
 
 /** A table from a header row and rows of cells; the first cell of a row heads it if `rowHeads`. */

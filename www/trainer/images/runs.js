@@ -4,7 +4,7 @@
 // mode loads that model. A stopped run's checkpoint (cancel, a failed step) stays in memory: its
 // images live in the worker, not in this browser's storage, so "Resume run" is offered while the
 // page keeps them (the core refuses a resume on other images, with a message that says so).
-import { el } from './view.js';
+import { el } from '../dom.js';
 
 /** store(): the element's store; tt(): the Tabtune; train(run): the element's #train with a run
  *  record; applyState(state) after a restore; fail(e, where) reports. */

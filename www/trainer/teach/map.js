@@ -3,9 +3,9 @@
 // before the first step), so a dot that moves between epochs has changed; the view's scale only
 // ever grows, so replaying epoch 0 after epoch 5 draws both on the same axes. A slider replays the
 // stored maps; hovering (or tapping) a dot shows its row's text, through textContent only.
-import { PALETTE } from './styles.js';
-import { ramp } from './teach-activity.js';
-import { el } from './view.js';
+import { PALETTE } from '../styles.js';
+import { ramp } from './activity.js';
+import { el } from '../dom.js';
 
 const RADIUS = 5;
 const HIT = 12; // px: how near the pointer must be to a dot to show its text

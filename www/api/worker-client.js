@@ -1,0 +1,66 @@
+// The promise plumbing under Tabtune (../tabtune.js): one module worker, an id per request, the
+// request's hooks called as its progress and run messages arrive, and its promise settled by the
+// worker's result or error. Tabtune's methods (and images.js's) call the worker through [CALL].
+
+/** The key of the method that posts a request and resolves with its answer (not public API). */
+export const CALL = Symbol('tabtune: call the worker');
+/** The key of the method that posts a message no answer comes to (cancel, step mode). */
+export const POST = Symbol('tabtune: post to the worker');
+
+// The worker's run messages → the hook of the request they belong to.
+const HOOKS = { progress: 'on_progress', started: 'on_start', step: 'on_step', epoch: 'on_epoch', checkpoint: 'on_checkpoint', case: 'on_case',
+  training: 'on_training', fold: 'on_fold', run_result: 'on_result', paused: 'on_paused', playing: 'on_playing', map: 'on_map' };
+
+export class WorkerClient {
+  #worker;
+  #pending = new Map();
+  #nextId = 1;
+  /** Called with { reason, message } when the GPU device is lost: the run stops; resume it from
+   *  its last checkpoint in a new Tabtune. */
+  on_device_lost = null;
+
+  constructor(worker) {
+    this.#worker = worker;
+    worker.onmessage = ({ data }) => this.#receive(data);
+    worker.onerror = (e) => this.#failAll(new Error(`the tabtune worker failed: ${e.message || 'could not start'}`));
+  }
+
+  #receive(msg) {
+    if (msg.type === 'device-lost') { this.on_device_lost?.({ reason: msg.reason, message: msg.message }); return; }
+    const p = this.#pending.get(msg.id);
+    if (!p) return;
+    const hook = HOOKS[msg.type];
+    if (hook) {
+      const { id, type, ...rest } = msg;
+      p.handlers[hook]?.(rest);
+      return;
+    }
+    this.#pending.delete(msg.id);
+    if (msg.type === 'error') p.reject(Object.assign(new Error(msg.message), { state: msg.state }));
+    else p.resolve(msg.value);
+  }
+
+  #failAll(err) {
+    for (const p of this.#pending.values()) p.reject(err);
+    this.#pending.clear();
+  }
+
+  [CALL](msg, handlers = {}, transfer = []) {
+    if (!this.#worker) return Promise.reject(new Error('this Tabtune was disposed: create a new one'));
+    const id = this.#nextId++;
+    return new Promise((resolve, reject) => {
+      this.#pending.set(id, { resolve, reject, handlers });
+      this.#worker.postMessage({ ...msg, id }, transfer);
+    });
+  }
+
+  [POST](msg) {
+    this.#worker?.postMessage(msg);
+  }
+
+  dispose() {
+    this.#worker?.terminate();
+    this.#worker = null;
+    this.#failAll(new Error('this Tabtune was disposed'));
+  }
+}

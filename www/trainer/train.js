@@ -1,0 +1,196 @@
+// <tabtune-trainer>'s Train section: a run, from Train (or "Resume run") to its end, in both modes
+// (images/train.js says what an image run does differently): the settings it starts with, what it
+// draws as it goes (progress, charts, metrics), its checkpoints kept in this browser (runs.js
+// says what a record holds) and "Resume run" for a text run that stopped. The element owns the
+// engine, the model and the data; `host` gives them as they are now.
+import { setValues, showSettingError } from './advanced.js';
+import { trainingCharts } from './charts.js';
+import { runStarted } from './layout.js';
+import { endText, epochMetrics, prepareText, runNotes, stepText, stoppedEarlyText, truncatedText } from './results.js';
+import { recordBytes, restoredText, resumeText, runRecord, saveCheckpoint, saveError, savedText } from './runs.js';
+import { fieldsFor } from './settings.js';
+import { readStrategy, setStrategy } from './strategy.js';
+
+/** host: { element (for its events), ui(), tt(), store(), img() (images/train.js's imageSide),
+ *  teach (teach/view.js), model() ({ url, fingerprint } of the base model), data() (the loaded
+ *  data's record), dataTask(), engineLost(), restartEngine(), loadModel(url), restoreModel(saved),
+ *  useData(file, options), settings() (the checked settings, or null), applyState(state),
+ *  say(text), ready() (the "Ready. Backend …" line), fail(e, where) }. */
+export function trainSection(host) {
+  let charts = null;
+  let runId = null;
+  let saving = Promise.resolve();
+  const emit = (name, detail) => host.element.dispatchEvent(new CustomEvent(name, { detail, bubbles: true, composed: true }));
+  const patience = (settings) => settings?.patience ?? host.ui().advanced.defaults?.patience;
+  const showMetrics = (e) => host.ui().metrics.replaceChildren(...epochMetrics(e));
+
+  /** The epoch chart drawn for `task`, with `epochs`' scores on it. */
+  function scoreEpochs(task, epochs = []) {
+    const u = host.ui();
+    charts ??= trainingCharts(u.lossChart, u.lrChart, u.epochChart);
+    charts.scores(task, epochs);
+  }
+
+  /** A refused setting's message at its control; an image run's `layers` is the Blocks field. */
+  function showRefused(u, images, message) {
+    showSettingError({ ...fieldsFor(u.fields, images ? 'image' : 'text'), ...u.strategy.controls }, u.advanced, message);
+  }
+
+  /** Saves a checkpoint record; says so, or says why not (nothing saved before is lost). */
+  async function keep(record) {
+    const u = host.ui();
+    try {
+      await saveCheckpoint(host.store(), record);
+      u.forget.hidden = false;
+      u.saveNote.textContent = '';
+      u.resumeNote.textContent = savedText(record);
+    } catch (e) {
+      u.saveNote.textContent = saveError(e, recordBytes(record));
+    }
+  }
+
+  /** Shows “Resume run” for a run that stopped (a reload, a crash, a lost device, a cancel). */
+  async function offerResume(run, restoreData = true) {
+    const u = host.ui();
+    if (!run?.checkpoint || run.status === 'finished') return;
+    if (restoreData && run.data) await host.useData(new File([run.data.blob], run.data.name), run.data.options);
+    u.resume.hidden = false;
+    u.resumeNote.textContent = resumeText(run);
+    u.forget.hidden = false;
+  }
+
+  /** Trains with the settings in the page, or resumes `run` (a saved run record). */
+  async function train(run = null) {
+    const config = run ? run.settings : host.settings();
+    if (!config) return;
+    const u = host.ui();
+    const img = host.img();
+    // an image run: no init, sample, teaching or saved text settings; its checkpoints: images/runs.js
+    const images = config.task === 'image';
+    if (!run && !images) {
+      config.init = u.init.value;
+      if (!u.subset.hidden && u.subsetOn.checked) config.sample = Math.max(10, Math.round(Number(u.subsetRows.value)));
+      host.store().put('settings', config).catch(() => {});
+    }
+    // the Blocks field's own saved value (the core's key is `layers` for both kinds)
+    if (!run && images) host.store().put('image-settings', { layers: config.layers }).catch(() => {});
+    runStarted(u);
+    img.runStarted();
+    scoreEpochs(run?.epochs.at(-1)?.metrics?.task ?? config.task ?? host.dataTask());
+    charts.reset();
+    const epochs = run ? [...run.epochs] : [];
+    let lastStep = 0;
+    const model = host.model();
+    const data = run ? run.data : host.data();
+    let totalSteps = run?.total_steps || 0;
+    let valOnLoss = true; // a contrastive run's step loss is the pairs' (cos − target)², not the head's cross-entropy
+    const base = {
+      on_start: ({ info }) => {
+        runId = info.run_id;
+        totalSteps = info.total_steps;
+        u.runNotes.textContent = runNotes(info);
+        scoreEpochs(info.task, info.history);
+        valOnLoss = info.strategy !== 'contrastive';
+        for (const e of info.history) if (e.val_loss != null && valOnLoss) charts.loss.set(e.epoch * info.steps_per_epoch, 1, e.val_loss);
+      },
+      on_progress: (p) => {
+        if (p.phase !== 'prepare') return;
+        u.progress.textContent = prepareText(p);
+        u.truncated.textContent = truncatedText(p.info.truncated, config.max_len);
+      },
+      on_step: (s) => {
+        u.bar.max = s.total_steps; u.bar.value = s.step;
+        if (s.step === 1) { host.say(`${host.ready()} First step (warm-up): ${s.seconds.toFixed(1)} s.`); }
+        u.progress.textContent = stepText(s);
+        lastStep = s.step;
+        charts.lr.push(s.step, s.lr);
+        if (s.loss != null) charts.loss.set(s.step, 0, s.loss);
+      },
+      on_epoch: (e) => {
+        epochs.push(e);
+        if (e.val_loss != null && valOnLoss) charts.loss.set(lastStep, 1, e.val_loss);
+        scoreEpochs(e.metrics?.task, epochs);
+        showMetrics(e);
+        if (e.stopped_early) u.stopNote.textContent = stoppedEarlyText(e, epochs, config.early_stopping, patience(config));
+        emit('tabtune-epoch', e);
+      },
+      on_checkpoint: (c) => {
+        if (images) { saving = saving.then(() => img.checkpoint(c, { settings: config, epochs: [...epochs], total_steps: totalSteps })); return; }
+        const record = runRecord({ settings: config, model, data, checkpoint: c.bytes, step: c.step, total_steps: totalSteps,
+          epochs: [...epochs], status: c.finished ? 'finished' : 'stopped' });
+        saving = saving.then(() => keep(record));
+      },
+    };
+    const hooks = images ? base : host.teach.hooks(base);
+    let state = null;
+    let refused = null, result = null;
+    try {
+      result = run ? await host.tt().resume(await run.checkpoint.arrayBuffer(), hooks) : await host.tt().train(images ? config : host.teach.config(config), hooks);
+      state = result.state;
+      u.progress.textContent = endText(result);
+      host.applyState(state); // with "Done", not after the saves below
+      await saving;
+      if (result.cancelled && !images) await offerResume(await host.store().get('run'), false);
+      emit('tabtune-done', result);
+    } catch (e) {
+      state = e.state ?? (host.engineLost() ? null : await host.tt().state().catch(() => null));
+      host.applyState(state); // with the message, as "Done" is
+      host.fail(e, u.progress);
+      refused = e.message;
+      showRefused(u, images, refused); // with the message, not after the awaits
+      await saving;
+      if (!images) await offerResume(await host.store().get('run'), false);
+    }
+    runId = null;
+    if (images) img.ended(); else host.teach.ended(refused ? null : result);
+    u.cancel.disabled = true; u.init.disabled = false;
+    host.applyState(state);
+    host.settings();
+    // a setting the core refused: its message also at its control, every value as the user left it
+    if (refused) showRefused(u, images, refused);
+  }
+
+  return {
+    train,
+    offerResume,
+    /** The run going (its id), or null. */
+    get runId() { return runId; },
+
+    /** Puts `config` (a search result's, or contrastive mode) into the text settings; trains it if `train`. */
+    trainWith(config, go = true) {
+      const u = host.ui();
+      for (const [key, f] of Object.entries(fieldsFor(u.fields, 'text'))) if (config[key] !== undefined) f.input.value = config[key] === 'all' ? f.max : config[key];
+      if (go) setValues(u.advanced, config);
+      setStrategy(u.strategy, go ? config : { ...readStrategy(u.strategy), ...config });
+      if (go) train(); else host.settings();
+    },
+
+    /** The last finished run's charts, metrics and notes (its model is restored by the element). */
+    restoreRun(run) {
+      const u = host.ui();
+      const last = run.epochs.at(-1);
+      scoreEpochs(last?.metrics?.task, run.epochs);
+      if (last) showMetrics(last);
+      u.stopNote.textContent = last ? stoppedEarlyText(last, run.epochs, run.settings?.early_stopping, patience(run.settings)) ?? '' : '';
+      u.progress.textContent = restoredText(run);
+      u.forget.hidden = false;
+    },
+
+    /** “Resume run”: the saved run on its base model (restarting the engine after a lost GPU)
+     *  and its data, from its last checkpoint. */
+    async resume() {
+      const run = await host.store().get('run');
+      if (!run) return;
+      try {
+        if (host.engineLost()) await host.restartEngine();
+        if (host.model().fingerprint !== run.base_fingerprint) {
+          await host.loadModel(run.model_url);
+          const saved = await host.store().get('model');
+          if (saved && run.settings.init === 'continue') await host.restoreModel(saved);
+        }
+        await host.useData(new File([run.data.blob], run.data.name), run.data.options);
+        await train(run);
+      } catch (e) { host.fail(e, host.ui().progress); }
+    },
+  };
+}
