@@ -6,7 +6,8 @@
 //! `pipeline("text-classification", model=dir)` runs it the way it was trained.
 use serde_json::{Value, json};
 
-use super::{ExportedFiles, json, named_weights, pt_meta, to_safetensors};
+use super::files::{ExportedFiles, json, named_weights};
+use crate::tensors::{pt_meta, to_safetensors};
 use crate::error::{Error, Result};
 use crate::model::{Model, Pooling};
 

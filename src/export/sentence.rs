@@ -5,7 +5,8 @@
 use serde_json::json;
 
 use super::hf::{config_value, tokenizer_config};
-use super::{ExportedFiles, encoder_tensors, json, pt_meta, read_named, to_safetensors};
+use super::files::{ExportedFiles, encoder_tensors, json};
+use crate::tensors::{pt_meta, read_named, to_safetensors};
 use crate::error::Result;
 use crate::model::weights::pooler_tensors;
 use crate::model::{Model, Pooling};

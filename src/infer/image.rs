@@ -1,7 +1,7 @@
 //! Image inference: decoded images preprocessed as the model says, in batches of `BATCH`.
 use burn::prelude::*;
 
-use super::{BATCH, read_rows};
+use super::rows::{BATCH, read_rows};
 use crate::data::images::{DecodedImage, ImageDataset};
 use crate::error::{Error, Result};
 use crate::task::Targets;

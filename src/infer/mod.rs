@@ -9,16 +9,14 @@ use crate::error::{Error, Result};
 use crate::kind::{AnyModel, DataRef, Inputs, mismatch};
 use crate::loss::sigmoid;
 use crate::metrics::{Metrics, TaskMetrics};
-use crate::readback;
 use crate::task::{Targets, Task};
 
 mod image;
+mod rows;
+pub use rows::{BATCH, read_rows};
 /// The text kind's own inference, for what only text models do (embeddings, attention).
 pub mod text;
 pub use text::{default_max_len, embed};
-
-/// Rows per inference batch.
-pub const BATCH: usize = 64;
 
 #[derive(Clone, Debug, Serialize)]
 pub struct Prediction {
@@ -126,10 +124,6 @@ pub fn task_metrics(logits: &[Vec<f32>], targets: &Targets, labels: &[String], t
     }
 }
 
-pub async fn read_rows(t: Tensor<2>) -> Result<Vec<Vec<f32>>> {
-    let [_, cols] = t.dims();
-    Ok(readback::floats(t).await?.chunks(cols.max(1)).map(|c| c.to_vec()).collect())
-}
 
 pub fn argmax(row: &[f32]) -> usize {
     row.iter().enumerate().fold(0, |best, (i, &v)| if v > row[best] { i } else { best })

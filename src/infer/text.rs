@@ -1,7 +1,7 @@
 //! Text inference: tokenized texts through BERT in batches sorted by length.
 use burn::prelude::*;
 
-use super::{BATCH, read_rows};
+use super::rows::{BATCH, read_rows};
 use crate::data::Example;
 use crate::error::{Error, Result};
 use crate::model::Model;

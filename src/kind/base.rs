@@ -3,7 +3,8 @@ use burn::prelude::Device;
 
 use super::image::{self, ImageBase};
 use super::text::{self, TextBase};
-use super::{AnyModel, Kind};
+use super::model::AnyModel;
+use super::table::Kind;
 use crate::classifier::Top;
 use crate::error::{Error, Result};
 use crate::run::RunConfig;

@@ -1,5 +1,5 @@
 //! What a model of some kind learns from and predicts on.
-use super::Kind;
+use super::table::Kind;
 use crate::data::Dataset;
 use crate::data::images::{DecodedImage, ImageDataset};
 use crate::error::Error;

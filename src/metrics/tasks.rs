@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::{ClassMetrics, Metrics, ratio};
+use super::classes::{ClassMetrics, Metrics, ratio};
 use crate::task::Task;
 
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]

@@ -3,7 +3,8 @@
 //! far; a resumed run is rebuilt as it began, then given the saved state.
 use burn::prelude::*;
 
-use super::{EpochSummary, Trainer};
+use crate::progress::EpochSummary;
+use super::trainer::Trainer;
 use crate::checkpoint::{CheckpointInfo, SavedEpoch, VERSION, optim_state, resumable, write};
 use crate::classifier::Top;
 use crate::error::{Error, Result};

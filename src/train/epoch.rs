@@ -1,7 +1,8 @@
 //! The end of an epoch (validation, early stopping) and the model a run leaves.
 use burn::module::Module;
 
-use super::{EpochSummary, Trainer};
+use crate::progress::EpochSummary;
+use super::trainer::Trainer;
 use crate::kind::AnyModel;
 use crate::data::padding_share;
 use crate::error::{Error, Result};

@@ -7,7 +7,9 @@ use burn::prelude::*;
 use half::f16;
 
 use super::setup::Parts;
-use super::{RowInputs, Split, Trainer};
+use super::split::RowInputs;
+use super::split::Split;
+use super::trainer::Trainer;
 use crate::kind::image::{ImageBase, check_continue, settle};
 use crate::kind::Base;
 use crate::classifier::{Batch, ImageClassifier, Top, fresh_head};

@@ -4,7 +4,7 @@ use burn::module::Module;
 use burn::optim::GradientsParams;
 use burn::prelude::*;
 
-use super::Trainer;
+use super::trainer::Trainer;
 use crate::classifier::Top;
 use crate::contrastive::{batch_rows, pair_loss};
 use crate::error::{Error, Result};

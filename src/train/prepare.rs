@@ -1,7 +1,8 @@
 //! The frozen prefix's pass over every row before training, in fixed chunks: run here one by
 //! one (`prepare`), or handed to other workers (`chunk_rows` → their `Prefix::cache` →
 //! `put_chunk`), which compute the same bytes because a chunk's rows and padding are fixed.
-use super::{PREPARE_CHUNK, Trainer};
+use super::trainer::PREPARE_CHUNK;
+use super::trainer::Trainer;
 use crate::kind::Base;
 use crate::error::{Error, Result};
 use crate::fingerprint::fingerprint;

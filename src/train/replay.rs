@@ -3,7 +3,7 @@
 use burn::module::Param;
 use burn::prelude::*;
 
-use super::Trainer;
+use super::trainer::Trainer;
 use crate::classifier::Top;
 use crate::error::{Error, Result};
 use crate::readback;

@@ -3,7 +3,10 @@
 use burn::module::Module;
 use burn::prelude::*;
 
-use super::{PREPARE_CHUNK, Split, TrainInfo, Trainer};
+use super::trainer::PREPARE_CHUNK;
+use super::split::Split;
+use crate::progress::TrainInfo;
+use super::trainer::Trainer;
 use crate::kind::Base;
 use crate::classifier::Top;
 use crate::contrastive::Pair;

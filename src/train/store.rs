@@ -3,7 +3,7 @@
 //! takes what an earlier run computed, chunk by chunk, and runs the prefix only for the rest.
 use std::collections::HashMap;
 
-use super::Trainer;
+use super::trainer::Trainer;
 use crate::prefix::Cached;
 use crate::run::CacheDtype;
 

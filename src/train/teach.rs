@@ -9,7 +9,7 @@
 //! run's).
 use burn::module::Module;
 
-use super::Trainer;
+use super::trainer::Trainer;
 use crate::error::{Error, Result};
 use crate::infer::{self, Prediction};
 use crate::model::bert::Layer;

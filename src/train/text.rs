@@ -4,7 +4,9 @@ use burn::module::Module;
 use burn::prelude::*;
 
 use super::setup::data_fingerprint;
-use super::{RowInputs, Split, Trainer};
+use super::split::RowInputs;
+use super::split::Split;
+use super::trainer::Trainer;
 use crate::kind::text::{TextBase, check_continue, pooler_for, settle};
 use crate::kind::Base;
 use super::setup::Parts;

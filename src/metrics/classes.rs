@@ -1,10 +1,7 @@
-//! Validation metrics: classification from predicted and gold class indices (here),
-//! multi-label and regression, and the per-task wrapper `TaskMetrics` (in `metrics/tasks.rs`).
+//! Classification metrics from predicted and gold class indices: per class, accuracy,
+//! macro-F1 and the confusion matrix.
 
 use serde::{Deserialize, Serialize};
-
-mod tasks;
-pub use tasks::{MultiLabelMetrics, RegressionMetrics, TaskMetrics, multi_label, regression};
 
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct ClassMetrics {
@@ -77,7 +74,7 @@ impl Metrics {
 }
 
 /// a / b, or 0 when b is 0 (no NaN in reports or JSON).
-fn ratio(a: usize, b: usize) -> f64 {
+pub(super) fn ratio(a: usize, b: usize) -> f64 {
     if b == 0 { 0.0 } else { a as f64 / b as f64 }
 }
 

@@ -1,0 +1,249 @@
+//! The trainer itself: what it holds, one constructor for every kind, and one step.
+use burn::prelude::*;
+use web_time::Instant;
+
+use super::split::Split;
+use crate::classifier::{Batch, Classifier, Top};
+use crate::contrastive::Pair;
+use crate::data::bucketed_order;
+use crate::early_stop::EarlyStop;
+use crate::kind::{AnyModel, Base, DataRef, Kind, mismatch};
+use crate::error::{Error, Result};
+use crate::loss::Objective;
+use crate::model::Model;
+use crate::optim::Optimizer;
+use crate::prefix::{Prefix, stack};
+use crate::readback;
+use crate::run::{CacheDtype, RunConfig};
+use crate::schedule::Schedule;
+use crate::step::step_module;
+use crate::progress::{EpochSummary, StepInfo, TrainInfo};
+
+/// Rows the prefix runs at once while caching.
+pub(super) const PREPARE_CHUNK: usize = 32;
+
+pub struct Trainer {
+    pub(crate) cfg: RunConfig,
+    pub(crate) base: Base,
+    pub(crate) top: Option<Top>,
+    pub(crate) optim: Optimizer,
+    pub(crate) objective: Objective,
+    pub(crate) schedule: Schedule,
+    pub(crate) early: Option<EarlyStop>,
+    pub(crate) device: Device,
+    pub(crate) info: TrainInfo,
+    pub(crate) train: Split,
+    pub(crate) val: Split,
+    /// Identifies the rows this run uses, so a checkpoint resumes only on the same data.
+    pub(crate) data_fingerprint: String,
+    /// (is_val, index) in ascending token length, so cached batches carry little padding.
+    pub(super) pending: Vec<(bool, usize)>,
+    /// Which PREPARE_CHUNK-row chunks of `pending` are cached, and how many rows that is.
+    pub(super) chunk_done: Vec<bool>,
+    pub(super) prepared: usize,
+    pub(crate) step: usize,
+    /// (epoch, its row order): drawn once per epoch from the seed, in length buckets
+    /// (`data::buckets`) so a batch carries little padding.
+    pub(super) order: (usize, Vec<usize>),
+    /// Batches given by the caller (train row indices per step) instead of the seeded order.
+    pub(super) replay: Option<Vec<Vec<usize>>>,
+    /// Contrastive: the pairs of training rows a step's batch is drawn from (`order` over them).
+    pub(crate) pairs: Vec<Pair>,
+    /// Contrastive: the step at which the head was last fitted to the layers (None: never).
+    pub(crate) head_fitted: Option<usize>,
+    /// Sum of this epoch's step losses so far (on the device until the epoch ends).
+    pub(crate) epoch_loss: Option<Tensor<1>>,
+    pub(crate) epoch_steps: usize,
+    pub(super) epoch_seconds: f64,
+    pub(crate) history: Vec<EpochSummary>,
+    /// The teaching view's state (map axes, frames not yet taken); idle unless `cfg.teaching`.
+    pub(crate) teach: crate::teach::TeachState,
+}
+
+impl Trainer {
+    /// A run of `model` on `data` (of the model's kind): checks the settings, splits the data
+    /// (seeded, per class), prepares each row's input once, and splits the model at `layers`
+    /// (text layers or image blocks) from the top. `device` is a plain (non-autodiff) device.
+    /// With `init: continue` the model's head keeps training (same classes only); otherwise a
+    /// fresh head starts.
+    pub fn new<'a>(model: impl Into<AnyModel>, data: impl Into<DataRef<'a>>, cfg: RunConfig, device: &Device) -> Result<Trainer> {
+        match (model.into(), data.into()) {
+            (AnyModel::Text(m), DataRef::Text(d)) => Self::text_run(m, d, cfg, device),
+            (AnyModel::Image(m), DataRef::Image(d)) => Self::image_run(m, d, cfg, device),
+            (m, d) => Err(mismatch(m.kind(), d.kind())),
+        }
+    }
+
+    pub fn info(&self) -> &TrainInfo {
+        &self.info
+    }
+
+    pub fn config(&self) -> &RunConfig {
+        &self.cfg
+    }
+
+    /// The epochs finished so far (a resumed run includes those before the checkpoint).
+    pub fn history(&self) -> &[EpochSummary] {
+        &self.history
+    }
+
+    pub fn steps_done(&self) -> usize {
+        self.step
+    }
+
+    pub fn is_prepared(&self) -> bool {
+        self.prepared == self.pending.len()
+    }
+
+    /// All steps taken, or early stopping ended the run.
+    pub fn is_done(&self) -> bool {
+        self.step >= self.info.total_steps || self.early.as_ref().is_some_and(|e| e.stopped)
+    }
+
+    /// The kind of data the run trains on.
+    pub fn kind(&self) -> Kind {
+        self.base.kind()
+    }
+
+    /// The epoch whose weights `into_model` returns: the best one under early stopping.
+    pub fn kept_epoch(&self) -> usize {
+        self.early.as_ref().and_then(EarlyStop::best_epoch).unwrap_or(self.history.len())
+    }
+
+    /// The frozen part's output for rows `idx` of a split, as a batch on `device`: from the
+    /// cache, or computed now when the cache is off.
+    pub(crate) async fn input(&self, val: bool, idx: &[usize], device: &Device) -> Result<Batch> {
+        let split = if val { &self.val } else { &self.train };
+        match &self.base {
+            Base::Text(base) => {
+                let (model, prefix) = (&base.model, &base.prefix);
+                let h = model.config.hidden_size;
+                if self.info.cached {
+                    let (x, mask) = stack(&idx.iter().map(|&i| &split.cache[i]).collect::<Vec<_>>(), h, device);
+                    return Ok(Batch::Text(x, mask));
+                }
+                let rows: Vec<&[u32]> = idx.iter().map(|&i| &split.tokens()[i][..]).collect();
+                let fresh = prefix.cache(&rows, &self.device, CacheDtype::F32).await?;
+                let (x, mask) = stack(&fresh.iter().collect::<Vec<_>>(), h, device);
+                Ok(Batch::Text(x, mask))
+            }
+            Base::Image(base) => self.image_input(base, val, idx, device).await,
+        }
+    }
+
+    /// `input` of a text run: the prefix's states [b, s, h] and their mask.
+    pub(crate) async fn batch(&self, val: bool, idx: &[usize], device: &Device) -> Result<(Tensor<3>, Tensor<2>)> {
+        match self.input(val, idx, device).await? {
+            Batch::Text(x, mask) => Ok((x, mask)),
+            Batch::Image(_) => Err(image_run()),
+        }
+    }
+
+    /// A text run's model and frozen prefix (the text-only paths: contrastive, teaching).
+    pub(crate) fn text(&self) -> Result<(&Model, &Prefix)> {
+        match &self.base {
+            Base::Text(base) => Ok((&base.model, &base.prefix)),
+            Base::Image(_) => Err(image_run()),
+        }
+    }
+
+    /// The fingerprint of the model the run started from.
+    pub(crate) fn base_fingerprint(&self) -> &str {
+        self.base.fingerprint()
+    }
+
+    /// A text run's trainable classifier as it is now.
+    pub(crate) fn text_top(&self) -> Result<&Classifier> {
+        let top = self.top.as_ref().ok_or_else(|| Error::Device("a previous step failed".into()))?;
+        top.text().ok_or_else(image_run)
+    }
+
+    /// One optimizer step on the next batch (the prefix must be prepared).
+    pub async fn step(&mut self) -> Result<StepInfo> {
+        if !self.is_prepared() {
+            return Err(Error::Settings("call prepare() until it returns None before training".into()));
+        }
+        if self.is_done() {
+            return Err(Error::Settings("training has already finished".into()));
+        }
+        let started = Instant::now();
+        let spe = self.info.steps_per_epoch;
+        let (epoch, in_epoch) = (self.step / spe, self.step % spe);
+        let contrastive = !self.pairs.is_empty();
+        let n = if contrastive { self.pairs.len() } else { self.train.len() };
+        let start = in_epoch * self.cfg.batch_size;
+        let end = (start + self.cfg.batch_size).min(n);
+        let idx = match &self.replay {
+            Some(batches) => batches[self.step].clone(),
+            None => {
+                if self.order.0 != epoch || self.order.1.is_empty() {
+                    self.order = (epoch, self.epoch_units(epoch));
+                }
+                self.order.1[start..end].to_vec()
+            }
+        };
+        // the map's axes come from the embeddings before this run's first step (teach/map.rs)
+        self.fit_map().await?;
+        // Dropout draws from the backend's RNG: seeded per step, so a resumed run draws the same.
+        self.device.seed(step_seed(self.cfg.seed, self.step));
+        let lr = self.schedule.lr(self.step);
+        let out = if contrastive { self.pair_step(&idx, lr).await? } else { self.row_step(&idx, lr).await? };
+
+        let activity = match (out.probe, self.top.as_ref()) {
+            (Some(p), Some(top)) => Some(p.read(top, &self.info.param_groups).await?),
+            _ => None,
+        };
+        let loss = out.loss;
+        self.epoch_loss = Some(match self.epoch_loss.take() {
+            Some(sum) => sum + loss.clone(),
+            None => loss.clone(),
+        });
+        self.epoch_steps += 1;
+        self.step += 1;
+        let epoch_done = end == n;
+        let read = epoch_done || self.step % self.cfg.log_every == 0;
+        let loss = if read { Some(readback::scalar(loss).await?) } else { None };
+        let grad_norm = match out.grad_norm {
+            Some(g) if read => Some(readback::scalar(g).await?),
+            _ => None,
+        };
+        self.epoch_seconds += started.elapsed().as_secs_f64();
+        let epoch_end = if epoch_done { Some(self.finish_epoch(epoch).await?) } else { None };
+        Ok(StepInfo { step: self.step, epoch: epoch + 1, lr, loss, grad_norm, activity, epoch_end })
+    }
+}
+
+impl Trainer {
+    /// One step of cross-entropy on training rows `idx`.
+    async fn row_step(&mut self, idx: &[usize], lr: f64) -> Result<crate::step::StepOutput> {
+        let ad = self.device.clone().autodiff();
+        let batch = self.input(false, idx, &ad).await?;
+        let target = self.objective.batch(&self.train.targets, idx, &ad);
+        let top = self.top.take().ok_or_else(|| Error::Device("a previous step failed".into()))?;
+        let (top, out) = step_module(top, &mut self.optim, &self.objective, |t| t.forward(batch), target, lr, self.cfg.clip_norm, self.cfg.teaching);
+        self.top = Some(top);
+        Ok(out)
+    }
+
+    /// This epoch's order of training rows (in length buckets) or, contrastive, of pairs.
+    fn epoch_units(&self, epoch: usize) -> Vec<usize> {
+        if self.pairs.is_empty() {
+            bucketed_order(&self.train_lengths(), self.cfg.batch_size, self.cfg.seed, epoch)
+        } else {
+            // pairs in length buckets too (a pair's length: its longer row), so a batch's rows pad little
+            let len = self.train_lengths();
+            let pair_len: Vec<usize> = self.pairs.iter().map(|p| len[p.a].max(len[p.b])).collect();
+            bucketed_order(&pair_len, self.cfg.batch_size, self.cfg.seed, epoch)
+        }
+    }
+}
+
+/// What a text-only path (contrastive, teaching, checkpoints of the layers) says on an image run.
+fn image_run() -> Error {
+    Error::Settings("this works on text runs only, and this run trains on images".into())
+}
+
+/// A distinct, reproducible RNG seed for every step of a run.
+fn step_seed(seed: u64, step: usize) -> u64 {
+    seed ^ (step as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15)
+}
