@@ -25,3 +25,9 @@ pub(crate) fn class_counts<'a>(labels: impl Iterator<Item = &'a str>) -> Vec<(St
     }
     classes
 }
+
+/// Test rows with these labels, texts "t0", "t1", … (the unit tests of the label rules).
+#[cfg(test)]
+pub(crate) fn examples_labelled(labels: &[&str]) -> Vec<Example> {
+    labels.iter().enumerate().map(|(i, l)| Example { text: format!("t{i}"), label: l.to_string() }).collect()
+}

@@ -71,13 +71,7 @@ fn distinct_values(values: &[f64]) -> usize {
 mod tests {
     use super::*;
 
-    fn ex(labels: &[&str]) -> Vec<Example> {
-        labels
-            .iter()
-            .enumerate()
-            .map(|(i, l)| Example { text: format!("t{i}"), label: l.to_string() })
-            .collect()
-    }
+    use crate::data::example::examples_labelled as ex;
 
     #[test]
     fn inference_rule() {

@@ -94,13 +94,7 @@ fn index_of(labels: &[String]) -> HashMap<&str, usize> {
 mod tests {
     use super::*;
 
-    fn ex(labels: &[&str]) -> Vec<Example> {
-        labels
-            .iter()
-            .enumerate()
-            .map(|(i, l)| Example { text: format!("t{i}"), label: l.to_string() })
-            .collect()
-    }
+    use crate::data::example::examples_labelled as ex;
 
     fn strings(xs: &[&str]) -> Vec<String> {
         xs.iter().map(|s| s.to_string()).collect()
