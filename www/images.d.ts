@@ -21,11 +21,15 @@ export interface AddImagesResult {
   data: ImageDataInfo;
 }
 
+/** One image tt.predict takes: a webcam frame (transferred), pixels, or an image file's bytes. */
+export type ImageInput = ImageBitmap | ImageData | Blob | ArrayBuffer | ArrayBufferView;
+
 /** A file with the path that names its class ("pets/cats/1.jpg"). */
 export interface ImageItem { path: string; file: Blob }
 
-/** tt.loadImageModel's answer. */
+/** tt.loadModel's answer for an image model (and the deprecated tt.loadImageModel's). */
 export interface ImageModelInfo {
+  kind: 'image';
   /** MBConv blocks (16 for EfficientNet-Lite0): an image run's `layers` counts these. */
   blocks: number;
   /** The input side the weights were trained at (224). */
@@ -35,14 +39,15 @@ export interface ImageModelInfo {
   fingerprint: string;
 }
 
-/** tt.predictImage's answer: the top class, each class's probability, and the time it took. */
+/** tt.predict(image)'s answer (and the deprecated tt.predictImage's): the top class, each
+ *  class's probability, and the time it took. An array of images gives these without `ms`. */
 export interface ImagePrediction { label: string; probs: Record<string, number>; ms: number }
 
 /** The image side of tt.state(): what the worker holds, never what the page assumed. */
 export interface ImageState {
-  /** The loaded image model (loadImageModel), or null. */
+  /** The loaded image model (loadModel of an image model), or null. */
   base: { fingerprint: string; blocks: number } | null;
-  /** The last image run's model (predictImage and exportImageModel use it), or null. */
+  /** The last image run's model (predict(image) and exportModel({ kind: 'image' }) use it), or null. */
   model: { labels: string[]; fingerprint: string; image_size: number } | null;
   /** Images handed to the core (at a run's start), not the worker's current count. */
   images: number;

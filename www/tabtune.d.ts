@@ -14,15 +14,18 @@ import type { DataInfo, DataInput, DataOptions, ModelInfo, Prediction, SessionSt
 import type { ProgressEvent, RunHandlers, TaskMetrics, TrainResult } from './types/run';
 import type { AttentionResult, Mistake, TeachingRows } from './types/teach';
 import type { CrossValidateResult, SearchHandlers, SearchResult, SearchSpec } from './search';
-import type { AddImagesResult, ImageDataInfo, ImageItem, ImageModelInfo, ImagePrediction } from './images';
+import type { AddImagesResult, ImageDataInfo, ImageInput, ImageItem, ImageModelInfo, ImagePrediction } from './images';
 
 export class Tabtune {
   static create(options?: { backend?: BackendChoice; workerUrl?: string | URL; prefix_workers?: number; debug?: Record<string, boolean> }): Promise<Tabtune>;
   readonly backend: BackendInfo;
   /** Called when the GPU device is lost; the run stops: resume it from its last checkpoint. */
   on_device_lost: ((e: { reason: string; message: string }) => void) | null;
-  loadModel(source: string | URL | { config: ArrayBuffer; weights: ArrayBuffer; tokenizer: ArrayBuffer },
-            handlers?: { on_progress?: (p: ProgressEvent) => void }): Promise<ModelInfo>;
+  /** A model of any kind: a base URL in the Hugging Face layout (config.json says the kind: an
+   *  image model's names an `architecture`; a text model also has tokenizer.json), or the files'
+   *  bytes (tokenizer for a text model). The answer's `kind` says which it was. */
+  loadModel(source: string | URL | { config: ArrayBuffer; weights: ArrayBuffer; tokenizer?: ArrayBuffer },
+            handlers?: { on_progress?: (p: ProgressEvent) => void }): Promise<ModelInfo | ImageModelInfo>;
   loadData(input: DataInput, options?: DataOptions): Promise<DataInfo>;
   /** Errors carry `state` (what the worker holds after the failure). */
   train(config?: TrainConfig, handlers?: RunHandlers): Promise<TrainResult>;
@@ -47,13 +50,21 @@ export class Tabtune {
   loadTrained(checkpoint: ArrayBuffer | Uint8Array): Promise<SessionState>;
   state(): Promise<SessionState>;
   evaluate(input: DataInput, options?: DataOptions): Promise<TaskMetrics>;
+  /** Texts: a prediction per text. One image (a webcam frame is transferred): the fine-tuned
+   *  image model's answer, cropped and scaled as it trained; an array of images: one per image.
+   *  Rejects during a run and, for images, before an image run has finished. */
   predict(texts: Iterable<string>): Promise<Prediction[]>;
+  predict(image: ImageInput): Promise<ImagePrediction>;
+  predict(images: ImageInput[]): Promise<Omit<ImagePrediction, 'ms'>[]>;
   predictFile(input: DataInput, options?: DataOptions): Promise<(Prediction & { text: string })[]>;
   /** The model's files by path. 'hf' (default): the Hugging Face folder (a `pooling: 'cls'` model is a
    *  BertForSequenceClassification); 'sentence-transformers': a folder SentenceTransformer(dir)
-   *  loads; 'onnx': { 'model.onnx' } (tokens in, probabilities out). */
-  exportModel(options?: { format?: 'hf' | 'sentence-transformers' }): Promise<{ 'config.json': Blob; 'model.safetensors': Blob; 'tokenizer.json': Blob } & Record<string, Blob>>;
-  exportModel(options: { format: 'onnx' }): Promise<{ 'model.onnx': Blob }>;
+   *  loads; 'onnx': { 'model.onnx' } (tokens in, probabilities out). kind: which model, 'text' or
+   *  'image' (its folder as the CLI reads it, or ONNX: pixels in); left out, the text model,
+   *  unless only an image model predicts. */
+  exportModel(options?: { format?: 'hf' | 'sentence-transformers'; kind?: 'text' }): Promise<{ 'config.json': Blob; 'model.safetensors': Blob; 'tokenizer.json': Blob } & Record<string, Blob>>;
+  exportModel(options: { format?: 'hf'; kind: 'image' }): Promise<{ 'config.json': Blob; 'model.safetensors': Blob }>;
+  exportModel(options: { format: 'onnx'; kind?: 'text' | 'image' }): Promise<{ 'model.onnx': Blob }>;
   /** The core's defaults for every setting, and the metrics each task can stop early on. */
   defaults(): Promise<{ config: Required<Omit<TrainConfig, 'step_every' | 'gamma' | 'clip_norm' | 'class_weights' | 'encoder_dropout' | 'early_stopping' | 'sample'>> & Record<string, unknown>;
     monitors: Record<Task, Monitor[]>;
@@ -75,14 +86,13 @@ export class Tabtune {
   /** 16–224 (the page offers 96, 128, 160, 224); rejects anything else. */
   setImageSize(image_size: number): Promise<{ data: ImageDataInfo }>;
   clearImages(): Promise<{ data: ImageDataInfo }>;
-  /** The image model every image run starts from: a base URL with config.json and
-   *  model.safetensors (default: the app's models/efficientnet-lite0/), or the two files' bytes. */
+  /** @deprecated use loadModel(url | { config, weights }), which loads any kind. The image
+   *  model every image run starts from (default: the app's models/efficientnet-lite0/). */
   loadImageModel(source?: string | URL | { config: ArrayBuffer; weights: ArrayBuffer },
                  handlers?: { on_progress?: (p: ProgressEvent) => void }): Promise<ImageModelInfo>;
-  /** The fine-tuned image model's answer for a webcam frame (transferred) or an image file,
-   *  cropped and scaled as it trained; rejects during a run and before one has finished. */
-  predictImage(input: ImageBitmap | Blob | ArrayBuffer | ArrayBufferView): Promise<ImagePrediction>;
-  /** The fine-tuned image model's folder, as the CLI reads it (`tabtune predict --model DIR`). */
+  /** @deprecated use predict(image): the same answer. */
+  predictImage(input: ImageInput): Promise<ImagePrediction>;
+  /** @deprecated use exportModel({ format, kind: 'image' }): the same files. */
   exportImageModel(options?: { format?: 'hf' | 'onnx' }): Promise<{ 'config.json': Blob; 'model.safetensors': Blob } | { 'model.onnx': Blob }>;
   /** `tabtune bench`'s workload on this device (random MiniLM-shaped weights, no data needed). */
   bench(options?: { layers?: number; batch_size?: number; seq_len?: number; steps?: number; warmup?: number }): Promise<BenchReport>;

@@ -12,7 +12,7 @@
 // Its parts: api/worker-client.js (the requests and their promises; on_device_lost, dispose),
 // api/images.js (the image calls), api/bytes.js (inputs as bytes, files as Blobs).
 import { blobs, copyBuffer, toBytes, withFormat } from './api/bytes.js';
-import { ImageCalls } from './api/images.js';
+import { ImageCalls, imageItem, isImage } from './api/images.js';
 import { CALL, POST } from './api/worker-client.js';
 
 export class Tabtune extends ImageCalls {
@@ -30,16 +30,19 @@ export class Tabtune extends ImageCalls {
     return tt;
   }
 
-  /** A base URL in the HF layout, or { config, weights, tokenizer } as ArrayBuffers. */
+  /** A model of any kind: a base URL in the HF layout (config.json says the kind: an image
+   *  model's names an `architecture`; a text model also needs tokenizer.json), or { config,
+   *  weights, tokenizer? } as ArrayBuffers (tokenizer for text). Resolves its description, whose
+   *  `kind` is 'text' or 'image'. */
   loadModel(source, { on_progress } = {}) {
     if (typeof source === 'string' || source instanceof URL) {
       return this[CALL]({ type: 'loadModel', base: new URL(String(source), globalThis.location?.href).href }, { on_progress });
     }
     const { config, weights, tokenizer } = source || {};
-    if (!config || !weights || !tokenizer) {
-      return Promise.reject(new Error('loadModel needs a base URL or { config, weights, tokenizer } ArrayBuffers'));
+    if (!config || !weights) {
+      return Promise.reject(new Error('loadModel needs a base URL or { config, weights, tokenizer } ArrayBuffers (tokenizer for a text model)'));
     }
-    return this[CALL]({ type: 'loadModel', files: { config, weights, tokenizer } }, { on_progress });
+    return this[CALL]({ type: 'loadModel', files: tokenizer ? { config, weights, tokenizer } : { config, weights } }, { on_progress });
   }
 
   /** A File, Blob, ArrayBuffer, typed array or string; options { format, text_column, label_column }. */
@@ -158,10 +161,23 @@ export class Tabtune extends ImageCalls {
     return this[CALL]({ type: 'evaluate', bytes, options: withFormat(input, options) }, {}, [bytes]);
   }
 
-  /** A prediction per text: { label, probs } (classification), { label: 'a|b', labels, probs }
-   *  (multi-label, sigmoid p per label) or { label: '3.2', value } (regression). */
-  predict(texts) {
-    return this[CALL]({ type: 'predict', texts: Array.from(texts, String) });
+  /** Texts (an array of strings): a prediction per text, { label, probs } (classification),
+   *  { label: 'a|b', labels, probs } (multi-label, sigmoid p per label) or { label: '3.2', value }
+   *  (regression). One image (ImageBitmap, ImageData, File, Blob, bytes): the fine-tuned image
+   *  model's { label, probs, ms }, cropped and scaled as it trained; an array of images: an
+   *  array of { label, probs }. */
+  async predict(inputs) {
+    if (isImage(inputs)) {
+      const [item, transfer] = await imageItem(inputs);
+      return this[CALL]({ type: 'predict', images: [item], one: true }, {}, transfer);
+    }
+    const list = Array.from(inputs);
+    if (list.length && list.some(isImage)) {
+      if (!list.every(isImage)) throw new Error('predict takes texts or images, not both in one call');
+      const items = await Promise.all(list.map(imageItem));
+      return this[CALL]({ type: 'predict', images: items.map(([i]) => i) }, {}, items.flatMap(([, t]) => t));
+    }
+    return this[CALL]({ type: 'predict', texts: list.map(String) });
   }
 
   /** Predicts every text of a file (one per line, or a CSV / TSV / JSONL's text column):
@@ -172,10 +188,12 @@ export class Tabtune extends ImageCalls {
   }
 
   /** The model's files by path, as Blobs. format 'hf' (default): { 'config.json',
-   *  'model.safetensors', 'tokenizer.json', 'tokenizer_config.json' }; 'sentence-transformers':
-   *  those and modules.json, 1_Pooling/config.json, …; 'onnx': { 'model.onnx' }. */
-  async exportModel({ format = 'hf' } = {}) {
-    return blobs(await this[CALL]({ type: 'export', format: String(format) }));
+   *  'model.safetensors', 'tokenizer.json', 'tokenizer_config.json' } (an image model: its
+   *  config.json and model.safetensors); 'sentence-transformers' (text): those and modules.json,
+   *  1_Pooling/config.json, …; 'onnx': { 'model.onnx' }. kind 'text' | 'image': which model;
+   *  left out, the text model, unless only an image model predicts. */
+  async exportModel({ format = 'hf', kind } = {}) {
+    return blobs(await this[CALL]({ type: 'export', format: String(format), kind: kind == null ? undefined : String(kind) }));
   }
 
   /** The core's settings: { config: every key's default, monitors: { task: [metrics that

@@ -14,7 +14,7 @@ import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { unzipSync } from '../../www/node_modules/fflate/esm/index.mjs';
-import { ROOT, axeViolations, doneEvent, makeFixtures, openPage, startServer, tabtune } from './harness.mjs';
+import { NO_WEBGPU_ARGS, ROOT, axeViolations, createTabtune, doneEvent, makeFixtures, openPage, startServer, tabtune } from './harness.mjs';
 import { CAMERA_ARGS, smoothBlue, smoothRed } from './image-fixtures.mjs';
 
 let fixtures, server, folder;
@@ -270,6 +270,63 @@ test('images: a cancelled run resumes; the finished model comes back after a rel
     const p = await shown(page);
     assert.deepEqual(Object.keys(p.probs).sort(), ['blue', 'red']);
     assert.equal(p.label, 'red');
+  } finally {
+    await browser.close();
+  }
+});
+
+// The public API's one path for every kind: loadModel(image model URL) says kind 'image'; after a
+// one-epoch image run, predict(image) gives one of the run's classes with probabilities summing
+// to 1, exportModel({ format: 'onnx', kind: 'image' }) a protobuf ModelProto; the deprecated
+// aliases (loadImageModel, predictImage, exportImageModel) give the same answers. ~5 s.
+test('images through the API: loadModel, predict(image), exportModel kind image, and the aliases', T, async () => {
+  const { browser, page } = await openPage(server.origin, { args: NO_WEBGPU_ARGS });
+  try {
+    await createTabtune(page, 'cpu');
+    const r = await page.evaluate(async () => {
+      const { tt } = window;
+      const info = await tt.loadModel('/models/efficientnet-lite0/');
+      const file = async (p) => (await fetch(`/fixtures/colours/${p}`)).blob();
+      const items = [];
+      for (let i = 0; i < 6; i++) items.push({ path: `red/r${i}.png`, file: await file(`red/r${i}.png`) }, { path: `blue/b${i}.png`, file: await file(`blue/b${i}.png`) });
+      const added = await tt.addImages(items);
+      const run = await tt.train({ task: 'image', layers: 1, epochs: 1, image_size: 64, batch_size: 4, val_split: 0.25, lr: 1e-3 });
+      const red = await file('red/r7.png');
+      const one = await tt.predict(red);
+      const alias = await tt.predictImage(red);
+      const many = await tt.predict([red, await file('blue/b7.png')]);
+      const onnxFiles = await tt.exportModel({ format: 'onnx', kind: 'image' });
+      const model = new Uint8Array(await onnxFiles['model.onnx'].arrayBuffer());
+      const aliasModel = new Uint8Array(await (await tt.exportImageModel({ format: 'onnx' }))['model.onnx'].arrayBuffer());
+      const onnx = { files: Object.keys(onnxFiles), length: model.length, head: [...model.subarray(0, 4)],
+        same: model.length === aliasModel.length && model.every((b, i) => b === aliasModel[i]) };
+      const hf = Object.keys(await tt.exportModel()).sort(); // no text model: the image model's folder
+      const again = await tt.loadImageModel('/models/efficientnet-lite0/');
+      const textRefused = await tt.loadImageModel('/fixtures/tiny/').then(() => null, (e) => e.message);
+      return { info, again, textRefused, added: added.data, run: { epochs: run.epochs.length, image: run.info.image }, one, alias, many, onnx, hf };
+    });
+    assert.equal(r.info.kind, 'image');
+    assert.equal(r.info.blocks, 16);
+    assert.deepEqual(r.again, r.info, 'loadImageModel (deprecated) answers as loadModel');
+    assert.match(r.textRefused, /loadImageModel needs an image model/);
+    assert.equal(r.added.images, 12);
+    assert.equal(r.run.image, true);
+    assert.ok(['red', 'blue'].includes(r.one.label), `label ${r.one.label}`);
+    assert.deepEqual(Object.keys(r.one.probs).sort(), ['blue', 'red']);
+    const sum = Object.values(r.one.probs).reduce((a, b) => a + b, 0);
+    assert.ok(Math.abs(sum - 1) < 1e-4, `probabilities sum to ${sum}`);
+    assert.ok(r.one.ms > 0);
+    assert.equal(r.alias.label, r.one.label, 'predictImage (deprecated) answers as predict');
+    assert.deepEqual(r.alias.probs, r.one.probs);
+    assert.equal(r.many.length, 2);
+    assert.equal(r.many[0].label, r.one.label, 'an array of images: one prediction each');
+    for (const [c, p] of Object.entries(r.one.probs)) assert.ok(Math.abs(r.many[0].probs[c] - p) < 1e-5, `batched ${c}: ${r.many[0].probs[c]} vs ${p}`);
+    assert.ok(['red', 'blue'].includes(r.many[1].label));
+    assert.deepEqual(r.onnx.files, ['model.onnx']);
+    assert.ok(r.onnx.length > 1_000_000, `${r.onnx.length} bytes`);
+    assert.equal(r.onnx.head[0], 0x08, 'a ModelProto starts with field 1 (ir_version), a varint');
+    assert.equal(r.onnx.same, true, 'exportImageModel (deprecated) gives the same bytes');
+    assert.deepEqual(r.hf, ['config.json', 'model.safetensors']);
   } finally {
     await browser.close();
   }

@@ -1,5 +1,5 @@
 // Tabtune's image calls (types in ../images.d.ts): the worker decodes, resizes and keeps the
-// images (www/worker/images/); every call resolves with `data`, what the worker then holds:
+// images (www/worker/images/); every images call resolves with `data`, what the worker then holds:
 // { images, classes: [{ name, count }], image_size }. Tabtune (../tabtune.js) extends this class.
 import { blobs, toBytes } from './bytes.js';
 import { CALL, WorkerClient } from './worker-client.js';
@@ -34,9 +34,9 @@ export class ImageCalls extends WorkerClient {
   /** Removes every image. */
   clearImages() { return this[CALL]({ type: 'imagesClear' }); }
 
-  /** The image model every image run starts from: a base URL holding config.json and
-   *  model.safetensors (default: the app's EfficientNet-Lite0) or { config, weights }
-   *  ArrayBuffers. Resolves { blocks, image_size, classes, fingerprint }. */
+  /** @deprecated use loadModel(url | { config, weights }): it loads any kind. The image model
+   *  every image run starts from (default: the app's EfficientNet-Lite0); rejects a text model.
+   *  Resolves { kind: 'image', blocks, image_size, classes, fingerprint }. */
   loadImageModel(source, { on_progress } = {}) {
     if (source == null || typeof source === 'string' || source instanceof URL) {
       const base = source == null ? undefined : new URL(String(source), globalThis.location?.href).href;
@@ -47,17 +47,28 @@ export class ImageCalls extends WorkerClient {
     return this[CALL]({ type: 'loadImageModel', files: { config, weights } }, { on_progress });
   }
 
-  /** The fine-tuned image model's answer for a webcam frame (an ImageBitmap, handed over) or an
-   *  image file (File, Blob, bytes), cropped and scaled as it trained: { label, probs, ms }. */
+  /** @deprecated use predict(image): the same answer, { label, probs, ms }. */
   async predictImage(input) {
-    if (globalThis.ImageBitmap && input instanceof ImageBitmap) return this[CALL]({ type: 'predictImage', frame: input }, {}, [input]);
-    const bytes = await toBytes(input);
-    return this[CALL]({ type: 'predictImage', bytes, name: input?.name }, {}, [bytes]);
+    const [item, transfer] = await imageItem(input);
+    return this[CALL]({ type: 'predictImage', ...item }, {}, transfer);
   }
 
-  /** The fine-tuned image model's files as Blobs. format 'hf' (default): its folder,
+  /** @deprecated use exportModel({ format, kind: 'image' }). format 'hf' (default): its folder,
    *  { 'config.json', 'model.safetensors' }; 'onnx': { 'model.onnx' } (docs/onnx.md). */
   async exportImageModel({ format = 'hf' } = {}) {
     return blobs(await this[CALL]({ type: 'exportImage', format: String(format) }));
   }
+}
+
+/** Whether `x` is an image predict() takes: an ImageBitmap (a webcam frame, handed over),
+ *  ImageData, or an image file (File, Blob, ArrayBuffer, typed array). */
+export const isImage = (x) => (globalThis.ImageBitmap && x instanceof ImageBitmap) || (globalThis.ImageData && x instanceof ImageData)
+  || x instanceof Blob || x instanceof ArrayBuffer || ArrayBuffer.isView(x);
+
+/** One image as the worker takes it: [{ frame } | { bytes, name }, what to transfer]. */
+export async function imageItem(input) {
+  if (globalThis.ImageData && input instanceof ImageData) input = await createImageBitmap(input);
+  if (globalThis.ImageBitmap && input instanceof ImageBitmap) return [{ frame: input }, [input]];
+  const bytes = await toBytes(input);
+  return [{ bytes, name: input?.name }, [bytes]];
 }

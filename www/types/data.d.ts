@@ -23,7 +23,9 @@ export interface DataInfo {
   preview: { text: string; label: string }[];
 }
 
+/** loadModel's answer for a text model (ImageModelInfo, kind 'image', for an image model). */
 export interface ModelInfo {
+  kind?: 'text';
   layers: number; hidden_size: number; intermediate_size: number; max_position_embeddings: number;
   labels: string[] | null; fingerprint: string;
 }

@@ -1,5 +1,5 @@
 // Model files for the worker: from the Cache API when a visit stored them, else downloaded with
-// progress and stored (text-model.js's text model, images/engine.js's image model).
+// progress and stored (models.js: a model folder of any kind).
 const MODEL_CACHE = 'tabtune-models-v1';
 
 // A file of the model: from the Cache API when a previous visit stored it, else downloaded

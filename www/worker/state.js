@@ -12,6 +12,12 @@ export const engine = { session: null, wasmModule: null, backendKind: null, pool
  *  search (which holds the same slot); checking: the device check against PyTorch is running. */
 export const slot = { run: null, checking: false };
 
+/** Resolves once the wasm module is initialized (start.js calls markWasmReady): what the image
+ *  rules (images/problems.js) await before their first call. */
+let markReady;
+export const wasmReady = new Promise((resolve) => { markReady = resolve; });
+export const markWasmReady = () => markReady();
+
 export const post = (msg, transfer = []) => self.postMessage(msg, transfer);
 // Yields to the event loop so 'cancel' and progress messages get through between steps.
 export const tick = () => new Promise((resolve) => setTimeout(resolve, 0));

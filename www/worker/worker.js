@@ -8,12 +8,12 @@
 //      messages also carry run_id: 'started'|'step'|'epoch'|'checkpoint'|'done'|'cancelled'|'paused'|
 //      'playing'|'map'; a search's also 'fold'|'run_result'; a trajectory check's 'case'.
 //      { type: 'device-lost' } has no id.
-// The handlers by topic: start.js (init, the backend), text-model.js, train.js (a run),
+// The handlers by topic: start.js (init, the backend), models.js (load, predict, export: any kind), train.js (a run),
 // search.js, trajectory.js, run-control.js (step mode, the teaching view's calls),
 // images/engine.js; state.js holds what they share (the session, the run slot).
 import { checkpoint_info, ctor_runs, settings_defaults } from '../pkg/tabtune.js';
 import { startEngine } from './start.js';
-import { loadModel } from './text-model.js';
+import { exportModel, loadModel, predict } from './models.js';
 import { train } from './train.js';
 import { search } from './search.js';
 import { checkTrajectory } from './trajectory.js';
@@ -44,9 +44,9 @@ async function handle(msg) {
     case 'search': return search(msg);
     case 'state': return session.state();
     case 'evaluate': return session.evaluate(new Uint8Array(msg.bytes), msg.options);
-    case 'predict': return session.predict(msg.texts);
+    case 'predict': return predict(msg);
     case 'predictFile': return session.predict_file(new Uint8Array(msg.bytes), msg.options);
-    case 'export': return session.export(msg.format);
+    case 'export': return exportModel(msg);
     case 'defaults': return settings_defaults();
     case 'checkTrajectory': idle('checking the device'); return checkTrajectory(msg);
     case 'diagnostics': return { ctor_runs: ctor_runs() };

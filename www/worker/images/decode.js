@@ -4,7 +4,7 @@
 // never needs the original files again. Centre-crop-then-scale equals the core's preprocess with
 // resize = crop = size (shorter side to size, centre crop), so the core can take these as they are.
 import { refusal, sniff } from './sniff.js';
-import { MAX_FILE_BYTES, damaged, noPixels, tooLargeFile } from './problems.js';
+import { damaged, noPixels, rules, tooLargeFile } from './problems.js';
 
 /** The largest image_size the page offers; every image is kept at this size. */
 export const MASTER = 224;
@@ -17,7 +17,7 @@ export class ImageProblem extends Error {
 
 /** bytes (Uint8Array) of file `name` → master ImageBitmap; throws ImageProblem. */
 export async function decodeBytes(name, bytes) {
-  if (bytes.length > MAX_FILE_BYTES) throw new ImageProblem(name, tooLargeFile(bytes.length));
+  if (bytes.length > rules().max_file_bytes) throw new ImageProblem(name, tooLargeFile(bytes.length));
   const why = refusal(name, sniff(bytes));
   if (why) throw new ImageProblem(name, why);
   let bitmap;

@@ -3,7 +3,8 @@
 // webcam frames ten times a second), live prediction of one frame or file, and the export.
 import { IMAGE_REQUESTS, imagesCall } from './store.js';
 import { decodeBytes, rgbAt, toMaster } from './decode.js';
-import { fetchFile } from '../fetch-file.js';
+import { rulesReady } from './problems.js';
+import { exportModel, loadModel, predict } from '../models.js';
 
 export const IMAGE_MODEL = 'models/efficientnet-lite0/';
 export const IMAGE_ENGINE_REQUESTS = [...IMAGE_REQUESTS, 'loadImageModel', 'predictImage', 'exportImage'];
@@ -40,37 +41,39 @@ function handOver(session) {
   pending = null;
 }
 
+/** Images to predict ([{ frame: ImageBitmap } | { bytes, name }]) as the session's inputs: each
+ *  cropped and scaled as the fine-tuned image model trained, [{ rgb, width, height }]. */
+export async function imageInputs(session, items) {
+  const size = session.state().image?.model?.image_size;
+  if (!size) throw new Error('no fine-tuned image model yet: train one first');
+  await rulesReady();
+  const out = [];
+  for (const item of items) {
+    // a webcam frame (ImageBitmap) or an image file's bytes
+    const master = item.frame ? await toMaster('webcam frame', item.frame) : await decodeBytes(item.name || 'image', new Uint8Array(item.bytes));
+    out.push({ rgb: rgbAt(master, size), width: size, height: size });
+    master.close();
+  }
+  return out;
+}
+
 /** msg: an image request of the store, or loadImageModel / predictImage / exportImage. */
 export async function imageEngineCall(session, msg, { post, idle }) {
+  await rulesReady();
   const progress = (p) => post({ id: msg.id, type: 'progress', ...p });
   switch (msg.type) {
     case 'loadImageModel': {
       idle('loading another image model');
-      let files = msg.files;
-      if (!files) {
-        const base = String(msg.base ?? new URL(`../../${IMAGE_MODEL}`, import.meta.url));
-        const dir = base.endsWith('/') ? base : base + '/';
-        files = {};
-        for (const [key, name] of [['config', 'config.json'], ['weights', 'model.safetensors']]) {
-          files[key] = await fetchFile(dir + name, (loaded, total, cached, cache_error) =>
-            progress({ phase: 'download', file: name, loaded, total, cached, cache_error }));
-        }
-      }
-      const bytes = (x) => (x instanceof Uint8Array ? x : new Uint8Array(x));
-      return session.load_image_model(bytes(files.config), bytes(files.weights));
+      // the deprecated name: loadModel with the app's image model as the default
+      const base = String(msg.base ?? new URL(`../../${IMAGE_MODEL}`, import.meta.url));
+      return loadModel({ ...msg, base: msg.files ? undefined : base, want: 'image' });
     }
-    case 'predictImage': {
-      const t0 = performance.now();
-      const size = session.state().image?.model?.image_size;
-      if (!size) throw new Error('no fine-tuned image model yet: train one first');
-      // a webcam frame (ImageBitmap) or an image file's bytes, cropped and scaled as training saw them
-      const master = msg.frame ? await toMaster('webcam frame', msg.frame) : await decodeBytes(msg.name || 'image', new Uint8Array(msg.bytes));
-      const rgb = rgbAt(master, size);
-      master.close();
-      const p = await session.predict_image(rgb, size, size);
-      return { ...p, ms: performance.now() - t0 };
+    // the deprecated names: predict with one image, export of kind 'image'
+    case 'predictImage': return predict({ images: [msg], one: true });
+    case 'exportImage': {
+      if (![undefined, 'hf', 'onnx'].includes(msg.format)) throw new Error(`an image model exports as 'hf' (its folder) or 'onnx', not '${msg.format}'`);
+      return exportModel({ format: msg.format, kind: 'image' });
     }
-    case 'exportImage': return session.export_image(msg.format);
     default: return imagesCall(msg, ready, progress);
   }
 }

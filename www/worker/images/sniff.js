@@ -3,7 +3,7 @@
 // huge image, take the first frame of an animated GIF and fill a truncated JPEG with grey, so
 // these checks run first and give each bad file a reason a person can act on (problems.js: the
 // CLI's words, so a folder is judged the same in the tab and on the command line).
-import { ANIMATED_GIF, CMYK, MAX_PIXELS, damaged, noPixels, notAnImage, tooManyPixels } from './problems.js';
+import { animatedGif, cmyk, damaged, noPixels, notAnImage, rules, tooManyPixels } from './problems.js';
 
 const be16 = (b, i) => (b[i] << 8) | b[i + 1];
 const be32 = (b, i) => ((b[i] << 24) >>> 0) + (b[i + 1] << 16) + (b[i + 2] << 8) + b[i + 3];
@@ -29,9 +29,9 @@ export function refusal(name, info) {
   if (!info) return notAnImage(name);
   if (info.truncated) return damaged(`the file ends before the ${info.format} image does`);
   if (!(info.width > 0 && info.height > 0)) return noPixels(info.width || 0, info.height || 0);
-  if (info.width * info.height > MAX_PIXELS) return tooManyPixels(info.width, info.height);
-  if (info.animated) return ANIMATED_GIF;
-  if (info.cmyk) return CMYK;
+  if (info.width * info.height > rules().max_pixels) return tooManyPixels(info.width, info.height);
+  if (info.animated) return animatedGif();
+  if (info.cmyk) return cmyk();
   return null;
 }
 
