@@ -4,7 +4,7 @@
 import init, { Session } from '../pkg/tabtune.js';
 import { simd } from '../node_modules/wasm-feature-detect/dist/esm/index.js';
 import { CPU_ADAPTER, decideBackend } from './backend-choice.js';
-import { engine, markWasmReady, post, slot } from './state.js';
+import { engine, markWasmFailed, markWasmReady, post, slot } from './state.js';
 
 // f32 on a GPU vs the CPU differs by ~1e-6 on the self-check's tiny step; garbage by far more
 const SELF_CHECK_TOLERANCE = 1e-3;
@@ -51,8 +51,13 @@ async function compileEngine(wasmUrl, noSimd) {
 /** msg: { backend, prefix_workers, wasmUrl, debug }. Resolves the BackendInfo the page shows. */
 export async function startEngine(msg) {
   // test hook: a browser without SIMD
-  engine.wasmModule = await compileEngine(msg.wasmUrl, Boolean(msg.debug?.no_simd));
-  await init({ module_or_path: engine.wasmModule });
+  try {
+    engine.wasmModule = await compileEngine(msg.wasmUrl, Boolean(msg.debug?.no_simd));
+    await init({ module_or_path: engine.wasmModule });
+  } catch (err) {
+    markWasmFailed(err);
+    throw err;
+  }
   markWasmReady();
   engine.session = new Session();
   // one worker per core beside this one, at most 4 (each holds a copy of the frozen layers)

@@ -12,11 +12,14 @@ export const engine = { session: null, wasmModule: null, backendKind: null, pool
  *  search (which holds the same slot); checking: the device check against PyTorch is running. */
 export const slot = { run: null, checking: false };
 
-/** Resolves once the wasm module is initialized (start.js calls markWasmReady): what the image
- *  rules (images/problems.js) await before their first call. */
-let markReady;
-export const wasmReady = new Promise((resolve) => { markReady = resolve; });
+/** Resolves once the wasm module is initialized (start.js calls markWasmReady), or rejects with
+ *  why it could not start (markWasmFailed), so the image rules (images/problems.js) never wait
+ *  on an engine that will not come. */
+let markReady, markFailed;
+export const wasmReady = new Promise((resolve, reject) => { markReady = resolve; markFailed = reject; });
+wasmReady.catch(() => {}); // a failed start is reported by 'init' itself; callers see it when they await
 export const markWasmReady = () => markReady();
+export const markWasmFailed = (err) => markFailed(err);
 
 export const post = (msg, transfer = []) => self.postMessage(msg, transfer);
 // Yields to the event loop so 'cancel' and progress messages get through between steps.
