@@ -110,14 +110,6 @@ impl AnyModel {
         }
     }
 
-    /// Whether it can predict: it has a head.
-    pub fn predicts(&self) -> bool {
-        match self {
-            AnyModel::Text(m) => m.head.is_some(),
-            AnyModel::Image(_) => true,
-        }
-    }
-
     /// The text model, for what only text models do (embeddings, attention, contrastive).
     pub fn text(&self) -> Result<&Model> {
         match self {

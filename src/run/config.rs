@@ -207,11 +207,6 @@ impl RunConfig {
         serde_path_to_error::deserialize(value).map_err(settings_error)
     }
 
-    /// `layers: "all"` made a number, once the model is known.
-    pub fn resolve(&mut self, model: &crate::model::BertConfig) {
-        self.resolve_layers(model.num_hidden_layers);
-    }
-
     /// `layers: "all"` made `n`, the model's layers (text) or blocks (images).
     pub fn resolve_layers(&mut self, n: usize) {
         if self.layers == LAYERS_ALL {

@@ -14,7 +14,7 @@ use crate::data::{self, Dataset, Example};
 use crate::error::{Error, Result};
 use crate::model::Model;
 use crate::progress::{EpochSummary, TrainInfo};
-use crate::run::{MONITORS, ModelShape, RunConfig, monitors_for};
+use crate::run::{MONITORS, RunConfig, monitors_for};
 use crate::train::{PrefixStore, Trainer};
 
 mod folds;
@@ -106,8 +106,7 @@ impl Search {
             let mut obj = base.clone();
             obj.extend(values.iter().map(|(k, v)| (k.clone(), v.clone())));
             let mut cfg = RunConfig::from_value(Value::Object(obj)).map_err(|e| Error::Settings(format!("search run {}: {e}", describe(values))))?;
-            cfg.resolve(&model.config);
-            cfg.check(ModelShape::Text(&model.config)).map_err(|e| Error::Settings(format!("search run {}: {e}", describe(values))))?;
+            crate::kind::text::settle(&model.config, &mut cfg).map_err(|e| Error::Settings(format!("search run {}: {e}", describe(values))))?;
             configs.push(cfg);
         }
         let first = configs[0].clone();

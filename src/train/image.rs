@@ -42,16 +42,9 @@ impl Trainer {
             check_continue(&model.config, &labels)?;
         }
         let mut notes = vec!["BatchNorm stays in eval mode: its running statistics are ImageNet's and do not train (γ and β of the trainable blocks do)".to_string()];
-        // the seeded, per-class split and sample of the text path, on the images' indices
+        // the seeded, per-class split of the text path, on the images' indices (`sample` is
+        // refused for images by the settings' check)
         let rows: Vec<Example> = data.examples.iter().enumerate().map(|(i, e)| Example { text: i.to_string(), label: e.label.clone() }).collect();
-        let rows = match cfg.sample {
-            Some(n) if n < rows.len() => {
-                let sampled = data::stratified_sample(&rows, n, cfg.seed);
-                notes.push(format!("trained on a sample of {} of the {} images (seed {})", sampled.len(), rows.len(), cfg.seed));
-                sampled
-            }
-            _ => rows,
-        };
         let (train_ex, val_ex) = data::stratified_split(&rows, cfg.val_split, cfg.seed);
         let index = |e: &Example| e.text.parse::<usize>().unwrap_or_default();
         let size = cfg.image_size;
