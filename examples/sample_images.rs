@@ -5,7 +5,7 @@
 //! (needs Debian's dataset-fashion-mnist: `apt-get install dataset-fashion-mnist`).
 use std::path::{Path, PathBuf};
 
-use tabtune::data::images::{FASHION_DIR, SAMPLE_CLASSES, write_sample};
+use tabtune::image::data::{FASHION_DIR, SAMPLE_CLASSES, write_sample};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);

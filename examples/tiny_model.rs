@@ -4,8 +4,8 @@
 //! root after scripts/fetch-model; not CARGO_MANIFEST_DIR, since clones share one target dir).
 use std::path::PathBuf;
 
-use tabtune::model::BertConfig;
-use tabtune::model::random::{TINY_CONFIG, random_weights};
+use tabtune::text::BertConfig;
+use tabtune::text::random::{TINY_CONFIG, random_weights};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);

@@ -47,13 +47,13 @@ pub async fn self_check(gpu: &Device) -> Result<f32> {
 
 async fn tiny_step(device: &Device) -> Result<Vec<f32>> {
     use burn::module::Module;
-    use crate::classifier::Classifier;
+    use crate::text::Classifier;
     use crate::loss::Objective;
     use crate::optim::{Optimizer, Settings};
     use crate::run::RunConfig;
     use crate::task::Targets;
-    use crate::model::random::{TINY_CONFIG, random_weights};
-    use crate::model::{BertConfig, weights};
+    use crate::text::random::{TINY_CONFIG, random_weights};
+    use crate::text::{BertConfig, weights};
 
     let cfg = BertConfig::from_json(TINY_CONFIG.as_bytes())?;
     let (encoder, _, _) = weights::load(&random_weights(&cfg, 7)?, &cfg, device)?;

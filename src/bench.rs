@@ -8,11 +8,11 @@ use burn::prelude::*;
 use serde::Serialize;
 use web_time::Instant;
 
-use crate::classifier::Classifier;
+use crate::text::Classifier;
 use crate::data::Rng;
 use crate::error::{Error, Result};
 use crate::loss::{BatchTarget, Objective};
-use crate::model::{BertConfig, random::random_weights, weights};
+use crate::text::{BertConfig, random::random_weights, weights};
 use crate::optim::{Optimizer, Settings};
 use crate::prefix::{Cached, Prefix, stack};
 use crate::readback;

@@ -1,7 +1,7 @@
 //! Early stopping on a validation metric, and the best epoch's weights kept for export.
 use std::collections::BTreeMap;
 
-use crate::classifier::Top;
+use crate::kind::Top;
 use crate::run::MONITORS;
 
 pub struct EarlyStop {

@@ -2,31 +2,35 @@
 //! browser tab (WebGPU or the CPU backend in wasm) or from the CLI.
 //!
 //! The modules below are in pipeline order, bottom first: a module takes only from those above
-//! it in this list. Data → the kinds' own parts (tokenizer and BERT; EfficientNet) → the run's
-//! settings → the frozen part (cached) → the trainable top → the seam (`kind`: one wrapper over
-//! the kinds, which everything after it calls) → metrics, loss, inference → optimizer and
-//! schedule → the step → the trainer → what drives it (trajectory, search) → export. A kind of
-//! data is a row of `kind::Kind` and its parts: see the README's "How the code is laid out".
+//! it in this list. Data → the kinds, one folder each (`text/`: tokenizer, BERT, its top, its
+//! HF / sentence-transformers / ONNX writers; `image/`: its data, preprocessing, EfficientNet,
+//! its top, its ONNX graph) → the run's settings → the frozen part (cached) → the seam (`kind`:
+//! one wrapper over the kinds, which everything after it calls) → metrics, loss, inference →
+//! optimizer and schedule → the step → the trainer → what drives it (trajectory, search) →
+//! export. A kind of data is a folder and a row of `kind::Kind`: see the README's "How the code
+//! is laid out".
 
-// what every floor shares: errors, identities, reading tensors back, the weight files
+// what every floor shares: errors, identities, reading tensors back, the file formats (named
+// weights and safetensors, a model folder's files, ONNX)
 pub mod error;
 pub mod fingerprint;
 pub mod readback;
 pub mod tensors;
+pub mod folder;
+pub mod onnx;
 
 // the data
 pub mod task;
 pub mod data;
 
-// the kinds' own parts: text (tokenizer, BERT), images (EfficientNet; their data is data/images)
-pub mod tokenize;
-pub mod model;
-pub mod vision;
+// the kinds, one folder each, over what their trainable tops share
+pub mod head;
+pub mod text;
+pub mod image;
 
-// a run's settings, the frozen part's cache, the trainable tops, and the seam over the kinds
+// a run's settings, the frozen part's cache, and the seam over the kinds
 pub mod run;
 pub mod prefix;
-pub mod classifier;
 pub mod kind;
 
 // scoring and using a model
@@ -57,6 +61,6 @@ pub mod web;
 
 pub use error::{Error, Result};
 pub use kind::{AnyData, AnyModel, DataRef, Inputs, Kind};
-pub use model::{Model, ModelFiles};
+pub use text::{Model, ModelFiles};
 pub use run::RunConfig;
 pub use train::Trainer;

@@ -10,11 +10,11 @@ use half::f16;
 
 use crate::error::{Error, Result};
 use crate::tensors::{read_named, to_safetensors};
-use crate::model::weights::{embeddings_tensors, layer_tensors};
-use crate::model::{BertConfig, Encoder};
+use crate::text::weights::{embeddings_tensors, layer_tensors};
+use crate::text::{BertConfig, Encoder};
 use crate::readback;
 use crate::run::CacheDtype;
-use crate::tokenize::pad;
+use crate::text::tokenize::pad;
 
 /// One example's hidden states after the prefix: `len` rows of `hidden` values.
 #[derive(Clone, Debug)]
@@ -112,7 +112,7 @@ pub async fn to_files(prefix: &Prefix, config: &BertConfig) -> Result<(Vec<u8>, 
 /// A prefix from `to_files`' output.
 pub fn from_files(config: &[u8], weights: &[u8], device: &Device) -> Result<Prefix> {
     let config = BertConfig::from_json(config)?;
-    Ok(crate::model::weights::load(weights, &config, device)?.0.valid())
+    Ok(crate::text::weights::load(weights, &config, device)?.0.valid())
 }
 
 /// Cached rows as bytes (each row's values in order, little-endian f16 or f32), for moving

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::classifier::ParamGroup;
+use crate::head::ParamGroup;
 use crate::metrics::TaskMetrics;
 use crate::run::Strategy;
 use crate::task::Task;

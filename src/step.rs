@@ -4,7 +4,7 @@ use burn::module::Module;
 use burn::optim::GradientsParams;
 use burn::prelude::*;
 
-use crate::classifier::Classifier;
+use crate::text::Classifier;
 use crate::loss::{BatchTarget, Objective};
 use crate::optim::Optimizer;
 use crate::teach::activity::Probe;

@@ -6,7 +6,7 @@ use futures_lite::future::block_on;
 use serde_json::json;
 use tabtune::bench::{self, BenchConfig};
 use burn::prelude::Device;
-use tabtune::data::images::DecodedImage;
+use tabtune::image::data::DecodedImage;
 use tabtune::kind::{AnyModel, Inputs};
 use tabtune::{Model, Result, infer};
 

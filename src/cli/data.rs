@@ -3,7 +3,7 @@
 //! class folders or a zip (of class folders, or with labels.csv).
 use std::path::{Path, PathBuf};
 
-use tabtune::data::images::{self, DecodedImage, ImageDataset};
+use tabtune::image::data::{self as images, DecodedImage, ImageDataset};
 use tabtune::kind::{AnyData, Kind};
 use tabtune::{Error, Result};
 

@@ -23,7 +23,7 @@ pub struct ClassifyArgs {
 
 /// A file → RGB8 (w, h, pixels), with the dataset loader's checks and messages.
 fn decode(path: &Path) -> Result<(usize, usize, Vec<u8>)> {
-    let img = tabtune::data::images::decode(&path.display().to_string(), &files::read(path)?).map_err(|p| Error::Io(p.to_string()))?;
+    let img = tabtune::image::data::decode(&path.display().to_string(), &files::read(path)?).map_err(|p| Error::Io(p.to_string()))?;
     Ok((img.width, img.height, img.rgb))
 }
 

@@ -14,7 +14,7 @@
 //! - `dataset.rs`: a loaded dataset; `load.rs`: `load` and `load_texts`.
 //! - `rng.rs`: seeded randomness; `split.rs`: splitting and sampling; `buckets.rs`: the
 //!   length-bucketed batch order; `augment.rs`: altered copies of rows.
-//! - `images/`: labelled images for the image task.
+//! Labelled images (folders, zips, labels.csv, Fashion-MNIST) are the image kind's: `image/data/`.
 //!
 //! This file only declares them and re-exports what callers use.
 
@@ -23,14 +23,13 @@ pub mod buckets;
 mod columns;
 mod dataset;
 mod errors;
-mod example;
+pub(crate) mod example;
 mod format;
-pub mod images;
 mod infer_task;
 mod labels;
 mod load;
 mod quotes;
-mod rng;
+pub(crate) mod rng;
 mod row;
 pub mod split;
 mod table;

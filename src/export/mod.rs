@@ -1,28 +1,43 @@
-//! A model into other libraries' formats, as bytes: the Hugging Face layout (`hf.rs`: what
-//! `train` writes, `transformers` loads and `Model::load` reads back), a sentence-transformers
-//! folder (`sentence.rs`) and ONNX (`onnx.rs`), for any kind; what they share is in `files.rs`.
-use crate::error::Result;
-use crate::kind::{AnyModel, image_model_files};
+//! A model into other libraries' formats, as bytes, for any kind: its own folder (text: the
+//! Hugging Face layout `transformers` loads, `text/hf.rs`; images: `image/mod.rs`), a
+//! sentence-transformers folder (`text/sentence.rs`) and ONNX (`onnx.rs`, over each kind's
+//! graph). The writers are each kind's; this is the one entry and the format names.
+use crate::error::{Error, Result};
+use crate::kind::AnyModel;
 pub use crate::tensors::{pt_meta, read_named, to_safetensors};
 
-mod files;
-pub use files::{ExportedFiles, Format, encoder_tensors, named_weights};
-
-pub mod hf;
 pub mod onnx;
-pub mod sentence;
 
-pub use sentence::sentence_transformers;
+pub use crate::folder::ExportedFiles;
+pub use crate::text::hf::{encoder_tensors, named_weights};
+pub use crate::text::sentence::sentence_transformers;
 
 /// A model's folder in its own layout, of any kind: what `train` writes and `AnyModel::load`
 /// reads back (text: the Hugging Face layout `transformers` loads, see `hf.rs`; images:
 /// config.json and the weights under efficientnet_pytorch's names).
 pub async fn export(model: &AnyModel) -> Result<ExportedFiles> {
     match model {
-        AnyModel::Text(m) => hf::text_folder(m).await,
-        AnyModel::Image(m) => {
-            let (config, weights) = image_model_files(m).await?;
-            Ok(ExportedFiles { config, weights, tokenizer: None, extra: Vec::new() })
+        AnyModel::Text(m) => crate::text::hf::text_folder(m).await,
+        AnyModel::Image(m) => m.folder().await,
+    }
+}
+
+/// The supported export formats, as the CLI and the page name them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Hf,
+    SentenceTransformers,
+    Onnx,
+}
+
+impl std::str::FromStr for Format {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Format> {
+        match s {
+            "hf" => Ok(Format::Hf),
+            "sentence-transformers" => Ok(Format::SentenceTransformers),
+            "onnx" => Ok(Format::Onnx),
+            _ => Err(Error::Settings(format!("export format '{s}' is unknown: use hf, sentence-transformers or onnx"))),
         }
     }
 }

@@ -2,10 +2,10 @@
 use burn::prelude::*;
 
 use super::rows::{BATCH, read_rows};
-use crate::data::images::{DecodedImage, ImageDataset};
+use crate::image::data::{DecodedImage, ImageDataset};
 use crate::error::{Error, Result};
 use crate::task::Targets;
-use crate::vision::ImageModel;
+use crate::image::ImageModel;
 
 /// Class logits of decoded images through an image model, `BATCH` at a time, each preprocessed
 /// as the model says (a fine-tuned model: scaled and centre-cropped to the size it trained at).

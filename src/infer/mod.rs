@@ -4,7 +4,7 @@
 use burn::prelude::*;
 use serde::Serialize;
 
-use crate::data::images::DecodedImage;
+use crate::image::data::DecodedImage;
 use crate::error::{Error, Result};
 use crate::kind::{AnyModel, DataRef, Inputs, mismatch};
 use crate::loss::sigmoid;
@@ -16,7 +16,8 @@ mod rows;
 pub use rows::{BATCH, read_rows};
 /// The text kind's own inference, for what only text models do (embeddings, attention).
 pub mod text;
-pub use text::{default_max_len, embed};
+pub use crate::text::default_max_len;
+pub use text::embed;
 
 #[derive(Clone, Debug, Serialize)]
 pub struct Prediction {

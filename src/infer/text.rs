@@ -4,18 +4,11 @@ use burn::prelude::*;
 use super::rows::{BATCH, read_rows};
 use crate::data::Example;
 use crate::error::{Error, Result};
-use crate::model::Model;
-use crate::model::bert::{l2_normalize, mean_pool};
+use crate::text::Model;
+use crate::text::bert::{l2_normalize, mean_pool};
 use crate::run::check_max_len;
 use crate::task::{Targets, Task};
-use crate::tokenize::pad;
-
-/// The max_len a fine-tuned model was trained with (from its config.json), else 128 (or the
-/// model's max_position_embeddings when that is shorter).
-pub fn default_max_len(model: &Model) -> usize {
-    let trained = model.config.extra.get("tabtune").and_then(|t| t.get("max_len")).and_then(|v| v.as_u64());
-    trained.map_or(128.min(model.config.max_position_embeddings), |v| v as usize)
-}
+use crate::text::tokenize::pad;
 
 /// Runs `f` over batches of tokenized texts (shortest first) and returns rows in input order.
 async fn batched<F>(model: &Model, texts: &[&str], max_len: usize, device: &Device, f: F) -> Result<Vec<Vec<f32>>>

@@ -5,7 +5,7 @@ use super::image::{self, ImageBase};
 use super::text::{self, TextBase};
 use super::model::AnyModel;
 use super::table::Kind;
-use crate::classifier::Top;
+use super::top::Top;
 use crate::error::{Error, Result};
 use crate::run::RunConfig;
 

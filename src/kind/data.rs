@@ -1,7 +1,7 @@
 //! What a model of some kind learns from and predicts on.
 use super::table::Kind;
 use crate::data::Dataset;
-use crate::data::images::{DecodedImage, ImageDataset};
+use crate::image::data::{DecodedImage, ImageDataset};
 use crate::error::Error;
 
 /// Labelled data of any kind: rows of a text file, or images in classes.

@@ -1,17 +1,16 @@
 //! The image kind's side of the seam: an image run's frozen part, the fine-tuned model put
 //! back together from it (or from a checkpoint's tensors), what its config.json says of the
-//! run, what `init: continue` needs of it, and its model folder's files. EfficientNet itself is
-//! `vision/`, its data `data/images/`, its trainable top `classifier::ImageClassifier`.
+//! run, and what `init: continue` needs of it. Everything else of the image kind is its folder
+//! `image/`.
 use burn::module::Module;
 use burn::prelude::*;
 
-use crate::classifier::ImageClassifier;
+use crate::image::ImageClassifier;
 use crate::error::{Error, Result};
 use crate::run::{ModelShape, RunConfig};
 use crate::task::TaskChoice;
-use crate::tensors::{pt_meta, read_named, to_safetensors};
-use crate::vision::weights::{load_top, tensors};
-use crate::vision::{EfficientNet, FrozenNet, ImageModel, ImageTop, VisionConfig};
+use crate::image::weights::load_top;
+use crate::image::{EfficientNet, FrozenNet, ImageModel, ImageTop, VisionConfig};
 
 /// An image run's frozen part and what its model folder is rebuilt from.
 pub(crate) struct ImageBase {
@@ -103,12 +102,4 @@ pub(crate) fn describe(model: &ImageModel) -> serde_json::Value {
         "classes": model.config.labels.len(),
         "fingerprint": model.fingerprint,
     })
-}
-
-/// An image model as the files of its folder: `config.json` (the classes as `labels`) and
-/// `model.safetensors` under the PyTorch names `ImageModel::from_files` reads.
-pub(crate) async fn model_files(model: &ImageModel) -> Result<(Vec<u8>, Vec<u8>)> {
-    let weights = to_safetensors(read_named(tensors(&model.net)).await?, pt_meta())?;
-    let config = serde_json::to_vec_pretty(&model.config).map_err(|e| Error::Config(format!("could not write config.json: {e}")))?;
-    Ok((config, weights))
 }

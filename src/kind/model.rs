@@ -4,10 +4,10 @@ use burn::prelude::Device;
 use super::table::Kind;
 use super::{image, text};
 use crate::error::{Error, Result};
-use crate::model::{Model, ModelFiles};
+use crate::text::{Model, ModelFiles};
 use crate::run::RunConfig;
 use crate::task::Task;
-use crate::vision::ImageModel;
+use crate::image::ImageModel;
 
 /// A loaded model of any kind: a base model, or one fine-tuned here.
 #[derive(Clone)]

@@ -1,14 +1,13 @@
 //! The text kind's side of the seam: a text run's frozen part, the fine-tuned model put back
 //! together from it (or from a checkpoint's tensors), what its config.json says of the run, and
-//! what `init: continue` needs of it. BERT itself is `model/`, its tokenizer `tokenize.rs`, its
-//! trainable top `classifier::Classifier`, its files `export/` (HF, sentence-transformers, ONNX).
+//! what `init: continue` needs of it. Everything else of the text kind is its folder `text/`.
 use burn::module::Module;
 use burn::prelude::*;
 
-use crate::classifier::Classifier;
+use crate::text::Classifier;
 use crate::error::{Error, Result};
-use crate::model::weights::load_top;
-use crate::model::{BertConfig, Encoder, Model, Pooling};
+use crate::text::weights::load_top;
+use crate::text::{BertConfig, Encoder, Model, Pooling};
 use crate::prefix::Prefix;
 use crate::run::{Init, ModelShape, PoolingKind, RunConfig};
 use crate::task::Task;

@@ -10,9 +10,9 @@ use futures_lite::future::block_on;
 
 use super::*;
 use crate::run::{OptimizerKind, RunConfig};
-use crate::classifier::Classifier;
-use crate::model::BertConfig;
-use crate::model::random::{TINY_CONFIG, random_weights};
+use crate::text::Classifier;
+use crate::text::BertConfig;
+use crate::text::random::{TINY_CONFIG, random_weights};
 
 /// A varying schedule, so a wrong lr·wd or lr placement shows.
 const LRS: [f64; 5] = [1e-3, 3e-3, 5e-4, 2e-3, 1.5e-3];
@@ -34,7 +34,7 @@ fn top() -> Classifier {
     let device = Device::flex();
     let cfg = BertConfig::from_json(TINY_CONFIG.as_bytes()).unwrap();
     let weights = random_weights(&cfg, 7).unwrap();
-    let (mut encoder, _, _) = crate::model::weights::load(&weights, &cfg, &device).unwrap();
+    let (mut encoder, _, _) = crate::text::weights::load(&weights, &cfg, &device).unwrap();
     let mut top = Classifier::new(encoder.layers.split_off(1), cfg.hidden_size, 3, 0.0, 7, &device);
     top.layers[0].attn_norm = top.layers[0].attn_norm.clone().no_grad();
     top.train()
@@ -240,7 +240,7 @@ fn refuses_a_state_of_another_structure() {
     // A head for 2 classes instead of 3.
     let device = Device::flex();
     let cfg = BertConfig::from_json(TINY_CONFIG.as_bytes()).unwrap();
-    let (mut encoder, _, _) = crate::model::weights::load(&random_weights(&cfg, 7).unwrap(), &cfg, &device).unwrap();
+    let (mut encoder, _, _) = crate::text::weights::load(&random_weights(&cfg, 7).unwrap(), &cfg, &device).unwrap();
     let other = Classifier::new(encoder.layers.split_off(1), cfg.hidden_size, 2, 0.0, 7, &device).train();
     assert!(adamw().with_state(good, &other).is_err());
 

@@ -6,7 +6,7 @@ use super::choices::{ClassWeights, OptimizerKind, PoolingKind, ScheduleKind, Str
 use super::config::RunConfig;
 use super::monitors::{MONITORS, monitors_for};
 use crate::error::{Error, Result};
-use crate::model::BertConfig;
+use crate::text::BertConfig;
 use crate::task::{Task, TaskChoice};
 
 /// `image_size`: below 32 the network's 5 halvings leave nothing; above 512 a step outgrows a

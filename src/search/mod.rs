@@ -12,7 +12,7 @@ use web_time::Instant;
 
 use crate::data::{self, Dataset, Example};
 use crate::error::{Error, Result};
-use crate::model::Model;
+use crate::text::Model;
 use crate::progress::{EpochSummary, TrainInfo};
 use crate::run::{MONITORS, RunConfig, monitors_for};
 use crate::train::{PrefixStore, Trainer};

@@ -9,7 +9,7 @@ use burn::optim::GradientsParams;
 use burn::prelude::*;
 use serde::Serialize;
 
-use crate::classifier::ParamGroup;
+use crate::head::ParamGroup;
 use crate::error::Result;
 use crate::readback;
 

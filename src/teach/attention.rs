@@ -7,10 +7,10 @@ use serde::Serialize;
 
 use crate::error::{Error, Result};
 use crate::infer::{self, Prediction};
-use crate::model::Model;
-use crate::model::bert::{Embeddings, Layer, mask_bias};
+use crate::text::Model;
+use crate::text::bert::{Embeddings, Layer, mask_bias};
 use crate::readback;
-use crate::tokenize::pad;
+use crate::text::tokenize::pad;
 
 #[derive(Clone, Debug, Serialize)]
 pub struct TokenWeight {
@@ -60,7 +60,7 @@ pub(crate) fn label_probs(p: &Prediction, labels: &[String]) -> Vec<LabelP> {
 /// On a whole model (fine-tuned or not: probabilities only with a head).
 pub async fn of_model(model: &Model, text: &str, device: &Device) -> Result<Attention> {
     let max_len = infer::default_max_len(model);
-    let crate::tokenize::Spans { ids, tokens, offsets } = model.tokenizer.encode_with_offsets(text, max_len)?;
+    let crate::text::tokenize::Spans { ids, tokens, offsets } = model.tokenizer.encode_with_offsets(text, max_len)?;
     let layers: Vec<&Layer> = model.encoder.layers.iter().collect();
     let weights = cls_weights(&model.encoder.embeddings, &layers, &ids, device).await?;
     let probs = match (&model.head, model.labels()) {

@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::error::{Error, Result};
 use crate::infer::{self, Prediction};
-use crate::model::Model;
+use crate::text::Model;
 use crate::task::{Targets, Task};
 
 pub(crate) fn regression() -> Error {

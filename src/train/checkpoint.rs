@@ -6,7 +6,7 @@ use burn::prelude::*;
 use crate::progress::EpochSummary;
 use super::trainer::Trainer;
 use crate::checkpoint::{CheckpointInfo, SavedEpoch, VERSION, optim_state, resumable, write};
-use crate::classifier::Top;
+use crate::kind::Top;
 use crate::error::{Error, Result};
 use crate::kind::{AnyModel, DataRef};
 use crate::optim::{OptimState, Optimizer};

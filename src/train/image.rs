@@ -12,8 +12,11 @@ use super::split::Split;
 use super::trainer::Trainer;
 use crate::kind::image::{ImageBase, check_continue, settle};
 use crate::kind::Base;
-use crate::classifier::{Batch, ImageClassifier, Top, fresh_head};
-use crate::data::images::{DecodedImage, ImageDataset};
+use crate::kind::Batch;
+use crate::image::ImageClassifier;
+use crate::kind::Top;
+use crate::head::fresh_head;
+use crate::image::data::{DecodedImage, ImageDataset};
 use crate::data::{self, Example};
 use crate::error::{Error, Result};
 use crate::fingerprint::fingerprint;
@@ -21,9 +24,9 @@ use crate::prefix::{Cached, Hidden, cache_bytes, stack};
 use crate::readback;
 use crate::run::{CacheDtype, Init, RunConfig};
 use crate::task::{Targets, Task};
-use crate::vision::config::HEAD_CHANNELS;
-use crate::vision::preprocess::{resize_bicubic, resized_dims};
-use crate::vision::{ImageModel, preprocess};
+use crate::image::config::HEAD_CHANNELS;
+use crate::image::preprocess::{resize_bicubic, resized_dims};
+use crate::image::{ImageModel, preprocess};
 
 impl Trainer {
     /// An image classification run: checks the settings (text-only ones are refused by name),

@@ -5,7 +5,7 @@ use burn::optim::GradientsParams;
 use burn::prelude::*;
 
 use super::trainer::Trainer;
-use crate::classifier::Top;
+use crate::kind::Top;
 use crate::contrastive::{batch_rows, pair_loss};
 use crate::error::{Error, Result};
 use crate::infer;
@@ -73,7 +73,7 @@ impl Trainer {
                 Tensor::from_data(TensorData::new(fitted.bias, [c]), &b.device()).set_require_grad(grad)
             })
         });
-        self.top = Some(Top::Text(crate::classifier::Classifier { head, ..top }));
+        self.top = Some(Top::Text(crate::text::Classifier { head, ..top }));
         self.head_fitted = Some(self.step);
         Ok(())
     }

@@ -4,7 +4,7 @@ use burn::module::Param;
 use burn::prelude::*;
 
 use super::trainer::Trainer;
-use crate::classifier::Top;
+use crate::kind::Top;
 use crate::error::{Error, Result};
 use crate::readback;
 
@@ -50,7 +50,7 @@ impl Trainer {
     }
 
     /// The trainable encoder layers as they are now.
-    pub fn top_layers(&self) -> Result<&[crate::model::bert::Layer]> {
+    pub fn top_layers(&self) -> Result<&[crate::text::bert::Layer]> {
         Ok(&self.text_top()?.layers)
     }
 

@@ -8,7 +8,7 @@ use super::split::Split;
 use crate::progress::TrainInfo;
 use super::trainer::Trainer;
 use crate::kind::Base;
-use crate::classifier::Top;
+use crate::kind::Top;
 use crate::contrastive::Pair;
 use crate::data::Example;
 use crate::early_stop::EarlyStop;

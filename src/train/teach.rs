@@ -12,7 +12,7 @@ use burn::module::Module;
 use super::trainer::Trainer;
 use crate::error::{Error, Result};
 use crate::infer::{self, Prediction};
-use crate::model::bert::Layer;
+use crate::text::bert::Layer;
 use crate::readback;
 use crate::task::{Targets, Task};
 use crate::teach::attention::{assemble, cls_weights, label_probs};
@@ -20,14 +20,14 @@ use crate::teach::map::frame;
 use crate::teach::mistakes::{find, regression};
 use crate::teach::pca::Pca;
 use crate::teach::{Attention, MapFrame, Mistake, TeachingRows, rows_of};
-use crate::tokenize::pad;
+use crate::text::tokenize::pad;
 
 impl Trainer {
     /// On the run's weights as they are now (between steps).
     pub async fn attention(&self, text: &str) -> Result<Attention> {
         let top = self.text_top()?.valid();
         let (model, prefix) = self.text()?;
-        let crate::tokenize::Spans { ids, tokens, offsets } = model.tokenizer.encode_with_offsets(text, self.cfg.max_len)?;
+        let crate::text::tokenize::Spans { ids, tokens, offsets } = model.tokenizer.encode_with_offsets(text, self.cfg.max_len)?;
         let layers: Vec<&Layer> = prefix.layers.iter().chain(&top.layers).collect();
         let weights = cls_weights(&prefix.embeddings, &layers, &ids, &self.device).await?;
         let (idv, mask) = pad(&[&ids[..]]).tensors(&self.device);

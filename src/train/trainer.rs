@@ -3,14 +3,16 @@ use burn::prelude::*;
 use web_time::Instant;
 
 use super::split::Split;
-use crate::classifier::{Batch, Classifier, Top};
+use crate::kind::Batch;
+use crate::text::Classifier;
+use crate::kind::Top;
 use crate::contrastive::Pair;
 use crate::data::bucketed_order;
 use crate::early_stop::EarlyStop;
 use crate::kind::{AnyModel, Base, DataRef, Kind, mismatch};
 use crate::error::{Error, Result};
 use crate::loss::Objective;
-use crate::model::Model;
+use crate::text::Model;
 use crate::optim::Optimizer;
 use crate::prefix::{Prefix, stack};
 use crate::readback;

@@ -7,7 +7,8 @@ use wasm_bindgen::prelude::*;
 
 use super::convert::{data_options, fail, js};
 use super::session::Session;
-use crate::data::{self, images::{DecodedImage, ImageDataset, ImageExample}};
+use crate::data;
+use crate::image::data::{DecodedImage, ImageDataset, ImageExample};
 use crate::kind::AnyData;
 
 /// Rows of the data a page can show as a preview.

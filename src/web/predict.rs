@@ -9,7 +9,7 @@ use wasm_bindgen_futures::future_to_promise;
 use super::convert::{core, data_options, fail, js};
 use super::session::Session;
 use super::state::Shared;
-use crate::data::images::DecodedImage;
+use crate::image::data::DecodedImage;
 use crate::kind::{DataRef, Inputs, Kind};
 use crate::{data, infer};
 

@@ -1,5 +1,5 @@
 //! The core's rules for image folders, zips and labels.csv, asked by the page instead of kept
-//! there as a copy (`data/images/`: `placement.rs`, `layout.rs`, `labels_csv.rs`,
+//! there as a copy (`image/data/`: `placement.rs`, `layout.rs`, `labels_csv.rs`,
 //! `problems.rs`). Pure functions: paths (and a CSV's text) in, plain JSON out; the page still
 //! reads files and unzips them itself.
 use serde::Deserialize;
@@ -7,8 +7,8 @@ use serde_json::json;
 use wasm_bindgen::prelude::*;
 
 use super::convert::{core, fail, js};
-use crate::data::images::problems::{self, FORMATS, IMAGE_EXTENSIONS, MAX_FILE_BYTES, MAX_PIXELS, Problem};
-use crate::data::images::{class_order, labels_file, place};
+use crate::image::data::problems::{self, FORMATS, IMAGE_EXTENSIONS, MAX_FILE_BYTES, MAX_PIXELS, Problem};
+use crate::image::data::{class_order, labels_file, place};
 
 /// The limits and formats an image must meet: { max_pixels, max_file_bytes, extensions (lower
 /// case, without the dot), formats (as the messages name them) }.

@@ -7,11 +7,11 @@ use burn::nn::loss::CrossEntropyLossConfig;
 use burn::prelude::*;
 use crate::common::*;
 use futures_lite::future::block_on;
-use tabtune::classifier::Classifier;
-use tabtune::model::weights::{NamedTensor, head_tensors, layer_tensors};
+use tabtune::text::Classifier;
+use tabtune::text::weights::{NamedTensor, head_tensors, layer_tensors};
 use tabtune::prefix::{Prefix, stack};
 use tabtune::run::CacheDtype;
-use tabtune::tokenize::pad;
+use tabtune::text::tokenize::pad;
 
 #[test]
 fn cached_prefix_equals_full_model() {

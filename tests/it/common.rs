@@ -3,8 +3,8 @@ use std::path::PathBuf;
 
 use burn::prelude::*;
 use serde_json::Value;
-use tabtune::model::BertConfig;
-use tabtune::model::random::{TINY_CONFIG, random_weights};
+use tabtune::text::BertConfig;
+use tabtune::text::random::{TINY_CONFIG, random_weights};
 use tabtune::{Model, ModelFiles};
 
 pub fn root() -> PathBuf {
@@ -35,7 +35,7 @@ impl Files {
         Files { config: read("config.json"), weights: read("model.safetensors"), tokenizer: read("tokenizer.json") }
     }
 
-    /// The tiny random BERT (tabtune::model::random::TINY_CONFIG) with MiniLM's tokenizer.
+    /// The tiny random BERT (tabtune::text::random::TINY_CONFIG) with MiniLM's tokenizer.
     pub fn tiny(seed: u64) -> Files {
         let config = TINY_CONFIG.as_bytes();
         let cfg = BertConfig::from_json(config).expect("tiny config");
@@ -168,10 +168,10 @@ pub fn lite0_dir() -> PathBuf {
 }
 
 /// EfficientNet-Lite0 as fetch-model converts it.
-pub fn lite0(device: &Device) -> tabtune::vision::ImageModel {
+pub fn lite0(device: &Device) -> tabtune::image::ImageModel {
     let d = lite0_dir();
     let read = |f: &str| std::fs::read(d.join(f)).expect("image model file readable");
-    tabtune::vision::ImageModel::from_files(&read("config.json"), &read("model.safetensors"), device).expect("image model loads")
+    tabtune::image::ImageModel::from_files(&read("config.json"), &read("model.safetensors"), device).expect("image model loads")
 }
 
 pub fn image_reference() -> Value {

@@ -12,7 +12,7 @@ use futures_lite::future::block_on;
 use serde_json::Value;
 use tabtune::kind::AnyModel;
 use tabtune::export::{self, ExportedFiles};
-use tabtune::model::Pooling;
+use tabtune::text::Pooling;
 use tabtune::run::{CacheDtype, Init, PoolingKind, Strategy};
 use tabtune::{Model, ModelFiles, RunConfig, Trainer, infer};
 

@@ -11,11 +11,11 @@ use crate::common::*;
 use futures_lite::future::block_on;
 use safetensors::SafeTensors;
 use tabtune::kind::{AnyModel, Inputs};
-use tabtune::data::images::{DecodedImage, ImageDataset, ImageExample};
+use tabtune::image::data::{DecodedImage, ImageDataset, ImageExample};
 use tabtune::infer::logits;
 use tabtune::run::{CacheDtype, Init};
 use tabtune::task::TaskChoice;
-use tabtune::vision::ImageModel;
+use tabtune::image::ImageModel;
 use tabtune::{RunConfig, Trainer, checkpoint};
 
 const SIDE: usize = 32;
@@ -250,7 +250,7 @@ fn the_cli_resumes_an_image_run_from_its_checkpoint_dir() {
 }
 
 /// An image model's folder files: (config.json, model.safetensors).
-fn folder(m: &tabtune::vision::ImageModel) -> (Vec<u8>, Vec<u8>) {
+fn folder(m: &tabtune::image::ImageModel) -> (Vec<u8>, Vec<u8>) {
     let f = block_on(tabtune::export::export(&AnyModel::Image(m.clone()))).expect("files");
     (f.config, f.weights)
 }

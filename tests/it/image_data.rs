@@ -3,8 +3,8 @@
 //! zip give the same data. All files are generated (image_data/files.rs; no fixtures).
 use std::path::Path;
 
-use tabtune::data::images::{
-    self, ImageDataset, decode, fashion_mnist, load_dir, load_zip, write_sample,
+use tabtune::image::data::{
+    self as images, ImageDataset, decode, fashion_mnist, load_dir, load_zip, write_sample,
 };
 
 mod files;

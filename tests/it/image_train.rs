@@ -11,12 +11,12 @@ use burn::prelude::*;
 use crate::common::*;
 use futures_lite::future::block_on;
 use tabtune::kind::{AnyModel, DataRef, Inputs};
-use tabtune::data::images::{FASHION_DIR, ImageDataset, fashion_mnist, write_sample};
+use tabtune::image::data::{FASHION_DIR, ImageDataset, fashion_mnist, write_sample};
 use tabtune::infer::{evaluate, logits};
 use tabtune::metrics::TaskMetrics;
 use tabtune::run::CacheDtype;
 use tabtune::task::TaskChoice;
-use tabtune::vision::ImageModel;
+use tabtune::image::ImageModel;
 use tabtune::{RunConfig, Trainer};
 
 fn lite0_dir() -> std::path::PathBuf {

@@ -9,13 +9,13 @@ use burn::optim::GradientsParams;
 use burn::prelude::*;
 use crate::common::*;
 use tabtune::RunConfig;
-use tabtune::classifier::Classifier;
+use tabtune::text::Classifier;
 use tabtune::optim::{Optimizer, Settings};
 use tabtune::run::OptimizerKind;
-use tabtune::model::bert::{l2_normalize, mask_bias, mean_pool};
-use tabtune::model::weights::{NamedTensor, head_tensors, layer_tensors};
+use tabtune::text::bert::{l2_normalize, mask_bias, mean_pool};
+use tabtune::text::weights::{NamedTensor, head_tensors, layer_tensors};
 use tabtune::prefix::Prefix;
-use tabtune::tokenize::pad;
+use tabtune::text::tokenize::pad;
 
 fn ids_tensor(ids: &[u32], device: &Device) -> (Tensor<2, Int>, Tensor<2>) {
     let p = pad(&[ids]);
@@ -90,7 +90,7 @@ fn train_step_matches_pytorch() {
     let h = model.config.hidden_size;
 
     // head weight is [classes, h] in PyTorch, [h, classes] in burn
-    let w = tabtune::model::weights::transpose(&floats(&step["head_init_weight"]), classes, h);
+    let w = tabtune::text::weights::transpose(&floats(&step["head_init_weight"]), classes, h);
     let mut head = burn::nn::LinearConfig::new(h, classes).init(&device);
     head.weight = burn::module::Param::from_tensor(Tensor::from_data(TensorData::new(w, [h, classes]), &device));
     head.bias = Some(burn::module::Param::from_tensor(Tensor::from_data(TensorData::new(floats(&step["head_init_bias"]), [classes]), &device)));
@@ -129,7 +129,7 @@ fn train_step_matches_pytorch() {
             NamedTensor::LinearWeight(w) => {
                 let g = w.grad(&grads).unwrap_or_else(|| panic!("no gradient for {name}"));
                 let [i, o] = g.dims();
-                tabtune::model::weights::transpose(&read(g), i, o)
+                tabtune::text::weights::transpose(&read(g), i, o)
             }
             NamedTensor::Vector(v) => read(v.grad(&grads).unwrap_or_else(|| panic!("no gradient for {name}"))),
             NamedTensor::Conv(_) => panic!("{name}: a text model has no convolutions"),

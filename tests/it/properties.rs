@@ -12,9 +12,9 @@ use burn::prelude::*;
 use proptest::prelude::*;
 use safetensors::{Dtype, SafeTensors, tensor::TensorView};
 use tabtune::data::{self, DataOptions, Format};
-use tabtune::model::BertConfig;
-use tabtune::model::random::{TINY_CONFIG, random_weights};
-use tabtune::tokenize::TextTokenizer;
+use tabtune::text::BertConfig;
+use tabtune::text::random::{TINY_CONFIG, random_weights};
+use tabtune::text::tokenize::TextTokenizer;
 use tabtune::{Model, ModelFiles};
 
 /// `cases` runs, and no `proptest-regressions/` files written into the source tree.
@@ -158,7 +158,7 @@ const CONFIG_NUMBERS: [&str; 10] = [
 fn check_config(bytes: &[u8]) {
     match BertConfig::from_json(bytes) {
         Ok(cfg) => {
-            let _ = tabtune::model::bert::layer_dropouts(&cfg); // burn panics on p >= 1
+            let _ = tabtune::text::bert::layer_dropouts(&cfg); // burn panics on p >= 1
             assert!(cfg.head_dim() > 0 && cfg.head_dim() * cfg.num_attention_heads == cfg.hidden_size);
             assert!(cfg.layer_norm_eps > 0.0 && cfg.layer_norm_eps.is_finite());
             for n in [cfg.vocab_size, cfg.num_hidden_layers, cfg.intermediate_size, cfg.max_position_embeddings, cfg.type_vocab_size] {

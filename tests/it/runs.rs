@@ -186,7 +186,7 @@ fn a_hugging_face_classifier_head_runs_on_the_cls_pooler_or_is_refused() {
     let _turn = serial();
     let device = Device::flex();
     let files = Files::tiny(7);
-    let cfg = tabtune::model::BertConfig::from_json(&files.config).expect("config");
+    let cfg = tabtune::text::BertConfig::from_json(&files.config).expect("config");
     let h = cfg.hidden_size;
     // BertForSequenceClassification's files: pooler.dense + classifier, id2label, no tabtune key
     let mut tensors: Vec<(String, Vec<usize>, Vec<f32>)> = {
@@ -206,13 +206,13 @@ fn a_hugging_face_classifier_head_runs_on_the_cls_pooler_or_is_refused() {
     let load = |w: &[u8]| Model::load(&tabtune::ModelFiles { config: &config, weights: w, tokenizer: &files.tokenizer }, &device);
 
     let model = load(&with_pooler).expect("loads");
-    assert!(matches!(model.pooling, tabtune::model::Pooling::ClsPooler(_)));
+    assert!(matches!(model.pooling, tabtune::text::Pooling::ClsPooler(_)));
     let texts = ["a fine film", "it was dull and far too long"];
     let got = block_on(infer::text::logits(&model, &texts, 16, &device)).expect("logits");
     // by hand: logits = classifier(tanh(pooler(h[CLS])))
     let enc = model.tokenizer.encode(&texts, 16).expect("tokens");
     for (i, e) in enc.iter().enumerate() {
-        let p = tabtune::tokenize::pad(&[&e.ids[..]]);
+        let p = tabtune::text::tokenize::pad(&[&e.ids[..]]);
         let (ids, mask) = p.tensors(&device);
         let hidden = read(model.encoder.forward(ids, mask));
         let cls = &hidden[..h];

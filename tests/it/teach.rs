@@ -9,7 +9,7 @@ use burn::prelude::*;
 use crate::common::*;
 use futures_lite::future::block_on;
 use tabtune::kind::AnyModel;
-use tabtune::classifier::Classifier;
+use tabtune::text::Classifier;
 use tabtune::data;
 use tabtune::loss::Objective;
 use tabtune::run::{CacheDtype, OptimizerKind, ScheduleKind};
@@ -77,7 +77,7 @@ fn activity_equals_burns_gradient_norms_and_frozen_layers_report_none() {
     let texts: Vec<&str> = data.examples.iter().map(|e| e.text.as_str()).collect();
     let enc = model.tokenizer.encode(&texts, c.max_len).expect("tokens");
     let rows: Vec<&[u32]> = enc.iter().map(|e| &e.ids[..]).collect();
-    let (ids, mask) = tabtune::tokenize::pad(&rows).tensors(&device);
+    let (ids, mask) = tabtune::text::tokenize::pad(&rows).tensors(&device);
     let x = model.encoder.forward(ids, mask.clone());
     let (shape, mshape) = (x.dims(), mask.dims());
     let x = Tensor::<3>::from_data(TensorData::new(read(x), shape), &ad);

@@ -14,8 +14,8 @@ use tabtune::RunConfig;
 use tabtune::optim::{Optimizer, Settings};
 use tabtune::run::OptimizerKind;
 use tabtune::tensors::NamedTensor;
-use tabtune::vision::weights::block_tensors;
-use tabtune::vision::{ImageModel, ImageTop};
+use tabtune::image::weights::block_tensors;
+use tabtune::image::{ImageModel, ImageTop};
 
 fn image(v: Vec<f32>, b: usize, s: usize, device: &Device) -> Tensor<4> {
     Tensor::from_data(TensorData::new(v, [b, 3, s, s]), device)
@@ -147,7 +147,7 @@ fn train_step_matches_pytorch() {
     let step = &image_reference()["train_step"];
     let (frozen, mut top) = model.net.split(4);
     let (b, classes, h) = (4, 3, 1280);
-    let w = tabtune::model::weights::transpose(&floats(&step["head_init_weight"]), classes, h);
+    let w = tabtune::text::weights::transpose(&floats(&step["head_init_weight"]), classes, h);
     let mut head: Linear = LinearConfig::new(h, classes).init(&device);
     head.weight = Param::from_tensor(Tensor::from_data(TensorData::new(w, [h, classes]), &device));
     head.bias = Some(Param::from_tensor(Tensor::from_data(TensorData::new(floats(&step["head_init_bias"]), [classes]), &device)));

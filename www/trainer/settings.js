@@ -55,7 +55,7 @@ export function drawLayers(ui, m, k, outputs) {
   ui.params.textContent = `${n.toLocaleString()} trainable parameters (${k} of ${m.layers} layers + the head); the rest stays frozen and runs once.`;
 }
 
-// EfficientNet-Lite0's MBConv stages as src/vision/config.rs has them (expand ratio, kernel,
+// EfficientNet-Lite0's MBConv stages as src/image/config.rs has them (expand ratio, kernel,
 // stride of the first block, channels out, repeats); the stem gives 32 channels, the head 1280.
 // The browser test checks the count below against the core's own (info.trainable_params).
 const LITE0_STAGES = [[1, 3, 1, 16, 1], [6, 3, 2, 24, 2], [6, 5, 2, 40, 2], [6, 3, 2, 80, 3], [6, 5, 1, 112, 3], [6, 5, 2, 192, 4], [6, 3, 1, 320, 1]];

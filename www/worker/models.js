@@ -4,7 +4,7 @@
 // session.load_model; predictions for texts or images through the one session.predict; the
 // export of either kind.
 import { fetchFile } from './fetch-file.js';
-import { imageInputs } from './images/engine.js';
+import { imageInputs } from './images/inputs.js';
 import { engine, post } from './state.js';
 
 const bytes = (x) => (x instanceof Uint8Array ? x : new Uint8Array(x));

@@ -11,9 +11,9 @@ use prost::Message;
 use super::proto::{DimensionValue, GraphProto, ModelProto};
 use super::{OPSET, to_onnx};
 use crate::kind::AnyModel;
-use crate::model::random::{TINY_CONFIG, random_weights};
-use crate::model::{BertConfig, Model, Pooling, weights};
-use crate::tokenize::TextTokenizer;
+use crate::text::random::{TINY_CONFIG, random_weights};
+use crate::text::{BertConfig, Model, Pooling, weights};
+use crate::text::tokenize::TextTokenizer;
 
 /// The tiny random BERT with MiniLM's tokenizer; a 3-class head unless `head` is false.
 fn tiny(head: bool, pooling: impl Fn(&Device) -> Pooling) -> Model {

@@ -2,7 +2,6 @@
 // the image set handed to the session only when a run needs it (the store reports every change,
 // webcam frames ten times a second), live prediction of one frame or file, and the export.
 import { IMAGE_REQUESTS, imagesCall } from './store.js';
-import { decodeBytes, rgbAt, toMaster } from './decode.js';
 import { rulesReady } from './problems.js';
 import { exportModel, loadModel, predict } from '../models.js';
 
@@ -39,22 +38,6 @@ function handOver(session) {
   const index = new Map(classes.map((c, i) => [c, i]));
   session.set_images(classes, images.map((i) => i.name), new Uint32Array(images.map((i) => index.get(i.label))), size, rgb);
   pending = null;
-}
-
-/** Images to predict ([{ frame: ImageBitmap } | { bytes, name }]) as the session's inputs: each
- *  cropped and scaled as the fine-tuned image model trained, [{ rgb, width, height }]. */
-export async function imageInputs(session, items) {
-  const size = session.state().image?.model?.image_size;
-  if (!size) throw new Error('no fine-tuned image model yet: train one first');
-  await rulesReady();
-  const out = [];
-  for (const item of items) {
-    // a webcam frame (ImageBitmap) or an image file's bytes
-    const master = item.frame ? await toMaster('webcam frame', item.frame) : await decodeBytes(item.name || 'image', new Uint8Array(item.bytes));
-    out.push({ rgb: rgbAt(master, size), width: size, height: size });
-    master.close();
-  }
-  return out;
 }
 
 /** msg: an image request of the store, or loadImageModel / predictImage / exportImage. */

@@ -10,7 +10,7 @@ use prost::Message;
 use super::proto::{DimensionValue, ModelProto, NodeProto, ValueInfoProto};
 use super::{OPSET, to_onnx};
 use crate::kind::AnyModel;
-use crate::vision::ImageModel;
+use crate::image::ImageModel;
 
 /// models/efficientnet-lite0 (ImageNet, 1000 classes) at input side `side`.
 fn lite0(side: usize) -> ImageModel {

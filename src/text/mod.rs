@@ -1,8 +1,18 @@
-//! The pretrained model: BERT from HF `config.json` + `model.safetensors` + `tokenizer.json`
-//! bytes (fetching them is the caller's job), and an optional classification head.
+//! The text kind, everything that is its own: the pretrained model, BERT from HF `config.json` +
+//! `model.safetensors` + `tokenizer.json` bytes (fetching them is the caller's job) with an
+//! optional classification head (`bert.rs`, `config.rs`; `weights.rs`: the HF name table, also
+//! the checkpoint's names; `random.rs`: a tiny random BERT for tests), its tokenizer
+//! (`tokenize.rs`), the trainable top (`top.rs`), and its files for other libraries: the HF
+//! folder (`hf.rs`), sentence-transformers (`sentence.rs`) and the ONNX graph (`onnx.rs`).
+//! Nothing here imports the pipeline; `kind/text.rs` is its side of the seam.
 pub mod bert;
 pub mod config;
+pub mod hf;
+pub mod onnx;
 pub mod random;
+pub mod sentence;
+pub mod tokenize;
+mod top;
 pub mod weights;
 
 use burn::nn::Linear;
@@ -10,10 +20,11 @@ use burn::prelude::*;
 
 pub use bert::Encoder;
 pub use config::BertConfig;
+pub use top::Classifier;
 pub use crate::fingerprint::fingerprint;
 
 use crate::error::{Error, Result};
-use crate::tokenize::TextTokenizer;
+use crate::text::tokenize::TextTokenizer;
 
 /// The three files of a model in the Hugging Face layout, as bytes.
 pub struct ModelFiles<'a> {
@@ -108,4 +119,11 @@ impl Model {
     pub fn labels(&self) -> Option<Vec<String>> {
         self.head.as_ref().and_then(|_| self.config.labels())
     }
+}
+
+/// The max_len a fine-tuned model was trained with (from its config.json), else 128 (or the
+/// model's max_position_embeddings when that is shorter).
+pub fn default_max_len(model: &Model) -> usize {
+    let trained = model.config.extra.get("tabtune").and_then(|t| t.get("max_len")).and_then(|v| v.as_u64());
+    trained.map_or(128.min(model.config.max_position_embeddings), |v| v as usize)
 }

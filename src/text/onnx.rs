@@ -1,14 +1,19 @@
-//! The BERT classifier as ONNX nodes, step for step what src/model/bert.rs and
+//! The BERT classifier as ONNX nodes, step for step what src/text/bert.rs and
 //! `Model::pool` compute (same order of operations, same constants), so onnxruntime's
 //! probabilities match `tabtune predict`'s. Shapes: b = batch, s = sequence, h = hidden,
 //! n = heads, d = h / n. Weights are initializers under their HF names, Linear weights in
 //! burn's [in, out] layout (what MatMul wants; HF stores [out, in]).
 use std::collections::HashMap;
 
-use super::graph::{Attr, Graph};
+use super::bert::MASKED;
+use super::config::{Activation, BertConfig};
+use super::weights::{NamedTensor, embeddings_tensors, head_tensors, layer_tensors, pooler_tensors};
+use super::{Model, Pooling, default_max_len};
 use crate::error::{Error, Result};
-use crate::model::bert::MASKED;
-use crate::model::config::{Activation, BertConfig};
+use crate::onnx::graph::{Attr, Graph};
+use crate::onnx::proto::{DimensionValue, FLOAT, GraphProto, INT64, StringStringEntryProto, value_info};
+use crate::readback;
+use crate::task::Task;
 
 /// Every weight by HF name: (shape, f32 values), Linear weights as [in, out].
 pub type Weights = HashMap<String, (Vec<usize>, Vec<f32>)>;
@@ -58,7 +63,7 @@ impl<'a> Bert<'a> {
 
     /// `input_ids`, `attention_mask` → the graph output `out` [b, classes].
     pub fn build(&mut self, pool: Pool, output: Output, out: &str) -> Result<()> {
-        let mask = self.g.op("Cast", &["attention_mask"], vec![Attr::Int("to", super::proto::FLOAT as i64)]);
+        let mask = self.g.op("Cast", &["attention_mask"], vec![Attr::Int("to", crate::onnx::proto::FLOAT as i64)]);
         let mut x = self.embeddings()?;
         let bias = self.mask_bias(&mask);
         for i in 0..self.cfg.num_hidden_layers {
@@ -148,7 +153,7 @@ impl<'a> Bert<'a> {
     /// The feed-forward activation of `hidden_act`, in the form burn computes it.
     fn activation(&mut self, x: &str) -> Result<String> {
         // constants only where an arm uses them: an unused initializer makes onnxruntime warn
-        let halves = |g: &mut super::graph::Graph| (g.floats("const.half", &[], &[0.5]), g.floats("const.one", &[], &[1.0]));
+        let halves = |g: &mut Graph| (g.floats("const.half", &[], &[0.5]), g.floats("const.one", &[], &[1.0]));
         Ok(match self.cfg.activation()? {
             // x · 0.5 · (1 + erf(x / √2)); Gelu is an op only from opset 20.
             Activation::Gelu => {
@@ -191,4 +196,75 @@ impl<'a> Bert<'a> {
         let counts = self.g.op("Max", &[&counts, &tiny], vec![]);
         self.g.op("Div", &[&summed, &counts], vec![])
     }
+}
+
+/// A fine-tuned text classifier's graph and metadata.
+pub(crate) async fn text_graph(model: &Model) -> Result<(GraphProto, Vec<StringStringEntryProto>)> {
+    let labels = match (&model.head, model.labels()) {
+        (Some(_), Some(labels)) => labels,
+        _ => {
+            return Err(Error::Settings(
+                "ONNX export needs a fine-tuned model: this one has no classification head (train it first with \
+                 tabtune train, then export the folder it writes)"
+                    .into(),
+            ));
+        }
+    };
+    let task = model.task();
+    let (pool, pooling) = match model.pooling {
+        Pooling::Mean => (Pool::Mean, "mean"),
+        Pooling::ClsPooler(_) => (Pool::ClsPooler, "cls"),
+    };
+    let (output, out_name) = match task {
+        Task::Classification => (Output::Softmax, "probabilities"),
+        Task::MultiLabel => (Output::Sigmoid, "probabilities"),
+        Task::Regression => (Output::Identity, "value"),
+    };
+    let mut bert = Bert::new(weights(model).await?, &model.config);
+    bert.build(pool, output, out_name)?;
+    let batch_seq = [DimensionValue::DimParam("batch".into()), DimensionValue::DimParam("sequence".into())];
+    let batch_out = [DimensionValue::DimParam("batch".into()), DimensionValue::DimValue(labels.len() as i64)];
+    let graph = GraphProto {
+        node: bert.g.nodes,
+        name: "tabtune_classifier".into(),
+        initializer: bert.g.initializers,
+        doc_string: format!("BERT classifier ({pooling} pooling, {}) exported by tabtune", task.name()),
+        input: vec![value_info("input_ids", INT64, &batch_seq), value_info("attention_mask", INT64, &batch_seq)],
+        output: vec![value_info(out_name, FLOAT, &batch_out)],
+    };
+    let mut meta = vec![
+        ("labels", serde_json::to_string(&labels).unwrap_or_default()),
+        ("task", task.name().to_string()),
+        ("max_len", default_max_len(model).to_string()),
+        ("pooling", pooling.to_string()),
+    ];
+    if task == Task::MultiLabel {
+        meta.push(("threshold", model.threshold().to_string()));
+    }
+    let meta = meta.into_iter().map(|(k, v)| StringStringEntryProto { key: k.into(), value: v }).collect();
+    Ok((graph, meta))
+}
+
+/// Every weight under its HF name, Linear weights kept in burn's [in, out] layout.
+async fn weights(model: &Model) -> Result<Weights> {
+    let mut named = embeddings_tensors(&model.encoder.embeddings);
+    for (i, layer) in model.encoder.layers.iter().enumerate() {
+        named.extend(layer_tensors(i, layer));
+    }
+    if let Some(head) = &model.head {
+        named.extend(head_tensors(head));
+    }
+    if let Pooling::ClsPooler(pooler) = &model.pooling {
+        named.extend(pooler_tensors(pooler));
+    }
+    let mut out = Weights::new();
+    for (name, t) in named {
+        let (dims, values) = match t {
+            NamedTensor::LinearWeight(m) | NamedTensor::Matrix(m) => (m.dims().to_vec(), readback::floats(m).await?),
+            NamedTensor::Vector(v) => (v.dims().to_vec(), readback::floats(v).await?),
+            NamedTensor::Conv(c) => (c.dims().to_vec(), readback::floats(c).await?),
+        };
+        out.insert(name, (dims, values));
+    }
+    Ok(out)
 }

@@ -4,12 +4,12 @@
 //! The head is left out: sentence-transformers embeds, it does not classify.
 use serde_json::json;
 
-use super::hf::{config_value, tokenizer_config};
-use super::files::{ExportedFiles, encoder_tensors, json};
+use super::hf::{config_value, encoder_tensors, tokenizer_config};
+use crate::folder::{ExportedFiles, json};
 use crate::tensors::{pt_meta, read_named, to_safetensors};
 use crate::error::Result;
-use crate::model::weights::pooler_tensors;
-use crate::model::{Model, Pooling};
+use crate::text::weights::pooler_tensors;
+use crate::text::{Model, Pooling};
 
 pub async fn sentence_transformers(model: &Model) -> Result<ExportedFiles> {
     let mut named = encoder_tensors(model);
@@ -24,7 +24,7 @@ pub async fn sentence_transformers(model: &Model) -> Result<ExportedFiles> {
     let mut config = config_value(model)?;
     config["architectures"] = json!(["BertModel"]);
     let h = model.config.hidden_size;
-    let max_len = crate::infer::default_max_len(model);
+    let max_len = super::default_max_len(model);
     let modules = json!([
         { "idx": 0, "name": "0", "path": "", "type": "sentence_transformers.models.Transformer" },
         { "idx": 1, "name": "1", "path": "1_Pooling", "type": "sentence_transformers.models.Pooling" },

@@ -194,7 +194,7 @@ impl BertConfig {
 #[cfg(test)]
 mod tests {
     use super::BertConfig;
-    use crate::model::random::TINY_CONFIG;
+    use crate::text::random::TINY_CONFIG;
 
     /// The tiny config with `key` set to `value` (raw JSON); the error message if it is refused.
     fn refused(key: &str, value: &str) -> Option<String> {

@@ -1,5 +1,5 @@
 //! The image model (EfficientNet-Lite0, fine-tuned or not) as ONNX nodes, layer for layer what
-//! src/vision/ computes, so onnxruntime's probabilities match `tabtune predict`'s.
+//! src/image/ computes, so onnxruntime's probabilities match `tabtune predict`'s.
 //!
 //! Input `pixel_values`: float32 [batch, 3, S, S], RGB in [0, 1] (pixel / 255), already scaled
 //! (shorter side to `resize`, bicubic) and centre-cropped to S = `image_size`; the side is
@@ -7,12 +7,12 @@
 //! MBConv blocks, the head conv, the mean over H×W, `_fc` and a softmax → `probabilities`
 //! [batch, classes]. Every Conv carries BN folded in (`ConvBn::folded`, the f32 numbers burn
 //! runs with) and its "same" padding as explicit `pads`, computed for S like `same_padding`.
-use super::graph::{Attr, Graph};
-use super::proto::{DimensionValue, FLOAT, GraphProto, StringStringEntryProto, value_info};
+use super::ImageModel;
+use super::layers::{ConvBn, same_out, same_padding};
 use crate::error::Result;
+use crate::onnx::graph::{Attr, Graph};
+use crate::onnx::proto::{DimensionValue, FLOAT, GraphProto, StringStringEntryProto, value_info};
 use crate::readback;
-use crate::vision::layers::{ConvBn, same_out, same_padding};
-use crate::vision::ImageModel;
 
 /// The graph's input and output names (docs/onnx.md, tests/exports/check_onnx_image.py).
 pub const INPUT: &str = "pixel_values";

@@ -6,17 +6,18 @@
 //! `pipeline("text-classification", model=dir)` runs it the way it was trained.
 use serde_json::{Value, json};
 
-use super::files::{ExportedFiles, json, named_weights};
-use crate::tensors::{pt_meta, to_safetensors};
+use super::weights::{embeddings_tensors, head_tensors, layer_tensors, pooler_tensors};
+use super::{Model, Pooling, default_max_len};
 use crate::error::{Error, Result};
-use crate::model::{Model, Pooling};
+use crate::folder::{ExportedFiles, json};
+use crate::tensors::{NamedTensor, pt_meta, read_named, to_safetensors};
 
 /// BertForSequenceClassification keeps its encoder under this; its head (`classifier.*`) sits
 /// beside it.
 const ENCODER_PREFIX: &str = "bert.";
 
 /// A text model's folder.
-pub(super) async fn text_folder(model: &Model) -> Result<ExportedFiles> {
+pub async fn text_folder(model: &Model) -> Result<ExportedFiles> {
     let sequence_classification = model.head.is_some() && matches!(model.pooling, Pooling::ClsPooler(_));
     let mut named = named_weights(model).await?;
     let mut config = config_value(model)?;
@@ -46,7 +47,7 @@ pub(super) fn config_value(model: &Model) -> Result<Value> {
 pub fn tokenizer_config(model: &Model) -> Result<Vec<u8>> {
     let tok: Value = serde_json::from_slice(model.tokenizer.json())
         .map_err(|e| Error::Tokenizer(format!("tokenizer.json is not JSON: {e}")))?;
-    let mut cfg = json!({ "model_max_length": crate::infer::default_max_len(model) });
+    let mut cfg = json!({ "model_max_length": default_max_len(model) });
     let norm = &tok["normalizer"];
     if norm["type"] == "BertNormalizer" {
         cfg["tokenizer_class"] = "BertTokenizer".into();
@@ -63,4 +64,26 @@ pub fn tokenizer_config(model: &Model) -> Result<Vec<u8>> {
         }
     }
     json(&cfg, "tokenizer_config.json")
+}
+
+/// Every weight of the model under its HF name, as (name, shape, f32 values) in HF layout:
+/// the encoder, the head and, when it pools with it, the [CLS] pooler.
+pub async fn named_weights(model: &Model) -> Result<Vec<(String, Vec<usize>, Vec<f32>)>> {
+    let mut named = encoder_tensors(model);
+    if let Some(head) = &model.head {
+        named.extend(head_tensors(head));
+    }
+    if let Pooling::ClsPooler(pooler) = &model.pooling {
+        named.extend(pooler_tensors(pooler));
+    }
+    read_named(named).await
+}
+
+/// The encoder's tensors (embeddings and every layer) under their HF names.
+pub fn encoder_tensors(model: &Model) -> Vec<(String, NamedTensor)> {
+    let mut named = embeddings_tensors(&model.encoder.embeddings);
+    for (i, layer) in model.encoder.layers.iter().enumerate() {
+        named.extend(layer_tensors(i, layer));
+    }
+    named
 }

@@ -1,0 +1,75 @@
+//! The trainable top of any kind (the seam's side of `text::Classifier` and
+//! `image::ImageClassifier`) and a batch as it reads it.
+use burn::module::Module;
+use burn::prelude::*;
+
+use crate::head::ParamGroup;
+use crate::image::ImageClassifier;
+use crate::image::weights::top_tensors;
+use crate::tensors::NamedTensor;
+use crate::text::Classifier;
+
+/// What a run trains: a text `Classifier` or, for images, the upper blocks of a CNN and its head.
+/// One module type, so the optimizer, early stopping and the step code serve both tasks.
+#[derive(Module, Debug)]
+pub enum Top {
+    Text(Classifier),
+    Image(ImageClassifier),
+}
+
+/// A batch as the trainable top reads it: the text prefix's states [b, s, h] and mask [b, s],
+/// or the image bottom's features [b, c, h, w].
+pub enum Batch {
+    Text(Tensor<3>, Tensor<2>),
+    Image(Tensor<4>),
+}
+
+impl Top {
+    /// Logits [b, outputs] of a batch of the top's own kind.
+    pub fn forward(&self, batch: Batch) -> Tensor<2> {
+        match (self, batch) {
+            (Top::Text(top), Batch::Text(x, mask)) => top.forward(x, mask),
+            (Top::Image(top), Batch::Image(x)) => top.forward(x),
+            // the trainer builds batches from its own base, so kinds always agree
+            _ => unreachable!("a text batch for an image top, or the reverse"),
+        }
+    }
+
+    /// The text classifier; None for an image run.
+    pub fn text(&self) -> Option<&Classifier> {
+        match self {
+            Top::Text(top) => Some(top),
+            Top::Image(_) => None,
+        }
+    }
+
+    /// The trainable groups (see `Classifier::param_groups`); `first` numbers the lowest.
+    pub fn param_groups(&self, first: usize, decay: f64) -> Vec<ParamGroup> {
+        match self {
+            Top::Text(top) => top.param_groups(first, decay),
+            Top::Image(top) => top.param_groups(first, decay),
+        }
+    }
+
+    /// The LR multiplier of every float parameter in traversal order.
+    pub fn lr_scales(&self, decay: f64) -> Vec<f64> {
+        self.param_groups(0, decay).iter().flat_map(|g| std::iter::repeat_n(g.lr_scale, g.tensors)).collect()
+    }
+
+    /// The head's outputs: classes (1 for regression).
+    pub fn outputs(&self) -> usize {
+        match self {
+            Top::Text(top) => top.head.weight.dims()[1],
+            Top::Image(top) => top.net.fc.weight.dims()[1],
+        }
+    }
+
+    /// The trained tensors under the model file's names (HF's for text, PyTorch's for images),
+    /// the lowest layer or block numbered `first` as in the whole model.
+    pub fn tensors(&self, first: usize) -> Vec<(String, NamedTensor)> {
+        match self {
+            Top::Text(top) => top.tensors(first),
+            Top::Image(top) => top_tensors(&top.net, first),
+        }
+    }
+}
