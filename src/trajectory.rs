@@ -87,6 +87,10 @@ pub struct CaseResult {
     pub final_head_max_abs: f64,
     pub final_loss_rel: f64,
     pub final_tensors_max_abs: f64,
+    /// Every final tensor's own max |ours − PyTorch's| (`classifier.weight`, `classifier.bias`
+    /// and each trained encoder tensor the reference holds), so a small tensor that never
+    /// trained is not hidden by a large one that did.
+    pub final_per_tensor: BTreeMap<String, f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_grad_norm_rel: Option<f64>,
 }
@@ -202,18 +206,27 @@ async fn replay(model: &Model, r: &Reference, case: &Case, device: &Device) -> R
     }
     let final_loss = t.train_loss_all().await? as f64;
     let (weight, bias) = t.head().await?;
-    let mut head = 0f64;
+    let mut per_tensor = BTreeMap::new();
+    let (mut w_diff, mut b_diff) = (0f64, 0f64);
     for (j, &k) in order.iter().enumerate() {
-        let w = weight[j].iter().zip(&case.final_head_weight[k]).map(|(a, b)| (a - b).abs() as f64);
-        head = w.fold(head, f64::max).max((bias[j] - case.final_head_bias[k]).abs() as f64);
+        w_diff = weight[j].iter().zip(&case.final_head_weight[k]).map(|(a, b)| (a - b).abs() as f64).fold(w_diff, f64::max);
+        b_diff = b_diff.max((bias[j] - case.final_head_bias[k]).abs() as f64);
     }
+    per_tensor.insert("classifier.weight".to_string(), w_diff);
+    per_tensor.insert("classifier.bias".to_string(), b_diff);
+    let head = w_diff.max(b_diff);
     let mut tensors = 0f64;
     let first = t.info().frozen_layers;
     let named: Vec<_> = t.top_layers()?.iter().enumerate().flat_map(|(j, l)| layer_tensors(first + j, l)).collect();
     for (name, _, values) in read_named(named).await? {
         if let Some(want) = case.final_tensors.get(&name) {
-            tensors = values.iter().zip(want).map(|(a, b)| (a - b).abs() as f64).fold(tensors, f64::max);
+            let diff = values.iter().zip(want).map(|(a, b)| (a - b).abs() as f64).fold(0f64, f64::max);
+            tensors = tensors.max(diff);
+            per_tensor.insert(name, diff);
         }
+    }
+    if let Some(missing) = case.final_tensors.keys().find(|n| !per_tensor.contains_key(*n)) {
+        return Err(Error::Settings(format!("the reference's final tensor {missing} is not among the trained ones")));
     }
     Ok(CaseResult {
         steps: case.steps.len(),
@@ -222,6 +235,7 @@ async fn replay(model: &Model, r: &Reference, case: &Case, device: &Device) -> R
         final_head_max_abs: head,
         final_loss_rel: rel(final_loss, case.final_loss_all_rows),
         final_tensors_max_abs: tensors,
+        final_per_tensor: per_tensor,
         max_grad_norm_rel: max_gn,
     })
 }

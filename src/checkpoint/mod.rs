@@ -141,7 +141,7 @@ pub fn apply(base: impl Into<AnyModel>, bytes: &[u8], device: &Device) -> Result
     if info.base != base.fingerprint() {
         return Err(Error::Settings("this fine-tuned model was trained from another base model than the one loaded: load that base model first".into()));
     }
-    let fingerprint = tuned_fingerprint(base.fingerprint(), &info.data, info.step);
+    let fingerprint = tuned_fingerprint(base.fingerprint(), &kept_tensors(bytes)?);
     let outputs = if info.task == Task::Regression { 1 } else { info.labels.len() };
     let mut model = base.with_saved_top(bytes, &info.config, outputs, device)?;
     let kept = info.best.map_or(info.epochs.len(), |(epoch, _)| epoch);
@@ -150,8 +150,31 @@ pub fn apply(base: impl Into<AnyModel>, bytes: &[u8], device: &Device) -> Result
     Ok(model)
 }
 
-/// A fine-tuned model's identity: its base, its rows and its steps (so a run continued from it
-/// can be resumed onto the same model, rebuilt from its checkpoint after a reload).
-pub(crate) fn tuned_fingerprint(base: &str, data: &str, steps: usize) -> String {
-    fingerprint(&[base.as_bytes(), data.as_bytes(), &(steps as u64).to_le_bytes()])
+/// A fine-tuned model's identity: its base and the trained weights it holds (`kept`: each
+/// tensor's name, shape and values, in any order). Two runs differ whenever their weights do
+/// (not only their length), and the model rebuilt from its finished checkpoint after a reload
+/// is the same model, so a run continued from it resumes onto it and nothing else.
+pub(crate) fn tuned_fingerprint(base: &str, kept: &[Values]) -> String {
+    let mut sorted: Vec<&Values> = kept.iter().collect();
+    sorted.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut parts: Vec<Vec<u8>> = vec![base.as_bytes().to_vec()];
+    for (name, shape, values) in sorted {
+        parts.push(name.as_bytes().to_vec());
+        parts.push(shape.iter().flat_map(|&d| (d as u64).to_le_bytes()).collect());
+        parts.push(values.iter().flat_map(|v| v.to_le_bytes()).collect());
+    }
+    fingerprint(&parts.iter().map(Vec::as_slice).collect::<Vec<_>>())
+}
+
+/// The trained weights a checkpoint's model holds: every tensor but the optimizer's moments and
+/// early stopping's best (`optim.*`, `best.*`), as f32 values.
+fn kept_tensors(bytes: &[u8]) -> Result<Vec<Values>> {
+    let st = SafeTensors::deserialize(bytes).map_err(|e| Error::Settings(format!("the checkpoint is damaged: {e}")))?;
+    let kept = st.tensors().into_iter().filter(|(n, _)| !n.starts_with("optim.") && !n.starts_with("best."));
+    Ok(kept
+        .map(|(name, v)| {
+            let values = v.data().chunks_exact(4).map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect();
+            (name, v.shape().to_vec(), values)
+        })
+        .collect())
 }

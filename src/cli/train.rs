@@ -74,7 +74,7 @@ pub fn run(a: TrainArgs) -> Result<()> {
         None => Trainer::new(model, &data, cfg, &device)?,
     };
     drive(&mut trainer, &a)?;
-    let model = trainer.into_model()?;
+    let model = block_on(trainer.into_model())?;
     files::write_model(&a.out, &block_on(export::export(&model))?)?;
     eprintln!("model written to {}", a.out.display());
     Ok(())

@@ -32,7 +32,7 @@ pub async fn text_folder(model: &Model) -> Result<ExportedFiles> {
     Ok(ExportedFiles {
         config: json(&config, "config.json")?,
         weights: to_safetensors(named, pt_meta())?,
-        tokenizer: Some(model.tokenizer.json().to_vec()),
+        tokenizer: Some(model.tokenizer.exported_json(default_max_len(model))?),
         extra: vec![("tokenizer_config.json".into(), tokenizer_config(model)?)],
     })
 }

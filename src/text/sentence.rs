@@ -46,7 +46,7 @@ pub async fn sentence_transformers(model: &Model) -> Result<ExportedFiles> {
     Ok(ExportedFiles {
         config: json(&config, "config.json")?,
         weights: to_safetensors(read_named(named).await?, pt_meta())?,
-        tokenizer: Some(model.tokenizer.json().to_vec()),
+        tokenizer: Some(model.tokenizer.exported_json(max_len)?),
         extra: vec![
             ("tokenizer_config.json".into(), tokenizer_config(model)?),
             ("modules.json".into(), json(&modules, "modules.json")?),

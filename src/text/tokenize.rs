@@ -55,6 +55,18 @@ impl TextTokenizer {
         Ok(Self { inner: Arc::new(inner), json: bytes.into(), truncating: Arc::default() })
     }
 
+    /// tokenizer.json for an exported model: this one truncating at `max_len` as tabtune does
+    /// (right side, longest first) and padding nothing, so a library that reads the file (the
+    /// `tokenizers` package, transformers with `truncation=True`, onnxruntime users) cuts long
+    /// texts where `predict` does. The base model's own file pads to a fixed 128.
+    pub fn exported_json(&self, max_len: usize) -> Result<Vec<u8>> {
+        let mut tok: serde_json::Value = serde_json::from_slice(&self.json).map_err(|e| Error::Tokenizer(format!("tokenizer.json is not JSON: {e}")))?;
+        let default = TruncationParams { max_length: max_len, ..Default::default() };
+        tok["truncation"] = serde_json::to_value(&default).map_err(|e| Error::Tokenizer(format!("could not write tokenizer.json: {e}")))?;
+        tok["padding"] = serde_json::Value::Null;
+        serde_json::to_vec(&tok).map_err(|e| Error::Tokenizer(format!("could not write tokenizer.json: {e}")))
+    }
+
     pub fn vocab_size(&self) -> usize {
         self.inner.get_vocab_size(true)
     }

@@ -103,7 +103,7 @@ impl Trainer {
 }
 
 /// A run's trained top read back under its kind's file names, prefixed.
-async fn read_top(top: &Top, first: usize, prefix: &str) -> Result<Vec<Values>> {
+pub(super) async fn read_top(top: &Top, first: usize, prefix: &str) -> Result<Vec<Values>> {
     let named = read_named(top.tensors(first)).await?;
     Ok(named.into_iter().map(|(n, s, v)| (format!("{prefix}{n}"), s, v)).collect())
 }

@@ -113,11 +113,12 @@ impl Trainer {
     /// The fine-tuned model: the frozen part and the trained top (the best epoch's under early
     /// stopping) back in one model, its config.json naming the classes and the settings it must
     /// be used with (how the head pools; an image model's size), its fingerprint naming the run.
-    pub fn into_model(self) -> Result<AnyModel> {
+    pub async fn into_model(self) -> Result<AnyModel> {
         let kept = self.kept_epoch();
         let best = self.early.and_then(|e| e.best).map(|b| b.top);
         let top = best.or(self.top).ok_or_else(|| Error::Device("a previous step failed".into()))?.valid();
-        let fingerprint = crate::checkpoint::tuned_fingerprint(self.base.fingerprint(), &self.data_fingerprint, self.step);
+        let weights = super::checkpoint::read_top(&top, self.info.frozen_layers, "").await?;
+        let fingerprint = crate::checkpoint::tuned_fingerprint(self.base.fingerprint(), &weights);
         let mut model = self.base.with_top(top)?;
         model.mark(&self.info.labels, self.info.task, &self.cfg, kept);
         model.set_fingerprint(fingerprint);

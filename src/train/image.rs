@@ -139,11 +139,11 @@ impl Trainer {
     pub(super) async fn image_input(&self, base: &ImageBase, val: bool, idx: &[usize], device: &Device) -> Result<Batch> {
         let [c, h, w] = base.shape;
         let split = if val { &self.val } else { &self.train };
-        let (x, _) = if self.info.cached {
+        let (x, _) = if self.cache_ready() {
             stack(&idx.iter().map(|&i| &split.cache[i]).collect::<Vec<_>>(), h * w, device)
         } else {
             let rows: Vec<(bool, usize)> = idx.iter().map(|&i| (val, i)).collect();
-            let fresh = self.image_rows(&rows, CacheDtype::F32).await?;
+            let fresh = self.image_rows(&rows, self.fresh_dtype()).await?;
             stack(&fresh.iter().collect::<Vec<_>>(), h * w, device)
         };
         Ok(Batch::Image(x.reshape([idx.len(), c, h, w])))

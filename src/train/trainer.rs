@@ -120,17 +120,30 @@ impl Trainer {
             Base::Text(base) => {
                 let (model, prefix) = (&base.model, &base.prefix);
                 let h = model.config.hidden_size;
-                if self.info.cached {
+                if self.cache_ready() {
                     let (x, mask) = stack(&idx.iter().map(|&i| &split.cache[i]).collect::<Vec<_>>(), h, device);
                     return Ok(Batch::Text(x, mask));
                 }
                 let rows: Vec<&[u32]> = idx.iter().map(|&i| &split.tokens()[i][..]).collect();
-                let fresh = prefix.cache(&rows, &self.device, CacheDtype::F32).await?;
+                let fresh = prefix.cache(&rows, &self.device, self.fresh_dtype()).await?;
                 let (x, mask) = stack(&fresh.iter().collect::<Vec<_>>(), h, device);
                 Ok(Batch::Text(x, mask))
             }
             Base::Image(base) => self.image_input(base, val, idx, device).await,
         }
+    }
+
+    /// Whether every row's frozen states are cached. A run stopped during the prefix pass (a
+    /// cancel, a resume cancelled early) has rows that are not: those batches are computed
+    /// afresh, never read from an empty cache.
+    pub(crate) fn cache_ready(&self) -> bool {
+        self.info.cached && self.chunk_done.iter().all(|&d| d)
+    }
+
+    /// The precision of states computed afresh: the cache's own while a cache is being filled
+    /// (the same numbers as once it is), f32 when the run does without one.
+    pub(crate) fn fresh_dtype(&self) -> CacheDtype {
+        if self.info.cached { self.cfg.cache_dtype } else { CacheDtype::F32 }
     }
 
     /// `input` of a text run: the prefix's states [b, s, h] and their mask.

@@ -101,20 +101,25 @@ impl Session {
     /// Ends the run. `keep`: what it trained (finished or cancelled) becomes the fine-tuned
     /// model of its kind; otherwise (it failed) the session keeps the model it had. Returns
     /// `state()`.
-    pub fn finish_training(&self, run_id: u32, keep: bool) -> Result<JsValue, JsValue> {
-        let mut s = self.state.borrow_mut();
-        match &s.run {
-            Some(r) if r.id == run_id && r.trainer.is_some() => {}
-            Some(r) if r.id == run_id => return Err(fail("the run is busy with a step: wait for it")),
-            _ => return Err(fail(format!("no training run {run_id} to finish"))),
-        }
-        let trainer = s.run.take().and_then(|r| r.trainer).ok_or_else(|| fail("no training run to finish"))?;
+    pub async fn finish_training(&self, run_id: u32, keep: bool) -> Result<JsValue, JsValue> {
+        let trainer = {
+            let mut s = self.state.borrow_mut();
+            match &s.run {
+                Some(r) if r.id == run_id && r.trainer.is_some() => {}
+                Some(r) if r.id == run_id => return Err(fail("the run is busy with a step: wait for it")),
+                _ => return Err(fail(format!("no training run {run_id} to finish"))),
+            }
+            let trainer = s.run.take().and_then(|r| r.trainer).ok_or_else(|| fail("no training run to finish"))?;
+            let (texts, targets) = trainer.val_rows();
+            s.slot_mut(trainer.kind()).last_val = Some((texts, targets, trainer.info().labels.clone()));
+            trainer
+        };
         let kind = trainer.kind();
-        let (texts, targets) = trainer.val_rows();
-        s.slot_mut(kind).last_val = Some((texts, targets, trainer.info().labels.clone()));
+        // the run slot is already free: the weights are read back (async) without holding the state
         if keep {
-            s.slot_mut(kind).tuned = Some(core(trainer.into_model())?);
+            let model = core(trainer.into_model().await)?;
+            self.state.borrow_mut().slot_mut(kind).tuned = Some(model);
         }
-        js(&s.summary())
+        js(&self.state.borrow().summary())
     }
 }

@@ -2,9 +2,10 @@
 
 usage: check_onnx.py MODEL.onnx TOKENIZER.json PREDICTIONS.jsonl
 PREDICTIONS is `tabtune predict`'s output (one JSON object per text, with `text` and `probs`
-keyed by label, or `value` for regression). The texts are tokenized here with the model's
-tokenizer.json (truncated at the max_len the export records, as tabtune does) and run as ONE
-right-padded batch, so the attention mask and the pooling's handling of padding are exercised.
+keyed by label, or `value` for regression). The texts are tokenized here with the exported
+tokenizer.json as it is (it must itself truncate at the max_len the ONNX file records, and pad
+nothing) and run as ONE right-padded batch, so the attention mask and the pooling's handling of
+padding are exercised.
 Exits 1 when any probability differs by more than 1e-4, and prints the largest difference.
 """
 import json
@@ -27,8 +28,12 @@ def main(onnx_path, tokenizer_path, predictions_path):
 
     rows = [json.loads(line) for line in open(predictions_path, encoding="utf-8") if line.strip()]
     tok = Tokenizer.from_file(tokenizer_path)
-    tok.no_padding()
-    tok.enable_truncation(max_length=max_len)
+    # the file as a user gets it: its own truncation, no fixed padding (nothing set here)
+    truncation = tok.truncation or {}
+    if truncation.get("max_length") != max_len or tok.padding is not None:
+        print(f"NOT OK: {tokenizer_path} truncates at {truncation.get('max_length')} and pads {tok.padding}, "
+              f"but the model predicts at max_len {max_len} with no fixed padding", file=sys.stderr)
+        return 1
     ids = [e.ids for e in tok.encode_batch([r["text"] for r in rows])]
     width = max(len(i) for i in ids)
     input_ids = np.zeros((len(ids), width), dtype=np.int64)

@@ -63,7 +63,7 @@ fn a_cls_run_trains_the_pooler_and_exports_a_bert_for_sequence_classification() 
     let groups: Vec<&str> = t.info().param_groups.iter().map(|g| g.name.as_str()).collect();
     assert_eq!(groups, ["encoder.layer.1", "head", "pooler"]);
     drive(&mut t, None);
-    let tuned = t.into_model().and_then(AnyModel::into_text).expect("model");
+    let tuned = block_on(t.into_model()).and_then(AnyModel::into_text).expect("model");
     assert_ne!(pooler_weight(&tuned), base_pooler, "the pooler trains with the head");
     let before = block_on(infer::text::logits(&tuned, &TEXTS, 16, &device)).expect("logits");
     // continuing it needs the pooling its head was trained with
@@ -77,6 +77,11 @@ fn a_cls_run_trains_the_pooler_and_exports_a_bert_for_sequence_classification() 
     assert_eq!(pooler_weight(&back), pooler_weight(&tuned), "it reloads as a [CLS]-pooled model");
     let after = block_on(infer::text::logits(&back, &TEXTS, 16, &device)).expect("logits");
     assert_eq!(before.concat(), after.concat(), "the reloaded export predicts the same");
+    // its tokenizer.json cuts texts where the run did (max_len 16) and pads nothing, so a library
+    // reading the file tokenizes long texts as `predict` does
+    let tok: serde_json::Value = serde_json::from_slice(files.tokenizer.as_deref().expect("a tokenizer")).expect("json");
+    assert_eq!(tok["truncation"]["max_length"], 16, "{}", tok["truncation"]);
+    assert!(tok["padding"].is_null(), "{}", tok["padding"]);
 
     // what transformers' BertForSequenceClassification holds and reads
     let st = safetensors::SafeTensors::deserialize(&files.weights).expect("weights");
@@ -105,7 +110,7 @@ fn a_cls_run_resumed_from_a_checkpoint_ends_where_an_uninterrupted_run_ends() {
     let data = toy(40);
     let mut full = Trainer::new(base.clone(), &data, cls_cfg(), &device).expect("trainer");
     let losses = drive(&mut full, None);
-    let uninterrupted = full.into_model().and_then(AnyModel::into_text).expect("model");
+    let uninterrupted = block_on(full.into_model()).and_then(AnyModel::into_text).expect("model");
     // 30 train rows / 8 = 4 steps an epoch: stop mid-epoch 2
     let mut t = Trainer::new(base.clone(), &data, cls_cfg(), &device).expect("trainer");
     let before = drive(&mut t, Some(5));
@@ -114,7 +119,7 @@ fn a_cls_run_resumed_from_a_checkpoint_ends_where_an_uninterrupted_run_ends() {
     let mut resumed = Trainer::resume(base.clone(), &data, &bytes, &device).expect("resumes");
     let after = drive(&mut resumed, None);
     assert_eq!([before, after].concat(), losses, "losses after the stop");
-    let resumed = resumed.into_model().and_then(AnyModel::into_text).expect("model");
+    let resumed = block_on(resumed.into_model()).and_then(AnyModel::into_text).expect("model");
     assert_eq!(pooler_weight(&resumed), pooler_weight(&uninterrupted), "the pooler and its optimizer state cross the checkpoint");
     // a finished run's checkpoint applied to the base is the [CLS]-pooled model
     let mut t = Trainer::new(base.clone(), &data, cls_cfg(), &device).expect("trainer");
@@ -144,7 +149,7 @@ fn the_sentence_transformers_folder_has_its_files_and_embeds_as_tabtune_embed() 
     let cfg = RunConfig { pooling: PoolingKind::Mean, ..cls_cfg() };
     let mut t = Trainer::new(tiny_with_pooler(5).load(&device), &toy(40), cfg, &device).expect("trainer");
     drive(&mut t, None);
-    let tuned = t.into_model().and_then(AnyModel::into_text).expect("model");
+    let tuned = block_on(t.into_model()).and_then(AnyModel::into_text).expect("model");
     let files = block_on(export::sentence_transformers(&tuned)).expect("exports");
     let names: Vec<&str> = files.all().into_iter().map(|(n, _)| n).collect();
     for want in ["config.json", "model.safetensors", "tokenizer.json", "tokenizer_config.json", "modules.json", "1_Pooling/config.json", "config_sentence_transformers.json", "sentence_bert_config.json"] {

@@ -31,7 +31,7 @@ fn contrastive_mode_on_64_sst2_rows_reaches_0_70_on_dev() {
         block_on(t.step()).expect("step");
     }
     let seconds = started.elapsed().as_secs_f64();
-    let tuned = t.into_model().and_then(AnyModel::into_text).expect("model");
+    let tuned = block_on(t.into_model()).and_then(AnyModel::into_text).expect("model");
     let m = block_on(infer::evaluate(&AnyModel::Text(tuned.clone()), DataRef::Text(&dev), Some(64), &device)).expect("eval");
     let tabtune::metrics::TaskMetrics::Classification(m) = m else { panic!("SST-2 is a classification task") };
     let acc = m.acc;

@@ -145,7 +145,7 @@ fn a_finished_image_checkpoint_on_its_base_is_the_model_the_run_returned() {
     let (base, data, t) = one_epoch(&device);
     let saved = block_on(t.checkpoint(false)).expect("checkpoint");
     assert!(!tensors(&saved).keys().any(|n| n.starts_with("optim.") || n.starts_with("best.")), "a finished run keeps only the model");
-    let tuned = t.into_model().and_then(AnyModel::into_image).expect("model");
+    let tuned = block_on(t.into_model()).and_then(AnyModel::into_image).expect("model");
     let restored = checkpoint::apply(base.clone(), &saved, &device).and_then(AnyModel::into_image).expect("applies");
     assert_eq!(restored.fingerprint, tuned.fingerprint);
     let (config, weights) = folder(&restored);
@@ -185,7 +185,7 @@ fn init_continue_keeps_a_head_trained_here_on_the_same_classes() {
     let _turn = serial();
     let device = Device::flex();
     let (base, data, t) = one_epoch(&device);
-    let tuned = t.into_model().and_then(AnyModel::into_image).expect("model");
+    let tuned = block_on(t.into_model()).and_then(AnyModel::into_image).expect("model");
     let fc = |bytes: &[u8]| tensors(bytes).remove("_fc.weight").expect("_fc.weight");
     let trained = fc(&folder(&tuned).1);
     // the head a new run starts from, as its (finished) checkpoint holds it before any step

@@ -42,7 +42,7 @@ fn train_and_score(train: &ImageDataset, test: &ImageDataset, cfg: RunConfig, de
     let started = Instant::now();
     let mut t = Trainer::new(lite0(device), train, cfg, device).expect("image trainer");
     drive(&mut t, None);
-    let model = t.into_model().and_then(AnyModel::into_image).expect("the fine-tuned model");
+    let model = block_on(t.into_model()).and_then(AnyModel::into_image).expect("the fine-tuned model");
     let TaskMetrics::Classification(m) = block_on(evaluate(&AnyModel::Image(model.clone()), DataRef::Image(test), None, device)).expect("evaluates") else {
         panic!("an image model is scored as classification")
     };
@@ -74,7 +74,7 @@ fn cached_blocks_equal_the_whole_network() {
     assert!(t.info().cached);
     drive(&mut t, Some(1));
     let cached = block_on(t.train_loss_all()).expect("cached loss");
-    let model = t.into_model().and_then(AnyModel::into_image).expect("model");
+    let model = block_on(t.into_model()).and_then(AnyModel::into_image).expect("model");
     let images: Vec<_> = train.examples.iter().map(|e| &e.image).collect();
     let logits = block_on(logits(&AnyModel::Image(model.clone()), Inputs::Images(&images), None, &device)).expect("whole network");
     let gold = train.targets();

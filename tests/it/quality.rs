@@ -34,7 +34,7 @@ fn recipe_r_reaches_077_on_sst2_dev() {
             println!("{}", serde_json::to_string(&e).expect("json"));
         }
     }
-    let model = trainer.into_model().and_then(AnyModel::into_text).expect("model");
+    let model = block_on(trainer.into_model()).and_then(AnyModel::into_text).expect("model");
     let m = match block_on(infer::evaluate(&AnyModel::Text(model.clone()), DataRef::Text(&dev), Some(128), &device)).expect("evaluates") {
         tabtune::metrics::TaskMetrics::Classification(m) => m,
         other => panic!("SST-2 is a classification task, got {other:?}"),

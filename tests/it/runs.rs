@@ -23,7 +23,7 @@ async fn weights(model: &Model) -> Vec<f32> {
 fn train(model: Model, data: &Dataset, cfg: RunConfig) -> (Vec<f32>, Model) {
     let mut t = Trainer::new(model, data, cfg, &Device::flex()).expect("trainer");
     let losses = drive(&mut t, None);
-    (losses, t.into_model().and_then(AnyModel::into_text).expect("model"))
+    (losses, block_on(t.into_model()).and_then(AnyModel::into_text).expect("model"))
 }
 
 #[test]
@@ -69,7 +69,7 @@ fn a_run_resumed_from_a_checkpoint_ends_where_an_uninterrupted_run_ends() {
         let after = drive(&mut resumed, None);
         assert_eq!([before, after].concat(), full, "losses after a stop at step {stop}");
         assert_eq!(resumed.history().len(), 3, "the epochs before the stop are kept");
-        let (a, b) = (block_on(weights(&resumed.into_model().and_then(AnyModel::into_text).expect("model"))), block_on(weights(&uninterrupted)));
+        let (a, b) = (block_on(weights(&block_on(resumed.into_model()).and_then(AnyModel::into_text).expect("model"))), block_on(weights(&uninterrupted)));
         let diff = max_abs_diff(&a, &b);
         println!("stop at {stop}: final weights differ by {diff:e}");
         assert!(diff <= 1e-6, "final weights differ by {diff}");
@@ -78,7 +78,7 @@ fn a_run_resumed_from_a_checkpoint_ends_where_an_uninterrupted_run_ends() {
     let mut t = Trainer::new(base.clone(), &data, cfg(), &device).expect("trainer");
     drive(&mut t, None);
     let saved = block_on(t.checkpoint(false)).expect("checkpoint");
-    let tuned = t.into_model().and_then(AnyModel::into_text).expect("model");
+    let tuned = block_on(t.into_model()).and_then(AnyModel::into_text).expect("model");
     let restored = checkpoint::apply(base.clone(), &saved, &device).and_then(AnyModel::into_text).expect("applies");
     assert_eq!(block_on(weights(&restored)), block_on(weights(&tuned)));
     assert_eq!(restored.fingerprint, tuned.fingerprint);
@@ -125,7 +125,7 @@ fn a_toolkit_run_resumes_exactly_with_its_optimizer_state_and_best_epoch() {
     let after = drive(&mut resumed, None);
     assert_eq!([before, after].concat(), full, "the same losses as the uninterrupted run");
     let kept = resumed.kept_epoch();
-    let (a, b) = (block_on(weights(&resumed.into_model().and_then(AnyModel::into_text).expect("model"))), block_on(weights(&uninterrupted)));
+    let (a, b) = (block_on(weights(&block_on(resumed.into_model()).and_then(AnyModel::into_text).expect("model"))), block_on(weights(&uninterrupted)));
     assert_eq!(a, b, "the same exported weights (epoch {kept})");
 }
 
@@ -277,4 +277,19 @@ fn the_cli_resumes_from_its_checkpoint_dir_to_the_same_model() {
     assert!(first == resumed, "the resumed run writes the same model");
     let (ok, _, stderr, _) = run("c", &["--seed", "1"]);
     assert!(!ok && stderr.contains("other settings"), "{stderr}");
+}
+
+#[test]
+fn a_fine_tuned_model_is_named_by_its_weights() {
+    let _turn = serial();
+    let device = Device::flex();
+    let base = Files::tiny(4).load(&device);
+    let data = toy(40);
+    let (_, a) = train(base.clone(), &data, cfg());
+    let (_, again) = train(base.clone(), &data, cfg());
+    // the same length on the same rows, another learning rate: other weights, another model
+    let (_, b) = train(base, &data, RunConfig { lr: 5e-3, ..cfg() });
+    assert_eq!(a.fingerprint, again.fingerprint, "the same weights, the same name");
+    assert_ne!(block_on(weights(&a)), block_on(weights(&b)));
+    assert_ne!(a.fingerprint, b.fingerprint, "two runs of the same length on the same rows are two models");
 }

@@ -90,7 +90,7 @@ fn multi_label_beats_the_all_negative_baseline() {
     // predicting no label at all scores micro-F1 0 (no true positives)
     assert!(m.micro_f1 >= 0.3, "micro-F1 {:.3} does not beat the all-negative baseline (0) by 0.3", m.micro_f1);
     // the exported model predicts label sets
-    let model = t.into_model().and_then(AnyModel::into_text).expect("model");
+    let model = block_on(t.into_model()).and_then(AnyModel::into_text).expect("model");
     let p = block_on(infer::predict(&AnyModel::Text(model.clone()), Inputs::Texts(&["note: a dog sat in the rain"]), Some(32), &Device::flex())).expect("predict");
     assert!(p[0].labels.is_some() && p[0].probs.len() == 3, "{:?}", p[0]);
 }
@@ -118,11 +118,11 @@ fn early_stopping_ends_at_its_epoch_and_keeps_the_best_weights() {
     assert!(h.len() < 8 && h.last().is_some_and(|e| e.stopped_early), "it stopped before its 8 epochs");
     assert_eq!(t.kept_epoch(), best + 1);
     assert_eq!(h.last().and_then(|e| e.best_epoch), Some(best + 1));
-    let kept = t.into_model().and_then(AnyModel::into_text).expect("model");
+    let kept = block_on(t.into_model()).and_then(AnyModel::into_text).expect("model");
 
     // The same run for exactly `best + 1` epochs (constant LR: the same steps) and for all the
     // epochs the early run took.
-    let at = |epochs: usize| run(files.load(&Device::flex()), &data, RunConfig { epochs, ..base.clone() }).0.into_model().and_then(AnyModel::into_text).expect("model");
+    let at = |epochs: usize| block_on(run(files.load(&Device::flex()), &data, RunConfig { epochs, ..base.clone() }).0.into_model()).and_then(AnyModel::into_text).expect("model");
     let texts: Vec<&str> = data.examples.iter().map(|e| e.text.as_str()).collect();
     let probs = |m: &Model| -> Vec<Vec<f32>> { block_on(infer::predict(&AnyModel::Text(m.clone()), Inputs::Texts(&texts), Some(16), &Device::flex())).expect("predict").into_iter().map(|p| p.probs).collect() };
     let (got, best_epoch, last_epoch) = (probs(&kept), probs(&at(best + 1)), probs(&at(h.len())));

@@ -182,7 +182,7 @@ fn attention_is_a_distribution_over_tokens_that_map_to_the_text() {
     drive(&mut t, Some(2));
     let text = "Truly wonderful films, naïvely dull!";
     let a = block_on(t.attention(text)).expect("attention");
-    let model = t.into_model().and_then(AnyModel::into_text).expect("model");
+    let model = block_on(t.into_model()).and_then(AnyModel::into_text).expect("model");
     let b = block_on(tabtune::teach::attention::of_model(&model, text, &device)).expect("attention");
     for a in [&a, &b] {
         let sum: f32 = a.tokens.iter().map(|t| t.weight).sum();

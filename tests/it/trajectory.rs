@@ -1,8 +1,11 @@
 //! Whole PyTorch training runs (../shared/reference/trajectories.json: every optimizer, schedule,
 //! regularizer and task) replayed through the production `Trainer` on flex — the same code
-//! `tabtune check-trajectory` and `tt.checkTrajectory` run. Tolerances are the issue's: every
-//! step's LR within 1e-9 relative and loss within 2e-4 relative, the final head within 1e-3
-//! max-abs, the final loss within 1e-3 relative; clipping's pre-clip norm within 1e-3 relative.
+//! `tabtune check-trajectory` and `tt.checkTrajectory` run. Tolerances: every step's LR within
+//! 1e-9 relative and loss within 2e-4 relative, the final loss within 1e-3 relative, clipping's
+//! pre-clip norm within 1e-3 relative (the toolkit issue's); every final tensor on its own (the
+//! head's weight and bias, each trained encoder tensor) within 1e-5 max-abs: measured at most
+//! 1.1e-6 (rmsprop_exponential's encoder, 2026-12-06), with a 10× margin; the smallest head
+//! bias PyTorch ends with is 1.9e-4 from its start at 0, so a tensor that never trained fails.
 
 use burn::prelude::*;
 use crate::common::*;
@@ -24,9 +27,11 @@ fn every_reference_run_matches_pytorch() {
         assert_eq!(c.steps, 9, "{name}: every step replayed");
         checks.check(&format!("{name} lr"), c.max_lr_rel, 1e-9);
         checks.check(&format!("{name} loss per step"), c.max_loss_rel, 2e-4);
-        checks.check(&format!("{name} final head"), c.final_head_max_abs, 1e-3);
         checks.check(&format!("{name} final loss"), c.final_loss_rel, 1e-3);
-        checks.check(&format!("{name} final encoder tensors"), c.final_tensors_max_abs, 1e-3);
+        assert!(c.final_per_tensor.len() > 2, "{name}: the head and the trained encoder tensors are compared");
+        for (tensor, diff) in &c.final_per_tensor {
+            checks.check(&format!("{name} final {tensor}"), *diff, 1e-5);
+        }
         if let Some(g) = c.max_grad_norm_rel {
             checks.check(&format!("{name} grad norm before clipping"), g, 1e-3);
         }

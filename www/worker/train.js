@@ -104,7 +104,7 @@ export async function train(msg, start) {
     throw e;
   } finally {
     // a failed run leaves the session's model as it was; the page learns what it holds from `state`
-    try { state = session.finish_training(me.id, keep); } catch { try { state = session.state(); } catch { state = null; } }
+    try { state = await session.finish_training(me.id, keep); } catch { try { state = session.state(); } catch { state = null; } }
     slot.run = null;
     finish();
   }
