@@ -41,6 +41,8 @@ class TabtuneTrainer extends HTMLElement {
   #modelUrl = null; // where the loaded base model came from, so a saved run can refer to it
   #searching = false; // a search holds the worker's run slot: no training meanwhile
   #engineLost = false;
+  #reviving = null;
+  #modelFiles = null; // a model loaded from a folder: its files, to load again in a new engine
   #teach = teachView(this, () => this.#tt, (e, where) => this.#fail(e, where));
   // Text / Images: the data panel, and what an image run does differently
   #images = imagesView(() => this.#tt, (mode) => { this.#img?.setMode(mode); this.#checkSettings(); }, () => this.getAttribute('images-data'));
@@ -49,8 +51,8 @@ class TabtuneTrainer extends HTMLElement {
     changed: () => this.#checkSettings(), fail: (e, where) => this.#fail(e, where), trainWith: (c) => this.#run.trainWith(c, false) });
   #run = trainSection({ element: this, ui: () => this.#ui, tt: () => this.#tt, store: () => this.#store, img: () => this.#img, teach: this.#teach,
     model: () => ({ url: this.#modelUrl, fingerprint: this.#model?.fingerprint }), data: () => this.#data.record, dataTask: () => this.#data.task,
-    engineLost: () => this.#engineLost, restartEngine: () => this.#startEngine(), loadModel: (url) => this.#loadModel(url),
-    restoreModel: (saved) => this.#restoreModel(saved), useData: (file, options) => this.#data.use(file, options),
+    engineLost: () => this.#engineLost, restartEngine: () => this.#startEngine(), revive: () => this.#revive(), loadModel: (url) => this.#loadModel(url),
+    restoreModel: (saved) => this.#restoreModel(saved), applyChain: (chain) => this.#applyChain(chain), useData: (file, options) => this.#data.use(file, options),
     settings: () => this.#checkSettings(), applyState: (s) => this.#applyState(s), say: (t) => this.#say(t),
     ready: () => `Ready. ${this.#backendLine}`, fail: (e, where) => this.#fail(e, where) });
 
@@ -62,7 +64,7 @@ class TabtuneTrainer extends HTMLElement {
       loadModelFolder: () => this.#loadModelFolder(), forget: () => this.#forget(), loadModel: (url) => this.#loadModel(url),
       clearCache: () => clearModelCache().then((t) => this.#say(t)), useData: (file) => this.#data.use(file), useSample: () => this.#data.useSample(),
       reloadData: () => this.#data.reload(), checkSettings: () => this.#checkSettings(), train: () => this.#run.train(),
-      cancel: () => this.#run.runId && this.#tt?.cancel(this.#run.runId), resume: () => this.#run.resume(),
+      cancel: () => this.#run.cancel(), resume: () => this.#run.resume(),
       schedulePredict: () => this.#try.schedulePredict(), predictFile: (file) => this.#try.predictFile(file), download: (format) => this.#try.download(format),
       checkDevice: (file) => this.#checkDevice(file),
       search: { tt: () => this.#tt, settings: () => this.#checkSettings(), trainWith: (c) => this.#run.trainWith(c),
@@ -112,6 +114,7 @@ class TabtuneTrainer extends HTMLElement {
     this.#tt?.dispose();
     this.#tt = await Tabtune.create({ backend });
     this.#tt.on_device_lost = (info) => this.#deviceLost(info);
+    this.#tt.on_failed = (info) => this.#workerFailed(info);
     this.#engineLost = false;
     this.#model = null; // a new worker holds no model yet
     this.#img?.reset();
@@ -123,6 +126,32 @@ class TabtuneTrainer extends HTMLElement {
   #deviceLost(info) {
     this.#engineLost = true;
     this.#say(`The GPU device was lost (${info.message}). What trained up to the last epoch is saved: press “Resume run” to go on from there.`);
+    // idle or paused: a new engine at once (a run going gets one when it has stopped)
+    if (!this.#run.busy) this.#revive().catch((e) => this.#fail(e));
+  }
+
+  #workerFailed(info) {
+    this.#engineLost = true;
+    this.#fail(new Error(`The engine stopped (${info.message}); a new one is starting. What trained up to the last epoch is saved: press “Resume run” to go on from there.`));
+    if (!this.#run.busy) this.#revive().catch((e) => this.#fail(e));
+  }
+
+  /** A new engine after a lost device or a failed worker, holding what the page had: the base
+   *  model, the fine-tuned model saved in this browser, the data, Images mode's model. */
+  #revive() {
+    this.#reviving ??= (async () => {
+      const message = this.#ui.status.textContent;
+      await this.#startEngine();
+      if (this.#images.mode === 'images') await this.#img.load();
+      if (this.#modelFiles) await this.#setModel(() => this.#tt.loadModel(this.#modelFiles.files), this.#modelFiles.name);
+      else await this.#loadModel(this.#modelUrl || this.#defaultModel());
+      const saved = await this.#store.get('model');
+      if (saved && saved.base_fingerprint === this.#model?.fingerprint) await this.#restoreModel(saved);
+      const data = this.#data.record;
+      if (data) await this.#data.use(new File([data.blob], data.name), data.options);
+      this.#say(`${message} A new engine is ready.`);
+    })().finally(() => { this.#reviving = null; });
+    return this.#reviving;
   }
 
   /** The Try-it box, Download and “continue” follow what the worker says it holds. */
@@ -136,12 +165,15 @@ class TabtuneTrainer extends HTMLElement {
     this.#img.applyState(state);
   }
 
-  /** The last finished run's trained part, applied to its base model, and its metrics. */
+  /** The last finished run's trained part, applied to its base model (after the runs it
+   *  continued, in order), and its metrics. */
   async #restoreModel(saved) {
     try {
       if (!saved.checkpoint) throw new Error('it was saved by an older version of this page: train it again');
       if (saved.base_fingerprint !== this.#model?.fingerprint) throw new Error(`its base model (${saved.model_url}) could not be loaded`);
-      this.#applyState(await this.#tt.loadTrained(await saved.checkpoint.arrayBuffer()));
+      if (saved.chain === null) throw new Error('it continued the model of a cancelled run, which this browser could not keep: train it again');
+      const chain = [...(saved.chain ?? []), saved.checkpoint];
+      this.#run.restored(chain, await this.#applyChain(chain));
       this.#ui.modelLine.textContent += ` Fine-tuned in this browser on ${new Date(saved.date).toLocaleString()}.`;
       this.#run.restoreRun(saved);
     } catch (e) {
@@ -149,10 +181,19 @@ class TabtuneTrainer extends HTMLElement {
     }
   }
 
+  /** Finished checkpoints applied in order (each onto the model the one before made); the state. */
+  async #applyChain(chain) {
+    let state = null;
+    for (const blob of chain) state = await this.#tt.loadTrained(await blob.arrayBuffer());
+    this.#applyState(state);
+    return state;
+  }
+
   /** Loads a model through `load` (a function returning tt.loadModel's promise), named `name`. */
-  async #setModel(load, name) {
+  async #setModel(load, name, loaded = () => {}) {
     try {
       this.#model = await load();
+      loaded();
       this.#applyState(await this.#tt.state());
       // the Layers field's bounds are the text model's (Blocks has its own: images/train.js)
       this.#ui.fields.layers.max = this.#ui.fields.layers.input.max = this.#model.layers;
@@ -163,25 +204,28 @@ class TabtuneTrainer extends HTMLElement {
   }
 
   #loadModel(url) {
-    this.#modelUrl = url;
+    // the URL a saved run refers to changes only once its model has loaded (a failed load
+    // leaves the model, and the URL, as they were)
     return this.#setModel(() => this.#tt.loadModel(url, {
       on_progress: (p) => {
         this.#say(downloadText(p));
         // "Ready" replaces the status: this note stays
         if (p.cache_error) this.#ui.cacheNote.textContent = `The model could not be kept in this browser’s cache (${p.cache_error}): it will be downloaded again next time.`;
       },
-    }), url === DEFAULT_MODEL ? 'all-MiniLM-L6-v2 (bundled)' : url);
+    }), url === DEFAULT_MODEL ? 'all-MiniLM-L6-v2 (bundled)' : url, () => { this.#modelUrl = url; this.#modelFiles = null; });
   }
 
   async #loadModelFolder() {
     try {
       const { files, name } = await readModelFolder(this.#ui.modelDir.files);
-      this.#modelUrl = null; // a run saved on it cannot reload it by itself
-      await this.#setModel(() => this.#tt.loadModel(files), name);
+      // a run saved on it cannot reload it by itself; a new engine can (this page keeps the files)
+      await this.#setModel(() => this.#tt.loadModel(files), name, () => { this.#modelUrl = null; this.#modelFiles = { files, name }; });
     } catch (e) { this.#fail(e); }
   }
 
   async #forget() {
+    // mid-run the run would save itself again at its next epoch: cancel it first
+    if (this.#run.busy) { this.#fail(new Error('A run is going: cancel it first, then forget the saved run.')); return; }
     await this.#store.replace({}, ['model', 'run']);
     this.#ui.forget.hidden = this.#ui.resume.hidden = true;
     this.#ui.resumeNote.textContent = this.#ui.saveNote.textContent = '';
@@ -202,18 +246,19 @@ class TabtuneTrainer extends HTMLElement {
     const images = this.#images.mode === 'images';
     const dataTask = this.#data.task;
     const [basic, advanced, strategy] = [checkFields(fieldsFor(u.fields, images ? 'image' : 'text')), readAdvanced(u.advanced, images ? 'classification' : dataTask), readStrategy(u.strategy)];
-    if (images) return this.#img.check(basic, advanced, !this.#tt || this.#searching || Boolean(this.#run.runId));
+    if (images) return this.#img.check(basic, advanced, !this.#tt || this.#searching || this.#run.busy);
     const config = basic && advanced && strategy ? { ...basic, ...advanced, ...strategy } : null;
     const task = advanced?.task || dataTask || 'classification';
     if (basic) drawLayers(u, this.#model, basic.layers, task === 'regression' ? 1 : Math.max(2, this.#data.labels.length));
-    u.train.disabled = !config || !this.#data.loaded || !this.#tt || this.#searching;
-    u.search.run.disabled = u.train.disabled || Boolean(this.#run.runId);
+    // a run going (named by the worker or not yet) keeps Train off whatever field is edited
+    u.train.disabled = !config || !this.#data.loaded || !this.#tt || this.#searching || this.#run.busy;
+    u.search.run.disabled = u.train.disabled;
     syncSearch(u.search, config, task, u.advanced.monitors);
     return config;
   }
 
   async #checkDevice(file) {
-    if (this.#run.runId || this.#searching) { this.#ui.diagnostics.out.textContent = 'A run or search is going: check the device when it has finished.'; return; }
+    if (this.#run.busy || this.#searching) { this.#ui.diagnostics.out.textContent = 'A run or search is going: check the device when it has finished.'; return; }
     this.#ui.train.disabled = true;
     await checkDevice(this.#tt, file, this.#ui.diagnostics);
     this.#checkSettings();

@@ -21,6 +21,12 @@ export class Tabtune {
   readonly backend: BackendInfo;
   /** Called when the GPU device is lost; the run stops: resume it from its last checkpoint. */
   on_device_lost: ((e: { reason: string; message: string }) => void) | null;
+  /** Called when the worker itself failed (a trap in the engine: out of memory, a panic): every
+   *  request in flight rejects, and this Tabtune refuses every later call; create a new one and
+   *  resume the run from its last checkpoint. */
+  on_failed: ((e: { message: string }) => void) | null;
+  /** Why the worker failed, or null while it works. */
+  readonly failed: string | null;
   /** A model of any kind: a base URL in the Hugging Face layout (config.json says the kind: an
    *  image model's names an `architecture`; a text model also has tokenizer.json), or the files'
    *  bytes (tokenizer for a text model). The answer's `kind` says which it was. */

@@ -22,13 +22,18 @@ impl Session {
         load(&self.state, config, weights, tokenizer.as_deref(), "loading another model")
     }
 
-    /// A fine-tuned model saved earlier (a finished checkpoint) applied to the loaded base model
-    /// of the checkpoint's kind. Returns `state()`.
+    /// A fine-tuned model saved earlier (a finished checkpoint) applied to the model it was
+    /// trained from: the loaded base model of the checkpoint's kind, or, for a run that
+    /// continued a fine-tuned model, that model when the session holds it (applying a chain of
+    /// finished runs in order rebuilds the last). Returns `state()`.
     pub fn load_trained(&self, bytes: &[u8]) -> Result<JsValue, JsValue> {
         let mut s = self.state.borrow_mut();
         s.idle("loading a saved model")?;
-        let kind = core(checkpoint::info(bytes))?.kind();
-        let model = core(checkpoint::apply(s.slot(kind).base()?, bytes, &s.device()?))?;
+        let info = core(checkpoint::info(bytes))?;
+        let kind = info.kind();
+        let slot = s.slot(kind);
+        let from = slot.run_start(&info.base).or_else(|_| slot.base())?;
+        let model = core(checkpoint::apply(from, bytes, &s.device()?))?;
         s.slot_mut(kind).tuned = Some(model);
         js(&s.summary())
     }

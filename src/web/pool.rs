@@ -28,8 +28,10 @@ impl Session {
                 "rows": trainer.info().train_rows + trainer.info().val_rows,
                 "key": format!("{}:{}", trainer.base_fingerprint(), trainer.info().frozen_layers),
                 "f16": trainer.config().cache_dtype == CacheDtype::F16,
-                // the pool's workers run text prefixes; an image run's frozen blocks run here
-                "pool": trainer.text().is_ok(),
+                // the pool's workers run text prefixes of at least one layer (with every layer
+                // trained, the prefix is the embeddings alone: cheap here); an image run's
+                // frozen blocks run here
+                "pool": trainer.text().is_ok() && trainer.info().frozen_layers > 0,
             })
         });
         put_trainer(&self.state, trainer);

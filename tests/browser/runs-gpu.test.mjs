@@ -1,6 +1,6 @@
 // Runs on WebGPU through the public JS API: the self-check before the first real step (and its
-// fallback to the CPU backend), a CPU run untouched by the abandoned GPU device, and a GPU device
-// lost mid-run whose last checkpoint resumes on the CPU. Each skips (saying why) where the
+// fallback to the CPU backend), a CPU run untouched by the abandoned GPU device, a GPU device
+// lost mid-run whose last checkpoint resumes on the CPU, and one lost while a run is paused. Each skips (saying why) where the
 // browser has no WebGPU adapter. run-page.mjs has the fixtures and the page's helpers.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -107,5 +107,30 @@ test('a GPU device lost mid-run: the run fails, and its last checkpoint resumes 
     assert.deepEqual(resumed.result.epochs.map((e) => e.epoch), [1, 2, 3]);
     assert.equal(resumed.steps.length, 3 * spe - ckpt.step);
     assert.ok(resumed.losses.every(Number.isFinite));
+  } finally { await browser.close(); }
+});
+
+test('a GPU device lost while a run is paused ends the run (it does not wait forever)', T, async (t) => {
+  const { browser, page } = await openRunPage(server.origin);
+  try {
+    if (!(await needsWebGPU(t, page))) return;
+    const r = await page.evaluate(async () => {
+      const config = { layers: 1, epochs: 2, batch_size: 4, max_len: 16, val_split: 0, seed: 4, lr: 1e-3 };
+      const tt = await window.fresh('webgpu', '/fixtures/toy16.csv');
+      let hook = null;
+      const hang = new Promise((resolve) => setTimeout(() => resolve({ error: { message: 'train did not settle in 60 s after the device loss' }, hung: true }), 60_000));
+      // step mode: paused once the frozen layers are cached; the device goes while it waits
+      const run = await Promise.race([hang, window.record('paused', (on) => tt.train(config, {
+        ...on, paused: true, on_paused: () => { hook ??= tt.debugLoseDevice(); },
+      }))]);
+      const kind = tt.backend.kind;
+      tt.dispose();
+      return { kind, hook: await hook, run: window.plain(run) };
+    });
+    console.log(`paused webgpu run, device lost: ${r.run.hung ? 'hung' : r.run.error ? `failed: ${r.run.error.message}` : 'resolved'}`);
+    assert.equal(r.kind, 'webgpu');
+    assert.equal(r.hook, true, 'debugLoseDevice destroyed a device');
+    assert.notEqual(r.run.hung, true, r.run.error?.message);
+    assert.match(r.run.error?.message ?? '', /GPU device was lost/);
   } finally { await browser.close(); }
 });

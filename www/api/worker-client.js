@@ -18,11 +18,28 @@ export class WorkerClient {
   /** Called with { reason, message } when the GPU device is lost: the run stops; resume it from
    *  its last checkpoint in a new Tabtune. */
   on_device_lost = null;
+  /** Called with { message } when the worker itself failed (a trap in the engine: out of memory,
+   *  a panic): every request in flight rejects, the worker is ended, and this Tabtune refuses
+   *  every later call; create a new one (and resume the run from its last checkpoint). */
+  on_failed = null;
+  /** Why the worker failed, or null while it works. */
+  failed = null;
 
   constructor(worker) {
     this.#worker = worker;
     worker.onmessage = ({ data }) => this.#receive(data);
-    worker.onerror = (e) => this.#failAll(new Error(`the tabtune worker failed: ${e.message || 'could not start'}`));
+    worker.onerror = (e) => this.#fail(e.message || 'could not start');
+  }
+
+  // An error nothing in the worker caught: a trapped engine is in no state to go on (its call in
+  // flight never settles), so the worker ends here and nothing waits on it.
+  #fail(why) {
+    if (this.failed || !this.#worker) return;
+    this.failed = why;
+    this.#worker.terminate();
+    this.#worker = null;
+    this.#failAll(new Error(`the tabtune worker failed (${why}); what it held is gone: start a new one`));
+    this.on_failed?.({ message: why });
   }
 
   #receive(msg) {
@@ -46,6 +63,7 @@ export class WorkerClient {
   }
 
   [CALL](msg, handlers = {}, transfer = []) {
+    if (this.failed) return Promise.reject(new Error(`this Tabtune's worker failed (${this.failed}): create a new one`));
     if (!this.#worker) return Promise.reject(new Error('this Tabtune was disposed: create a new one'));
     const id = this.#nextId++;
     return new Promise((resolve, reject) => {

@@ -3,12 +3,15 @@
 //           and its last checkpoint (trained layers + head + optimizer state, ~20 MB for MiniLM's
 //           top layer), written at every epoch end and on cancel — what "Resume run" continues;
 //   'model' the last finished run: its metrics and its trained part (no optimizer state) plus a
-//           reference to its base model (URL + fingerprint), not a 90 MB copy of the model.
+//           reference to its base model (URL + fingerprint), not a 90 MB copy of the model;
+//   both:   `chain`, the finished checkpoints (base first) of the runs a continue run built on:
+//           applied in order to the base, then `checkpoint`, they rebuild the model (null: it
+//           continued a cancelled run's model, which nothing rebuilds).
 // Each write is one transaction, so a quota error leaves what was saved before untouched.
 
 /** The record of a run at a checkpoint; `data` is { blob, name, options } as the user loaded it. */
-export function runRecord({ settings, model, data, checkpoint, step, total_steps, epochs, status }) {
-  return { settings, model_url: model.url, base_fingerprint: model.fingerprint, data, checkpoint: new Blob([checkpoint]),
+export function runRecord({ settings, model, data, chain, checkpoint, step, total_steps, epochs, status }) {
+  return { settings, model_url: model.url, base_fingerprint: model.fingerprint, data, chain, checkpoint: new Blob([checkpoint]),
     step, total_steps, epochs, status, date: Date.now() };
 }
 

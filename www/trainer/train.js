@@ -13,12 +13,18 @@ import { readStrategy, setStrategy } from './strategy.js';
 
 /** host: { element (for its events), ui(), tt(), store(), img() (images/train.js's imageSide),
  *  teach (teach/view.js), model() ({ url, fingerprint } of the base model), data() (the loaded
- *  data's record), dataTask(), engineLost(), restartEngine(), loadModel(url), restoreModel(saved),
- *  useData(file, options), settings() (the checked settings, or null), applyState(state),
- *  say(text), ready() (the "Ready. Backend …" line), fail(e, where) }. */
+ *  data's record), dataTask(), engineLost(), restartEngine(), revive() (a new engine holding what
+ *  the page had), loadModel(url), restoreModel(saved), applyChain(checkpoints), useData(file,
+ *  options), settings() (the checked settings, or null), applyState(state), say(text), ready()
+ *  (the "Ready. Backend …" line), fail(e, where) }. */
 export function trainSection(host) {
   let charts = null;
   let runId = null;
+  let busy = false; // from Train (or Resume) to the run's end, on_start or not
+  let cancelAsked = false; // Cancel before the worker named the run: sent once it does
+  // the finished checkpoints, base first, that rebuild the session's fine-tuned text model (what
+  // a continue run starts from); null when it cannot be rebuilt (it came from a cancelled run)
+  let tunedChain = [];
   let saving = Promise.resolve();
   const emit = (name, detail) => host.element.dispatchEvent(new CustomEvent(name, { detail, bubbles: true, composed: true }));
   const patience = (settings) => settings?.patience ?? host.ui().advanced.defaults?.patience;
@@ -61,6 +67,9 @@ export function trainSection(host) {
 
   /** Trains with the settings in the page, or resumes `run` (a saved run record). */
   async function train(run = null) {
+    if (busy) return;
+    // after a lost device or a failed worker: a new engine, holding the model and data again
+    if (host.engineLost()) await host.revive();
     const config = run ? run.settings : host.settings();
     if (!config) return;
     const u = host.ui();
@@ -74,6 +83,8 @@ export function trainSection(host) {
     }
     // the Blocks field's own saved value (the core's key is `layers` for both kinds)
     if (!run && images) host.store().put('image-settings', { layers: config.layers }).catch(() => {});
+    busy = true;
+    cancelAsked = false;
     runStarted(u);
     img.runStarted();
     scoreEpochs(run?.epochs.at(-1)?.metrics?.task ?? config.task ?? host.dataTask());
@@ -82,11 +93,16 @@ export function trainSection(host) {
     let lastStep = 0;
     const model = host.model();
     const data = run ? run.data : host.data();
+    // what this run's model is built on: a continue run's starting model's own chain
+    const chain = run ? (run.chain ?? []) : (config.init === 'continue' ? tunedChain : []);
+    let finished = null; // the chain of the model this run finishes with
+    if (!chain && !images) u.saveNote.textContent = 'This run continues the model of a cancelled run, which this browser cannot rebuild: after a reload it will not come back. Train it again from the pretrained model to keep it.';
     let totalSteps = run?.total_steps || 0;
     let valOnLoss = true; // a contrastive run's step loss is the pairs' (cos − target)², not the head's cross-entropy
     const base = {
       on_start: ({ info }) => {
         runId = info.run_id;
+        if (cancelAsked) host.tt().cancel(runId);
         totalSteps = info.total_steps;
         u.runNotes.textContent = runNotes(info);
         scoreEpochs(info.task, info.history);
@@ -116,8 +132,9 @@ export function trainSection(host) {
       },
       on_checkpoint: (c) => {
         if (images) { saving = saving.then(() => img.checkpoint(c, { settings: config, epochs: [...epochs], total_steps: totalSteps })); return; }
-        const record = runRecord({ settings: config, model, data, checkpoint: c.bytes, step: c.step, total_steps: totalSteps,
+        const record = runRecord({ settings: config, model, data, chain, checkpoint: c.bytes, step: c.step, total_steps: totalSteps,
           epochs: [...epochs], status: c.finished ? 'finished' : 'stopped' });
+        if (c.finished) finished = chain && [...chain, record.checkpoint];
         saving = saving.then(() => keep(record));
       },
     };
@@ -127,6 +144,9 @@ export function trainSection(host) {
     try {
       result = run ? await host.tt().resume(await run.checkpoint.arrayBuffer(), hooks) : await host.tt().train(images ? config : host.teach.config(config), hooks);
       state = result.state;
+      // a cancelled run that trained leaves its model in the session, and no finished
+      // checkpoint rebuilds it: a run continued from it cannot be restored after a reload
+      if (!images) tunedChain = finished ? named(finished, state) : chainOf(state, tunedChain);
       u.progress.textContent = endText(result);
       host.applyState(state); // with "Done", not after the saves below
       await saving;
@@ -142,12 +162,15 @@ export function trainSection(host) {
       if (!images) await offerResume(await host.store().get('run'), false);
     }
     runId = null;
+    busy = false;
     if (images) img.ended(); else host.teach.ended(refused ? null : result);
     u.cancel.disabled = true; u.init.disabled = false;
     host.applyState(state);
     host.settings();
     // a setting the core refused: its message also at its control, every value as the user left it
     if (refused) showRefused(u, images, refused);
+    // the worker failed or the device was lost mid-run: a new engine now, so Try-it and Train work
+    if (host.engineLost()) await host.revive().catch((e) => host.fail(e));
   }
 
   return {
@@ -155,6 +178,16 @@ export function trainSection(host) {
     offerResume,
     /** The run going (its id), or null. */
     get runId() { return runId; },
+    /** From Train (or Resume) until the run has ended, whether or not the worker has named it. */
+    get busy() { return busy; },
+    /** Cancel: the run going, or the one starting as soon as the worker names it. */
+    cancel() {
+      if (runId != null) host.tt()?.cancel(runId);
+      else if (busy) cancelAsked = true;
+    },
+    /** The session's fine-tuned text model was rebuilt from `chain` (finished checkpoints, base
+     *  first) and is the one `state` describes: a continue run is saved with it. */
+    restored(chain, state) { tunedChain = named(chain, state); },
 
     /** Puts `config` (a search result's, or contrastive mode) into the text settings; trains it if `train`. */
     trainWith(config, go = true) {
@@ -185,12 +218,27 @@ export function trainSection(host) {
         if (host.engineLost()) await host.restartEngine();
         if (host.model().fingerprint !== run.base_fingerprint) {
           await host.loadModel(run.model_url);
+          // a continue run resumes on the model it continued: its chain of finished runs (older
+          // records have none: the saved model was that model)
           const saved = await host.store().get('model');
-          if (saved && run.settings.init === 'continue') await host.restoreModel(saved);
+          if (run.chain?.length) await host.applyChain(run.chain);
+          else if (saved && run.settings.init === 'continue') await host.restoreModel(saved);
         }
         await host.useData(new File([run.data.blob], run.data.name), run.data.options);
         await train(run);
       } catch (e) { host.fail(e, host.ui().progress); }
     },
   };
+}
+
+/** `chain` as the chain of the fine-tuned model `state` holds (its fingerprint noted on it). */
+function named(chain, state) {
+  return Object.assign([...chain], { fingerprint: state?.model?.fine_tuned ? state.model.fingerprint : null });
+}
+
+/** The chain after a run that did not finish: still `chain` when the session's fine-tuned model
+ *  is still the one it rebuilds, else null (a cancelled run's model: nothing rebuilds it). */
+function chainOf(state, chain) {
+  if (!state?.model?.fine_tuned) return [];
+  return chain && chain.fingerprint === state.model.fingerprint ? chain : null;
 }

@@ -23,6 +23,7 @@ class PoolWorker {
       else p?.resolve(data.value);
     };
     this.#worker.onerror = (e) => {
+      this.failed = true; // its engine is gone: the pool is rebuilt for the next run
       for (const p of this.#pending.values()) p.reject(new Error(`a prefix worker failed: ${e.message || 'could not start'}`));
       this.#pending.clear();
     };
@@ -107,4 +108,7 @@ export class PrefixPool {
   }
 
   terminate() { this.#workers.forEach((w) => w.terminate()); }
+
+  /** Whether a worker of the pool failed (its engine is gone). */
+  get failed() { return this.#workers.some((w) => w.failed); }
 }

@@ -22,6 +22,7 @@ if (self.GPUAdapter) {
     device.lost.then((info) => {
       if (device !== engine.gpuDevice) return; // one the session no longer uses (after a failed self-check)
       if (slot.run) Object.assign(slot.run, { cancelled: true, lost: info.message || info.reason || 'the GPU device was lost' });
+      slot.run?.control?.wake(); // a paused run sees it at once
       post({ type: 'device-lost', reason: info.reason, message: info.message || 'the GPU device was lost' });
     });
     engine.gpuDevice = device;

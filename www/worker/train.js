@@ -18,6 +18,8 @@ async function prepare(me, info, send) {
   };
   let pooled = 0;
   if (workers > 1) {
+    // a pool with a failed worker is not reused: a new one loads the run that starts
+    if (engine.pool?.failed) { engine.pool.terminate(); engine.pool = null; }
     engine.pool ??= new PrefixPool(engine.wasmModule, engine.poolSize);
     pooled = await engine.pool.prepare(session, me.id, plan, { cancelled: () => me.cancelled, progress, tick });
   }

@@ -54,6 +54,11 @@ async function handle(msg) {
     case 'attention': case 'mistakes': case 'teachingRows': return teachingCall(session, slot.run, msg);
     // test hook: what a driver reset does to the device, on demand
     case 'debugLoseDevice': engine.gpuDevice?.destroy(); return Boolean(engine.gpuDevice);
+    // test hook: what a trap inside the engine's next step does (seen when memory runs out): that
+    // call never settles, and the RuntimeError reaches no catch
+    case 'debugTrapNextStep':
+      session.step = () => { setTimeout(() => { throw new WebAssembly.RuntimeError('unreachable'); }); return new Promise(() => {}); };
+      return true;
     default: throw new Error(`unknown request '${msg.type}'`);
   }
 }

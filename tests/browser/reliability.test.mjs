@@ -1,0 +1,185 @@
+// Nothing stuck, nothing lost (round two), through the page on the tiny random BERT (CPU
+// backend): a continued run comes back after a reload; a failed "Load from URL" leaves the saved
+// run intact; a field edited mid-run keeps Train off and the run cancellable; Cancel pressed
+// before the worker names the run stops it; a trap in the engine mid-run gets a new engine and
+// Resume run finishes; an images-only page trains without a text model.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { makeFixtures, openPage, screenshotPath, startServer } from './harness.mjs';
+import { smoothBlue, smoothRed } from './image-fixtures.mjs';
+
+let fixtures, server;
+const T = { timeout: 300_000 };
+const RUN = { 'Batch size': 4, 'Max length (tokens)': 16, 'Validation share': 0.25, Epochs: 1 };
+
+function toyCsv(rows) {
+  const words = { pos: ['great', 'wonderful', 'lovely', 'superb'], neg: ['awful', 'terrible', 'boring', 'dull'] };
+  let csv = 'text,label\n';
+  for (let i = 0; i < rows; i++) { const l = i % 2 ? 'neg' : 'pos'; csv += `a ${words[l][i % 4]} film number ${i},${l}\n`; }
+  return csv;
+}
+
+before(async () => {
+  fixtures = makeFixtures();
+  writeFileSync(join(fixtures, 'toy-400.csv'), toyCsv(400));
+  for (const cls of ['red', 'blue']) mkdirSync(join(fixtures, 'colours', cls), { recursive: true });
+  for (let i = 0; i < 6; i++) {
+    writeFileSync(join(fixtures, 'colours', 'red', `r${i}.png`), smoothRed(i));
+    writeFileSync(join(fixtures, 'colours', 'blue', `b${i}.png`), smoothBlue(i));
+  }
+  server = await startServer(fixtures);
+});
+after(() => server?.stop());
+
+async function openTiny(query = '') {
+  const o = await openPage(server.origin);
+  const errors = [];
+  o.page.on('pageerror', (e) => errors.push(e.message));
+  await o.page.goto(`${server.origin}/test/tiny-trainer.html${query}`);
+  const w = o.page.locator('tabtune-trainer');
+  return { ...o, w, errors };
+}
+const ready = (w) => w.getByRole('status').filter({ hasText: 'Ready' }).waitFor({ timeout: 120_000 });
+const setFields = async (w, fields) => { for (const [name, value] of Object.entries(fields)) await w.getByRole('spinbutton', { name, exact: true }).fill(String(value)); };
+const trainButton = (w) => w.getByRole('button', { name: 'Train', exact: true });
+const loadToy = async (w, file = 'toy.csv', rows = 32) => {
+  await w.getByLabel(/^Drop a CSV, TSV or JSONL file/).setInputFiles(join(fixtures, file));
+  await w.getByText(new RegExp(`^${rows} rows`)).waitFor();
+};
+const saved = (w) => w.getByText(/^This model and its metrics are saved in this browser/).waitFor({ timeout: 60_000 });
+
+/** Clicks Download and returns the zip's model.safetensors bytes. */
+async function downloadWeights(page, w) {
+  const [download] = await Promise.all([page.waitForEvent('download'), w.getByRole('button', { name: 'Download model (.zip)' }).click()]);
+  const dir = mkdtempSync(join(tmpdir(), 'tabtune-zip-'));
+  await download.saveAs(join(dir, 'model.zip'));
+  execFileSync('python3', ['-m', 'zipfile', '-e', join(dir, 'model.zip'), dir]);
+  return readFileSync(join(dir, 'tabtune-model/model.safetensors'));
+}
+
+test('train, continue, reload: the continued model comes back whole', T, async () => {
+  const { browser, page, w, errors } = await openTiny();
+  try {
+    await ready(w);
+    await loadToy(w);
+    await setFields(w, RUN);
+    await trainButton(w).click();
+    await w.getByText(/^Done in/).waitFor({ timeout: 120_000 });
+    await saved(w);
+    await w.getByRole('combobox', { name: 'Start from' }).selectOption('continue');
+    await trainButton(w).click();
+    await w.getByText(/^Done in/).waitFor({ timeout: 120_000 });
+    await saved(w);
+    const continued = await downloadWeights(page, w);
+    await page.reload();
+    await w.getByText(/^Your last run, finished .* restored\.$/).waitFor({ timeout: 120_000 });
+    assert.equal(await w.getByText(/could not be restored/).count(), 0);
+    const restored = await downloadWeights(page, w);
+    assert.ok(restored.equals(continued), 'the reloaded page holds the continued model, weight for weight');
+    assert.deepEqual(errors, []);
+  } finally { await browser.close(); }
+});
+
+test('a failed "Load from URL" leaves the model, its URL and the saved run as they were', T, async () => {
+  const { browser, page, w } = await openTiny();
+  try {
+    await ready(w);
+    await loadToy(w);
+    await setFields(w, RUN);
+    await w.getByText('Use another model').click();
+    await w.getByRole('textbox', { name: 'Model base URL' }).fill(`${server.origin}/fixtures/no-such-model/`);
+    await w.getByRole('button', { name: 'Load from URL' }).click();
+    await w.getByRole('status').filter({ hasText: /no-such-model/ }).waitFor({ timeout: 60_000 });
+    await trainButton(w).click();
+    await w.getByText(/^Done in/).waitFor({ timeout: 120_000 });
+    await saved(w);
+    await page.reload();
+    await w.getByText(/^Your last run, finished .* restored\.$/).waitFor({ timeout: 120_000 });
+    assert.equal(await w.getByText(/could not be restored/).count(), 0);
+    await w.getByRole('textbox', { name: 'Text to classify' }).fill('a great film');
+    await w.getByText(/^Predicted: (pos|neg)$/).waitFor();
+  } finally { await browser.close(); }
+});
+
+test('a field edited mid-run keeps Train off, and Cancel still stops the run', T, async () => {
+  const { browser, w } = await openTiny();
+  try {
+    await ready(w);
+    await loadToy(w, 'toy-400.csv', 400);
+    await setFields(w, { ...RUN, Epochs: 30 });
+    await trainButton(w).click();
+    await w.getByText(/^Step \d+/).first().waitFor({ timeout: 120_000 });
+    await setFields(w, { Epochs: 29 });
+    assert.equal(await trainButton(w).isDisabled(), true, 'Train stays off while the run goes');
+    await w.getByRole('button', { name: 'Cancel', exact: true }).click();
+    await w.getByText(/^Cancelled/).waitFor({ timeout: 60_000 });
+    // Train comes back once the run has wound down (its last checkpoint saved)
+    await w.locator('button:text-is("Train"):enabled').waitFor({ timeout: 30_000 });
+  } finally { await browser.close(); }
+});
+
+test('Cancel pressed before the worker has named the run stops it', T, async () => {
+  const { browser, page, w } = await openTiny();
+  try {
+    await ready(w);
+    await loadToy(w, 'toy-400.csv', 400);
+    await setFields(w, { ...RUN, Epochs: 30 });
+    // both clicks in one task: the worker cannot have answered in between
+    const done = page.evaluate(() => new Promise((resolve) => document.addEventListener('tabtune-done', (e) => resolve(e.detail), { once: true })));
+    await page.evaluate(() => {
+      const root = document.querySelector('tabtune-trainer').shadowRoot;
+      const button = (name) => [...root.querySelectorAll('button')].find((b) => b.textContent === name);
+      button('Train').click();
+      button('Cancel').click();
+    });
+    const result = await done;
+    assert.equal(result.cancelled, true);
+    assert.ok(result.epochs.length < 30, `${result.epochs.length} epochs ran`);
+  } finally { await browser.close(); }
+});
+
+test('a trap in the engine mid-run: the page says so, starts a new engine, and Resume run finishes', T, async () => {
+  const { browser, page, w } = await openTiny();
+  try {
+    await ready(w);
+    await loadToy(w, 'toy-400.csv', 400);
+    await setFields(w, { ...RUN, Epochs: 3 });
+    await trainButton(w).click();
+    await w.getByText(/^Saved in this browser at step \d+ of \d+ \(epoch 1\)/).waitFor({ timeout: 120_000 });
+    // the training worker is the first (the prefix pool's come after it)
+    const [worker] = page.workers();
+    await worker.evaluate(() => self.onmessage({ data: { id: -1, type: 'debugTrapNextStep' } }));
+    await w.getByText(/The engine stopped \(.*unreachable.*\); a new one is starting/).first().waitFor({ timeout: 60_000 });
+    await w.getByRole('status').filter({ hasText: 'A new engine is ready' }).waitFor({ timeout: 120_000 });
+    const resume = w.getByRole('button', { name: 'Resume run' });
+    await resume.waitFor({ timeout: 60_000 });
+    await resume.click();
+    await w.getByText(/^Done in/).waitFor({ timeout: 120_000 }).catch(async (e) => {
+      await page.screenshot({ path: screenshotPath('trap-debug'), fullPage: true });
+      throw e;
+    });
+    await w.getByRole('textbox', { name: 'Text to classify' }).fill('a great film');
+    await w.getByText(/^Predicted: (pos|neg)$/).waitFor();
+    // and a new run trains on the new engine
+    await trainButton(w).click();
+    await w.getByText(/^Done in/).waitFor({ timeout: 120_000 });
+  } finally { await browser.close(); }
+});
+
+test('an images-only page (its text model missing) trains an image model', T, async () => {
+  const { browser, w, errors } = await openTiny('?mode=images&model=/fixtures/no-such-model/');
+  try {
+    await w.getByText('Image model: EfficientNet-Lite0 (ImageNet), 16 blocks.').waitFor({ timeout: 60_000 });
+    await w.getByLabel('Choose a folder of class folders').setInputFiles(join(fixtures, 'colours'));
+    await w.locator('.img-summary').filter({ hasText: '12 images in 2 classes' }).waitFor({ timeout: 30_000 });
+    await w.getByLabel('Image size (the network sees this square)').selectOption('96');
+    await setFields(w, { Epochs: 1 });
+    await trainButton(w).click();
+    await w.getByText(/^Done in/).waitFor({ timeout: 120_000 });
+    assert.deepEqual(errors, []);
+  } finally { await browser.close(); }
+});
