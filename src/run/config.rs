@@ -81,6 +81,12 @@ pub struct RunConfig {
     pub sample: Option<usize>,
     /// Host memory the frozen-prefix cache may take; past it the prefix runs again each step.
     pub cache_budget_mb: usize,
+    /// Memory one training step may take (activations through the trainable layers, kept for
+    /// the backward pass); a run whose estimate is past it is refused with the numbers and the
+    /// largest batch that fits. None: not checked (the CLI's default; the tab sets what wasm32's
+    /// 4 GB leaves beside the model and the cache).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub step_budget_mb: Option<usize>,
     /// Precision of the cached prefix states (f16 halves the memory).
     pub cache_dtype: CacheDtype,
     /// `standard`: cross-entropy through head and layers. `contrastive` (few examples): the
@@ -175,6 +181,7 @@ impl Default for RunConfig {
             init: Init::Pretrained,
             sample: None,
             cache_budget_mb: CACHE_BUDGET_MB,
+            step_budget_mb: None,
             cache_dtype: CacheDtype::F16,
             strategy: Strategy::Standard,
             pairs_per_row: 20,

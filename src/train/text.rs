@@ -17,7 +17,7 @@ use crate::data::{self, Dataset, Example};
 use crate::error::{Error, Result};
 use crate::text::Model;
 use crate::prefix::{Prefix, cache_bytes};
-use crate::run::{Init, RunConfig, Strategy};
+use crate::run::{Init, RunConfig, Strategy, check_step_memory};
 use crate::task::{Targets, Task};
 
 impl Trainer {
@@ -80,6 +80,8 @@ impl Trainer {
             Ok(Split { texts, inputs: RowInputs::Tokens(enc.into_iter().map(|e| e.ids).collect()), targets, cache: Vec::new() })
         };
         let (train, val) = (split(&train_ex)?, split(&val_ex)?);
+        let longest = train.tokens().iter().chain(val.tokens()).map(Vec::len).max().unwrap_or(0);
+        check_step_memory(&model.config, &cfg, longest, train.len())?;
 
         let n = model.config.num_hidden_layers;
         let h = model.config.hidden_size;

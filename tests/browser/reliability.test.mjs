@@ -2,7 +2,8 @@
 // backend): a continued run comes back after a reload; a failed "Load from URL" leaves the saved
 // run intact; a field edited mid-run keeps Train off and the run cancellable; Cancel pressed
 // before the worker names the run stops it; a trap in the engine mid-run gets a new engine and
-// Resume run finishes; an images-only page trains without a text model.
+// Resume run finishes; an images-only page trains without a text model; a zip of more images
+// than a tab can hold is refused with the numbers, the images already added kept.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -10,7 +11,8 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeFixtures, openPage, screenshotPath, startServer } from './harness.mjs';
-import { smoothBlue, smoothRed } from './image-fixtures.mjs';
+import { png, smoothBlue, smoothRed } from './image-fixtures.mjs';
+import { zipSync } from '../../www/node_modules/fflate/esm/index.mjs';
 
 let fixtures, server;
 const T = { timeout: 300_000 };
@@ -116,7 +118,7 @@ test('a field edited mid-run keeps Train off, and Cancel still stops the run', T
     await setFields(w, { Epochs: 29 });
     assert.equal(await trainButton(w).isDisabled(), true, 'Train stays off while the run goes');
     await w.getByRole('button', { name: 'Cancel', exact: true }).click();
-    await w.getByText(/^Cancelled/).waitFor({ timeout: 60_000 });
+    await w.getByText(/^Cancelled: the model keeps/).waitFor({ timeout: 60_000 });
     // Train comes back once the run has wound down (its last checkpoint saved)
     await w.locator('button:text-is("Train"):enabled').waitFor({ timeout: 30_000 });
   } finally { await browser.close(); }
@@ -180,6 +182,23 @@ test('an images-only page (its text model missing) trains an image model', T, as
     await setFields(w, { Epochs: 1 });
     await trainButton(w).click();
     await w.getByText(/^Done in/).waitFor({ timeout: 120_000 });
+    assert.deepEqual(errors, []);
+  } finally { await browser.close(); }
+});
+
+test('a zip of 30,000 images is refused with the numbers, and the images already added stay', T, async () => {
+  const { browser, w, errors } = await openTiny('?mode=images');
+  try {
+    await w.getByText('Image model: EfficientNet-Lite0 (ImageNet), 16 blocks.').waitFor({ timeout: 60_000 });
+    await w.getByLabel('Choose a folder of class folders').setInputFiles(join(fixtures, 'colours'));
+    await w.locator('.img-summary').filter({ hasText: '12 images in 2 classes' }).waitFor({ timeout: 30_000 });
+    const dot = new Uint8Array(png(1, 1, () => [200, 40, 40]));
+    const files = {};
+    for (let i = 0; i < 30_000; i++) files[`${i % 2 ? 'a' : 'b'}/${i}.png`] = dot;
+    const zip = zipSync(files, { level: 0 });
+    await w.getByLabel('Choose a zip (or images inside class folders)').setInputFiles({ name: 'many.zip', mimeType: 'application/zip', buffer: Buffer.from(zip) });
+    await w.getByText(/that would make 30,012 images, about [\d,]+ MB in this tab; a tab keeps at most 3,000/).waitFor({ timeout: 120_000 });
+    await w.locator('.img-summary').filter({ hasText: '12 images in 2 classes' }).waitFor();
     assert.deepEqual(errors, []);
   } finally { await browser.close(); }
 });

@@ -2,7 +2,9 @@
 
 use std::path::Path;
 
+use burn::prelude::*;
 use crate::common::*;
+use tabtune::{RunConfig, Trainer};
 
 fn p(x: &Path) -> String {
     x.to_str().expect("utf-8 path").to_string()
@@ -103,4 +105,21 @@ fn max_len_past_the_position_table_is_an_error_in_every_command() {
         assert!(!ok && !stderr.contains("panicked"), "{args:?}: {stderr}");
         assert!(stderr.contains("max_len = 1000 must be between 3 and 128"), "{args:?}: {stderr}");
     }
+}
+
+/// A run whose training step would not fit its memory is refused before it starts, with the
+/// numbers and the largest batch that fits (in the tab a step past wasm32's 4 GB traps the engine).
+#[test]
+fn a_step_past_its_memory_budget_is_refused_with_the_batch_that_fits() {
+    let device = Device::flex();
+    let model = Files::tiny(1).load(&device);
+    let cfg = RunConfig { layers: 2, batch_size: 512, max_len: 64, step_budget_mb: Some(1), ..Default::default() };
+    let err = Trainer::new(model.clone(), &toy(600), cfg.clone(), &device).err().expect("refused");
+    let msg = err.to_string();
+    assert!(msg.starts_with("batch_size = 512 with rows of up to") && msg.contains("more than the 1 MB this run may use"), "{msg}");
+    let fits: usize = msg.split("use batch_size ").nth(1).and_then(|r| r.split(' ').next()).and_then(|n| n.parse().ok()).expect("a batch size that fits");
+    assert!(fits < 512, "{msg}");
+    // the batch it names fits, and one more does not
+    assert!(Trainer::new(model.clone(), &toy(600), RunConfig { batch_size: fits, ..cfg.clone() }, &device).is_ok(), "batch_size {fits} is refused too");
+    assert!(Trainer::new(model, &toy(600), RunConfig { batch_size: fits + 1, ..cfg }, &device).is_err());
 }

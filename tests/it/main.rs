@@ -9,6 +9,7 @@ mod common;
 
 mod bad_input;
 mod cached_prefix;
+mod checkpoint_fuzz;
 mod cli;
 mod export_formats;
 mod fewshot;

@@ -90,6 +90,10 @@ export interface TrainConfig {
   sample?: number;
   /** Host memory (MB) the frozen-prefix cache may take (default 1024); past it the prefix runs per batch. */
   cache_budget_mb?: number;
+  /** Memory (MB) one training step may take; a run whose estimate is past it is refused with
+   *  the largest batch that fits (the tab's default: what 4 GB leaves beside the cache and the
+   *  model). */
+  step_budget_mb?: number;
   cache_dtype?: 'f16' | 'f32';
 }
 

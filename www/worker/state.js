@@ -40,7 +40,10 @@ export const plain = (config) => (config == null ? config : JSON.parse(JSON.stri
 // says the device has (navigator.deviceMemory, in GB, at most 8), at most 1 GB — a wasm32 tab
 // has 4 GB of address space in all, the model and the page included.
 export function withBudget(config = {}) {
-  if (config?.cache_budget_mb != null) return config;
   const gb = self.navigator.deviceMemory || 8;
-  return { ...config, cache_budget_mb: Math.min(1024, Math.round(gb * 256)) };
+  const cache_budget_mb = config?.cache_budget_mb ?? Math.min(1024, Math.round(gb * 256));
+  // wasm32 addresses 4 GB: a step gets what the cache and ~768 MB (the model, its copies, the
+  // data, the engine) leave, so a run that would not fit is refused before it starts
+  const step_budget_mb = config?.step_budget_mb ?? Math.max(256, 4096 - cache_budget_mb - 768);
+  return { ...config, cache_budget_mb, step_budget_mb };
 }

@@ -10,6 +10,11 @@ import { sortClasses, unreadable } from './problems.js';
 export const IMAGE_REQUESTS = ['imagesAdd', 'imagesRemove', 'imagesRenameClass', 'imagesRemoveClass', 'imagesSize', 'imagesClear'];
 export const IMAGE_SIZES = [96, 128, 160, 224];
 const MIN_SIZE = 16;
+// Each image costs this worker its MASTER² RGBA master (~0.2 MB) and its RGB at the run's size
+// (~0.15 MB at 224), and a run copies those pixels twice more (into one buffer, into the wasm):
+// ~0.65 MB at 224, so 3,000 images take ~2 GB of a tab that has 4 GB of address space in all.
+export const MAX_IMAGES = 3000;
+const MB_PER_IMAGE = 0.65;
 
 const images = new Map(); // id → { name, label, master, rgb, size }
 let nextId = 1;
@@ -68,6 +73,13 @@ function drop(id) {
 async function add(msg, progress) {
   const label = msg.label == null ? null : cleanLabel(msg.label);
   const { files, problems, notes } = await collect(msg.items || [], label);
+  const total = images.size + files.length + (msg.frames?.length || 0);
+  if (total > MAX_IMAGES) {
+    msg.frames?.forEach((f) => f.close?.());
+    throw new Error(`that would make ${total.toLocaleString('en')} images, about ${Math.round(total * MB_PER_IMAGE).toLocaleString('en')} MB in this tab; `
+      + `a tab keeps at most ${MAX_IMAGES.toLocaleString('en')} (~${Math.round(MAX_IMAGES * MB_PER_IMAGE).toLocaleString('en')} MB) so that training does not run out of memory. `
+      + `Add fewer (the images you had are kept), or train on the whole folder with the command line: tabtune train --data FOLDER`);
+  }
   const added = [];
   const keep = async (name, cls, master) => {
     const id = nextId++;
