@@ -3,7 +3,8 @@
 // run intact; a field edited mid-run keeps Train off and the run cancellable; Cancel pressed
 // before the worker names the run stops it; a trap in the engine mid-run gets a new engine and
 // Resume run finishes; an images-only page trains without a text model; a zip of more images
-// than a tab can hold is refused with the numbers, the images already added kept.
+// than a tab can hold is refused with the numbers, the images already added kept; model files kept
+// in the Cache API that do not belong together are fetched again as one set.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -200,5 +201,41 @@ test('a zip of 30,000 images is refused with the numbers, and the images already
     await w.getByText(/that would make 30,012 images, about [\d,]+ MB in this tab; a tab keeps at most 3,000/).waitFor({ timeout: 120_000 });
     await w.locator('.img-summary').filter({ hasText: '12 images in 2 classes' }).waitFor();
     assert.deepEqual(errors, []);
+  } finally { await browser.close(); }
+});
+
+test('model files kept by an earlier visit that do not belong together are fetched again as one set', T, async () => {
+  const { browser, page } = await openPage(server.origin);
+  try {
+    const r = await page.evaluate(async () => {
+      const { Tabtune } = await import('/tabtune.js');
+      const base = `${location.origin}/fixtures/tiny/`;
+      const first = await Tabtune.create({ backend: 'cpu' });
+      const want = await first.loadModel(base); // keeps the three files in the Cache API
+      first.dispose();
+      const cache = await caches.open('tabtune-models-v1');
+      const config = await (await cache.match(`${base}config.json`)).json();
+      // another version's config.json, kept beside this version's files ...
+      const other = JSON.stringify({ ...config, hidden_size: config.hidden_size * 2, intermediate_size: config.intermediate_size * 2 });
+      const load = async () => {
+        const tt = await Tabtune.create({ backend: 'cpu' });
+        const files = [];
+        try {
+          const m = await tt.loadModel(base, { on_progress: (p) => { if (p.phase === 'download' && p.loaded === p.total) files.push(`${p.file}${p.cached ? ' (kept)' : ''}`); } });
+          return { hidden_size: m.hidden_size, fingerprint: m.fingerprint, files };
+        } catch (e) { return { error: e.message, files }; } finally { tt.dispose(); }
+      };
+      await cache.put(`${base}config.json`, new Response(other));
+      const allKept = await load();
+      // ... and kept alone, the weights fetched now
+      await cache.put(`${base}config.json`, new Response(other));
+      await cache.delete(`${base}model.safetensors`);
+      const mixed = await load();
+      return { want: { hidden_size: want.hidden_size, fingerprint: want.fingerprint }, allKept, mixed };
+    });
+    for (const [name, got] of Object.entries({ allKept: r.allKept, mixed: r.mixed })) {
+      assert.equal(got.error, undefined, `${name}: ${got.error} (${got.files.join(', ')})`);
+      assert.deepEqual({ hidden_size: got.hidden_size, fingerprint: got.fingerprint }, r.want, `${name}: ${got.files.join(', ')}`);
+    }
   } finally { await browser.close(); }
 });

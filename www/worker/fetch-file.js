@@ -6,14 +6,15 @@ const MODEL_CACHE = 'tabtune-models-v1';
 // with progress and stored. The cache only saves a download: when it fails (quota exceeded,
 // private mode, no Cache API) the bytes are still returned, and a last progress call carries
 // why (cacheError), so the page can say the model will be downloaded again next time.
-export async function fetchFile(url, onProgress) {
+// `fresh`: download it even when stored (the stored copy is replaced).
+export async function fetchFile(url, onProgress, { fresh = false } = {}) {
   let cacheError = null;
   const orNull = async (f) => { try { return await f(); } catch (e) { cacheError ??= e?.message || String(e); return null; } };
   const cache = await orNull(() => {
     if (!self.caches) throw new Error('this browser offers no Cache API here');
     return self.caches.open(MODEL_CACHE);
   });
-  const hit = cache && await orNull(() => cache.match(url));
+  const hit = cache && !fresh && await orNull(() => cache.match(url));
   if (hit) {
     const bytes = new Uint8Array(await hit.arrayBuffer());
     onProgress(bytes.length, bytes.length, true);

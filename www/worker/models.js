@@ -22,17 +22,35 @@ function wanted(want, config) {
  *  'image' refuses any other kind before loading it; resolves the model's description, whose
  *  `kind` says what it is. */
 export async function loadModel(msg) {
-  let files = msg.files;
-  if (!files) {
-    const base = msg.base.endsWith('/') ? msg.base : msg.base + '/';
-    const get = (name) => fetchFile(base + name, (loaded, total, cached, cache_error) =>
-      post({ id: msg.id, type: 'progress', phase: 'download', file: name, loaded, total, cached, cache_error }));
-    files = { config: await get('config.json') };
-    wanted(msg.want, files.config);
-    files.weights = await get('model.safetensors');
-    if (!isImageConfig(files.config)) files.tokenizer = await get('tokenizer.json');
+  if (msg.files) return load(msg.files, msg.want);
+  const base = msg.base.endsWith('/') ? msg.base : msg.base + '/';
+  const first = await download(msg, base, false);
+  // files kept by an earlier visit and files fetched now may be of two versions of the model:
+  // a mixed set, or a kept set the engine refuses, is fetched again as one set
+  if (!first.stored.length) return load(first.files, msg.want);
+  if (first.stored.length === first.names.length) {
+    try { return load(first.files, msg.want); } catch (e) { if (msg.want === 'image' && /loadImageModel needs/.test(e.message)) throw e; }
   }
+  return load((await download(msg, base, true)).files, msg.want);
+}
+
+/** The model folder's files from `base` (`fresh`: none from the Cache API): { files, names,
+ *  stored (the names that came from the cache) }. */
+async function download(msg, base, fresh) {
+  const stored = [];
+  const get = (name) => fetchFile(base + name, (loaded, total, cached, cache_error) => {
+    if (cached) stored.push(name);
+    post({ id: msg.id, type: 'progress', phase: 'download', file: name, loaded, total, cached, cache_error });
+  }, { fresh });
+  const files = { config: await get('config.json') };
   wanted(msg.want, files.config);
+  files.weights = await get('model.safetensors');
+  if (!isImageConfig(files.config)) files.tokenizer = await get('tokenizer.json');
+  return { files, names: Object.keys(files), stored };
+}
+
+function load(files, want) {
+  wanted(want, files.config);
   if (!files.tokenizer && !isImageConfig(files.config)) throw new Error('a text model needs tokenizer.json: loadModel takes a base URL or { config, weights, tokenizer } ArrayBuffers');
   return engine.session.load_model(bytes(files.config), bytes(files.weights), files.tokenizer ? bytes(files.tokenizer) : undefined);
 }
