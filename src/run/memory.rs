@@ -4,7 +4,8 @@
 use crate::error::{Error, Result};
 use crate::text::BertConfig;
 
-use super::{RunConfig, Strategy};
+use super::choices::Strategy;
+use super::config::RunConfig;
 
 /// f32 values one trainable encoder layer keeps for the backward pass, per batch row of `seq`
 /// tokens: the attention scores, their softmax and its dropout (3 × heads × seq²), and the
