@@ -150,9 +150,10 @@ test('a trap in the engine mid-run: the page says so, starts a new engine, and R
   try {
     await ready(w);
     await loadToy(w, 'toy-400.csv', 400);
-    await setFields(w, { ...RUN, Epochs: 3 });
+    // long enough that an epoch's save note is on screen before the run ends, on a busy machine too
+    await setFields(w, { ...RUN, Epochs: 8 });
     await trainButton(w).click();
-    await w.getByText(/^Saved in this browser at step \d+ of \d+ \(epoch 1\)/).waitFor({ timeout: 120_000 });
+    await w.getByText(/^Saved in this browser at step \d+ of \d+ \(epoch \d+\)/).waitFor({ timeout: 120_000 });
     // the training worker is the first (the prefix pool's come after it)
     const [worker] = page.workers();
     await worker.evaluate(() => self.onmessage({ data: { id: -1, type: 'debugTrapNextStep' } }));
