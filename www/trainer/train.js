@@ -220,9 +220,11 @@ export function trainSection(host) {
           await host.loadModel(run.model_url);
           // a continue run resumes on the model it continued: its chain of finished runs (older
           // records have none: the saved model was that model)
-          const saved = await host.store().get('model');
           if (run.chain?.length) await host.applyChain(run.chain);
-          else if (saved && run.settings.init === 'continue') await host.restoreModel(saved);
+          else if (run.settings.init === 'continue') {
+            const saved = await host.store().get('model');
+            if (saved) await host.restoreModel(saved);
+          }
         }
         await host.useData(new File([run.data.blob], run.data.name), run.data.options);
         await train(run);

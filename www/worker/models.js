@@ -28,8 +28,9 @@ export async function loadModel(msg) {
   // files kept by an earlier visit and files fetched now may be of two versions of the model:
   // a mixed set, or a kept set the engine refuses, is fetched again as one set
   if (!first.stored.length) return load(first.files, msg.want);
+  // (download already refused a config of the wrong kind: what fails here is the files themselves)
   if (first.stored.length === first.names.length) {
-    try { return load(first.files, msg.want); } catch (e) { if (msg.want === 'image' && /loadImageModel needs/.test(e.message)) throw e; }
+    try { return load(first.files, msg.want); } catch { /* fetched again below */ }
   }
   return load((await download(msg, base, true)).files, msg.want);
 }
