@@ -13,8 +13,10 @@ export interface ImageDataInfo {
 export interface ImageProblem { name: string; message: string }
 
 export interface AddImagesResult {
-  /** `thumb` is a small JPEG of the centre-cropped image; `id` is for removeImages. */
-  added: { id: number; name: string; label: string; thumb: Blob }[];
+  /** `thumb` is a small JPEG of the centre-cropped image; `id` is for removeImages; a webcam
+   *  frame's `source` is the image as the worker keeps it (a lossless PNG, 224 px): addImages
+   *  takes it back, e.g. into a new Tabtune. */
+  added: { id: number; name: string; label: string; thumb: Blob; source?: Blob }[];
   problems: ImageProblem[];
   /** What was decided on the way (a wrapper folder looked through, labels from labels.csv, …). */
   notes: string[];

@@ -1,5 +1,5 @@
 // The search and cross-validation types of the JS API (tt.search, tt.crossValidate); tabtune.d.ts re-exports them.
-import type { EpochSummary, Monitor, TrainConfig, TrainInfo } from './tabtune';
+import type { EpochSummary, Monitor, StateEvent, TrainConfig, TrainInfo } from './tabtune';
 
 /** A grid search (tt.search) or cross-validation: `grid` values override `base` (both RunConfig keys). */
 export interface SearchSpec {
@@ -49,6 +49,8 @@ export interface SearchProgress {
 
 export interface SearchHandlers {
   on_start?: (e: { run_id: number; plan: SearchPlan }) => void;
+  /** The search's state: preparing → training (its first training starts) → done | failed | cancelled. */
+  on_state?: (e: StateEvent) => void;
   on_training?: (e: { run_id: number; run: number; fold: number | null; info: TrainInfo }) => void;
   on_progress?: (p: SearchProgress & { run_id: number }) => void;
   on_step?: (s: { run_id: number; run: number; fold: number | null; step: number; total_steps: number; epoch: number; lr: number; loss: number | null }) => void;

@@ -137,7 +137,7 @@ class TabtuneTrainer extends HTMLElement {
   }
 
   /** A new engine after a lost device or a failed worker, holding what the page had: the base
-   *  model, the fine-tuned model saved in this browser, the data, Images mode's model. */
+   *  model, the fine-tuned model saved in this browser, the data, Images mode's model and images. */
   #revive() {
     this.#reviving ??= (async () => {
       const message = this.#ui.status.textContent;
@@ -149,6 +149,7 @@ class TabtuneTrainer extends HTMLElement {
       if (saved && saved.base_fingerprint === this.#model?.fingerprint) await this.#restoreModel(saved);
       const data = this.#data.record;
       if (data) await this.#data.use(new File([data.blob], data.name), data.options);
+      await this.#images.restore();
       this.#say(`${message} A new engine is ready.`);
     })().finally(() => { this.#reviving = null; });
     return this.#reviving;

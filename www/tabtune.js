@@ -58,8 +58,10 @@ export class Tabtune extends ImageCalls {
    *  on_start({ info }) gives the run_id first; on_checkpoint({ bytes, finished, step }) at each
    *  epoch end, on cancel and (finished: true, the model to keep) at the end. A train while
    *  another run is going is refused, unless that run was cancelled: then it starts after it.
+   *  on_state({ state, from, ... }) at each change of the run's lifecycle: preparing → training
+   *  ⇄ paused → done | failed | cancelled (types/run.d.ts RunState; state() says it too).
    *  hooks.paused: true starts in step mode, paused once the frozen layers are cached (see
-   *  stepOnce); on_paused({ step }) / on_playing({ until }) say where the run stands. With
+   *  stepOnce); on_paused({ step }) / on_playing({ until }) say the same in step mode's words. With
    *  config.teaching, on_step's argument carries `activity` and on_map({ epoch, points }) comes
    *  before the first step (epoch 0) and at each epoch end. */
   train(config = {}, hooks = {}) {
@@ -149,7 +151,8 @@ export class Tabtune extends ImageCalls {
     return this[CALL]({ type: 'loadTrained', bytes }, {}, [bytes]);
   }
 
-  /** What the worker holds: { base, model: { labels, fingerprint, fine_tuned } | null, data, run_id }. */
+  /** What the worker holds: { base, model: { labels, fingerprint, fine_tuned } | null, data, run_id,
+   *  run_state } (run_state: where the run in the worker stands, 'idle' when none). */
   state() {
     return this[CALL]({ type: 'state' });
   }

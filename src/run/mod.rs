@@ -12,5 +12,5 @@ mod monitors;
 pub use check::{ModelShape, check_max_len};
 pub use choices::{CacheDtype, ClassWeights, Init, OptimizerKind, PoolingKind, ScheduleKind, Strategy};
 pub use config::{CACHE_BUDGET_MB, LAYERS_ALL, RunConfig, contrastive_defaults};
-pub use memory::{check_step_memory, text_step_bytes};
+pub use memory::{check_image_step_memory, check_step_memory, image_step_bytes, text_step_bytes};
 pub use monitors::{MONITORS, monitors_for};

@@ -22,7 +22,7 @@ use crate::error::{Error, Result};
 use crate::fingerprint::fingerprint;
 use crate::prefix::{Cached, Hidden, cache_bytes, stack};
 use crate::readback;
-use crate::run::{CacheDtype, Init, RunConfig};
+use crate::run::{CacheDtype, Init, RunConfig, check_image_step_memory};
 use crate::task::{Targets, Task};
 use crate::image::config::HEAD_CHANNELS;
 use crate::image::preprocess::{resize_bicubic, resized_dims};
@@ -74,6 +74,8 @@ impl Trainer {
         let bytes = cache_bytes(std::iter::repeat_n(c, train.len() + val.len()), h * w, cfg.cache_dtype);
         let cache_mb = bytes as f64 / 1e6;
         let cached = bytes <= cfg.cache_budget_mb as u64 * 1_000_000;
+        // refused now, before the frozen pass, rather than trapping mid-step in a tab
+        check_image_step_memory(&config.blocks()?, &cfg, data.examples.len(), train.len(), cached)?;
         if !cached {
             notes.push(format!(
                 "the frozen blocks' cache would need {cache_mb:.0} MB, over the {} MB budget, so they run again for every batch (slower); a smaller image_size keeps it cached",

@@ -118,3 +118,28 @@ export async function openTinyTrainer(origin) {
 
 /** Resolves with the next 'tabtune-done' event's detail (a finished or cancelled run). */
 export const doneEvent = (page) => page.evaluate(() => new Promise((resolve) => document.addEventListener('tabtune-done', (e) => resolve(e.detail), { once: true })));
+
+/** `n` distinct rows cycling through `labels` (a duplicate text would be dropped by loadData). */
+export function toyCsv(n, labels = ['pos', 'neg']) {
+  const words = { pos: ['great', 'wonderful', 'lovely', 'superb'], neg: ['awful', 'terrible', 'boring', 'dull'], meh: ['okay', 'fine', 'average', 'plain'] };
+  let csv = 'text,label\n';
+  for (let i = 0; i < n; i++) {
+    const label = labels[i % labels.length];
+    csv += `a ${words[label][i % 4]} film number ${i},${label}\n`;
+  }
+  return csv;
+}
+
+/** Fills the widget's number fields by their labels: { 'Batch size': 4, … }. */
+export async function setFields(w, fields) {
+  for (const [name, value] of Object.entries(fields)) await w.getByRole('spinbutton', { name, exact: true }).fill(String(value));
+}
+
+/** Clicks the widget's Download and returns the zip's model.safetensors bytes. */
+export async function downloadWeights(page, w) {
+  const [download] = await Promise.all([page.waitForEvent('download'), w.getByRole('button', { name: 'Download model (.zip)' }).click()]);
+  const dir = mkdtempSync(join(tmpdir(), 'tabtune-zip-'));
+  await download.saveAs(join(dir, 'model.zip'));
+  execFileSync('python3', ['-m', 'zipfile', '-e', join(dir, 'model.zip'), dir]);
+  return readFileSync(join(dir, 'tabtune-model/model.safetensors'));
+}

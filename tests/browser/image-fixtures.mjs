@@ -1,6 +1,8 @@
 // Images for the browser tests, made here rather than stored: PNGs written byte by byte (zlib from
 // node), two visually distinct colour classes with a seeded texture, and Chromium's flags for a
 // fake camera. images-data.test.mjs and images-train.test.mjs both use them.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
 import { NO_WEBGPU_ARGS } from './harness.mjs';
 
@@ -37,3 +39,23 @@ const shaded = (base, seed) => (x, y) => base.map((v, i) => Math.round(Math.max(
   v + 25 * Math.sin((x + 7 * seed + 5 * i) / 11) + 20 * Math.cos((y - 3 * seed) / 13)))));
 export const smoothRed = (i) => png(90 + 3 * i, 70 + i, shaded([200, 50, 45], i));
 export const smoothBlue = (i) => png(70 + i, 90 + 3 * i, shaded([45, 65, 200], i));
+
+/** Writes `dir`/red/r0..r(n-1).png and `dir`/blue/b….png (the smooth colours): a folder of class
+ *  folders. */
+export function writeColours(dir, n) {
+  for (const cls of ['red', 'blue']) mkdirSync(join(dir, cls), { recursive: true });
+  for (let i = 0; i < n; i++) { writeFileSync(join(dir, 'red', `r${i}.png`), smoothRed(i)); writeFileSync(join(dir, 'blue', `b${i}.png`), smoothBlue(i)); }
+}
+
+/** Holds class `name`'s "Hold to record" for `ms` with the fake camera on (the widget `w` in
+ *  `page`), then waits for the frames grabbed before the release. */
+export async function recordFrames(page, w, name, ms) {
+  const hold = w.getByRole('region', { name: `Class ${name}` }).getByRole('button', { name: 'Hold to record' });
+  const box = await hold.boundingBox();
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.mouse.down();
+  await page.waitForTimeout(ms);
+  await page.mouse.up();
+  await w.getByText(new RegExp(`^Recorded \\d+ frames into ${name}\\.$`)).waitFor({ timeout: 5_000 }); // said once, when released
+  await page.waitForTimeout(300); // frames grabbed just before the release still arrive
+}

@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { unzipSync } from '../../www/node_modules/fflate/esm/index.mjs';
 import { NO_WEBGPU_ARGS, ROOT, axeViolations, createTabtune, doneEvent, makeFixtures, openPage, startServer, tabtune } from './harness.mjs';
-import { CAMERA_ARGS, smoothBlue, smoothRed } from './image-fixtures.mjs';
+import { CAMERA_ARGS, recordFrames, writeColours } from './image-fixtures.mjs';
 
 let fixtures, server, folder;
 const T = { timeout: 180_000 };
@@ -27,8 +27,7 @@ const SETTINGS = { epochs: '3', lr: '0.001', batch_size: '8', val_split: '0.25' 
 before(async () => {
   fixtures = makeFixtures();
   folder = join(fixtures, 'colours');
-  for (const cls of ['red', 'blue']) mkdirSync(join(folder, cls), { recursive: true });
-  for (let i = 0; i < PER_CLASS; i++) { writeFileSync(join(folder, 'red', `r${i}.png`), smoothRed(i)); writeFileSync(join(folder, 'blue', `b${i}.png`), smoothBlue(i)); }
+  writeColours(folder, PER_CLASS);
   server = await startServer(fixtures);
 });
 after(() => server?.stop());
@@ -65,14 +64,7 @@ test('images: train in the page, live webcam prediction, the download in the nat
     const name = w.getByRole('textbox', { name: 'Name of class Class 1' });
     await name.fill('camera');
     await name.press('Enter');
-    const hold = w.getByRole('region', { name: 'Class camera' }).getByRole('button', { name: 'Hold to record' });
-    const box = await hold.boundingBox();
-    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
-    await page.mouse.down();
-    await page.waitForTimeout(1200);
-    await page.mouse.up();
-    await w.getByText(/^Recorded \d+ frames into camera\.$/).waitFor({ timeout: 5_000 });
-    await page.waitForTimeout(300); // frames grabbed just before the release still arrive
+    await recordFrames(page, w, 'camera', 1200);
     const summary = await w.locator('.img-summary').textContent();
     const frames = Number(/camera: (\d+)/.exec(summary)?.[1]);
     assert.ok(frames >= 5, `frames from the camera: ${summary}`);

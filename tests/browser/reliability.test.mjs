@@ -4,36 +4,25 @@
 // before the worker names the run stops it; a trap in the engine mid-run gets a new engine and
 // Resume run finishes; an images-only page trains without a text model; a zip of more images
 // than a tab can hold is refused with the numbers, the images already added kept; model files kept
-// in the Cache API that do not belong together are fetched again as one set.
+// in the Cache API that do not belong together are fetched again as one set; refused resumes and a
+// run with no frozen layer leave the prefix pool working.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { makeFixtures, openPage, screenshotPath, startServer } from './harness.mjs';
-import { png, smoothBlue, smoothRed } from './image-fixtures.mjs';
+import { NO_WEBGPU_ARGS, createTabtune, downloadWeights, makeFixtures, openPage, screenshotPath, setFields, startServer, toyCsv } from './harness.mjs';
+import { png, writeColours } from './image-fixtures.mjs';
 import { zipSync } from '../../www/node_modules/fflate/esm/index.mjs';
 
 let fixtures, server;
 const T = { timeout: 300_000 };
 const RUN = { 'Batch size': 4, 'Max length (tokens)': 16, 'Validation share': 0.25, Epochs: 1 };
 
-function toyCsv(rows) {
-  const words = { pos: ['great', 'wonderful', 'lovely', 'superb'], neg: ['awful', 'terrible', 'boring', 'dull'] };
-  let csv = 'text,label\n';
-  for (let i = 0; i < rows; i++) { const l = i % 2 ? 'neg' : 'pos'; csv += `a ${words[l][i % 4]} film number ${i},${l}\n`; }
-  return csv;
-}
 
 before(async () => {
   fixtures = makeFixtures();
   writeFileSync(join(fixtures, 'toy-400.csv'), toyCsv(400));
-  for (const cls of ['red', 'blue']) mkdirSync(join(fixtures, 'colours', cls), { recursive: true });
-  for (let i = 0; i < 6; i++) {
-    writeFileSync(join(fixtures, 'colours', 'red', `r${i}.png`), smoothRed(i));
-    writeFileSync(join(fixtures, 'colours', 'blue', `b${i}.png`), smoothBlue(i));
-  }
+  writeColours(join(fixtures, 'colours'), 6);
   server = await startServer(fixtures);
 });
 after(() => server?.stop());
@@ -47,7 +36,6 @@ async function openTiny(query = '') {
   return { ...o, w, errors };
 }
 const ready = (w) => w.getByRole('status').filter({ hasText: 'Ready' }).waitFor({ timeout: 120_000 });
-const setFields = async (w, fields) => { for (const [name, value] of Object.entries(fields)) await w.getByRole('spinbutton', { name, exact: true }).fill(String(value)); };
 const trainButton = (w) => w.getByRole('button', { name: 'Train', exact: true });
 const loadToy = async (w, file = 'toy.csv', rows = 32) => {
   await w.getByLabel(/^Drop a CSV, TSV or JSONL file/).setInputFiles(join(fixtures, file));
@@ -55,14 +43,6 @@ const loadToy = async (w, file = 'toy.csv', rows = 32) => {
 };
 const saved = (w) => w.getByText(/^This model and its metrics are saved in this browser/).waitFor({ timeout: 60_000 });
 
-/** Clicks Download and returns the zip's model.safetensors bytes. */
-async function downloadWeights(page, w) {
-  const [download] = await Promise.all([page.waitForEvent('download'), w.getByRole('button', { name: 'Download model (.zip)' }).click()]);
-  const dir = mkdtempSync(join(tmpdir(), 'tabtune-zip-'));
-  await download.saveAs(join(dir, 'model.zip'));
-  execFileSync('python3', ['-m', 'zipfile', '-e', join(dir, 'model.zip'), dir]);
-  return readFileSync(join(dir, 'tabtune-model/model.safetensors'));
-}
 
 test('train, continue, reload: the continued model comes back whole', T, async () => {
   const { browser, page, w, errors } = await openTiny();
@@ -159,6 +139,7 @@ test('a trap in the engine mid-run: the page says so, starts a new engine, and R
     await worker.evaluate(() => self.onmessage({ data: { id: -1, type: 'debugTrapNextStep' } }));
     await w.getByText(/The engine stopped \(.*unreachable.*\); a new one is starting/).first().waitFor({ timeout: 60_000 });
     await w.getByRole('status').filter({ hasText: 'A new engine is ready' }).waitFor({ timeout: 120_000 });
+    assert.equal(await w.locator('.run-badge').textContent(), 'Failed', 'the badge draws the failure the client reported');
     const resume = w.getByRole('button', { name: 'Resume run' });
     await resume.waitFor({ timeout: 60_000 });
     await resume.click();
@@ -238,5 +219,41 @@ test('model files kept by an earlier visit that do not belong together are fetch
       assert.equal(got.error, undefined, `${name}: ${got.error} (${got.files.join(', ')})`);
       assert.deepEqual({ hidden_size: got.hidden_size, fingerprint: got.fingerprint }, r.want, `${name}: ${got.files.join(', ')}`);
     }
+  } finally { await browser.close(); }
+});
+
+// Item 11: refused resumes (damaged checkpoints) leave nothing behind, and a run that trains every
+// layer (no frozen layer: the prefix is the embeddings alone) never hands a prefix worker a
+// zero-layer model; the pool is loaded from the run that starts, then used by the next. ~10 s.
+test('after refused resumes, a run with no frozen layer trains, and the prefix pool serves the next', T, async () => {
+  const { browser, page } = await openPage(server.origin, { args: NO_WEBGPU_ARGS });
+  try {
+    await createTabtune(page, 'cpu', { prefix_workers: 1 });
+    const r = await page.evaluate(async () => {
+      const { tt } = window;
+      await tt.loadModel('/fixtures/tiny/');
+      await tt.loadData(await (await fetch('/fixtures/toy.csv')).text(), { format: 'csv' });
+      const config = { epochs: 1, batch_size: 4, max_len: 16, val_split: 0.25, cache_dtype: 'f32' };
+      const run = async (layers) => {
+        let workers = null, checkpoint = null;
+        const result = await tt.train({ ...config, layers }, {
+          on_progress: (p) => { if (p.phase === 'prepared') workers = p.workers; },
+          on_checkpoint: (c) => { checkpoint = c.bytes; },
+        });
+        return { epochs: result.epochs.length, workers, checkpoint };
+      };
+      const first = await run(1);
+      const refused = [];
+      for (const bad of [first.checkpoint.slice(0, first.checkpoint.length >> 1), new Uint8Array(64)]) {
+        refused.push(await tt.resume(bad).then(() => null, (e) => e.message));
+      }
+      const all = await run(2);
+      const again = await run(1);
+      return { first: first.workers, refused, all: { epochs: all.epochs, workers: all.workers }, again: { epochs: again.epochs, workers: again.workers } };
+    });
+    assert.equal(r.first, 2, 'one frozen layer: the pool works beside the training worker');
+    assert.ok(r.refused.every((m) => typeof m === 'string' && m.length > 0), `damaged checkpoints are refused: ${JSON.stringify(r.refused)}`);
+    assert.deepEqual(r.all, { epochs: 1, workers: 1 }, 'no frozen layer: no pool, and the run trains');
+    assert.deepEqual(r.again, { epochs: 1, workers: 2 }, 'the next run with a frozen layer uses the pool again');
   } finally { await browser.close(); }
 });

@@ -4,21 +4,13 @@
 // 100k-row file loads and trains on a sample.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { makeFixtures, openPage, screenshotPath, startServer } from './harness.mjs';
+import { downloadWeights, makeFixtures, openPage, screenshotPath, setFields, startServer, toyCsv } from './harness.mjs';
 
 let fixtures, server;
 const T = { timeout: 600_000 };
 
-function toyCsv(rows, labels = ['pos', 'neg']) {
-  const words = { pos: ['great', 'wonderful', 'lovely', 'superb'], neg: ['awful', 'terrible', 'boring', 'dull'], meh: ['fine', 'okay', 'plain', 'average'] };
-  let csv = 'text,label\n';
-  for (let i = 0; i < rows; i++) { const l = labels[i % labels.length]; csv += `a ${words[l][i % 4]} film number ${i},${l}\n`; }
-  return csv;
-}
 
 before(async () => {
   fixtures = makeFixtures();
@@ -36,18 +28,6 @@ async function openTiny(init, page = 'tiny-trainer.html') {
   return { ...o, w };
 }
 
-async function setFields(w, fields) {
-  for (const [name, value] of Object.entries(fields)) await w.getByRole('spinbutton', { name, exact: true }).fill(String(value));
-}
-
-/** Clicks Download and returns the zip's model.safetensors bytes. */
-async function downloadWeights(page, w) {
-  const [download] = await Promise.all([page.waitForEvent('download'), w.getByRole('button', { name: 'Download model (.zip)' }).click()]);
-  const dir = mkdtempSync(join(tmpdir(), 'tabtune-zip-'));
-  await download.saveAs(join(dir, 'model.zip'));
-  execFileSync('python3', ['-m', 'zipfile', '-e', join(dir, 'model.zip'), dir]);
-  return readFileSync(join(dir, 'tabtune-model/model.safetensors'));
-}
 
 const RUN = { 'Batch size': 4, 'Max length (tokens)': 16, 'Validation share': 0.25, Epochs: 6 };
 // long enough (150 train rows / 4 × 15 = 570 steps) that a reload lands mid-run on a busy machine
@@ -113,12 +93,18 @@ test('a run that fails enables neither Try it nor Download, and says why', T, as
   } finally { await browser.close(); }
 });
 
-// A full disk, as the browser reports it: IndexedDB refuses every put of a run record.
+// A full disk, as the browser reports it: the put of a run record is taken, then its transaction
+// aborts as it commits, with a QuotaExceededError (IndexedDB checks the quota at commit).
 const FULL_DISK = () => {
   const put = IDBObjectStore.prototype.put;
   IDBObjectStore.prototype.put = function (value, key) {
-    if (window.__full && value && value.checkpoint) throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
-    return put.call(this, value, key);
+    const req = put.call(this, value, key);
+    if (window.__full && value && value.checkpoint) {
+      const tx = this.transaction;
+      Object.defineProperty(tx, 'error', { value: new DOMException('The quota has been exceeded.', 'QuotaExceededError') });
+      req.addEventListener('success', () => tx.abort());
+    }
+    return req;
   };
 };
 

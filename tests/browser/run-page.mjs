@@ -5,20 +5,10 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { ROOT, TABTUNE, gpuAdapter, makeFixtures, openPage } from './harness.mjs';
+import { ROOT, TABTUNE, gpuAdapter, makeFixtures, openPage, toyCsv } from './harness.mjs';
 
 export const T = { timeout: 300_000 };
 
-/** `n` distinct rows cycling through `labels` (a duplicate text would be dropped by loadData). */
-export function toyCsv(n, labels) {
-  const words = { pos: ['great', 'wonderful', 'lovely', 'superb'], neg: ['awful', 'terrible', 'boring', 'dull'], meh: ['okay', 'fine', 'average', 'plain'] };
-  let csv = 'text,label\n';
-  for (let i = 0; i < n; i++) {
-    const label = labels[i % labels.length];
-    csv += `a ${words[label][i % 4]} film number ${i},${label}\n`;
-  }
-  return csv;
-}
 
 /** The harness's fixtures plus a second tiny BERT and the toy data sets these tests load. */
 export function makeRunFixtures() {

@@ -6,18 +6,11 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createTabtune, makeFixtures, openPage, screenshotPath, startServer, doneEvent, openTinyTrainer } from './harness.mjs';
+import { createTabtune, makeFixtures, openPage, screenshotPath, startServer, doneEvent, openTinyTrainer, toyCsv } from './harness.mjs';
 
 let fixtures, server;
 const T = { timeout: 300_000 };
 
-/** `n` distinct rows cycling through pos / neg. */
-function toyCsv(n) {
-  const words = { pos: ['great', 'wonderful', 'lovely', 'superb'], neg: ['awful', 'terrible', 'boring', 'dull'] };
-  let csv = 'text,label\n';
-  for (let i = 0; i < n; i++) { const l = i % 2 ? 'neg' : 'pos'; csv += `a ${words[l][i % 4]} film number ${i},${l}\n`; }
-  return csv;
-}
 
 before(async () => {
   fixtures = makeFixtures();

@@ -118,7 +118,7 @@ test('step mode: a run started paused and stepped by the buttons has the losses 
     await w.getByLabel('Start the next run paused').check();
     done = doneEvent(page);
     await w.getByRole('button', { name: 'Train', exact: true }).click();
-    await w.getByText(/^Paused/).waitFor({ timeout: 60_000 });
+    await w.getByText(/^Paused before the first step/).waitFor({ timeout: 60_000 }); // the panel's line (the badge says "Paused" too)
     const button = (name) => w.getByRole('button', { name, exact: true });
     assert.equal(await button('Pause').isDisabled(), true, 'a paused run offers no Pause');
     assert.equal(await data(w, '.teach-activity', 'columns'), '0', 'no step before the first click');

@@ -1,7 +1,8 @@
 //! The image task on the one trainer: Fashion-MNIST quality (top 2 blocks + head at 64 px
 //! reach 0.80 on 1,000 held-back images; a head-only run's accuracy is printed), the cached
 //! path equal to the whole network (1e-5), the settings an image run refuses (and that its
-//! checkpoint names the trained blocks as the whole network does), and the CLI's
+//! checkpoint names the trained blocks as the whole network does), a step past its memory
+//! budget refused with the batch that fits, and the CLI's
 //! train → eval → predict on a folder with a bad file in it.
 
 use std::path::Path;
@@ -119,6 +120,23 @@ fn text_only_settings_are_refused_for_images() {
     let bytes = block_on(t.checkpoint(true)).expect("an image run's checkpoint");
     let names = safetensors::SafeTensors::deserialize(&bytes).expect("safetensors").names().into_iter().map(str::to_string).collect::<Vec<_>>();
     assert!(names.iter().any(|n| n.starts_with("_blocks.14.")) && !names.iter().any(|n| n.starts_with("_blocks.13.")), "{names:?}");
+}
+
+/// An image run whose step (with the images the engine holds) would not fit its memory is refused
+/// before it starts, with the numbers and the largest batch that fits; that batch is taken.
+#[test]
+fn an_image_step_past_its_memory_budget_is_refused_with_the_batch_that_fits() {
+    let _turn = serial();
+    let device = Device::flex();
+    let (train, _) = fashion(20, 0);
+    let model = lite0(&device);
+    let cfg = RunConfig { layers: 16, batch_size: 512, step_budget_mb: Some(200), ..image_cfg() };
+    let msg = Trainer::new(model.clone(), &train, cfg.clone(), &device).err().expect("refused").to_string();
+    assert!(msg.starts_with("batch_size = 512 at 64 px would need about") && msg.contains("the 200 images take") && msg.contains("more than the 200 MB"), "{msg}");
+    let fits: usize = msg.split("use batch_size ").nth(1).and_then(|r| r.split(' ').next()).and_then(|n| n.parse().ok()).expect("a batch size that fits");
+    assert!((1..180).contains(&fits), "{msg}");
+    assert!(Trainer::new(model.clone(), &train, RunConfig { batch_size: fits, ..cfg.clone() }, &device).is_ok(), "batch_size {fits} is refused too");
+    assert!(Trainer::new(model, &train, RunConfig { batch_size: fits + 1, ..cfg }, &device).is_err());
 }
 
 /// `tabtune train --task image` on a folder (one file in it is not an image: a warning naming

@@ -9,7 +9,16 @@ export const POST = Symbol('tabtune: post to the worker');
 
 // The worker's run messages → the hook of the request they belong to.
 const HOOKS = { progress: 'on_progress', started: 'on_start', step: 'on_step', epoch: 'on_epoch', checkpoint: 'on_checkpoint', case: 'on_case',
-  training: 'on_training', fold: 'on_fold', run_result: 'on_result', paused: 'on_paused', playing: 'on_playing', map: 'on_map' };
+  training: 'on_training', fold: 'on_fold', run_result: 'on_result', map: 'on_map' };
+const ENDED = ['done', 'failed', 'cancelled'];
+
+/** A run's lifecycle message (worker/lifecycle.js) to its hooks: on_state, and step mode's
+ *  on_paused({ step }) / on_playing({ until }), which say the same in the older words. */
+function tellState(handlers, { state, from, ...rest }) {
+  handlers.on_state?.({ state, from, ...rest });
+  if (state === 'paused') handlers.on_paused?.({ run_id: rest.run_id, step: rest.step });
+  else if (state === 'training' && 'until' in rest) handlers.on_playing?.({ run_id: rest.run_id, until: rest.until });
+}
 
 export class WorkerClient {
   #worker;
@@ -38,6 +47,10 @@ export class WorkerClient {
     this.failed = why;
     this.#worker.terminate();
     this.#worker = null;
+    // a run in flight cannot say it failed: this side says it for the worker
+    for (const p of this.#pending.values()) {
+      if (p.run && !ENDED.includes(p.run.state)) tellState(p.handlers, { run_id: p.run.run_id, state: 'failed', from: p.run.state, message: `the tabtune worker failed (${why})` });
+    }
     this.#failAll(new Error(`the tabtune worker failed (${why}); what it held is gone: start a new one`));
     this.on_failed?.({ message: why });
   }
@@ -46,6 +59,12 @@ export class WorkerClient {
     if (msg.type === 'device-lost') { this.on_device_lost?.({ reason: msg.reason, message: msg.message }); return; }
     const p = this.#pending.get(msg.id);
     if (!p) return;
+    if (msg.type === 'state') {
+      const { id, type, ...rest } = msg;
+      p.run = { run_id: msg.run_id, state: msg.state };
+      tellState(p.handlers, rest);
+      return;
+    }
     const hook = HOOKS[msg.type];
     if (hook) {
       const { id, type, ...rest } = msg;

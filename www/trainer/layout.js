@@ -89,6 +89,8 @@ export function buildUi(on, attr) {
   u.train = el('button', { disabled: true, text: 'Train', onclick: () => on.train() });
   u.cancel = el('button', { class: 'secondary', disabled: true, text: 'Cancel', onclick: () => on.cancel() });
   u.resume = el('button', { class: 'secondary', hidden: true, text: 'Resume run', onclick: () => on.resume() });
+  // the run's state as the worker reports it (showRunState); the progress line below speaks it
+  u.runState = el('span', { class: 'run-badge', 'data-state': 'idle' });
   u.runNotes = el('p', { class: 'note' });
   u.resumeNote = el('p', { class: 'note', 'aria-live': 'polite' });
   u.saveNote = el('p', { class: 'error', role: 'alert' });
@@ -125,7 +127,7 @@ export function buildUi(on, attr) {
     el('section', { 'aria-labelledby': 'h-data' }, el('h2', { id: 'h-data', text: '1. Data' }), u.textData),
     el('section', { 'aria-labelledby': 'h-set' }, el('h2', { id: 'h-set', text: '2. Settings' }), el('div', { class: 'row' }, ...settings), u.strategy.wrap, u.subset, u.layers, u.params, u.advanced.details),
     el('section', { 'aria-labelledby': 'h-train' }, el('h2', { id: 'h-train', text: '3. Train' }),
-      el('div', { class: 'row' }, u.train, u.cancel, u.resume), u.runNotes, u.resumeNote, u.saveNote, u.bar, u.progress, u.stopNote,
+      el('div', { class: 'row' }, u.train, u.cancel, u.resume, u.runState), u.runNotes, u.resumeNote, u.saveNote, u.bar, u.progress, u.stopNote,
       el('div', { class: 'charts' }, u.lossChart, u.lrChart, u.epochChart), u.metrics),
     u.search.section,
     el('section', { 'aria-labelledby': 'h-try' }, el('h2', { id: 'h-try', text: '4. Try it' }), u.tryText),
@@ -141,4 +143,15 @@ export function runStarted(u) {
   u.metrics.replaceChildren();
   u.stopNote.textContent = '';
   u.progress.className = ''; // a failure's red from a run before
+  showRunState(u, 'idle'); // the run before's end; the worker reports this one's from `preparing`
+}
+
+const STATE_WORDS = { idle: '', preparing: 'Preparing', training: 'Training', paused: 'Paused', done: 'Done', failed: 'Failed', cancelled: 'Cancelled' };
+
+/** Draws the state the worker reported for the run (worker/lifecycle.js): the badge, and Cancel,
+ *  which stays on until the run has ended. */
+export function showRunState(u, state) {
+  u.runState.dataset.state = state;
+  u.runState.textContent = STATE_WORDS[state] ?? state;
+  if (['done', 'failed', 'cancelled'].includes(state)) u.cancel.disabled = true;
 }

@@ -52,6 +52,12 @@ progress { width: 100%; height: 1.4rem; }
 .charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(18rem, 1fr)); gap: 1rem; }
 .charts > div { min-width: 0; overflow: hidden; }
 .row { display: flex; flex-wrap: wrap; align-items: end; gap: .5rem 1rem; }
+.run-badge { align-self: center; font-weight: 700; padding: .1rem .5rem; border-radius: 3px; }
+.run-badge:empty { display: none; }
+.run-badge[data-state=training], .run-badge[data-state=preparing] { background: #e6f4ec; color: #00502d; }
+.run-badge[data-state=paused] { background: #fff3d6; color: #6b4700; }
+.run-badge[data-state=failed] { background: #fde8e8; color: #8b0000; }
+.run-badge[data-state=done], .run-badge[data-state=cancelled] { background: #eee; color: #333; }
 pre { background: #f3f3f3; padding: .5rem; overflow: auto; font-size: .85em; }
 @container (max-width: 480px) { label, .field { display: flex; } .bar-row { grid-template-columns: 6rem 1fr 3.5rem; } }
 `;

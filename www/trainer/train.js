@@ -5,7 +5,7 @@
 // engine, the model and the data; `host` gives them as they are now.
 import { setValues, showSettingError } from './advanced.js';
 import { trainingCharts } from './charts.js';
-import { runStarted } from './layout.js';
+import { runStarted, showRunState } from './layout.js';
 import { endText, epochMetrics, prepareText, runNotes, stepText, stoppedEarlyText, truncatedText } from './results.js';
 import { recordBytes, restoredText, resumeText, runRecord, saveCheckpoint, saveError, savedText } from './runs.js';
 import { fieldsFor } from './settings.js';
@@ -100,6 +100,7 @@ export function trainSection(host) {
     let totalSteps = run?.total_steps || 0;
     let valOnLoss = true; // a contrastive run's step loss is the pairs' (cos − target)², not the head's cross-entropy
     const base = {
+      on_state: (s) => showRunState(u, s.state),
       on_start: ({ info }) => {
         runId = info.run_id;
         if (cancelAsked) host.tt().cancel(runId);

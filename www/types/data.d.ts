@@ -38,6 +38,8 @@ export interface SessionState {
   data: boolean;
   run_id: number | null;
   image: ImageState;
+  /** Where the run in the worker stands ('idle' when none): see RunState. */
+  run_state: import('./run').RunState;
 }
 
 /** classification: the class and a softmax p per class; multi_label: label 'a|b', the labels

@@ -81,15 +81,36 @@ export interface TrainResult {
 /** A run's trained part (top layers, head, optimizer state, position) — for resume / loadTrained. */
 export interface CheckpointEvent { run_id: number; bytes: Uint8Array; finished: boolean; step: number; epochs_done: number }
 
+/** A run's lifecycle: idle → preparing (the frozen layers run over the data) → training ⇄ paused
+ *  (step mode) → done | failed | cancelled. The worker reports each change; a worker that died
+ *  is reported `failed` by the client. */
+export type RunState = 'idle' | 'preparing' | 'training' | 'paused' | 'done' | 'failed' | 'cancelled';
+
+export interface StateEvent {
+  run_id: number; state: RunState; from: RunState;
+  /** paused: after this many steps (0: before the first); done / cancelled: steps done. */
+  step?: number;
+  /** training in step mode: null (play on), 'step' (one step), 'epoch' (to the epoch end). */
+  until?: null | 'step' | 'epoch';
+  /** preparing: the run's steps in all. */
+  total_steps?: number;
+  /** failed: why. */
+  message?: string;
+}
+
 export interface RunHandlers {
   on_start?: (e: { run_id: number; info: TrainInfo }) => void;
+  /** Each change of the run's state (a search's too: preparing → training → its end). */
+  on_state?: (e: StateEvent) => void;
   on_step?: (s: StepEvent) => void; on_epoch?: (e: EpochSummary) => void; on_progress?: (p: ProgressEvent) => void;
   on_checkpoint?: (c: CheckpointEvent) => void;
   /** Start in step mode: paused once the frozen layers are cached. */
   paused?: boolean;
-  /** The run waits (after pause(), stepOnce(), stepEpoch(), or at the start with paused). */
+  /** The run waits (after pause(), stepOnce(), stepEpoch(), or at the start with paused):
+   *  on_state's `paused`, in step mode's words. */
   on_paused?: (e: { run_id: number; step: number }) => void;
-  /** The run steps on: until null (play), 'step' (one step) or 'epoch' (to the epoch end). */
+  /** The run steps on: until null (play), 'step' (one step) or 'epoch' (to the epoch end):
+   *  on_state's `training`, in step mode's words. */
   on_playing?: (e: { run_id: number; until: null | 'step' | 'epoch' }) => void;
   /** With `teaching`: epoch 0 before the first step, then each epoch end. */
   on_map?: (m: MapFrame & { run_id: number }) => void;

@@ -1,23 +1,23 @@
 // Step mode for a training run (train.js), and the teaching view's calls into it (worker.js).
 //
 // The train loop calls `gate()` before each step: while paused it waits on a promise that
-// play / stepOnce / stepEpoch / cancel resolve (no polling, no busy loop), and it tells the
-// page where it stands with run messages { type: 'paused', step } and { type: 'playing', until }
-// (until: null = play on, 'step' = one step, 'epoch' = to the next epoch end).
+// play / stepOnce / stepEpoch / cancel resolve (no polling, no busy loop), and it moves the run's
+// lifecycle (lifecycle.js) to `paused` ({ step }) or `training` ({ until: null = play on,
+// 'step' = one step, 'epoch' = to the next epoch end}), which reports it to the page.
 //
 // Every call that takes the run's trainer (a step, prepare, a checkpoint, attention, mistakes)
 // goes through `exclusive`, one after another, so a teaching call that arrives mid-step waits
 // for the step instead of failing with "busy".
 export class RunControl {
-  #send;
+  #lifecycle;
   #mode;
   #wake = null;
   #lock = Promise.resolve();
   #announced = null;
 
-  // send: posts a run message (run_id and the request id are added by the caller's send).
-  constructor(send, { paused = false } = {}) {
-    this.#send = send;
+  // lifecycle: the run's (lifecycle.js); paused: start in step mode.
+  constructor(lifecycle, { paused = false } = {}) {
+    this.#lifecycle = lifecycle;
     this.#mode = paused ? 'paused' : 'playing';
   }
 
@@ -62,7 +62,7 @@ export class RunControl {
 
   #tell(state, extra) {
     this.#announced = state === 'paused' ? 'paused' : this.#mode;
-    this.#send({ type: state === 'paused' ? 'paused' : 'playing', ...extra });
+    this.#lifecycle.to(state === 'paused' ? 'paused' : 'training', extra);
   }
 }
 

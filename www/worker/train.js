@@ -1,6 +1,7 @@
 // A training run in the worker: the frozen prefix's pass (on the CPU backend with the prefix
 // pool beside this worker), then step after step with a tick between (so 'cancel' and step-mode
 // messages get through), a checkpoint at every epoch end, on cancel and at the end.
+import { Lifecycle } from './lifecycle.js';
 import { PrefixPool } from './prefix-pool.js';
 import { RunControl, postMaps } from './run-control.js';
 import { engine, post, runName, slot, tick } from './state.js';
@@ -49,8 +50,10 @@ export async function train(msg, start) {
   let finish;
   const me = slot.run = { id: info.run_id, cancelled: false, done: new Promise((resolve) => { finish = resolve; }) };
   const send = (m, transfer) => post({ id: msg.id, run_id: me.id, ...m }, transfer);
+  // where the run stands, reported to the page at each change (lifecycle.js)
+  const lifecycle = me.lifecycle = new Lifecycle(send);
   // step mode; every trainer call goes through control.exclusive (run-control.js)
-  const control = me.control = new RunControl(send, { paused: Boolean(msg.paused) });
+  const control = me.control = new RunControl(lifecycle, { paused: Boolean(msg.paused) });
   const epochs = [...info.history];
   const saveCheckpoint = async (finished) => {
     const bytes = await control.exclusive(() => session.checkpoint(me.id, finished));
@@ -59,8 +62,10 @@ export async function train(msg, start) {
   let stepsDone = info.step;
   let keep = false;
   let state;
+  let failure = null; // what ended the run, when it failed
   try {
     send({ type: 'started', info });
+    lifecycle.to('preparing', { step: info.step, total_steps: info.total_steps });
     send({ type: 'progress', phase: 'prepare', done: 0, total: info.train_rows + info.val_rows, info });
     await control.exclusive(() => prepare(me, info, send));
     // the teaching map's epoch-0 frame (its axes are fitted now, before the first step)
@@ -102,13 +107,15 @@ export async function train(msg, start) {
   } catch (e) {
     // a step can fail before the device's lost notice arrives: give it a moment to
     if (!me.lost && engine.gpuDevice) await Promise.race([engine.gpuDevice.lost, new Promise((r) => setTimeout(r, 1000))]);
-    if (me.lost && !/GPU device was lost/.test(e?.message)) throw new Error(`the GPU device was lost (${me.lost}): resume the run from its last checkpoint`);
-    throw e;
+    const err = me.lost && !/GPU device was lost/.test(e?.message) ? new Error(`the GPU device was lost (${me.lost}): resume the run from its last checkpoint`) : e;
+    failure = { message: err?.message || String(err) };
+    throw err;
   } finally {
     // a failed run leaves the session's model as it was; the page learns what it holds from `state`
     try { state = await session.finish_training(me.id, keep); } catch { try { state = session.state(); } catch { state = null; } }
     slot.run = null;
-    finish();
+    // the run's end, once the slot is free: a Train the page sends on it is taken
+    try { lifecycle.to(failure ? 'failed' : me.cancelled ? 'cancelled' : 'done', failure ?? { step: stepsDone }); } finally { finish(); }
   }
   const value = { run_id: me.id, epochs, cancelled: me.cancelled, info, state, seconds: (performance.now() - started) / 1000 };
   post({ id: msg.id, run_id: me.id, type: me.cancelled ? 'cancelled' : 'done', value });

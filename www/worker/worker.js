@@ -5,8 +5,9 @@
 //      (images/engine.js), ... } and { type: 'cancel'|
 //      'pause'|'play'|'stepOnce'|'stepEpoch', run_id } (no id: they act on the run, which answers
 //      through its train request). Out: { id, type: 'result'|'error'|'progress', ... }; a run's
-//      messages also carry run_id: 'started'|'step'|'epoch'|'checkpoint'|'done'|'cancelled'|'paused'|
-//      'playing'|'map'; a search's also 'fold'|'run_result'; a trajectory check's 'case'.
+//      messages also carry run_id: 'started'|'state' (its lifecycle: lifecycle.js)|'step'|'epoch'|
+//      'checkpoint'|'done'|'cancelled'|'map'; a search's also 'training'|'fold'|'run_result'; a
+//      trajectory check's 'case'.
 //      { type: 'device-lost' } has no id.
 // The handlers by topic: start.js (init, the backend), models.js (load, predict, export: any kind), train.js (a run),
 // search.js, trajectory.js, run-control.js (step mode, the teaching view's calls),
@@ -42,7 +43,8 @@ async function handle(msg) {
       return session.resume_training(bytes);
     });
     case 'search': return search(msg);
-    case 'state': return session.state();
+    // what the session holds, and where the run in the slot stands (idle: none)
+    case 'state': return { ...session.state(), run_state: slot.run?.lifecycle?.state ?? 'idle' };
     case 'evaluate': return session.evaluate(new Uint8Array(msg.bytes), msg.options);
     case 'predict': return predict(msg);
     case 'predictFile': return session.predict_file(new Uint8Array(msg.bytes), msg.options);

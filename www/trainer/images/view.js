@@ -6,6 +6,7 @@ import { droppedFiles } from './drop-files.js';
 import { classBoard } from './classes.js';
 import { webcam } from './webcam.js';
 import { el } from '../dom.js';
+import { imageJournal } from './journal.js';
 import { IMAGES_CSS } from './styles.js';
 
 const SIZES = [96, 128, 160, 224];
@@ -21,20 +22,23 @@ export function imagesView(tt, onChange, sampleUrl = () => null) {
   // not a live region: during a recording it changes ten times a second; `status` announces instead
   const summary = el('p', { class: 'img-summary', text: 'No images yet.' });
   const problems = el('div', { class: 'img-problems', 'aria-live': 'polite' });
-  const cam = webcam((frames, label) => run(() => tt().addFrames(frames, label)), (t, e) => say(t, e));
+  const journal = imageJournal(); // what a new engine is given again (journal.js)
+  const cam = webcam((frames, label) => change('addFrames', [frames, label]), (t, e) => say(t, e));
   const board = classBoard({
-    remove: (ids) => run(() => tt().removeImages(ids)),
-    rename: (from, to) => run(() => tt().renameClass(from, to)),
-    removeClass: (name) => run(() => tt().removeClass(name)),
+    remove: (ids) => change('removeImages', [ids]),
+    rename: (from, to) => change('renameClass', [from, to]),
+    removeClass: (name) => change('removeClass', [name]),
     addFiles: (name, files) => load(files, name),
   }, cam.holdButton);
 
-  // every answer carries the worker's `data`: the counts shown are always the worker's own
-  async function run(call) {
+  // tt()[method](...args), kept in the journal once the worker took it; every answer carries the
+  // worker's `data`: the counts shown are always the worker's own
+  async function change(method, args) {
     try {
       // the worker starts with the page: a pick or a drop in its first seconds must not vanish
       if (!tt()) throw new Error('tabtune is still starting (its engine is loading): add the images again in a moment');
-      const r = await call();
+      const r = await tt()[method](...args);
+      journal.record(method, args, r);
       if (r.added) board.add(r.added);
       show(r.data);
       return r;
@@ -44,7 +48,9 @@ export function imagesView(tt, onChange, sampleUrl = () => null) {
     }
   }
 
+  let shown = null; // the worker's last `data`
   function show(data) {
+    shown = data;
     const k = data.classes.length;
     classesWithImages = data.classes.filter((c) => c.count > 0).length;
     need.hidden = classesWithImages >= 2;
@@ -58,7 +64,7 @@ export function imagesView(tt, onChange, sampleUrl = () => null) {
   async function load(files, label) {
     if (!files.length) return;
     say(`Reading ${files.length} file${files.length === 1 ? '' : 's'}…`);
-    const r = await run(() => tt().addImages(files, { label, on_progress: (p) => say(`Decoding image ${p.done} of ${p.total}…`) })).catch(() => null);
+    const r = await change('addImages', [files, { label, on_progress: (p) => say(`Decoding image ${p.done} of ${p.total}…`) }]).catch(() => null);
     if (!r) return;
     say(`Added ${r.added.length} image${r.added.length === 1 ? '' : 's'}.`);
     showProblems(r.problems, r.notes);
@@ -96,10 +102,10 @@ export function imagesView(tt, onChange, sampleUrl = () => null) {
     droppedFiles(e.dataTransfer).then((items) => load(items)).catch((err) => say(`The drop could not be read (${err?.message || err}).`, true));
   });
 
-  const size = el('select', { name: 'image_size', onchange: () => run(() => tt().setImageSize(Number(size.value))).catch(() => {}) },
+  const size = el('select', { name: 'image_size', onchange: () => change('setImageSize', [Number(size.value)]).catch(() => {}) },
     ...SIZES.map((s) => el('option', { value: s, text: `${s} px`, selected: s === 224 })));
   const clearAll = el('button', { type: 'button', class: 'secondary', text: 'Remove all images',
-    onclick: () => run(() => tt().clearImages()).then(() => { board.clear(); showProblems([]); }).catch(() => {}) });
+    onclick: () => change('clearImages', []).then(() => { board.clear(); showProblems([]); }).catch(() => {}) });
   const addClass = el('button', { type: 'button', class: 'secondary', text: 'Add class', onclick: () => board.addClass() });
 
   // Train is off until two classes have images: say so rather than leave it unexplained
@@ -143,5 +149,21 @@ export function imagesView(tt, onChange, sampleUrl = () => null) {
     get classes() { return classesWithImages; },
     camera: cam,
     stopCamera: () => cam.stop(),
+    /** A new engine (the worker failed, the device was lost): the images it held, given again.
+     *  Resolves true when there were images to restore. */
+    async restore() {
+      if (journal.empty) return false;
+      say('Giving the new engine the images again…');
+      const had = shown?.images;
+      try {
+        show(await journal.replay(tt()));
+        // a file changed or removed on disk since it was picked is left out this time
+        if (shown.images === had) say('The images are back in the new engine.');
+        else say(`${shown.images} of the ${had} images could be given to the new engine (files changed or removed since you picked them are left out): add the others again.`, true);
+      } catch (e) {
+        say(`The images could not all be given to the new engine (${e.message || e}): add them again.`, true);
+      }
+      return true;
+    },
   };
 }

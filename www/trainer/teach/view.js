@@ -2,7 +2,7 @@
 // for a class to watch — the embedding map, layer activity, loss with the LR schedule, step mode,
 // what the model looks at, and its mistakes; a projector mode (attribute `projector`) makes type
 // large and charts full-width. It only draws what the worker reports: the run's `activity` on
-// each step, its `map` messages, `paused` / `playing`, tt.attention / tt.mistakes / tt.teachingRows.
+// each step, its `map` messages, its state (paused, training), tt.attention / tt.mistakes / tt.teachingRows.
 // The element passes its hooks through hooks(), its config through config(), and says when a run
 // ended; the rest the panel does itself, following the host's attributes.
 import { layerActivity } from './activity.js';
@@ -127,8 +127,12 @@ export function teachView(host, tt, fail) {
           if (collecting) { refresh(); showMistakes(); }
         },
         on_map: (m) => { base.on_map?.(m); map.add(m); },
-        on_paused: (p) => { base.on_paused?.(p); setState('paused', p.step ?? lastStep); refresh(); },
-        on_playing: (p) => { base.on_playing?.(p); setState('playing', lastStep, p.until); },
+        // step mode follows the run's state as the worker reports it
+        on_state: (x) => {
+          base.on_state?.(x);
+          if (x.state === 'paused') { setState('paused', x.step ?? lastStep); refresh(); }
+          else if (x.state === 'training') setState('playing', lastStep, x.until ?? null);
+        },
       };
     },
     /** The run ended (finished, cancelled or failed): the step buttons go quiet, and what it

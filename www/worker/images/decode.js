@@ -68,3 +68,11 @@ export function thumbnail(master) {
   ctx.drawImage(master, 0, 0, THUMB, THUMB);
   return canvas.convertToBlob({ type: 'image/jpeg', quality: 0.85 });
 }
+
+/** The master as a PNG: lossless, so the page can give a new worker the same pixels (a webcam
+ *  frame has no file the page could read again). */
+export function lossless(master) {
+  const canvas = new OffscreenCanvas(master.width, master.height);
+  canvas.getContext('2d').drawImage(master, 0, 0);
+  return canvas.convertToBlob({ type: 'image/png' });
+}

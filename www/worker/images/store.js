@@ -4,7 +4,7 @@
 // to `ready` (the worker's imageDataReady); what it returns goes back to the page, so the counts
 // the page shows are the ones the worker holds.
 import { collect } from './collect.js';
-import { MASTER, decodeBytes, rgbAt, thumbnail, toMaster } from './decode.js';
+import { MASTER, decodeBytes, lossless, rgbAt, thumbnail, toMaster } from './decode.js';
 import { sortClasses, unreadable } from './problems.js';
 
 export const IMAGE_REQUESTS = ['imagesAdd', 'imagesRemove', 'imagesRenameClass', 'imagesRemoveClass', 'imagesSize', 'imagesClear'];
@@ -81,10 +81,11 @@ async function add(msg, progress) {
       + `Add fewer (the images you had are kept), or train on the whole folder with the command line: tabtune train --data FOLDER`);
   }
   const added = [];
-  const keep = async (name, cls, master) => {
+  // a webcam frame also goes back as a PNG (`source`): the page keeps it to give a new worker
+  const keep = async (name, cls, master, frame = false) => {
     const id = nextId++;
     images.set(id, { name, label: cls, master, rgb: null, size: 0 });
-    added.push({ id, name, label: cls, thumb: await thumbnail(master) });
+    added.push({ id, name, label: cls, thumb: await thumbnail(master), ...(frame ? { source: await lossless(master) } : {}) });
   };
   let last = 0;
   for (const [i, f] of files.entries()) {
@@ -98,7 +99,7 @@ async function add(msg, progress) {
   }
   for (const frame of msg.frames || []) {
     const n = nextId;
-    try { await keep(`webcam frame ${n}`, label, await toMaster(`webcam frame ${n}`, frame)); } catch (e) { problems.push({ name: `webcam frame ${n}`, message: e.message }); }
+    try { await keep(`webcam frame ${n}`, label, await toMaster(`webcam frame ${n}`, frame), true); } catch (e) { problems.push({ name: `webcam frame ${n}`, message: e.message }); }
   }
   problems.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   return { added, problems, notes };
