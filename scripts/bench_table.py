@@ -54,6 +54,20 @@ if web:
           f" {'':>14}   | {nat['run_s']:7.1f} s | {nat['epoch_samples_per_s'][-1]:20.1f} | {nat['val_acc']:.3f} |")
     print(f"\nTry-it in the tab (CPU): p50 {tab['predict_ms']['p50']:.1f} ms, p90 {tab['predict_ms']['p90']:.1f} ms per prediction; "
           f"wasm {web['wasm_bytes'] / 1e6:.1f} MB, {web['wasm_brotli_bytes'] / 1e6:.1f} MB brotli")
+if web and web.get("tab", {}).get("batch_predict"):
+    bp = web["tab"]["batch_predict"]
+    ratios["pool_scaling_infer"] = ratio(bp["pooled_samples_per_s"], bp["alone_samples_per_s"])
+    print(f"\n{bp['texts']} SST-2 texts predicted in the tab (CPU): {bp['alone_samples_per_s']:.1f} texts/s on the worker alone, "
+          f"{bp['pooled_samples_per_s']:.1f} on {bp['workers']} workers (the first pooled call, the model's export to the pool included: "
+          f"{bp['pool_first_s']:.1f} s); a Try-it sent during a batch: {bp['try_it_during_batch_ms']:.0f} ms")
+    ort = web.get("ort_web")
+    if ort:
+        # against onnxruntime-web batched as carefully as tabtune batches (texts of like length)
+        ratios["over_ort_web_infer"] = ratio(bp["alone_samples_per_s"], ort["sorted_samples_per_s"])
+        ratios["over_ort_web_infer_pool"] = ratio(bp["pooled_samples_per_s"], ort["sorted_samples_per_s"])
+        ratios["over_ort_web_latency"] = ratio(ort["predict_ms"]["p50"], web["tab"]["predict_ms"]["p50"])
+        print(f"onnxruntime-web {ort['version']} on the same model's ONNX export, {ort['threads']} thread, Tokenizers.js: "
+              f"{ort['samples_per_s']:.1f} texts/s in their order, {ort['sorted_samples_per_s']:.1f} sorted by length; one text p50 {ort['predict_ms']['p50']:.1f} ms (probabilities within {ort['max_abs_diff']:.1e} of tabtune's)")
 print("\nratios: " + ", ".join(f"{k} {v}" for k, v in ratios.items()))
 print(json.dumps({"date": str(datetime.date.today()), "cores": cores, "native_1_thread": native1, "native_all_threads": nativen,
                   "torch_1_thread": torch1, "torch_all_threads": torchn, "web": web, "ratios": ratios}))

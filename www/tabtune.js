@@ -224,7 +224,8 @@ export class Tabtune extends ImageCalls {
     return this[CALL]({ type: 'debugLoseDevice' });
   }
 
-  /** { ctor_runs }: how often the wasm's constructors ran; 1 means the start-up fix holds. */
+  /** { ctor_runs, predict_workers }: how often the wasm's constructors ran (1 means the start-up
+   *  fix holds), and how many workers predicted the last batch of texts. */
   diagnostics() {
     return this[CALL]({ type: 'diagnostics' });
   }

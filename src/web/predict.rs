@@ -2,7 +2,6 @@
 //! the model of that kind answers), scoring a labelled file and predicting a file's texts, as
 //! the CLI's `predict` and `eval` do.
 use js_sys::{Array, Promise, Reflect, Uint8Array};
-use serde_json::json;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
@@ -59,19 +58,11 @@ impl Session {
     }
 
     /// The texts of a file (one per line, or the text column of a CSV / TSV / JSONL, per
-    /// options { format, text_column }), each with { text, label, probs }.
-    pub fn predict_file(&self, bytes: Vec<u8>, options: JsValue) -> Promise {
-        let state = self.state.clone();
-        future_to_promise(async move {
-            let opts = data_options(options)?;
-            let texts = data::load_texts(&bytes, opts.format, opts.text_column.as_deref()).map_err(fail)?;
-            let preds = predictions(&state, &Given::Texts(texts.clone())).await?;
-            let with_text = preds.into_iter().zip(texts).map(|(mut p, text)| {
-                p["text"] = json!(text);
-                p
-            });
-            js(&with_text.collect::<Vec<_>>())
-        })
+    /// options { format, text_column }), as `predict` takes them: the worker predicts them on
+    /// every core and puts each text beside its prediction.
+    pub fn file_texts(&self, bytes: Vec<u8>, options: JsValue) -> Result<JsValue, JsValue> {
+        let opts = data_options(options)?;
+        js(&data::load_texts(&bytes, opts.format, opts.text_column.as_deref()).map_err(fail)?)
     }
 }
 

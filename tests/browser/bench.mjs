@@ -28,7 +28,10 @@ out.native_1_thread = { run_s: (Date.now() - t0) / 1000, prefix: { rows: Number(
   epoch_samples_per_s: nativeEpochs.map((e) => e.samples_per_s), val_acc: nativeEpochs.at(-1).val_acc };
 console.error(`1k-row CSV natively, 1 thread: ${JSON.stringify(out.native_1_thread)}`);
 
-const server = await startServer(fixtures);
+// onnxruntime-web and Tokenizers.js (scripts/bench installs them under ~/.cache/tabtune/ort-web):
+// the library a web developer would run tabtune's own ONNX export in, on the same texts
+const ORT = process.env.TABTUNE_ORT_WEB; // its node_modules folder, or unset: not measured
+const server = await startServer(fixtures, ORT ? [['/ort/', ORT]] : []);
 try {
   const { browser, page } = await openPage(server.origin);
   try {
@@ -57,13 +60,40 @@ try {
         times.push(performance.now() - a);
       }
       times.sort((x, y) => x - y);
+      // 512 of the CSV's texts: the worker alone and across the pool (the first pooled call also exports the model to the pool: timed apart)
+      const csv = (await (await fetch('/fixtures/sst2-1k.csv')).text()).trim().split('\n').slice(1, 513);
+      const texts = csv.map((l) => l.slice(0, l.lastIndexOf(','))).map((t) => (t.startsWith('"') ? t.slice(1, -1).replaceAll('""', '"') : t));
+      const timed = async (fn) => { const a = now(); await fn(); return now() - a; };
+      const { CALL } = await import('/api/worker-client.js');
+      const alone = () => window.tt[CALL]({ type: 'predict', texts, alone: true }); // the worker only (a bench hook)
+      const pool_first_s = await timed(() => window.tt.predict(texts));
+      const pooled = [], single = [];
+      for (let i = 0; i < 3; i++) { single.push(await timed(alone)); pooled.push(await timed(() => window.tt.predict(texts))); }
+      const median = (xs) => [...xs].sort((x, y) => x - y)[1];
+      const workers = (await window.tt.diagnostics()).predict_workers;
+      // a Try-it sent while a batch runs: answered between the pieces of the worker's share
+      let during = null;
+      const batch = window.tt.predict(texts);
+      await new Promise((r) => setTimeout(r, 100));
+      const a = now();
+      await window.tt.predict(['a gripping, funny and thoroughly humane film']);
+      during = (now() - a) * 1000;
+      await batch;
       return {
         first_loss_s: first, run_s, prefix: { rows: prepared.rows, seconds: prepared.seconds, workers: prepared.workers },
         epoch_samples_per_s: epochs.map((e) => e.samples_per_s), val_acc: epochs.at(-1)?.val_acc,
         predict_ms: { p50: times[15], p90: times[27] },
+        batch_predict: { texts: texts.length, workers, alone_samples_per_s: texts.length / median(single),
+          pooled_samples_per_s: texts.length / median(pooled), pool_first_s, try_it_during_batch_ms: during },
       };
     }, RUN);
     console.error(`1k-row CSV in the tab: ${JSON.stringify(out.tab)}`);
+    if (ORT) {
+      out.ort_web = await page.evaluate(ortWeb, RUN.max_len);
+      console.error(`onnxruntime-web on the same model: ${JSON.stringify(out.ort_web)}`);
+    }
+    const bp = out.tab.batch_predict;
+    out.pool_scaling_infer = bp.pooled_samples_per_s / bp.alone_samples_per_s;
     const adapter = await gpuAdapter(page);
     if (adapter && !softwareAdapter(adapter)) {
       await createTabtune(page, 'webgpu');
@@ -74,6 +104,59 @@ try {
     }
   } finally { await browser.close(); }
 } finally { server.stop(); }
+
+/** In the page, on the model the tab just trained: its ONNX export in onnxruntime-web (1 thread:
+ *  the page is not cross-origin isolated, as a docs page is not), tokenised by Tokenizers.js from
+ *  the export's tokenizer.json, cut at `maxLen` as tabtune cuts; the same 512 texts in batches of
+ *  32, in their order and sorted by length (the sort not timed), one text's latency, and the
+ *  largest probability difference from tt.predict. */
+async function ortWeb(maxLen) {
+  const ort = await import('/ort/onnxruntime-web/dist/ort.wasm.min.mjs');
+  ort.env.wasm.numThreads = 1;
+  ort.env.wasm.wasmPaths = '/ort/onnxruntime-web/dist/';
+  const { Tokenizer } = await import('/ort/@huggingface/tokenizers/dist/tokenizers.mjs');
+  const { tt } = window;
+  const hf = await tt.exportModel({ format: 'hf' });
+  const tok = new Tokenizer(JSON.parse(await hf['tokenizer.json'].text()), JSON.parse(await hf['tokenizer_config.json'].text()));
+  const onnx = new Uint8Array(await (await tt.exportModel({ format: 'onnx' }))['model.onnx'].arrayBuffer());
+  const session = await ort.InferenceSession.create(onnx, { executionProviders: ['wasm'] });
+  const csv = (await (await fetch('/fixtures/sst2-1k.csv')).text()).trim().split('\n').slice(1, 513);
+  const texts = csv.map((l) => l.slice(0, l.lastIndexOf(','))).map((t) => (t.startsWith('"') ? t.slice(1, -1).replaceAll('""', '"') : t));
+  const predict = async (batch) => {
+    const rows = batch.map((t) => {
+      const ids = tok.encode(t).ids;
+      return ids.length > maxLen ? [...ids.slice(0, maxLen - 1), ids.at(-1)] : ids; // [SEP] kept, as tabtune cuts
+    });
+    const seq = Math.max(...rows.map((r) => r.length));
+    const ids = new BigInt64Array(rows.length * seq), mask = new BigInt64Array(rows.length * seq);
+    rows.forEach((r, i) => r.forEach((id, j) => { ids[i * seq + j] = BigInt(id); mask[i * seq + j] = 1n; }));
+    const dims = [rows.length, seq];
+    const { probabilities } = await session.run({ input_ids: new ort.Tensor('int64', ids, dims), attention_mask: new ort.Tensor('int64', mask, dims) });
+    return Array.from({ length: rows.length }, (_, i) => Array.from(probabilities.data.slice(i * probabilities.dims[1], (i + 1) * probabilities.dims[1])));
+  };
+  const all = async () => { const out = []; for (let i = 0; i < texts.length; i += 32) out.push(...(await predict(texts.slice(i, i + 32)))); return out; };
+  // as a careful user would batch: texts of like length together (tabtune sorts a batch so)
+  const byLength = texts.map((t, i) => i).sort((a, b) => tok.encode(texts[a]).ids.length - tok.encode(texts[b]).ids.length).map((i) => texts[i]);
+  const sorted = async () => { for (let i = 0; i < byLength.length; i += 32) await predict(byLength.slice(i, i + 32)); };
+  const now = () => performance.now() / 1000;
+  const probs = await all(); // warm-up, and the agreement check
+  const ours = await tt.predict(texts.slice(0, 64));
+  const labels = Object.keys(ours[0].probs);
+  const max_abs_diff = Math.max(...ours.flatMap((p, i) => labels.map((l, j) => Math.abs(p.probs[l] - probs[i][j]))));
+  const runs = [], sortedRuns = [];
+  for (let i = 0; i < 3; i++) {
+    let a = now(); await all(); runs.push(now() - a);
+    a = now(); await sorted(); sortedRuns.push(now() - a);
+  }
+  runs.sort((x, y) => x - y);
+  sortedRuns.sort((x, y) => x - y);
+  const times = [];
+  for (let i = 0; i < 31; i++) { const a = performance.now(); await predict(['a gripping, funny and thoroughly humane film']); times.push(performance.now() - a); }
+  times.sort((x, y) => x - y);
+  return { version: ort.env.versions?.web ?? null, threads: 1, texts: texts.length, samples_per_s: texts.length / runs[1],
+           sorted_samples_per_s: texts.length / sortedRuns[1],
+           predict_ms: { p50: times[15], p90: times[27] }, max_abs_diff };
+}
 
 const size = (p) => (existsSync(p) ? statSync(p).size : null);
 out.wasm_bytes = size(join(ROOT, 'www/pkg/tabtune_bg.wasm'));

@@ -13,11 +13,13 @@ const TARGET = process.env.CARGO_TARGET_DIR || join(process.env.HOME, '.cache/ta
 export const TABTUNE = join(TARGET, 'release/tabtune');
 export const OUT = process.env.TABTUNE_TEST_OUT || join(ROOT, 'target/browser-test-output');
 
-/** Starts scripts/server.py with /models/, /fixtures/ and /test/ mounted; resolves its origin. */
-export async function startServer(fixtures) {
+/** Starts scripts/server.py with /models/, /fixtures/ and /test/ mounted (and `more`: [[prefix,
+ *  folder]]); resolves its origin. */
+export async function startServer(fixtures, more = []) {
   const port = 18000 + Math.floor(Math.random() * 2000);
   const proc = spawn('python3', ['scripts/server.py', '--port', String(port), '--mount', '/models/=models',
-    '--mount', `/fixtures/=${fixtures}`, '--mount', '/test/=tests/browser/pages'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+    '--mount', `/fixtures/=${fixtures}`, '--mount', '/test/=tests/browser/pages', ...more.flatMap(([p, d]) => ['--mount', `${p}=${d}`])],
+    { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
   await new Promise((ok, fail) => {
     proc.stdout.on('data', (d) => String(d).includes('served on') && ok());
     proc.on('exit', (code) => fail(new Error(`server exited with ${code}`)));
@@ -50,6 +52,16 @@ export async function createTabtune(page, backend, options = {}) {
     window.tt = await Tabtune.create({ backend, ...options });
     return window.tt.backend;
   }, [backend, options]);
+}
+
+/** In the page: window.tt on the CPU backend (`options` as createTabtune's) holding the tiny
+ *  random BERT and the toy CSV. */
+export async function tinyOnCpu(page, options = {}) {
+  await createTabtune(page, 'cpu', options);
+  await page.evaluate(async () => {
+    await window.tt.loadModel('/fixtures/tiny/');
+    await window.tt.loadData(await (await fetch('/fixtures/toy.csv')).text(), { format: 'csv' });
+  });
 }
 
 /** The fixtures: the tiny random BERT, a toy CSV, an SST-2 sample. */

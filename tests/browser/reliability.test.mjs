@@ -10,7 +10,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { NO_WEBGPU_ARGS, createTabtune, downloadWeights, makeFixtures, openPage, screenshotPath, setFields, startServer, toyCsv } from './harness.mjs';
+import { NO_WEBGPU_ARGS, downloadWeights, makeFixtures, openPage, screenshotPath, setFields, startServer, tinyOnCpu, toyCsv } from './harness.mjs';
 import { png, writeColours } from './image-fixtures.mjs';
 import { zipSync } from '../../www/node_modules/fflate/esm/index.mjs';
 
@@ -228,11 +228,9 @@ test('model files kept by an earlier visit that do not belong together are fetch
 test('after refused resumes, a run with no frozen layer trains, and the prefix pool serves the next', T, async () => {
   const { browser, page } = await openPage(server.origin, { args: NO_WEBGPU_ARGS });
   try {
-    await createTabtune(page, 'cpu', { prefix_workers: 1 });
+    await tinyOnCpu(page, { prefix_workers: 1 });
     const r = await page.evaluate(async () => {
       const { tt } = window;
-      await tt.loadModel('/fixtures/tiny/');
-      await tt.loadData(await (await fetch('/fixtures/toy.csv')).text(), { format: 'csv' });
       const config = { epochs: 1, batch_size: 4, max_len: 16, val_split: 0.25, cache_dtype: 'f32' };
       const run = async (layers) => {
         let workers = null, checkpoint = null;

@@ -5,6 +5,7 @@
 // export of either kind.
 import { fetchFile } from './fetch-file.js';
 import { imageInputs } from './images/inputs.js';
+import { poolPredict } from './predict-pool.js';
 import { engine, post } from './state.js';
 
 const bytes = (x) => (x instanceof Uint8Array ? x : new Uint8Array(x));
@@ -60,11 +61,22 @@ function load(files, want) {
  *  single prediction out, with `ms`). */
 export async function predict(msg) {
   const { session } = engine;
-  if (!msg.images) return session.predict(msg.texts);
+  // many texts: every core takes a share (predict-pool.js); `alone` (a test and bench hook): this
+  // worker only, for the figures the pool is held against
+  if (!msg.images) return (await poolPredict(msg.texts, { alone: msg.alone })) ?? session.predict(msg.texts);
   const t0 = performance.now();
   const images = await imageInputs(session, msg.images);
   if (msg.one) return { ...(await session.predict(images[0])), ms: performance.now() - t0 };
   return session.predict(images);
+}
+
+/** msg: { bytes, options }: each text of the file with its prediction, { text, label, probs, … }
+ *  (a long file on every core, as predict). */
+export async function predictFile(msg) {
+  const { session } = engine;
+  const texts = session.file_texts(new Uint8Array(msg.bytes), msg.options);
+  const preds = (await poolPredict(texts)) ?? (await session.predict(texts));
+  return preds.map((p, i) => ({ ...p, text: texts[i] }));
 }
 
 /** msg: { format, kind } (kind left out: the text model, unless only an image model predicts). */

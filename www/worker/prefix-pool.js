@@ -2,7 +2,8 @@
 // row, pure inference over independent rows. The training worker runs chunks of rows itself and
 // hands the others to a pool of module workers (prefix-worker.js), each with its own wasm instance
 // holding only the frozen layers. A chunk's rows and padding are fixed, so every worker computes
-// the same bytes for it as the training worker would (tested).
+// the same bytes for it as the training worker would (tested). Between runs the same workers
+// predict: each holds the model that predicts and takes a share of a batch of texts (predict).
 
 // Chunks each pool worker holds at once: its next one is queued while the training worker is
 // busy with its own, so no pool worker waits for work.
@@ -45,6 +46,8 @@ export class PrefixPool {
   #started;
   #key = null;
   #loaded = null;
+  #modelKey = null; // the model the workers hold to predict (predict), else null
+  #model = null;
 
   /** `module`: the compiled WebAssembly.Module the training worker runs; `size` workers. */
   constructor(module, size) {
@@ -60,6 +63,8 @@ export class PrefixPool {
     if (this.#key !== key || !this.#loaded) {
       const { config, weights } = await files();
       this.#key = key;
+      this.#modelKey = null; // the model that predicts goes: a worker holds one at a time
+      this.#model = null;
       this.#loaded = this.#started.then(() => Promise.all(this.#workers.map((w) => w.call({ type: 'load', config, weights }))));
       this.#loaded.catch(() => { this.#loaded = null; });
     }
@@ -105,6 +110,23 @@ export class PrefixPool {
       await tick();
     }
     return pooled;
+  }
+
+  /** Predicts `parts` (an array of text arrays, one per pool worker) with the model `key` names;
+   *  `files()` gives its folder ({ config, weights, tokenizer }), read only when the workers do
+   *  not hold it (their frozen layers, if any, are dropped for it). Resolves, once every worker
+   *  holds the model and has its part, to { predictions }: a promise of one array per part. */
+  async predict(key, files, parts) {
+    if (this.#modelKey !== key || !this.#model) {
+      const f = await files();
+      this.#key = null; // the frozen layers go: a worker holds one model at a time
+      this.#loaded = null;
+      this.#modelKey = key;
+      this.#model = this.#started.then(() => Promise.all(this.#workers.map((w) => w.call({ type: 'loadModel', ...f }))));
+      this.#model.catch(() => { this.#model = null; });
+    }
+    await this.#model;
+    return { predictions: Promise.all(parts.map((texts, i) => this.#workers[i].call({ type: 'predict', texts }))) };
   }
 
   terminate() { this.#workers.forEach((w) => w.terminate()); }

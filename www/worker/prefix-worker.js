@@ -1,19 +1,37 @@
-// A prefix-pool worker: its own wasm instance holding only a run's frozen layers (PrefixRunner).
-// It runs them over the chunks of token rows the training worker sends and returns each chunk's
-// states as bytes. In:  { id, type: 'init', module } | { id, type: 'load', config, weights } |
-// { id, type: 'cache', ids, lens, f16 }.  Out: { id, type: 'result', value } | { id, type: 'error', message }.
-import init, { PrefixRunner } from '../pkg/tabtune.js';
+// A prefix-pool worker: its own wasm instance holding either a run's frozen layers (PrefixRunner),
+// which it runs over the chunks of token rows the training worker sends (each chunk's states back
+// as bytes), or the model that predicts (a CPU Session holding its folder), which predicts a share
+// of a batch of texts. It holds one of the two at a time (each is a copy of model weights).
+// In:  { id, type: 'init', module } | { id, type: 'load', config, weights } | { id, type: 'cache',
+// ids, lens, f16 } | { id, type: 'loadModel', config, weights, tokenizer } | { id, type: 'predict',
+// texts }.  Out: { id, type: 'result', value } | { id, type: 'error', message }.
+import init, { PrefixRunner, Session } from '../pkg/tabtune.js';
 
 let runner = null;
+let predictor = null;
 
 async function handle(msg) {
   switch (msg.type) {
     case 'init': await init({ module_or_path: msg.module }); return true;
     case 'load':
       runner?.free();
-      runner = null;
+      predictor?.free();
+      runner = predictor = null;
       runner = await PrefixRunner.load(msg.config, msg.weights);
       return true;
+    case 'loadModel': {
+      runner?.free();
+      predictor?.free();
+      runner = predictor = null;
+      const session = new Session();
+      await session.init('cpu');
+      session.load_model(msg.config, msg.weights, msg.tokenizer);
+      predictor = session;
+      return true;
+    }
+    case 'predict':
+      if (!predictor) throw new Error('this pool worker has no model loaded to predict with');
+      return predictor.predict(msg.texts);
     case 'cache':
       if (!runner) throw new Error('this prefix worker has no frozen layers loaded');
       return runner.cache(msg.ids, msg.lens, msg.f16);

@@ -5,8 +5,9 @@
 /** session: the wasm Session; wasmModule: the compiled engine, shared with the prefix pool's
  *  workers; backendKind: 'webgpu' | 'cpu'; poolSize / pool: workers that run the frozen prefix
  *  beside this one on the CPU backend (the pool is made at the first run); gpuDevice: the WebGPU
- *  device the session uses; debugDigest: a test hook (the prefix cache's digest). */
-export const engine = { session: null, wasmModule: null, backendKind: null, poolSize: 0, pool: null, gpuDevice: null, debugDigest: false };
+ *  device the session uses; debugDigest: a test hook (the prefix cache's digest);
+ *  predictWorkers: the workers that predicted the last batch of texts (predict-pool.js). */
+export const engine = { session: null, wasmModule: null, backendKind: null, poolSize: 0, pool: null, gpuDevice: null, debugDigest: false, predictWorkers: 1 };
 
 /** run: the run in flight, { id, cancelled, done, search, control, lost } — a training or a
  *  search (which holds the same slot); checking: the device check against PyTorch is running. */

@@ -14,7 +14,7 @@
 // images/engine.js; state.js holds what they share (the session, the run slot).
 import { checkpoint_info, ctor_runs, settings_defaults } from '../pkg/tabtune.js';
 import { startEngine } from './start.js';
-import { exportModel, loadModel, predict } from './models.js';
+import { exportModel, loadModel, predict, predictFile } from './models.js';
 import { train } from './train.js';
 import { search } from './search.js';
 import { checkTrajectory } from './trajectory.js';
@@ -47,11 +47,12 @@ async function handle(msg) {
     case 'state': return { ...session.state(), run_state: slot.run?.lifecycle?.state ?? 'idle' };
     case 'evaluate': return session.evaluate(new Uint8Array(msg.bytes), msg.options);
     case 'predict': return predict(msg);
-    case 'predictFile': return session.predict_file(new Uint8Array(msg.bytes), msg.options);
+    case 'predictFile': return predictFile(msg);
     case 'export': return exportModel(msg);
     case 'defaults': return settings_defaults();
     case 'checkTrajectory': idle('checking the device'); return checkTrajectory(msg);
-    case 'diagnostics': return { ctor_runs: ctor_runs() };
+    // predict_workers: the workers that predicted the last batch of texts (predict-pool.js)
+    case 'diagnostics': return { ctor_runs: ctor_runs(), predict_workers: engine.predictWorkers ?? 1 };
     case 'bench': idle('measuring speed'); return session.bench(msg.options);
     case 'attention': case 'mistakes': case 'teachingRows': return teachingCall(session, slot.run, msg);
     // test hook: what a driver reset does to the device, on demand

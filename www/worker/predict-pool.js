@@ -1,0 +1,51 @@
+// Predictions of a batch of texts on every core (CPU backend): the pool's workers (prefix-pool.js)
+// each hold the model that predicts — its folder, exported once per model (its fingerprint names
+// it) — and take a contiguous share of the texts while this worker predicts the first; the
+// answers come back in the texts' order. A text's prediction does not depend on the others in its
+// batch beyond float rounding of the padding (tested against this worker alone).
+import { PrefixPool } from './prefix-pool.js';
+import { engine, slot, tick } from './state.js';
+
+// Below this many texts the messages (and, once per model, its export) cost more than they save.
+export const MIN_POOL_TEXTS = 64;
+// This worker predicts its share this many texts at a time, with a tick between: a Try-it that
+// arrives meanwhile waits for one piece, not for the batch.
+const PIECE = 8;
+
+/** `texts` split into `n` contiguous parts of near-equal size. */
+export function split(texts, n) {
+  const size = Math.ceil(texts.length / n);
+  return Array.from({ length: n }, (_, i) => texts.slice(i * size, (i + 1) * size));
+}
+
+/** The predictions of `texts` across the pool, or null when the pool does not apply (another
+ *  backend, no pool, a run holding the slot, a short batch, no text model, or `alone`: a test
+ *  and bench hook): then this worker predicts them alone. Sets engine.predictWorkers to the
+ *  workers that took part. */
+export async function poolPredict(texts, { alone = false } = {}) {
+  const { session } = engine;
+  engine.predictWorkers = 1;
+  if (alone || engine.backendKind !== 'cpu' || !engine.poolSize || slot.run || slot.checking || texts.length < MIN_POOL_TEXTS) return null;
+  const model = session.state().model;
+  if (!model) return null;
+  if (engine.pool?.failed) { engine.pool.terminate(); engine.pool = null; }
+  engine.pool ??= new PrefixPool(engine.wasmModule, engine.poolSize);
+  const [mine, ...theirs] = split(texts, 1 + engine.poolSize);
+  const files = async () => {
+    const f = await session.export('hf', 'text');
+    return { config: f['config.json'], weights: f['model.safetensors'], tokenizer: f['tokenizer.json'] };
+  };
+  const { predictions } = await engine.pool.predict(model.fingerprint, files, theirs);
+  // this worker's share in pieces of texts of like length (as the engine sorts a whole batch, so
+  // little is padded), put back in order after
+  const order = mine.map((t, i) => i).sort((a, b) => mine[a].length - mine[b].length);
+  const own = new Array(mine.length);
+  for (let i = 0; i < order.length; i += PIECE) {
+    const piece = order.slice(i, i + PIECE);
+    const preds = await session.predict(piece.map((j) => mine[j]));
+    piece.forEach((j, k) => { own[j] = preds[k]; });
+    await tick();
+  }
+  engine.predictWorkers = 1 + engine.poolSize;
+  return [...own, ...(await predictions).flat()];
+}
