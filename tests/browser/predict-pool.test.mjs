@@ -3,7 +3,8 @@
 // a file of them) and gives each text the prediction the engine alone gives it (the same label, probabilities within the bound below);
 // after another run (one that does not use the pool) the pool predicts with the new model, not the
 // one it held; short batches
-// (Try-it's single text included) stay on the engine alone. ~15 s.
+// (Try-it's single text included) stay on the engine alone; a model loaded mid-batch makes the
+// batch refused, not half-predicted by each model. ~15 s.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { NO_WEBGPU_ARGS, makeFixtures, openPage, startServer, tinyOnCpu } from './harness.mjs';
@@ -44,7 +45,13 @@ test('a batch of texts is predicted across the pool as the engine alone predicts
       // the first model when the next batch comes
       await tt.train({ ...config, layers: 2, epochs: 3, seed: 5 });
       const second = { pooled: await tt.predict(texts), alone: await alone() };
-      return { first, second, short, tryIt, texts };
+      // another model loaded while a long batch is predicted (it gets in between the worker's
+      // pieces): the batch is refused, never answered half by one model, half by the other
+      const many = Array.from({ length: 4000 }, (_, i) => texts[i % texts.length]);
+      const racing = tt.predict(many).then(() => null, (e) => e.message);
+      await tt.loadModel('/fixtures/tiny/');
+      const raced = await racing;
+      return { first, second, short, tryIt, texts, raced };
     });
     const diff = (a, b) => {
       assert.equal(a.length, b.length);
@@ -68,5 +75,6 @@ test('a batch of texts is predicted across the pool as the engine alone predicts
     // the second run's model predicts otherwise: the pool did not keep the first
     const moved = r.second.alone.some((p, i) => Object.entries(p.probs).some(([k, v]) => Math.abs(v - r.first.alone[i].probs[k]) > 1e-3));
     assert.ok(moved, 'the two runs give different models');
+    assert.match(r.raced ?? 'answered', /the model changed while this batch was being predicted/);
   } finally { await browser.close(); }
 });

@@ -45,6 +45,11 @@ export async function poolPredict(texts, { alone = false } = {}) {
     const preds = await session.predict(piece.map((j) => mine[j]));
     piece.forEach((j, k) => { own[j] = preds[k]; });
     await tick();
+    // other requests get in between pieces: one that changed the model must not leave a batch
+    // predicted half by one model, half by another
+    if (session.state().model?.fingerprint !== model.fingerprint) {
+      throw new Error('the model changed while this batch was being predicted (another model was loaded, or a run ended): predict it again');
+    }
   }
   engine.predictWorkers = 1 + engine.poolSize;
   return [...own, ...(await predictions).flat()];
