@@ -47,6 +47,18 @@ export function writeColours(dir, n) {
   for (let i = 0; i < n; i++) { writeFileSync(join(dir, 'red', `r${i}.png`), smoothRed(i)); writeFileSync(join(dir, 'blue', `b${i}.png`), smoothBlue(i)); }
 }
 
+/** Starts the widget's camera, adds a class named `name` (the first added: "Class 1") and
+ *  records `ms` of frames into it. */
+export async function recordNewClass(page, w, name, ms) {
+  await w.getByRole('button', { name: 'Start the camera' }).click();
+  await w.getByText('Camera on').waitFor({ timeout: 10_000 });
+  await w.getByRole('button', { name: 'Add class' }).click();
+  const field = w.getByRole('textbox', { name: 'Name of class Class 1' });
+  await field.fill(name);
+  await field.press('Enter');
+  await recordFrames(page, w, name, ms);
+}
+
 /** Holds class `name`'s "Hold to record" for `ms` with the fake camera on (the widget `w` in
  *  `page`), then waits for the frames grabbed before the release. */
 export async function recordFrames(page, w, name, ms) {

@@ -7,7 +7,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { makeFixtures, openPage, screenshotPath, startServer } from './harness.mjs';
-import { CAMERA_ARGS, recordFrames, writeColours } from './image-fixtures.mjs';
+import { CAMERA_ARGS, recordNewClass, writeColours } from './image-fixtures.mjs';
 
 let fixtures, server;
 const T = { timeout: 300_000 };
@@ -29,13 +29,7 @@ test('images: a trap mid-run gets a new engine holding the same images, and Resu
     await w.locator('.img-summary').filter({ hasText: '12 images in 2 classes' }).waitFor({ timeout: 30_000 });
     await w.getByLabel('Image size (the network sees this square)').selectOption('96');
     // a third class from the camera: frames have no file the page could read again
-    await w.getByRole('button', { name: 'Start the camera' }).click();
-    await w.getByText('Camera on').waitFor({ timeout: 10_000 });
-    await w.getByRole('button', { name: 'Add class' }).click();
-    const name = w.getByRole('textbox', { name: 'Name of class Class 1' });
-    await name.fill('camera');
-    await name.press('Enter');
-    await recordFrames(page, w, 'camera', 800);
+    await recordNewClass(page, w, 'camera', 800);
     await w.getByRole('button', { name: 'Stop the camera' }).click();
     // and one image deleted: the new engine must not get it back
     await w.getByRole('button', { name: /^Delete (.*\/)?red\/r0\.png$/ }).click();

@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { unzipSync } from '../../www/node_modules/fflate/esm/index.mjs';
 import { NO_WEBGPU_ARGS, ROOT, axeViolations, createTabtune, doneEvent, makeFixtures, openPage, startServer, tabtune } from './harness.mjs';
-import { CAMERA_ARGS, recordFrames, writeColours } from './image-fixtures.mjs';
+import { CAMERA_ARGS, recordNewClass, writeColours } from './image-fixtures.mjs';
 
 let fixtures, server, folder;
 const T = { timeout: 180_000 };
@@ -58,13 +58,7 @@ test('images: train in the page, live webcam prediction, the download in the nat
     await w.locator('.img-summary').filter({ hasText: 'at 96×96 px' }).waitFor();
 
     // a third class from the fake camera: named first, then ~1 s held
-    await w.getByRole('button', { name: 'Start the camera' }).click();
-    await w.getByText('Camera on').waitFor({ timeout: 10_000 });
-    await w.getByRole('button', { name: 'Add class' }).click();
-    const name = w.getByRole('textbox', { name: 'Name of class Class 1' });
-    await name.fill('camera');
-    await name.press('Enter');
-    await recordFrames(page, w, 'camera', 1200);
+    await recordNewClass(page, w, 'camera', 1200);
     const summary = await w.locator('.img-summary').textContent();
     const frames = Number(/camera: (\d+)/.exec(summary)?.[1]);
     assert.ok(frames >= 5, `frames from the camera: ${summary}`);

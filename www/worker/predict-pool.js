@@ -7,13 +7,13 @@ import { PrefixPool } from './prefix-pool.js';
 import { engine, slot, tick } from './state.js';
 
 // Below this many texts the messages (and, once per model, its export) cost more than they save.
-export const MIN_POOL_TEXTS = 64;
+const MIN_POOL_TEXTS = 64;
 // This worker predicts its share this many texts at a time, with a tick between: a Try-it that
 // arrives meanwhile waits for one piece, not for the batch.
 const PIECE = 8;
 
 /** `texts` split into `n` contiguous parts of near-equal size. */
-export function split(texts, n) {
+function split(texts, n) {
   const size = Math.ceil(texts.length / n);
   return Array.from({ length: n }, (_, i) => texts.slice(i * size, (i + 1) * size));
 }
