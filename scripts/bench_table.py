@@ -60,6 +60,11 @@ if web and web.get("tab", {}).get("batch_predict"):
     print(f"\n{bp['texts']} SST-2 texts predicted in the tab (CPU): {bp['alone_samples_per_s']:.1f} texts/s on the worker alone, "
           f"{bp['pooled_samples_per_s']:.1f} on {bp['workers']} workers (the first pooled call, the model's export to the pool included: "
           f"{bp['pool_first_s']:.1f} s); a Try-it sent during a batch: {bp['try_it_during_batch_ms']:.0f} ms")
+    tp = web.get("train_pool")
+    if tp:
+        ratios["pool_scaling_train"] = ratio(tp["pooled_samples_per_s"], tp["alone_samples_per_s"])
+        print(f"Training in the tab (CPU, the CSV run's steps, batch {tp['batch_size']}): {tp['alone_samples_per_s']:.1f} samples/s on the worker alone, "
+              f"{tp['pooled_samples_per_s']:.1f} on {tp['workers']} workers (weights {'shared' if tp['shared_weights'] else 'copied'})")
     ort = web.get("ort_web")
     if ort:
         # against onnxruntime-web batched as carefully as tabtune batches (texts of like length)

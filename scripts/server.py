@@ -1,6 +1,9 @@
 """Static server for the app: www/ at /, more folders mounted with --mount /prefix/=dir.
 Binds 127.0.0.1 only. Serves a precompressed .br next to a file when the browser accepts it,
-and answers If-None-Match with 304 so a reload does not fetch 30 MB of wasm again."""
+and answers If-None-Match with 304 so a reload does not fetch 30 MB of wasm again.
+The app is served cross-origin isolated (COOP same-origin, COEP credentialless), so its workers
+share the weights of a training step through a SharedArrayBuffer; `?isolation=off` on a page
+serves it as a docs site embedding the widget would (not isolated: the workers get copies)."""
 import argparse, http.server, os, sys
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
@@ -42,6 +45,13 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         self.send_header("Cache-Control", "no-cache")  # revalidate: cheap 304s, never stale
         self.end_headers()
         return f
+
+    def end_headers(self):
+        if "isolation=off" not in self.path.split("?", 1)[-1]:
+            self.send_header("Cross-Origin-Opener-Policy", "same-origin")
+            # credentialless, not require-corp: models fetched from other sites load as before
+            self.send_header("Cross-Origin-Embedder-Policy", "credentialless")
+        super().end_headers()
 
     def log_message(self, fmt, *args):
         if os.environ.get("TABTUNE_SERVER_LOG"):

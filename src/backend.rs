@@ -69,7 +69,7 @@ async fn tiny_step(device: &Device) -> Result<Vec<f32>> {
     let objective = Objective { class_weights: vec![1.0, 2.0, 1.0], ..Objective::classes(3) };
     let target = objective.batch(&Targets::Classes(vec![0, 1, 2, 1]), &[0, 1, 2, 3], &ad);
     let mut optim = Optimizer::new(Settings::of(&RunConfig::default()), Vec::new());
-    let (top, out) = crate::step::train_step(top, &mut optim, &objective, x, mask, target, 1e-2, None, false);
+    let (top, out) = crate::step::train_step(top, &mut optim, &objective, x, mask, None, target, 1e-2, None, false);
     let top = top.valid();
     let mut out = crate::readback::floats(out.loss).await?;
     out.extend(crate::readback::floats(top.head.weight.val()).await?);

@@ -10,6 +10,7 @@ use web_time::Instant;
 
 use crate::text::Classifier;
 use crate::data::Rng;
+use crate::dropout::Noise;
 use crate::error::{Error, Result};
 use crate::loss::{BatchTarget, Objective};
 use crate::text::{BertConfig, random::random_weights, weights};
@@ -61,6 +62,7 @@ struct Workload {
     mask: Tensor<2>,
     /// The prefix's states on the host, as the trainer caches them.
     cached: Vec<Cached>,
+    steps: u64,
 }
 
 impl Workload {
@@ -75,7 +77,10 @@ impl Workload {
         let idx: Vec<usize> = (0..self.targets.len()).collect();
         let target: BatchTarget = self.objective.batch(&self.targets, &idx, &ad);
         let top = self.top.take().ok_or_else(|| Error::Device("a bench step failed".into()))?;
-        let (top, out) = train_step(top, &mut self.optim, &self.objective, x, mask, target, 2e-5, None, false);
+        // the trainer's dropout, drawn as a run draws it (a fresh stream each step)
+        self.steps += 1;
+        let noise = Some(Noise::new(self.steps));
+        let (top, out) = train_step(top, &mut self.optim, &self.objective, x, mask, noise, target, 2e-5, None, false);
         self.top = Some(top);
         readback::scalar(out.loss).await.map(|_| ())
     }
@@ -83,7 +88,7 @@ impl Workload {
     /// All layers, no autodiff, mean-pooled.
     async fn infer(&self) -> Result<()> {
         let top = self.top.as_ref().ok_or_else(|| Error::Device("a bench step failed".into()))?.valid();
-        let pooled = top.pooled(self.prefix.forward(self.ids.clone(), self.mask.clone()), self.mask.clone());
+        let pooled = top.pooled(self.prefix.forward(self.ids.clone(), self.mask.clone()), self.mask.clone(), None);
         readback::floats(pooled.sum()).await.map(|_| ())
     }
 }
@@ -133,6 +138,7 @@ pub async fn run(cfg: &BenchConfig, backend: &str, device: &Device) -> Result<Be
         ids,
         mask,
         cached,
+        steps: 0,
     };
     let train_samples_per_s = timed!(cfg, w.train(false));
     let train_cached_samples_per_s = timed!(cfg, w.train(true));

@@ -25,6 +25,7 @@ pub mod data;
 
 // the kinds, one folder each, over what their trainable tops share
 pub mod head;
+pub mod dropout;
 pub mod text;
 pub mod image;
 

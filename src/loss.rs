@@ -29,6 +29,20 @@ pub enum BatchTarget {
     Values(Tensor<1>),
 }
 
+impl BatchTarget {
+    /// Rows `start..start + rows` of a batch of `total` rows, and their share of the batch's
+    /// loss: 1 for classes (the coefficients carry the batch's denominator), rows / total for
+    /// the losses that are a mean over the batch.
+    pub fn rows(&self, start: usize, rows: usize, total: usize) -> (BatchTarget, f64) {
+        let share = rows as f64 / total.max(1) as f64;
+        match self {
+            BatchTarget::Classes(t) => (BatchTarget::Classes(t.clone().narrow(0, start, rows)), 1.0),
+            BatchTarget::Multi(t) => (BatchTarget::Multi(t.clone().narrow(0, start, rows)), share),
+            BatchTarget::Values(t) => (BatchTarget::Values(t.clone().narrow(0, start, rows)), share),
+        }
+    }
+}
+
 impl Objective {
     /// Plain cross-entropy over `classes` classes (recipe R's objective).
     pub fn classes(classes: usize) -> Self {

@@ -4,6 +4,7 @@ use burn::module::Module;
 use burn::optim::GradientsParams;
 use burn::prelude::*;
 
+use crate::dropout::Noise;
 use crate::text::Classifier;
 use crate::loss::{BatchTarget, Objective};
 use crate::optim::Optimizer;
@@ -20,8 +21,9 @@ pub struct StepOutput {
 }
 
 /// `x` [b, s, h] and `mask` [b, s] on an autodiff device: the frozen prefix's output for the
-/// batch; `target` on the same device's inner one or the autodiff one. With `probe` the step
-/// also keeps the gradients' and weights' norms the teaching view reads (no work otherwise).
+/// batch; `target` on the same device's inner one or the autodiff one; `noise` drops (dropout).
+/// With `probe` the step also keeps the gradients' and weights' norms the teaching view reads
+/// (no work otherwise).
 #[allow(clippy::too_many_arguments)]
 pub fn train_step(
     top: Classifier,
@@ -29,12 +31,13 @@ pub fn train_step(
     objective: &Objective,
     x: Tensor<3>,
     mask: Tensor<2>,
+    noise: Option<Noise>,
     target: BatchTarget,
     lr: f64,
     clip_norm: Option<f64>,
     probe: bool,
 ) -> (Classifier, StepOutput) {
-    step_module(top, optim, objective, |top| top.forward(x, mask), target, lr, clip_norm, probe)
+    step_module(top, optim, objective, |top| top.forward(x, mask, noise), target, lr, clip_norm, probe)
 }
 
 /// `train_step` on any trainable module (the trainer's `Top`, text or image): `forward` gives
@@ -50,13 +53,44 @@ pub fn step_module<M: Module>(
     clip_norm: Option<f64>,
     probe: bool,
 ) -> (M, StepOutput) {
-    let logits = forward(&top);
-    let mut loss = objective.data_loss(logits, target);
-    if let Some(p) = objective.penalty(&top) {
+    let (grads, loss) = grads_of(&top, objective, forward, target, 1.0, true);
+    apply(top, optim, grads, loss, lr, clip_norm, probe)
+}
+
+/// The gradients of a batch's loss (or of a part's: `scale` is its share of a loss whose
+/// targets do not carry the batch's denominator), with the penalty when `penalty` (once per
+/// step, on one part). Returns them and the loss, without autodiff.
+pub fn grads_of<M: Module>(
+    top: &M,
+    objective: &Objective,
+    forward: impl FnOnce(&M) -> Tensor<2>,
+    target: BatchTarget,
+    scale: f64,
+    penalty: bool,
+) -> (GradientsParams, Tensor<1>) {
+    let mut loss = objective.data_loss(forward(top), target);
+    if scale != 1.0 {
+        loss = loss.mul_scalar(scale);
+    }
+    if let Some(p) = penalty.then(|| objective.penalty(top)).flatten() {
         loss = loss + p;
     }
-    let grads = GradientsParams::from_grads(loss.backward(), &top);
+    (GradientsParams::from_grads(loss.backward(), top), loss.without_autodiff())
+}
+
+/// One optimizer step of `top` on `grads` (clipped to `clip_norm`) at `lr`; `loss` is what the
+/// step reports.
+#[allow(clippy::too_many_arguments)]
+pub fn apply<M: Module>(
+    top: M,
+    optim: &mut Optimizer,
+    grads: GradientsParams,
+    loss: Tensor<1>,
+    lr: f64,
+    clip_norm: Option<f64>,
+    probe: bool,
+) -> (M, StepOutput) {
     let probe = probe.then(|| Probe::before(&top, &grads));
     let stepped = optim.step(lr, top, grads, clip_norm);
-    (stepped.module, StepOutput { loss: loss.without_autodiff(), grad_norm: stepped.grad_norm, probe })
+    (stepped.module, StepOutput { loss, grad_norm: stepped.grad_norm, probe })
 }

@@ -15,7 +15,7 @@ use crate::text::Model;
 use crate::text::weights::layer_tensors;
 use crate::run::{CacheDtype, ClassWeights, OptimizerKind, RunConfig, ScheduleKind};
 use crate::task::TaskChoice;
-use crate::train::Trainer;
+use crate::train::{PartWorker, Trainer};
 
 #[derive(Deserialize)]
 struct Reference {
@@ -103,10 +103,16 @@ pub struct Report {
 
 /// Replays every case; `on_case` hears each result as it is ready.
 pub async fn check(model: &Model, reference: &str, device: &Device, on_case: &mut dyn FnMut(&str, &CaseResult)) -> Result<Report> {
+    check_in_parts(model, reference, device, 1, on_case).await
+}
+
+/// `check` with every step's batch split in `parts` parts (`Trainer::step_with`), the others'
+/// gradients computed by `PartWorker`s as the tab's pool computes them.
+pub async fn check_in_parts(model: &Model, reference: &str, device: &Device, parts: usize, on_case: &mut dyn FnMut(&str, &CaseResult)) -> Result<Report> {
     let r: Reference = serde_json::from_str(reference).map_err(|e| Error::Settings(format!("not a trajectories file: {e}")))?;
     let mut cases = BTreeMap::new();
     for (name, case) in &r.cases {
-        let result = replay(model, &r, case, device).await.map_err(|e| Error::Settings(format!("case {name}: {e}")))?;
+        let result = replay(model, &r, case, device, parts).await.map_err(|e| Error::Settings(format!("case {name}: {e}")))?;
         on_case(name, &result);
         cases.insert(name.clone(), result);
     }
@@ -138,7 +144,7 @@ fn csv_of(r: &Reference, task: TaskChoice) -> Result<Vec<u8>> {
     w.into_inner().map_err(|e| Error::Settings(e.to_string()))
 }
 
-async fn replay(model: &Model, r: &Reference, case: &Case, device: &Device) -> Result<CaseResult> {
+async fn replay(model: &Model, r: &Reference, case: &Case, device: &Device, parts: usize) -> Result<CaseResult> {
     let c = &case.config;
     let data = data::load(&csv_of(r, c.task)?, &DataOptions { format: Some(Format::Csv), ..Default::default() })?;
     let names = match c.task {
@@ -190,9 +196,16 @@ async fn replay(model: &Model, r: &Reference, case: &Case, device: &Device) -> R
     t.set_head(&init, &vec![0.0; order.len()])?;
 
     while t.prepare().await?.is_some() {}
+    let mut workers = Vec::new();
+    if parts > 1 {
+        let files = t.part_files().await?;
+        for _ in 1..parts {
+            workers.push(PartWorker::load(&files, device)?);
+        }
+    }
     let (mut max_loss_rel, mut max_lr_rel, mut max_gn) = (0f64, 0f64, None::<f64>);
     for want in &case.steps {
-        let s = t.step().await?;
+        let s = if workers.is_empty() { t.step().await? } else { t.step_with(&mut workers).await? };
         max_lr_rel = max_lr_rel.max(rel(s.lr, want.lr));
         let loss = s.loss.ok_or_else(|| Error::Settings("a step did not report its loss".into()))?;
         // NaN compares false in max(): a non-finite loss is an error, not a pass

@@ -224,8 +224,10 @@ export class Tabtune extends ImageCalls {
     return this[CALL]({ type: 'debugLoseDevice' });
   }
 
-  /** { ctor_runs, predict_workers }: how often the wasm's constructors ran (1 means the start-up
-   *  fix holds), and how many workers predicted the last batch of texts. */
+  /** { ctor_runs, predict_workers, train_workers, shared_weights }: how often the wasm's
+   *  constructors ran (1 means the start-up fix holds), how many workers predicted the last batch
+   *  of texts and trained the last run, and whether that run's weights reached its workers through
+   *  shared memory (the page is cross-origin isolated). */
   diagnostics() {
     return this[CALL]({ type: 'diagnostics' });
   }

@@ -1,9 +1,9 @@
 //! What trains on images: the CNN's upper blocks, its head conv and a Linear head.
 use burn::module::Module;
-use burn::nn::Dropout;
 use burn::prelude::*;
 
 use super::net::ImageTop;
+use crate::dropout::{Dropout, Noise};
 use crate::head::ParamGroup;
 
 /// What an image run trains: the CNN's upper blocks, its head conv and a Linear head (in
@@ -15,9 +15,10 @@ pub struct ImageClassifier {
 }
 
 impl ImageClassifier {
-    /// Logits [b, classes] of the frozen bottom's features [b, c, h, w].
-    pub fn forward(&self, x: Tensor<4>) -> Tensor<2> {
-        self.net.fc.forward(self.dropout.forward(self.net.features(x)))
+    /// Logits [b, classes] of the frozen bottom's features [b, c, h, w]; `noise` when
+    /// training, None for inference.
+    pub fn forward(&self, x: Tensor<4>, noise: Option<Noise>) -> Tensor<2> {
+        self.net.fc.forward(self.dropout.forward(self.net.features(x), noise, 0))
     }
 
     /// Bottom block first (`blocks.{first + j}`, each below the top one at its upper

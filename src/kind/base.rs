@@ -50,4 +50,22 @@ impl Base {
             Base::Image(b) => Top::Image(image::saved_top(&b.config, bytes, cfg, first, outputs, prefix, device)?),
         })
     }
+
+    /// The base model's config.json, from which `top_from_files` rebuilds a top of this kind.
+    pub fn config_json(&self) -> Result<Vec<u8>> {
+        match self {
+            Base::Text(b) => serde_json::to_vec(&b.model.config),
+            Base::Image(b) => serde_json::to_vec(&b.config),
+        }
+        .map_err(|e| Error::Config(format!("could not write the model's config: {e}")))
+    }
+}
+
+/// A copy of a run's top in another worker: from its kind, the base's `config_json`, the run's
+/// settings and a checkpoint's tensors (`first` and `outputs` as `Base::saved_top` takes them).
+pub fn top_from_files(kind: Kind, config: &[u8], cfg: &RunConfig, checkpoint: &[u8], first: usize, outputs: usize, device: &Device) -> Result<Top> {
+    Ok(match kind {
+        Kind::Text => Top::Text(text::saved_top(&crate::text::BertConfig::from_json(config)?, checkpoint, cfg, first, outputs, "", device)?),
+        Kind::Image => Top::Image(image::saved_top(&crate::image::VisionConfig::from_json(config)?, checkpoint, cfg, first, outputs, "", device)?),
+    })
 }

@@ -34,7 +34,7 @@ impl ImageBase {
 /// A run's trainable top rebuilt from a checkpoint's tensors (`prefix`: "" or "best.").
 pub(crate) fn saved_top(config: &VisionConfig, bytes: &[u8], cfg: &RunConfig, first: usize, classes: usize, prefix: &str, device: &Device) -> Result<ImageClassifier> {
     let net = load_top(bytes, config, first, classes, prefix, device)?;
-    Ok(ImageClassifier { net, dropout: burn::nn::DropoutConfig::new(cfg.dropout).init() }.train())
+    Ok(ImageClassifier { net, dropout: crate::dropout::Dropout::new(cfg.dropout) }.train())
 }
 
 /// The base model with a finished checkpoint's trained blocks, head conv and `_fc` in place.

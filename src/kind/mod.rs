@@ -17,3 +17,4 @@ pub use data::{AnyData, DataRef, Inputs, mismatch};
 pub use model::AnyModel;
 pub use table::Kind;
 pub use top::{Batch, Top};
+pub use base::top_from_files;

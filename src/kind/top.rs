@@ -3,6 +3,7 @@
 use burn::module::Module;
 use burn::prelude::*;
 
+use crate::dropout::Noise;
 use crate::head::ParamGroup;
 use crate::image::ImageClassifier;
 use crate::image::weights::top_tensors;
@@ -24,12 +25,31 @@ pub enum Batch {
     Image(Tensor<4>),
 }
 
+impl Batch {
+    /// Rows `start..start + rows` of the batch.
+    pub fn rows(&self, start: usize, rows: usize) -> Batch {
+        match self {
+            Batch::Text(x, mask) => Batch::Text(x.clone().narrow(0, start, rows), mask.clone().narrow(0, start, rows)),
+            Batch::Image(x) => Batch::Image(x.clone().narrow(0, start, rows)),
+        }
+    }
+
+    /// The batch on the autodiff twin of its device.
+    pub fn autodiff(self) -> Batch {
+        match self {
+            Batch::Text(x, mask) => Batch::Text(x.autodiff(), mask.autodiff()),
+            Batch::Image(x) => Batch::Image(x.autodiff()),
+        }
+    }
+}
+
 impl Top {
-    /// Logits [b, outputs] of a batch of the top's own kind.
-    pub fn forward(&self, batch: Batch) -> Tensor<2> {
+    /// Logits [b, outputs] of a batch of the top's own kind; `noise` when training (dropout),
+    /// None for inference.
+    pub fn forward(&self, batch: Batch, noise: Option<Noise>) -> Tensor<2> {
         match (self, batch) {
-            (Top::Text(top), Batch::Text(x, mask)) => top.forward(x, mask),
-            (Top::Image(top), Batch::Image(x)) => top.forward(x),
+            (Top::Text(top), Batch::Text(x, mask)) => top.forward(x, mask, noise),
+            (Top::Image(top), Batch::Image(x)) => top.forward(x, noise),
             // the trainer builds batches from its own base, so kinds always agree
             _ => unreachable!("a text batch for an image top, or the reverse"),
         }

@@ -48,7 +48,7 @@ fn grads(top: &Classifier, step: usize) -> GradientsParams {
     let x = Tensor::<3>::from_data(TensorData::new(x, [b, s, h]), &ad);
     let mask = Tensor::<2>::from_data(TensorData::new(vec![1.0f32, 1., 1., 1., 1., 1., 1., 1., 0., 0.], [b, s]), &ad);
     let y = Tensor::<1, Int>::from_data(TensorData::new(vec![(step % 3) as i64, 2], [b]), &ad);
-    let loss = CrossEntropyLossConfig::new().init(&ad).forward(top.forward(x, mask), y);
+    let loss = CrossEntropyLossConfig::new().init(&ad).forward(top.forward(x, mask, None), y);
     GradientsParams::from_grads(loss.backward(), top)
 }
 

@@ -43,7 +43,7 @@ pub(crate) async fn cls_weights(emb: &Embeddings, layers: &[&Layer], ids: &[u32]
     let bias = mask_bias(mask);
     let mut x = emb.forward(ids);
     for layer in below {
-        x = layer.forward(x, bias.clone());
+        x = layer.forward(x, bias.clone(), None);
     }
     readback::floats(last.cls_attention(x, bias)).await
 }

@@ -1,10 +1,11 @@
 //! The BERT encoder: embeddings, post-LayerNorm self-attention layers, mean pooling.
 //! Shapes: b = batch, s = sequence, h = hidden, n = heads, d = h / n.
-use burn::nn::{Dropout, DropoutConfig, Embedding, LayerNorm, Linear};
+use burn::nn::{Embedding, LayerNorm, Linear};
 use burn::prelude::*;
 use burn::tensor::activation::{gelu, gelu_approximate, relu, softmax};
 
 use super::config::{Activation, BertConfig};
+use crate::dropout::{Dropout, Noise};
 
 /// Added to the attention scores of padding positions; exp() of it is exactly 0 in f32.
 /// (The ONNX export adds the same.)
@@ -49,8 +50,9 @@ pub struct Layer {
 }
 
 impl Layer {
-    /// x [b, s, h], mask_bias [b, 1, 1, s] (0 for real tokens, MASKED for padding) → [b, s, h].
-    pub fn forward(&self, x: Tensor<3>, mask_bias: Tensor<4>) -> Tensor<3> {
+    /// x [b, s, h], mask_bias [b, 1, 1, s] (0 for real tokens, MASKED for padding) → [b, s, h];
+    /// `noise` when training (dropout), None for inference.
+    pub fn forward(&self, x: Tensor<3>, mask_bias: Tensor<4>, noise: Option<Noise>) -> Tensor<3> {
         let [b, s, h] = x.dims();
         let d = h / self.heads;
         let split = |t: Tensor<3>| t.reshape([b, s, self.heads, d]).swap_dims(1, 2); // [b, n, s, d]
@@ -58,16 +60,16 @@ impl Layer {
         let k = split(self.key.forward(x.clone()));
         let v = split(self.value.forward(x.clone()));
         let scores = q.matmul(k.swap_dims(2, 3)).div_scalar((d as f64).sqrt()) + mask_bias;
-        let probs = self.attn_dropout.forward(softmax(scores, 3));
+        let probs = self.attn_dropout.forward(softmax(scores, 3), noise, 0);
         let context = probs.matmul(v).swap_dims(1, 2).reshape([b, s, h]);
-        let x = self.attn_norm.forward(self.dropout.forward(self.attn_out.forward(context)) + x);
+        let x = self.attn_norm.forward(self.dropout.forward(self.attn_out.forward(context), noise, 1) + x);
         let inner = self.intermediate.forward(x.clone());
         let inner = match self.act {
             Activation::Gelu => gelu(inner),
             Activation::GeluTanh => gelu_approximate(inner),
             Activation::Relu => relu(inner),
         };
-        self.out_norm.forward(self.dropout.forward(self.output.forward(inner)) + x)
+        self.out_norm.forward(self.dropout.forward(self.output.forward(inner), noise, 2) + x)
     }
 }
 
@@ -99,7 +101,7 @@ impl Encoder {
         let bias = mask_bias(mask);
         let mut x = self.embeddings.forward(ids);
         for layer in &self.layers {
-            x = layer.forward(x, bias.clone());
+            x = layer.forward(x, bias.clone(), None);
         }
         x
     }
@@ -108,8 +110,8 @@ impl Encoder {
 /// Dropout modules for a layer; probabilities come from config.json (0 turns them off).
 pub fn layer_dropouts(cfg: &BertConfig) -> (Dropout, Dropout) {
     (
-        DropoutConfig::new(cfg.attention_probs_dropout_prob).init(),
-        DropoutConfig::new(cfg.hidden_dropout_prob).init(),
+        Dropout::new(cfg.attention_probs_dropout_prob),
+        Dropout::new(cfg.hidden_dropout_prob),
     )
 }
 

@@ -1,11 +1,12 @@
 //! What trains on text: the top k encoder layers, the pooling (the mean over tokens, or BERT's
 //! [CLS] pooler with `pooling: cls`), dropout, and a Linear head.
 use burn::module::Module;
-use burn::nn::{Dropout, DropoutConfig, Linear};
+use burn::nn::Linear;
 use burn::prelude::*;
 
 use super::bert::{Layer, cls_pool, mask_bias, mean_pool};
 use super::weights::{head_tensors, layer_tensors, pooler_tensors};
+use crate::dropout::{Dropout, Noise};
 use crate::head::{ParamGroup, fresh_head};
 use crate::tensors::NamedTensor;
 
@@ -27,7 +28,7 @@ impl Classifier {
     }
 
     pub fn with_head(layers: Vec<Layer>, head: Linear, dropout: f64) -> Self {
-        Self { layers, dropout: DropoutConfig::new(dropout).init(), head, pooler: None }
+        Self { layers, dropout: Dropout::new(dropout), head, pooler: None }
     }
 
     /// Pools through BERT's [CLS] pooler `pooler` (the base model's `pooler.dense` to start).
@@ -36,12 +37,13 @@ impl Classifier {
         self
     }
 
-    /// Pooled output of the top layers: x [b, s, h] from the prefix, mask [b, s] → [b, h].
-    pub fn pooled(&self, x: Tensor<3>, mask: Tensor<2>) -> Tensor<2> {
+    /// Pooled output of the top layers: x [b, s, h] from the prefix, mask [b, s] → [b, h];
+    /// `noise` when training (each layer drops with its own stream), None for inference.
+    pub fn pooled(&self, x: Tensor<3>, mask: Tensor<2>, noise: Option<Noise>) -> Tensor<2> {
         let bias = mask_bias(mask.clone());
         let mut x = x;
-        for layer in &self.layers {
-            x = layer.forward(x, bias.clone());
+        for (j, layer) in self.layers.iter().enumerate() {
+            x = layer.forward(x, bias.clone(), noise.map(|n| n.part(j)));
         }
         match &self.pooler {
             None => mean_pool(x, mask),
@@ -52,8 +54,8 @@ impl Classifier {
     /// Dropout `p` inside the trainable layers instead of the model's own.
     pub fn with_encoder_dropout(mut self, p: f64) -> Self {
         for layer in &mut self.layers {
-            layer.attn_dropout = DropoutConfig::new(p).init();
-            layer.dropout = DropoutConfig::new(p).init();
+            layer.attn_dropout = Dropout::new(p);
+            layer.dropout = Dropout::new(p);
         }
         self
     }
@@ -81,9 +83,9 @@ impl Classifier {
         self.param_groups(0, decay).iter().flat_map(|g| std::iter::repeat_n(g.lr_scale, g.tensors)).collect()
     }
 
-    /// Logits [b, classes].
-    pub fn forward(&self, x: Tensor<3>, mask: Tensor<2>) -> Tensor<2> {
-        self.head.forward(self.dropout.forward(self.pooled(x, mask)))
+    /// Logits [b, classes]; `noise` when training, None for inference.
+    pub fn forward(&self, x: Tensor<3>, mask: Tensor<2>, noise: Option<Noise>) -> Tensor<2> {
+        self.head.forward(self.dropout.forward(self.pooled(x, mask, noise), noise, 0))
     }
 
     /// The trained tensors under HF's names, the lowest layer numbered `first` as in the whole

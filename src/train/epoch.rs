@@ -94,7 +94,7 @@ impl Trainer {
         let mut logits = Vec::with_capacity(self.val.len());
         for chunk in (0..self.val.len()).collect::<Vec<_>>().chunks(evaluate::BATCH) {
             let batch = self.input(true, chunk, &self.device).await?;
-            logits.extend(evaluate::read_rows(top.forward(batch)).await?);
+            logits.extend(evaluate::read_rows(top.forward(batch, None)).await?);
         }
         let loss = host_loss(&logits, &self.val.targets);
         let metrics = evaluate::task_metrics(&logits, &self.val.targets, &self.info.labels, self.cfg.threshold as f32);
@@ -107,7 +107,7 @@ impl Trainer {
         let idx: Vec<usize> = (0..self.train.len()).collect();
         let batch = self.input(false, &idx, &self.device).await?;
         let target = self.objective.batch(&self.train.targets, &idx, &self.device);
-        readback::scalar(self.objective.data_loss(top.forward(batch), target)).await
+        readback::scalar(self.objective.data_loss(top.forward(batch, None), target)).await
     }
 
     /// The fine-tuned model: the frozen part and the trained top (the best epoch's under early

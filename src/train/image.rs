@@ -86,7 +86,7 @@ impl Trainer {
         if !keep_head {
             net.fc = fresh_head(HEAD_CHANNELS, labels.len(), cfg.seed, device);
         }
-        let top = Top::Image(ImageClassifier { net, dropout: burn::nn::DropoutConfig::new(cfg.dropout).init() }.train());
+        let top = Top::Image(ImageClassifier { net, dropout: crate::dropout::Dropout::new(cfg.dropout) }.train());
         let pending = if cached { (0..train.len()).map(|i| (false, i)).chain((0..val.len()).map(|i| (true, i))).collect() } else { Vec::new() };
         let parts = Parts {
             base: Base::Image(ImageBase { config, fingerprint, frozen, shape }),

@@ -3,11 +3,13 @@
 //! over a whole run, so a Web Worker can yield between calls and the CLI drives the same code.
 //! `checkpoint()` / `Trainer::resume` (in `checkpoint.rs`) stop and continue a run exactly.
 //! Epoch ends, validation and the finished model are in `epoch.rs`; what a run derives from its
-//! settings and data in `setup.rs`; replaying a reference run in `replay.rs`.
+//! settings and data in `setup.rs`; replaying a reference run in `replay.rs`; a step split across workers in `parts.rs`.
 mod checkpoint;
 mod epoch;
 mod image;
 mod pairs;
+mod part;
+mod parts;
 mod prepare;
 mod replay;
 mod setup;
@@ -19,5 +21,6 @@ mod trainer;
 
 pub use crate::progress::{EpochSummary, StepInfo, TrainInfo};
 pub use image::square_rgb;
+pub use part::{PartFiles, PartWorker};
 pub use store::PrefixStore;
 pub use trainer::Trainer;

@@ -7,6 +7,7 @@ use burn::prelude::*;
 use super::trainer::Trainer;
 use crate::kind::Top;
 use crate::contrastive::{batch_rows, pair_loss};
+use crate::dropout::Noise;
 use crate::error::{Error, Result};
 use crate::infer;
 use crate::logreg;
@@ -16,7 +17,7 @@ use crate::task::Targets;
 
 impl Trainer {
     /// One step on pairs `idx`: each row the batch needs goes through the layers once.
-    pub(super) async fn pair_step(&mut self, idx: &[usize], lr: f64) -> Result<StepOutput> {
+    pub(super) async fn pair_step(&mut self, idx: &[usize], lr: f64, noise: Noise) -> Result<StepOutput> {
         let pairs: Vec<_> = idx.iter().map(|&i| self.pairs[i]).collect();
         let (rows, a, b) = batch_rows(&pairs);
         let target: Vec<f32> = pairs.iter().map(|p| p.target).collect();
@@ -25,7 +26,7 @@ impl Trainer {
         let Some(Top::Text(top)) = self.top.take() else {
             return Err(Error::Device("a previous step failed".into()));
         };
-        let mut loss = pair_loss(top.pooled(x, mask), &a, &b, &target);
+        let mut loss = pair_loss(top.pooled(x, mask, Some(noise)), &a, &b, &target);
         if let Some(p) = self.objective.penalty(&top) {
             loss = loss + p;
         }
@@ -55,7 +56,7 @@ impl Trainer {
         let mut x = Vec::with_capacity(n * h);
         for chunk in (0..n).collect::<Vec<_>>().chunks(infer::BATCH) {
             let (states, mask) = self.batch(false, chunk, &self.device).await?;
-            x.extend(crate::readback::floats(top.pooled(states, mask)).await?);
+            x.extend(crate::readback::floats(top.pooled(states, mask, None)).await?);
         }
         let c = self.info.labels.len();
         let fitted = logreg::fit(&x, h, y, c, 1.0 / n as f64);

@@ -136,6 +136,7 @@ impl Trainer {
             epoch_seconds: 0.0,
             history: Vec::new(),
             teach: Default::default(),
+            parted: None,
         }
     }
 }

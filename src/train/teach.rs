@@ -32,7 +32,7 @@ impl Trainer {
         let weights = cls_weights(&prefix.embeddings, &layers, &ids, &self.device).await?;
         let (idv, mask) = pad(&[&ids[..]]).tensors(&self.device);
         let x = prefix.forward(idv, mask.clone());
-        let logits = infer::read_rows(top.forward(x, mask)).await?;
+        let logits = infer::read_rows(top.forward(x, mask, None)).await?;
         let probs = match logits.first() {
             Some(row) if self.info.task != Task::Regression => {
                 label_probs(&Prediction::of(row, self.info.task, &self.info.labels, self.cfg.threshold as f32), &self.info.labels)
@@ -51,7 +51,7 @@ impl Trainer {
         let mut logits = Vec::with_capacity(self.val.len());
         for chunk in (0..self.val.len()).collect::<Vec<_>>().chunks(infer::BATCH) {
             let batch = self.input(true, chunk, &self.device).await?;
-            logits.extend(infer::read_rows(top.forward(batch)).await?);
+            logits.extend(infer::read_rows(top.forward(batch, None)).await?);
         }
         find(&logits, &self.val.targets, &self.val.texts, &self.info.labels, self.cfg.threshold as f32)
     }
@@ -63,7 +63,7 @@ impl Trainer {
         let mut rows = Vec::with_capacity(self.val.tokens().len());
         for chunk in (0..self.val.tokens().len()).collect::<Vec<_>>().chunks(infer::BATCH) {
             let (x, mask) = self.batch(true, chunk, &self.device).await?;
-            rows.extend(readback::floats(top.pooled(x, mask)).await?.chunks(h).map(<[f32]>::to_vec));
+            rows.extend(readback::floats(top.pooled(x, mask, None)).await?.chunks(h).map(<[f32]>::to_vec));
         }
         Ok(rows)
     }

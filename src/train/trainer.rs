@@ -19,6 +19,7 @@ use crate::readback;
 use crate::run::{CacheDtype, RunConfig};
 use crate::schedule::Schedule;
 use crate::step::step_module;
+use crate::dropout::Noise;
 use crate::progress::{EpochSummary, StepInfo, TrainInfo};
 
 /// Rows the prefix runs at once while caching.
@@ -60,6 +61,8 @@ pub struct Trainer {
     pub(crate) history: Vec<EpochSummary>,
     /// The teaching view's state (map axes, frames not yet taken); idle unless `cfg.teaching`.
     pub(crate) teach: crate::teach::TeachState,
+    /// A step split across workers, between `split_step` and `join_step` (parts.rs).
+    pub(super) parted: Option<super::parts::PartedStep>,
 }
 
 impl Trainer {
@@ -175,6 +178,19 @@ impl Trainer {
 
     /// One optimizer step on the next batch (the prefix must be prepared).
     pub async fn step(&mut self) -> Result<StepInfo> {
+        // a split step left half-done (a pool worker failed) changed nothing: this one replaces it
+        self.parted = None;
+        let begun = self.begin_step().await?;
+        let out = if self.pairs.is_empty() {
+            self.row_step(&begun.idx, begun.lr, begun.noise).await?
+        } else {
+            self.pair_step(&begun.idx, begun.lr, begun.noise).await?
+        };
+        self.end_step(begun, out).await
+    }
+
+    /// The next step's batch, LR and dropout noise; checks the run can step.
+    pub(super) async fn begin_step(&mut self) -> Result<Begun> {
         if !self.is_prepared() {
             return Err(Error::Settings("call prepare() until it returns None before training".into()));
         }
@@ -184,8 +200,7 @@ impl Trainer {
         let started = Instant::now();
         let spe = self.info.steps_per_epoch;
         let (epoch, in_epoch) = (self.step / spe, self.step % spe);
-        let contrastive = !self.pairs.is_empty();
-        let n = if contrastive { self.pairs.len() } else { self.train.len() };
+        let n = if self.pairs.is_empty() { self.train.len() } else { self.pairs.len() };
         let start = in_epoch * self.cfg.batch_size;
         let end = (start + self.cfg.batch_size).min(n);
         let idx = match &self.replay {
@@ -199,11 +214,14 @@ impl Trainer {
         };
         // the map's axes come from the embeddings before this run's first step (teach/map.rs)
         self.fit_map().await?;
-        // Dropout draws from the backend's RNG: seeded per step, so a resumed run draws the same.
-        self.device.seed(step_seed(self.cfg.seed, self.step));
-        let lr = self.schedule.lr(self.step);
-        let out = if contrastive { self.pair_step(&idx, lr).await? } else { self.row_step(&idx, lr).await? };
+        // dropout: a stream per step (a resumed run draws the same), per row (dropout.rs)
+        let noise = Noise::new(step_seed(self.cfg.seed, self.step));
+        Ok(Begun { started, epoch, epoch_done: end == n, idx, lr: self.schedule.lr(self.step), noise })
+    }
 
+    /// Counts a step that `begin_step` began and `out` finished: the epoch's loss, the reads
+    /// the log wants, and the epoch's end.
+    pub(super) async fn end_step(&mut self, begun: Begun, out: crate::step::StepOutput) -> Result<StepInfo> {
         let activity = match (out.probe, self.top.as_ref()) {
             (Some(p), Some(top)) => Some(p.read(top, &self.info.param_groups).await?),
             _ => None,
@@ -215,27 +233,37 @@ impl Trainer {
         });
         self.epoch_steps += 1;
         self.step += 1;
-        let epoch_done = end == n;
-        let read = epoch_done || self.step % self.cfg.log_every == 0;
+        let read = begun.epoch_done || self.step % self.cfg.log_every == 0;
         let loss = if read { Some(readback::scalar(loss).await?) } else { None };
         let grad_norm = match out.grad_norm {
             Some(g) if read => Some(readback::scalar(g).await?),
             _ => None,
         };
-        self.epoch_seconds += started.elapsed().as_secs_f64();
-        let epoch_end = if epoch_done { Some(self.finish_epoch(epoch).await?) } else { None };
-        Ok(StepInfo { step: self.step, epoch: epoch + 1, lr, loss, grad_norm, activity, epoch_end })
+        self.epoch_seconds += begun.started.elapsed().as_secs_f64();
+        let epoch = begun.epoch;
+        let epoch_end = if begun.epoch_done { Some(self.finish_epoch(epoch).await?) } else { None };
+        Ok(StepInfo { step: self.step, epoch: epoch + 1, lr: begun.lr, loss, grad_norm, activity, epoch_end })
     }
 }
 
+/// A step begun: when, which epoch (and whether it ends it), its rows, LR and noise.
+pub(crate) struct Begun {
+    pub started: Instant,
+    pub epoch: usize,
+    pub epoch_done: bool,
+    pub idx: Vec<usize>,
+    pub lr: f64,
+    pub noise: Noise,
+}
+
 impl Trainer {
-    /// One step of cross-entropy on training rows `idx`.
-    async fn row_step(&mut self, idx: &[usize], lr: f64) -> Result<crate::step::StepOutput> {
+    /// One step of the task's loss on training rows `idx`.
+    async fn row_step(&mut self, idx: &[usize], lr: f64, noise: Noise) -> Result<crate::step::StepOutput> {
         let ad = self.device.clone().autodiff();
         let batch = self.input(false, idx, &ad).await?;
         let target = self.objective.batch(&self.train.targets, idx, &ad);
         let top = self.top.take().ok_or_else(|| Error::Device("a previous step failed".into()))?;
-        let (top, out) = step_module(top, &mut self.optim, &self.objective, |t| t.forward(batch), target, lr, self.cfg.clip_norm, self.cfg.teaching);
+        let (top, out) = step_module(top, &mut self.optim, &self.objective, |t| t.forward(batch, Some(noise)), target, lr, self.cfg.clip_norm, self.cfg.teaching);
         self.top = Some(top);
         Ok(out)
     }

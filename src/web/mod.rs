@@ -11,6 +11,7 @@ mod data;
 mod head;
 mod logger;
 mod models;
+mod parts;
 mod pool;
 mod predict;
 mod rules;

@@ -12,6 +12,7 @@ use super::session::Session;
 use super::state::{put_trainer, take_trainer, words};
 use crate::kind::Kind;
 use crate::run::Init;
+use crate::train::StepInfo;
 use crate::{Trainer, checkpoint};
 
 #[wasm_bindgen]
@@ -80,9 +81,7 @@ impl Session {
             }
             let r = trainer.step().await;
             put_trainer(&state, trainer);
-            let s = core(r)?;
-            let epoch_end = s.epoch_end.as_ref().map(epoch_json);
-            js(&json!({ "step": s.step, "epoch": s.epoch, "lr": s.lr, "loss": s.loss, "activity": s.activity, "epoch_end": epoch_end }))
+            step_json(&core(r)?)
         })
     }
 
@@ -122,4 +121,10 @@ impl Session {
         }
         js(&self.state.borrow().summary())
     }
+}
+
+/// What `step` (and `join_step`) answer of a step taken.
+pub(super) fn step_json(s: &StepInfo) -> Result<JsValue, JsValue> {
+    let epoch_end = s.epoch_end.as_ref().map(epoch_json);
+    js(&json!({ "step": s.step, "epoch": s.epoch, "lr": s.lr, "loss": s.loss, "activity": s.activity, "epoch_end": epoch_end }))
 }

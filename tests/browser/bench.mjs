@@ -88,10 +88,13 @@ try {
       };
     }, RUN);
     console.error(`1k-row CSV in the tab: ${JSON.stringify(out.tab)}`);
+    out.train_pool = await page.evaluate(trainPool, RUN);
+    console.error(`training across the pool and alone: ${JSON.stringify(out.train_pool)}`);
     if (ORT) {
       out.ort_web = await page.evaluate(ortWeb, RUN.max_len);
       console.error(`onnxruntime-web on the same model: ${JSON.stringify(out.ort_web)}`);
     }
+    out.pool_scaling_train = out.train_pool.pooled_samples_per_s / out.train_pool.alone_samples_per_s;
     const bp = out.tab.batch_predict;
     out.pool_scaling_infer = bp.pooled_samples_per_s / bp.alone_samples_per_s;
     const adapter = await gpuAdapter(page);
@@ -104,6 +107,25 @@ try {
     }
   } finally { await browser.close(); }
 } finally { server.stop(); }
+
+/** In the page: one epoch of the CSV run on the engine with its pool (every step split across
+ *  the workers) and on a second engine without one, each timed from step to step (the median
+ *  interval, so neither the frozen layers' pass nor the validation counts). */
+async function trainPool(config) {
+  const { Tabtune } = await import('/tabtune.js');
+  const alone = await Tabtune.create({ backend: 'cpu', prefix_workers: 0 });
+  await alone.loadModel('/models/all-MiniLM-L6-v2/');
+  await alone.loadData(await (await fetch('/fixtures/sst2-1k.csv')).text(), { format: 'csv' });
+  const rate = async (tt) => {
+    const at = [];
+    await tt.train({ ...config, epochs: 1 }, { on_step: () => at.push(performance.now()) });
+    const gaps = at.slice(1).map((t, i) => t - at[i]).sort((a, b) => a - b);
+    return { samples_per_s: 32 / (gaps[gaps.length >> 1] / 1000), steps: at.length, workers: (await tt.diagnostics()).train_workers };
+  };
+  const pooled = await rate(window.tt), single = await rate(alone);
+  return { batch_size: 32, pooled_samples_per_s: pooled.samples_per_s, alone_samples_per_s: single.samples_per_s, workers: pooled.workers,
+           steps: pooled.steps, shared_weights: (await window.tt.diagnostics()).shared_weights };
+}
 
 /** In the page, on the model the tab just trained: its ONNX export in onnxruntime-web (1 thread:
  *  the page is not cross-origin isolated, as a docs page is not), tokenised by Tokenizers.js from

@@ -32,8 +32,9 @@ export const WEBGPU_ARGS = ['--headless', '--no-sandbox', '--enable-unsafe-webgp
 export const NO_WEBGPU_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
   '--disable-component-update', '--no-first-run'];
 
-/** A fresh browser (and so a fresh profile); every request it makes is pushed to `requests`. */
-export async function openPage(origin, { args = WEBGPU_ARGS, requests = [] } = {}) {
+/** A fresh browser (and so a fresh profile) on `path`; every request it makes is pushed to
+ *  `requests`. */
+export async function openPage(origin, { args = WEBGPU_ARGS, requests = [], path = '/test/blank.html' } = {}) {
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args, headless: true });
   const context = await browser.newContext();
   context.on('request', (r) => requests.push(r.url()));
@@ -41,7 +42,7 @@ export async function openPage(origin, { args = WEBGPU_ARGS, requests = [] } = {
   page.on('console', (m) => ['error', 'warning'].includes(m.type()) && console.log(`[browser ${m.type()}] ${m.text()}`));
   page.on('pageerror', (e) => console.log(`[pageerror] ${e.message}`));
   page.on('worker', (w) => w.on('console', (m) => ['error', 'warning'].includes(m.type()) && console.log(`[worker ${m.type()}] ${m.text()}`)));
-  await page.goto(`${origin}/test/blank.html`);
+  await page.goto(`${origin}${path}`);
   return { browser, page, requests };
 }
 

@@ -76,7 +76,8 @@ test('Advanced settings reach the worker: a refused value is said at its field, 
   try {
     await w.getByLabel(/^Drop a CSV, TSV or JSONL file/).setInputFiles(join(fixtures, 'toy.csv'));
     await w.getByText(/^32 rows/).waitFor();
-    // the highest LR the page offers: the validation loss turns up within 8 epochs, so early stopping acts
+    // early stopping on the accuracy of 8 validation rows, patience 1: it takes 9 values at most,
+    // so it stops improving for an epoch within 8 whatever the run draws (the loss need not)
     const LR = 0.1;
     for (const [name, v] of Object.entries({ 'Trainable layers': 2, Epochs: 8, 'Batch size': 4, 'Max length (tokens)': 16, 'Validation share': 0.25, 'Learning rate': LR })) {
       await w.getByRole('spinbutton', { name, exact: true }).fill(String(v));
@@ -87,7 +88,7 @@ test('Advanced settings reach the worker: a refused value is said at its field, 
     await w.getByRole('combobox', { name: 'LR schedule' }).selectOption('cosine');
     await w.getByRole('spinbutton', { name: /^Warm-up/ }).fill('0');
     await w.getByRole('spinbutton', { name: 'Layer-wise LR decay' }).fill('0.8');
-    await w.getByRole('combobox', { name: 'Early stopping on' }).selectOption('val_loss');
+    await w.getByRole('combobox', { name: 'Early stopping on' }).selectOption('val_acc');
     await w.getByRole('spinbutton', { name: 'Patience' }).fill('1');
     // a value the core refuses: its message in the page and at the field, nothing else undone
     await w.getByRole('spinbutton', { name: 'Weight decay' }).fill('5');
@@ -118,9 +119,9 @@ test('Advanced settings reach the worker: a refused value is said at its field, 
     const err = (f) => lrs.reduce((sum, lr, i) => sum + (lr - f(i)) ** 2, 0);
     assert.ok(err(cos) < err(lin), `LRs ${lrs.join(', ')} look linear`);
     const last = result.epochs.at(-1);
-    assert.ok(last.stopped_early && result.epochs.length < 8, `stopped early: ${JSON.stringify(result.epochs.map((e) => [e.epoch, e.val_loss, e.best_epoch]))}`);
+    assert.ok(last.stopped_early && result.epochs.length < 8, `stopped early: ${JSON.stringify(result.epochs.map((e) => [e.epoch, e.val_acc, e.best_epoch]))}`);
     const kept = result.epochs.find((e) => e.epoch === last.best_epoch);
-    await w.getByText(`Stopped early after epoch ${last.epoch}: validation loss had not improved for 1 epoch. The model kept is epoch ${last.best_epoch}'s (val_loss ${kept.val_loss.toPrecision(3)}).`).waitFor();
+    await w.getByText(`Stopped early after epoch ${last.epoch}: validation accuracy had not improved for 1 epoch. The model kept is epoch ${last.best_epoch}'s (val_acc ${kept.val_acc.toPrecision(3)}).`).waitFor();
     await page.screenshot({ path: screenshotPath('toolkit-early-stop'), fullPage: true });
   } finally { await browser.close(); }
 });

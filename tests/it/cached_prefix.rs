@@ -32,7 +32,7 @@ fn cached_prefix_equals_full_model() {
     let ids = Tensor::<2, Int>::from_data(TensorData::new(p.ids, [p.rows, p.len]), &ad);
     let mask = Tensor::<2>::from_data(TensorData::new(p.mask, [p.rows, p.len]), &ad);
     let frozen = prefix.clone().no_grad().train();
-    let loss_full = ce.forward(top.forward(frozen.forward(ids, mask.clone()), mask), y.clone());
+    let loss_full = ce.forward(top.forward(frozen.forward(ids, mask.clone()), mask, None), y.clone());
     let b = read(loss_full.clone().without_autodiff())[0];
     let gb = loss_full.backward();
 
@@ -41,7 +41,7 @@ fn cached_prefix_equals_full_model() {
         // cached: the prefix runs without autodiff, rows come back to the host and are re-stacked
         let cached = block_on(prefix.clone().valid().cache(&rows, &device, dtype)).expect("prefix runs");
         let (x, mask) = stack(&cached.iter().collect::<Vec<_>>(), model.config.hidden_size, &ad);
-        let loss_cached = ce.forward(top.forward(x, mask), y.clone());
+        let loss_cached = ce.forward(top.forward(x, mask, None), y.clone());
         let a = read(loss_cached.clone().without_autodiff())[0];
         report.check(&format!("{dtype:?} loss"), (a - b).abs() as f64, tol);
         let ga = loss_cached.backward();

@@ -124,9 +124,9 @@ pub fn tiny_model_dir(dir: &std::path::Path) -> PathBuf {
     d
 }
 
-/// Dropout draws from the backend's one RNG, shared by every test thread of the process (all of
-/// tests/it): a run reseeds it each step, so every test that steps a trainer in-process takes a
-/// turn, even one whose own numbers need no exactness, else its reseeding moves another's draws.
+/// Tests that step a trainer take turns: each step already uses every core (flex's rayon), so
+/// side by side they would only add their memory up. (Dropout no longer draws from the backend's
+/// shared RNG: its masks come from the step's seed, `tabtune::dropout`.)
 static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
 pub fn serial() -> std::sync::MutexGuard<'static, ()> {

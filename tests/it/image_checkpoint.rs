@@ -40,7 +40,7 @@ fn synthetic(class: usize, i: usize) -> DecodedImage {
 }
 
 /// `per_class` images of each of `classes` (class names sorted, as a folder load gives them).
-fn dataset(classes: &[&str], per_class: usize, offset: usize) -> ImageDataset {
+pub(crate) fn dataset(classes: &[&str], per_class: usize, offset: usize) -> ImageDataset {
     let examples = classes
         .iter()
         .enumerate()

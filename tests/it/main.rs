@@ -2,9 +2,8 @@
 //! `--test it runs::` for one file's tests (a filter is a substring: `parity::` also matches
 //! `vision_parity::`). Each file below was its own binary, and a cold build linked burn into each.
 //!
-//! One process now runs them all, on parallel threads: process-wide state is shared. The one
-//! such state the tests touch is burn flex's RNG (seeded by every training step, drawn by
-//! dropout), so every test that steps a trainer takes `common::serial()` first.
+//! One process now runs them all, on parallel threads. Every test that steps a trainer takes
+//! `common::serial()` first: a step uses every core already.
 mod common;
 
 mod bad_input;
@@ -17,6 +16,7 @@ mod image_checkpoint;
 mod image_data;
 mod image_train;
 mod parity;
+mod parts;
 mod properties;
 mod quality;
 mod runs;

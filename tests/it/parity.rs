@@ -42,7 +42,7 @@ fn forward_matches_pytorch() {
         let mut x = model.encoder.embeddings.forward(ids);
         let mut pooled = vec![read(mean_pool(x.clone(), mask.clone()))];
         for layer in &model.encoder.layers {
-            x = layer.forward(x, bias.clone());
+            x = layer.forward(x, bias.clone(), None);
             pooled.push(read(mean_pool(x.clone(), mask.clone())));
         }
         for (l, want) in item["layer_mean_pooled"].as_array().expect("layers").iter().enumerate() {
@@ -107,7 +107,7 @@ fn train_step_matches_pytorch() {
     let ad = device.clone().autodiff();
     let y = Tensor::<1, Int>::from_data(TensorData::new(labels, [texts.len()]), &ad);
     let loss_of = |top: &Classifier| {
-        CrossEntropyLossConfig::new().init(&ad).forward(top.forward(x.clone().autodiff(), mask.clone().autodiff()), y.clone())
+        CrossEntropyLossConfig::new().init(&ad).forward(top.forward(x.clone().autodiff(), mask.clone().autodiff(), None), y.clone())
     };
 
     let mut report = Report::new();

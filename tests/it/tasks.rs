@@ -33,7 +33,7 @@ fn run(model: Model, data: &Dataset, cfg: RunConfig) -> (Trainer, Option<TaskMet
 
 /// Twelve-word reviews; the target is the share of positive words (13 values in 0 … 1), a
 /// quantity a pooled embedding can carry.
-fn regression_csv(rows: usize) -> String {
+pub(crate) fn regression_csv(rows: usize) -> String {
     let mut s = String::from("text,score\n");
     for i in 0..rows {
         let k = (i * 7) % 13; // 0..=12 positive words of 12

@@ -85,7 +85,7 @@ fn activity_equals_burns_gradient_norms_and_frozen_layers_report_none() {
     let targets = data::targets(&data.examples, Task::Classification, &labels).expect("targets");
     let objective = Objective { task: Task::Classification, class_weights: vec![1.0; labels.len()], label_smoothing: 0.0, l1: 0.0 };
     let idx: Vec<usize> = (0..texts.len()).collect();
-    let loss = objective.data_loss(top.forward(x, mask), objective.batch(&targets, &idx, &ad));
+    let loss = objective.data_loss(top.forward(x, mask, None), objective.batch(&targets, &idx, &ad));
     let grads = GradientsParams::from_grads(loss.backward(), &top);
     let (g_layer, w_layer) = norms(&top.layers[0], &grads);
     let (g_head, w_head) = norms(&top.head, &grads);

@@ -64,7 +64,8 @@ export function prepareText(p) {
 /** The progress line of a step: where the run is, its learning rate (and pre-clip norm), ETA. */
 export function stepText(s) {
   const norm = s.grad_norm != null ? ` · gradient norm ${s.grad_norm.toPrecision(3)}` : '';
-  return `Step ${s.step} of ${s.total_steps} · epoch ${s.epoch} · learning rate ${s.lr.toExponential(2)}${norm} · ETA ${formatSeconds(s.eta_s)}`;
+  const on = s.workers > 1 ? ` · on ${s.workers} workers` : '';
+  return `Step ${s.step} of ${s.total_steps} · epoch ${s.epoch} · learning rate ${s.lr.toExponential(2)}${norm}${on} · ETA ${formatSeconds(s.eta_s)}`;
 }
 
 /** The progress line once a run has ended (finished or cancelled); image runs keep no

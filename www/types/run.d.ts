@@ -61,6 +61,9 @@ export interface StepEvent {
    *  absent) this step. */
   activity?: LayerActivity[] | null;
   total_steps: number; seconds: number; eta_s: number;
+  /** The workers that computed this step: 1, or on the CPU backend this worker and the prefix
+   *  pool, each with a part of the batch (a contrastive run trains on one). */
+  workers?: number;
 }
 
 export interface ProgressEvent {

@@ -9,6 +9,11 @@
 // busy with its own, so no pool worker waits for work.
 const IN_FLIGHT = 2;
 
+/** An error of a pool worker (`poolWorker` set), which the training worker outlives. */
+function poolError(message) {
+  return Object.assign(new Error(message), { poolWorker: true });
+}
+
 class PoolWorker {
   #worker;
   #pending = new Map();
@@ -20,12 +25,12 @@ class PoolWorker {
     this.#worker.onmessage = ({ data }) => {
       const p = this.#pending.get(data.id);
       this.#pending.delete(data.id);
-      if (data.type === 'error') p?.reject(new Error(`a prefix worker failed: ${data.message}`));
+      if (data.type === 'error') p?.reject(poolError(`a prefix worker failed: ${data.message}`));
       else p?.resolve(data.value);
     };
     this.#worker.onerror = (e) => {
       this.failed = true; // its engine is gone: the pool is rebuilt for the next run
-      for (const p of this.#pending.values()) p.reject(new Error(`a prefix worker failed: ${e.message || 'could not start'}`));
+      for (const p of this.#pending.values()) p.reject(poolError(`a prefix worker failed: ${e.message || 'could not start'}`));
       this.#pending.clear();
     };
   }
@@ -48,6 +53,9 @@ export class PrefixPool {
   #loaded = null;
   #modelKey = null; // the model the workers hold to predict (predict), else null
   #model = null;
+  #topKey = null; // the run whose trainable top the workers hold (grads), else null
+  #top = null;
+  #shared = null; // the weights each step, shared by every worker where the page is isolated
 
   /** `module`: the compiled WebAssembly.Module the training worker runs; `size` workers. */
   constructor(module, size) {
@@ -63,6 +71,7 @@ export class PrefixPool {
     if (this.#key !== key || !this.#loaded) {
       const { config, weights } = await files();
       this.#key = key;
+      this.#topKey = null; // so does a run's trainable top
       this.#modelKey = null; // the model that predicts goes: a worker holds one at a time
       this.#model = null;
       this.#loaded = this.#started.then(() => Promise.all(this.#workers.map((w) => w.call({ type: 'load', config, weights }))));
@@ -122,12 +131,44 @@ export class PrefixPool {
       this.#key = null; // the frozen layers go: a worker holds one model at a time
       this.#loaded = null;
       this.#modelKey = key;
+      this.#topKey = null;
       this.#model = this.#started.then(() => Promise.all(this.#workers.map((w) => w.call({ type: 'loadModel', ...f }))));
       this.#model.catch(() => { this.#model = null; });
     }
     await this.#model;
     return { predictions: Promise.all(parts.map((texts, i) => this.#workers[i].call({ type: 'predict', texts }))) };
   }
+
+  /** Loads run `key`'s trainable top into every pool worker unless they hold it; `files()`
+   *  gives `session.part_files` ({ kind, config, checkpoint, first, outputs }). */
+  async loadTop(key, files) {
+    if (this.#topKey !== key || !this.#top) {
+      const f = await files();
+      this.#topKey = key;
+      this.#modelKey = null; // a worker's model that predicts is rebuilt when it predicts again
+      this.#model = null;
+      this.#top = this.#started.then(() => Promise.all(this.#workers.map((w) => w.call({ type: 'loadTop', ...f }))));
+      this.#top.catch(() => { this.#top = null; });
+    }
+    await this.#top;
+  }
+
+  /** One step's gradients: part i of `parts` (bytes from `session.split_step`) on worker i, each
+   *  first given `weights` (the run's, from `session.top_weights`). Resolves to one Float32Array
+   *  per part, in order. Where the page is cross-origin isolated the weights go in one
+   *  SharedArrayBuffer every worker reads; elsewhere each worker gets a copy. */
+  grads(parts, weights) {
+    let w = weights;
+    if (globalThis.crossOriginIsolated) {
+      if (this.#shared?.length !== weights.length) this.#shared = new Float32Array(new SharedArrayBuffer(weights.byteLength));
+      this.#shared.set(weights);
+      w = this.#shared;
+    }
+    return Promise.all(parts.map((part, i) => this.#workers[i].call({ type: 'grads', part, weights: w }, [part.buffer])));
+  }
+
+  /** Whether the last step's weights went to the workers through shared memory. */
+  get shared() { return this.#shared !== null; }
 
   terminate() { this.#workers.forEach((w) => w.terminate()); }
 

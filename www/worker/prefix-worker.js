@@ -1,14 +1,18 @@
 // A prefix-pool worker: its own wasm instance holding either a run's frozen layers (PrefixRunner),
 // which it runs over the chunks of token rows the training worker sends (each chunk's states back
 // as bytes), or the model that predicts (a CPU Session holding its folder), which predicts a share
-// of a batch of texts. It holds one of the two at a time (each is a copy of model weights).
+// of a batch of texts. It holds one of the two at a time (each is a copy of model weights); beside
+// the frozen layers it may hold the run's trainable top (PartRunner), which computes the gradients
+// of a part of each step's batch.
 // In:  { id, type: 'init', module } | { id, type: 'load', config, weights } | { id, type: 'cache',
 // ids, lens, f16 } | { id, type: 'loadModel', config, weights, tokenizer } | { id, type: 'predict',
-// texts }.  Out: { id, type: 'result', value } | { id, type: 'error', message }.
-import init, { PrefixRunner, Session } from '../pkg/tabtune.js';
+// texts } | { id, type: 'loadTop', kind, config, checkpoint, first, outputs } | { id, type: 'grads',
+// part, weights }.  Out: { id, type: 'result', value } | { id, type: 'error', message }.
+import init, { PartRunner, PrefixRunner, Session } from '../pkg/tabtune.js';
 
 let runner = null;
 let predictor = null;
+let top = null;
 
 async function handle(msg) {
   switch (msg.type) {
@@ -16,13 +20,15 @@ async function handle(msg) {
     case 'load':
       runner?.free();
       predictor?.free();
-      runner = predictor = null;
+      top?.free();
+      runner = predictor = top = null;
       runner = await PrefixRunner.load(msg.config, msg.weights);
       return true;
     case 'loadModel': {
       runner?.free();
       predictor?.free();
-      runner = predictor = null;
+      top?.free();
+      runner = predictor = top = null;
       const session = new Session();
       await session.init('cpu');
       session.load_model(msg.config, msg.weights, msg.tokenizer);
@@ -32,6 +38,15 @@ async function handle(msg) {
     case 'predict':
       if (!predictor) throw new Error('this pool worker has no model loaded to predict with');
       return predictor.predict(msg.texts);
+    case 'loadTop':
+      top?.free();
+      top = null;
+      top = await PartRunner.load(msg.kind, msg.config, msg.checkpoint, msg.first, msg.outputs);
+      return true;
+    case 'grads':
+      if (!top) throw new Error('this pool worker has no trainable top loaded');
+      top.set_weights(msg.weights);
+      return top.grads(msg.part);
     case 'cache':
       if (!runner) throw new Error('this prefix worker has no frozen layers loaded');
       return runner.cache(msg.ids, msg.lens, msg.f16);
@@ -42,7 +57,7 @@ async function handle(msg) {
 self.onmessage = async ({ data: msg }) => {
   try {
     const value = await handle(msg);
-    self.postMessage({ id: msg.id, type: 'result', value }, value instanceof Uint8Array ? [value.buffer] : []);
+    self.postMessage({ id: msg.id, type: 'result', value }, ArrayBuffer.isView(value) ? [value.buffer] : []);
   } catch (e) {
     self.postMessage({ id: msg.id, type: 'error', message: e?.message || String(e) });
   }

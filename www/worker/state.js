@@ -6,8 +6,10 @@
  *  workers; backendKind: 'webgpu' | 'cpu'; poolSize / pool: workers that run the frozen prefix
  *  beside this one on the CPU backend (the pool is made at the first run); gpuDevice: the WebGPU
  *  device the session uses; debugDigest: a test hook (the prefix cache's digest);
- *  predictWorkers: the workers that predicted the last batch of texts (predict-pool.js). */
-export const engine = { session: null, wasmModule: null, backendKind: null, poolSize: 0, pool: null, gpuDevice: null, debugDigest: false, predictWorkers: 1 };
+ *  predictWorkers: the workers that predicted the last batch of texts (predict-pool.js);
+ *  trainWorkers / sharedWeights: the workers that trained the last run, and whether its weights
+ *  reached the pool through shared memory (train-pool.js). */
+export const engine = { session: null, wasmModule: null, backendKind: null, poolSize: 0, pool: null, gpuDevice: null, debugDigest: false, predictWorkers: 1, trainWorkers: 1, sharedWeights: false };
 
 /** run: the run in flight, { id, cancelled, done, search, control, lost } — a training or a
  *  search (which holds the same slot); checking: the device check against PyTorch is running. */

@@ -4,6 +4,7 @@
 import { Lifecycle } from './lifecycle.js';
 import { PrefixPool } from './prefix-pool.js';
 import { RunControl, postMaps } from './run-control.js';
+import { pooledSteps } from './train-pool.js';
 import { engine, post, runName, slot, tick } from './state.js';
 
 // The prefix pass before training: on the CPU backend with the pool beside this worker, else
@@ -70,6 +71,25 @@ export async function train(msg, start) {
     await control.exclusive(() => prepare(me, info, send));
     // the teaching map's epoch-0 frame (its axes are fitted now, before the first step)
     if (!me.cancelled) await postMaps(session, me, control, send);
+    // every core trains where it can (train-pool.js); a pool worker that fails leaves this one
+    let pooled = null;
+    engine.sharedWeights = false;
+    if (!me.cancelled && stepsDone < info.total_steps) {
+      pooled = await control.exclusive(() => pooledSteps(session, me.id, info)).catch((e) => { console.warn(`training on one worker: ${e?.message || e}`); return null; });
+    }
+    engine.trainWorkers = pooled?.workers ?? 1;
+    const stepOnce = async () => {
+      if (!pooled) return session.step(me.id);
+      try {
+        return await pooled.step();
+      } catch (e) {
+        if (!e?.poolWorker) throw e;
+        console.warn(`a pool worker failed; training goes on in this one: ${e.message}`);
+        pooled = null;
+        engine.trainWorkers = 1;
+        return session.step(me.id);
+      }
+    };
     let trainStart = performance.now();
     let first = stepsDone;
     while (!me.cancelled && stepsDone < info.total_steps) {
@@ -78,13 +98,13 @@ export async function train(msg, start) {
       // time spent paused is not training time: the ETA counts from here
       if (wasPaused) [trainStart, first] = [performance.now(), stepsDone];
       if (me.cancelled) break;
-      const s = await control.exclusive(() => session.step(me.id));
+      const s = await control.exclusive(stepOnce);
       if (!s) break;
       control.after(s);
       stepsDone = s.step;
       const { epoch_end, ...step } = s;
       const seconds = (performance.now() - trainStart) / 1000;
-      send({ type: 'step', ...step, total_steps: info.total_steps, seconds,
+      send({ type: 'step', ...step, total_steps: info.total_steps, seconds, workers: pooled?.workers ?? 1,
              eta_s: (seconds / (s.step - first)) * (info.total_steps - s.step) });
       if (epoch_end) {
         epochs.push(epoch_end);

@@ -52,16 +52,19 @@ async function handle(msg) {
     case 'defaults': return settings_defaults();
     case 'checkTrajectory': idle('checking the device'); return checkTrajectory(msg);
     // predict_workers: the workers that predicted the last batch of texts (predict-pool.js)
-    case 'diagnostics': return { ctor_runs: ctor_runs(), predict_workers: engine.predictWorkers ?? 1 };
+    case 'diagnostics': return { ctor_runs: ctor_runs(), predict_workers: engine.predictWorkers ?? 1, train_workers: engine.trainWorkers, shared_weights: engine.sharedWeights };
     case 'bench': idle('measuring speed'); return session.bench(msg.options);
     case 'attention': case 'mistakes': case 'teachingRows': return teachingCall(session, slot.run, msg);
     // test hook: what a driver reset does to the device, on demand
     case 'debugLoseDevice': engine.gpuDevice?.destroy(); return Boolean(engine.gpuDevice);
     // test hook: what a trap inside the engine's next step does (seen when memory runs out): that
     // call never settles, and the RuntimeError reaches no catch
-    case 'debugTrapNextStep':
-      session.step = () => { setTimeout(() => { throw new WebAssembly.RuntimeError('unreachable'); }); return new Promise(() => {}); };
+    case 'debugTrapNextStep': {
+      // the engine's part of the next step, whole or split across the pool (train-pool.js)
+      const trap = () => { setTimeout(() => { throw new WebAssembly.RuntimeError('unreachable'); }); return new Promise(() => {}); };
+      session.step = session.own_part = trap;
       return true;
+    }
     default: throw new Error(`unknown request '${msg.type}'`);
   }
 }
