@@ -55,6 +55,8 @@ export class Tabtune {
   teachingRows(): Promise<TeachingRows>;
   loadTrained(checkpoint: ArrayBuffer | Uint8Array): Promise<SessionState>;
   state(): Promise<SessionState>;
+  /** The text model's metrics on labelled data (the CLI's `eval`); 64 texts or more are run
+   *  across the prefix pool on the CPU backend, each worker a share of the logits. */
   evaluate(input: DataInput, options?: DataOptions): Promise<TaskMetrics>;
   /** Texts: a prediction per text. One image (a webcam frame is transferred): the fine-tuned
    *  image model's answer, cropped and scaled as it trained; an array of images: one per image.

@@ -20,8 +20,9 @@ export class Tabtune extends ImageCalls {
   backend = null;
 
   /** Spawns the worker and starts a backend: 'auto' | 'webgpu' | 'cpu'. On the CPU backend the
-   *  frozen layers' pass before training also runs in `prefix_workers` more workers (default:
-   *  one per core beside the worker, at most 4; 0 runs it in the worker alone). */
+   *  frozen layers' pass before training, each training step and long batches to predict also
+   *  run in `prefix_workers` more workers (default: one per core beside the worker, at most 4; 0
+   *  runs everything in the worker alone). */
   /** `debug` holds test hooks only (see worker/worker.js). */
   static async create({ backend = 'auto', workerUrl, prefix_workers, debug } = {}) {
     const url = workerUrl ?? new URL('./worker/worker.js', import.meta.url);

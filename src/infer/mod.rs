@@ -91,23 +91,36 @@ pub async fn predict(model: &AnyModel, inputs: Inputs<'_>, max_len: Option<usize
 /// The task's metrics on labelled data of the model's kind (accuracy, F1 and the confusion
 /// matrix for classes).
 pub async fn evaluate(model: &AnyModel, data: DataRef<'_>, max_len: Option<usize>, device: &Device) -> Result<TaskMetrics> {
-    let labels = model.labels().ok_or_else(|| {
-        Error::Settings("this model has no classification head yet: fine-tune it first (tabtune train)".into())
-    })?;
-    let task = model.task();
-    let (targets, logits) = match (model, data) {
+    let logits = match (model, data) {
         (AnyModel::Text(m), DataRef::Text(d)) => {
             let texts: Vec<&str> = d.examples.iter().map(|e| e.text.as_str()).collect();
             let max_len = max_len.unwrap_or_else(|| default_max_len(m));
-            (text::targets(&d.examples, task, &labels)?, text::logits(m, &texts, max_len, device).await?)
+            text::logits(m, &texts, max_len, device).await?
         }
         (AnyModel::Image(m), DataRef::Image(d)) => {
             let images: Vec<&DecodedImage> = d.examples.iter().map(|e| &e.image).collect();
-            (image::targets(d, &labels)?, image::logits(m, &images, device).await?)
+            image::logits(m, &images, device).await?
         }
         (m, d) => return Err(mismatch(m.kind(), d.kind())),
     };
-    Ok(task_metrics(&logits, &targets, &labels, model.threshold()))
+    evaluate_logits(model, data, &logits)
+}
+
+/// `evaluate`'s metrics from the model's logits of `data`'s rows, computed elsewhere (a pool of
+/// workers, each a share of the rows), one row of logits per example in `data`'s order.
+pub fn evaluate_logits(model: &AnyModel, data: DataRef<'_>, logits: &[Vec<f32>]) -> Result<TaskMetrics> {
+    let labels = model.labels().ok_or_else(|| {
+        Error::Settings("this model has no classification head yet: fine-tune it first (tabtune train)".into())
+    })?;
+    let targets = match (model, data) {
+        (AnyModel::Text(_), DataRef::Text(d)) => text::targets(&d.examples, model.task(), &labels)?,
+        (AnyModel::Image(_), DataRef::Image(d)) => image::targets(d, &labels)?,
+        (m, d) => return Err(mismatch(m.kind(), d.kind())),
+    };
+    if logits.len() != targets.len() {
+        return Err(Error::Settings(format!("{} rows of logits for {} examples", logits.len(), targets.len())));
+    }
+    Ok(task_metrics(logits, &targets, &labels, model.threshold()))
 }
 
 /// The metrics of a task from rows of logits.

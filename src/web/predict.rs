@@ -57,6 +57,40 @@ impl Session {
         })
     }
 
+    /// The texts of a labelled file as `evaluate` reads them, in its order: what the pool
+    /// computes the logits of for `evaluate_logits`.
+    pub fn evaluate_texts(&self, bytes: Vec<u8>, options: JsValue) -> Result<JsValue, JsValue> {
+        let data = data::load(&bytes, &data_options(options)?).map_err(fail)?;
+        js(&data.examples.iter().map(|e| e.text.as_str()).collect::<Vec<_>>())
+    }
+
+    /// The text model's logits of `texts`: { logits: Float32Array (a row per text), width }.
+    pub fn logits(&self, texts: Vec<String>) -> Promise {
+        let state = self.state.clone();
+        future_to_promise(async move {
+            let (model, device) = {
+                let s = state.borrow();
+                (s.model(Kind::Text)?, s.device()?)
+            };
+            let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
+            let rows = core(infer::logits(&model, Inputs::Texts(&texts), None, &device).await)?;
+            let width = rows.first().map_or(0, Vec::len);
+            let out = js_sys::Object::new();
+            Reflect::set(&out, &"logits".into(), &js_sys::Float32Array::from(rows.concat().as_slice()))?;
+            Reflect::set(&out, &"width".into(), &(width as u32).into())?;
+            Ok(out.into())
+        })
+    }
+
+    /// `evaluate` of a labelled file from the logits of its texts (`evaluate_texts`' order, a
+    /// row of `width` per text), computed across the pool.
+    pub fn evaluate_logits(&self, bytes: Vec<u8>, options: JsValue, logits: Vec<f32>, width: usize) -> Result<JsValue, JsValue> {
+        let model = self.state.borrow().model(Kind::Text)?;
+        let data = data::load(&bytes, &data_options(options)?).map_err(fail)?;
+        let rows: Vec<Vec<f32>> = logits.chunks(width.max(1)).map(<[f32]>::to_vec).collect();
+        js(&core(infer::evaluate_logits(&model, DataRef::Text(&data), &rows))?)
+    }
+
     /// The texts of a file (one per line, or the text column of a CSV / TSV / JSONL, per
     /// options { format, text_column }), as `predict` takes them: the worker predicts them on
     /// every core and puts each text beside its prediction.

@@ -1,6 +1,7 @@
 // Every core predicts (CPU backend, the tiny random BERT, one pool worker beside the engine): a
-// batch of 200 texts — some past max_len — is split across the workers (predict, and predictFile on
-// a file of them) and gives each text the prediction the engine alone gives it (the same label, probabilities within the bound below);
+// batch of 200 texts — some past max_len — is split across the workers (predict, predictFile on
+// a file of them, evaluate of a labelled file of them) and gives each text the prediction the
+// engine alone gives it (the same label, probabilities within the bound below; the same metrics);
 // after another run (one that does not use the pool) the pool predicts with the new model, not the
 // one it held; short batches
 // (Try-it's single text included) stay on the engine alone; a model loaded mid-batch makes the
@@ -36,6 +37,11 @@ test('a batch of texts is predicted across the pool as the engine alone predicts
       // a whole file (one text per line) goes across the pool too, each text beside its prediction
       const rows = await tt.predictFile(new File([texts.join('\n')], 'texts.txt'));
       first.file = { rows, workers: await workers() };
+      // a labelled file of them (each made distinct: loadData drops duplicates) scored by evaluate:
+      // logits on every core, the metrics here
+      const labelled = new TextEncoder().encode('text,label\n' + texts.map((t, i) => `"${t} (row ${i})",${['pos', 'neg'][i % 2]}`).join('\n'));
+      const evaluate = (alone) => tt[CALL]({ type: 'evaluate', bytes: labelled.slice().buffer, options: { format: 'csv' }, alone });
+      first.evaluated = { pooled: await evaluate(false), workers: await workers(), alone: await evaluate(true) };
       await tt.predict(texts.slice(0, 63));
       const short = await workers();
       await tt.predict(['one text']);
@@ -67,6 +73,12 @@ test('a batch of texts is predicted across the pool as the engine alone predicts
     assert.equal(r.short, 1, 'a batch under the threshold (64) stays on the engine');
     assert.equal(r.tryIt, 1, "Try-it's single text stays on the engine");
     assert.equal(r.first.file.workers, 2, 'a file of 200 texts was split across the pool');
+    assert.equal(r.first.evaluated.workers, 2, 'a labelled file of 200 texts was scored across the pool');
+    const { pooled: ev, alone: evAlone } = r.first.evaluated;
+    assert.equal(ev.task, 'classification');
+    assert.equal(ev.n, 200);
+    assert.deepEqual(ev.confusion, evAlone.confusion, 'the pool scores as the engine alone does');
+    assert.ok(Math.abs(ev.acc - evAlone.acc) < 1e-12 && Math.abs(ev.macro_f1 - evAlone.macro_f1) < 1e-12, JSON.stringify([ev, evAlone]));
     assert.deepEqual(r.first.file.rows.map((x) => x.text), r.texts, 'each row holds its text, in the file\'s order');
     const d1 = Math.max(diff(r.first.pooled, r.first.alone), diff(r.first.file.rows, r.first.alone));
     const d2 = diff(r.second.pooled, r.second.alone);

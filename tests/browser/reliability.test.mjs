@@ -22,6 +22,8 @@ const RUN = { 'Batch size': 4, 'Max length (tokens)': 16, 'Validation share': 0.
 before(async () => {
   fixtures = makeFixtures();
   writeFileSync(join(fixtures, 'toy-400.csv'), toyCsv(400));
+  // a run long enough to press Cancel in: 30 epochs of 4,000 rows take ~1 min even across the pool
+  writeFileSync(join(fixtures, 'toy-4000.csv'), toyCsv(4000));
   writeColours(join(fixtures, 'colours'), 6);
   server = await startServer(fixtures);
 });
@@ -92,7 +94,7 @@ test('a field edited mid-run keeps Train off, and Cancel still stops the run', T
   const { browser, w } = await openTiny();
   try {
     await ready(w);
-    await loadToy(w, 'toy-400.csv', 400);
+    await loadToy(w, 'toy-4000.csv', 4000);
     await setFields(w, { ...RUN, Epochs: 30 });
     await trainButton(w).click();
     await w.getByText(/^Step \d+/).first().waitFor({ timeout: 120_000 });

@@ -26,8 +26,14 @@ function make(host, title, xLabel, series, { height = 240, range = null, values 
   // the charts follow their box's width (projector mode puts each on its own full-width row)
   const fit = new ResizeObserver(() => host.clientWidth && Math.abs(host.clientWidth - plot.width) > 4 && plot.setSize({ width: Math.max(260, host.clientWidth), height }));
   fit.observe(host);
-  // data-points lets tests and assistive tools see how much is drawn; plotData, what (tests)
-  const draw = () => { plot.setData(data); host.dataset.points = data[0].length; };
+  // data-points lets tests and assistive tools see how much is drawn; plotData, what (tests).
+  // The plot redraws once a frame at most: a small model steps hundreds of times a second, and a
+  // redraw per step (each over every point so far) would swamp the page.
+  let frame = 0;
+  const draw = () => {
+    host.dataset.points = data[0].length;
+    frame ||= requestAnimationFrame(() => { frame = 0; plot.setData(data); });
+  };
   host.plotData = data;
   return {
     push(x, ...ys) { data[0].push(x); ys.forEach((y, i) => data[i + 1].push(y)); draw(); },
@@ -39,7 +45,7 @@ function make(host, title, xLabel, series, { height = 240, range = null, values 
     },
     reset() { data.forEach((d) => (d.length = 0)); draw(); },
     points: () => data[0].length,
-    destroy: () => { fit.disconnect(); plot.destroy(); },
+    destroy: () => { cancelAnimationFrame(frame); fit.disconnect(); plot.destroy(); },
   };
 }
 

@@ -10,7 +10,8 @@ export interface BackendInfo {
   /** Why this backend runs (e.g. 'auto' found only a software WebGPU adapter). */
   reason: string;
   init_ms: number;
-  /** Workers that run the frozen layers' pass beside the main one (CPU backend; 0 on WebGPU). */
+  /** Workers beside the main one that run the frozen layers' pass, a part of every training
+   *  step and a share of long batches to predict (CPU backend; 0 on WebGPU). */
   prefix_workers: number;
   /** On WebGPU: one tiny training step compared with the CPU backend before any real one. */
   self_check?: { max_diff: number | string; ms: number; passed: boolean };

@@ -70,6 +70,21 @@ export async function predict(msg) {
   return session.predict(images);
 }
 
+/** msg: { bytes, options, alone }: the text model's metrics on a labelled file; a long file's
+ *  logits on every core (as predict), scored here. */
+export async function evaluate(msg) {
+  const { session } = engine;
+  const bytes = new Uint8Array(msg.bytes);
+  const texts = session.evaluate_texts(bytes, msg.options);
+  // a model without a head is refused by evaluate itself, in its words
+  const rows = session.state().model?.labels?.length ? await poolPredict(texts, { alone: msg.alone, logits: true }) : null;
+  if (!rows) return session.evaluate(bytes, msg.options);
+  const width = rows[0]?.length ?? 0;
+  const flat = new Float32Array(rows.length * width);
+  rows.forEach((r, i) => flat.set(r, i * width));
+  return session.evaluate_logits(bytes, msg.options, flat, width);
+}
+
 /** msg: { bytes, options }: each text of the file with its prediction, { text, label, probs, … }
  *  (a long file on every core, as predict). */
 export async function predictFile(msg) {

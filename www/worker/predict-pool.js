@@ -18,11 +18,11 @@ function split(texts, n) {
   return Array.from({ length: n }, (_, i) => texts.slice(i * size, (i + 1) * size));
 }
 
-/** The predictions of `texts` across the pool, or null when the pool does not apply (another
- *  backend, no pool, a run holding the slot, a short batch, no text model, or `alone`: a test
- *  and bench hook): then this worker predicts them alone. Sets engine.predictWorkers to the
- *  workers that took part. */
-export async function poolPredict(texts, { alone = false } = {}) {
+/** The predictions of `texts` across the pool — or with `logits`, each text's row of logits (for
+ *  evaluate) — or null when the pool does not apply (another backend, no pool, a run holding the
+ *  slot, a short batch, no text model, or `alone`: a test and bench hook): then this worker
+ *  predicts them alone. Sets engine.predictWorkers to the workers that took part. */
+export async function poolPredict(texts, { alone = false, logits = false } = {}) {
   const { session } = engine;
   engine.predictWorkers = 1;
   if (alone || engine.backendKind !== 'cpu' || !engine.poolSize || slot.run || slot.checking || texts.length < MIN_POOL_TEXTS) return null;
@@ -35,14 +35,15 @@ export async function poolPredict(texts, { alone = false } = {}) {
     const f = await session.export('hf', 'text');
     return { config: f['config.json'], weights: f['model.safetensors'], tokenizer: f['tokenizer.json'] };
   };
-  const { predictions } = await engine.pool.predict(model.fingerprint, files, theirs);
+  const { predictions } = await engine.pool.predict(model.fingerprint, files, theirs, { logits });
+  const mineOf = logits ? async (t) => rows(await session.logits(t)) : (t) => session.predict(t);
   // this worker's share in pieces of texts of like length (as the engine sorts a whole batch, so
   // little is padded), put back in order after
   const order = mine.map((t, i) => i).sort((a, b) => mine[a].length - mine[b].length);
   const own = new Array(mine.length);
   for (let i = 0; i < order.length; i += PIECE) {
     const piece = order.slice(i, i + PIECE);
-    const preds = await session.predict(piece.map((j) => mine[j]));
+    const preds = await mineOf(piece.map((j) => mine[j]));
     piece.forEach((j, k) => { own[j] = preds[k]; });
     await tick();
     // other requests get in between pieces: one that changed the model must not leave a batch
@@ -52,5 +53,11 @@ export async function poolPredict(texts, { alone = false } = {}) {
     }
   }
   engine.predictWorkers = 1 + engine.poolSize;
-  return [...own, ...(await predictions).flat()];
+  const theirsOut = (await predictions).map((p) => (logits ? rows(p) : p));
+  return [...own, ...theirsOut.flat()];
+}
+
+/** `session.logits`' answer ({ logits: Float32Array, width }) as one array of floats per text. */
+export function rows({ logits, width }) {
+  return Array.from({ length: width ? logits.length / width : 0 }, (_, i) => logits.subarray(i * width, (i + 1) * width));
 }

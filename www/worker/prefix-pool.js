@@ -121,11 +121,12 @@ export class PrefixPool {
     return pooled;
   }
 
-  /** Predicts `parts` (an array of text arrays, one per pool worker) with the model `key` names;
+  /** Predicts `parts` (an array of text arrays, one per pool worker) with the model `key` names
+   *  (with `logits`: each part's logits, as `session.logits` gives them);
    *  `files()` gives its folder ({ config, weights, tokenizer }), read only when the workers do
    *  not hold it (their frozen layers, if any, are dropped for it). Resolves, once every worker
    *  holds the model and has its part, to { predictions }: a promise of one array per part. */
-  async predict(key, files, parts) {
+  async predict(key, files, parts, { logits = false } = {}) {
     if (this.#modelKey !== key || !this.#model) {
       const f = await files();
       this.#key = null; // the frozen layers go: a worker holds one model at a time
@@ -136,7 +137,7 @@ export class PrefixPool {
       this.#model.catch(() => { this.#model = null; });
     }
     await this.#model;
-    return { predictions: Promise.all(parts.map((texts, i) => this.#workers[i].call({ type: 'predict', texts }))) };
+    return { predictions: Promise.all(parts.map((texts, i) => this.#workers[i].call({ type: logits ? 'logits' : 'predict', texts }))) };
   }
 
   /** Loads run `key`'s trainable top into every pool worker unless they hold it; `files()`

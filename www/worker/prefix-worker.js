@@ -6,7 +6,7 @@
 // of a part of each step's batch.
 // In:  { id, type: 'init', module } | { id, type: 'load', config, weights } | { id, type: 'cache',
 // ids, lens, f16 } | { id, type: 'loadModel', config, weights, tokenizer } | { id, type: 'predict',
-// texts } | { id, type: 'loadTop', kind, config, checkpoint, first, outputs } | { id, type: 'grads',
+// texts } | { id, type: 'logits', texts } | { id, type: 'loadTop', kind, config, checkpoint, first, outputs } | { id, type: 'grads',
 // part, weights }.  Out: { id, type: 'result', value } | { id, type: 'error', message }.
 import init, { PartRunner, PrefixRunner, Session } from '../pkg/tabtune.js';
 
@@ -38,6 +38,9 @@ async function handle(msg) {
     case 'predict':
       if (!predictor) throw new Error('this pool worker has no model loaded to predict with');
       return predictor.predict(msg.texts);
+    case 'logits':
+      if (!predictor) throw new Error('this pool worker has no model loaded to predict with');
+      return predictor.logits(msg.texts);
     case 'loadTop':
       top?.free();
       top = null;
@@ -57,7 +60,8 @@ async function handle(msg) {
 self.onmessage = async ({ data: msg }) => {
   try {
     const value = await handle(msg);
-    self.postMessage({ id: msg.id, type: 'result', value }, ArrayBuffer.isView(value) ? [value.buffer] : []);
+    const buffer = ArrayBuffer.isView(value) ? value.buffer : ArrayBuffer.isView(value?.logits) ? value.logits.buffer : null;
+    self.postMessage({ id: msg.id, type: 'result', value }, buffer ? [buffer] : []);
   } catch (e) {
     self.postMessage({ id: msg.id, type: 'error', message: e?.message || String(e) });
   }

@@ -14,7 +14,7 @@
 // images/engine.js; state.js holds what they share (the session, the run slot).
 import { checkpoint_info, ctor_runs, settings_defaults } from '../pkg/tabtune.js';
 import { startEngine } from './start.js';
-import { exportModel, loadModel, predict, predictFile } from './models.js';
+import { evaluate, exportModel, loadModel, predict, predictFile } from './models.js';
 import { train } from './train.js';
 import { search } from './search.js';
 import { checkTrajectory } from './trajectory.js';
@@ -45,7 +45,7 @@ async function handle(msg) {
     case 'search': return search(msg);
     // what the session holds, and where the run in the slot stands (idle: none)
     case 'state': return { ...session.state(), run_state: slot.run?.lifecycle?.state ?? 'idle' };
-    case 'evaluate': return session.evaluate(new Uint8Array(msg.bytes), msg.options);
+    case 'evaluate': return evaluate(msg);
     case 'predict': return predict(msg);
     case 'predictFile': return predictFile(msg);
     case 'export': return exportModel(msg);
