@@ -65,6 +65,11 @@ if web and web.get("tab", {}).get("batch_predict"):
         ratios["pool_scaling_train"] = ratio(tp["pooled_samples_per_s"], tp["alone_samples_per_s"])
         print(f"Training in the tab (CPU, the CSV run's steps, batch {tp['batch_size']}): {tp['alone_samples_per_s']:.1f} samples/s on the worker alone, "
               f"{tp['pooled_samples_per_s']:.1f} on {tp['workers']} workers (weights {'shared' if tp['shared_weights'] else 'copied'})")
+    tfjs = web.get("tfjs")
+    if tfjs:
+        ratios["over_tfjs_train"] = ratio(web["cpu"]["train_cached_samples_per_s"], tfjs["train_cached_samples_per_s"])
+        print(f"TensorFlow.js {tfjs['version']} ({tfjs['backend']}, {tfjs['threads']} thread) on the bench workload, Linear gradients by hand: "
+              f"{tfjs['train_cached_samples_per_s']:.1f} samples/s (cached prefix), tabtune in the tab on one thread {web['cpu']['train_cached_samples_per_s']:.1f}")
     ort = web.get("ort_web")
     if ort:
         # against onnxruntime-web batched as carefully as tabtune batches (texts of like length)

@@ -93,6 +93,12 @@ try {
     if (ORT) {
       out.ort_web = await page.evaluate(ortWeb, RUN.max_len);
       console.error(`onnxruntime-web on the same model: ${JSON.stringify(out.ort_web)}`);
+      // TensorFlow.js on the bench workload, in a page of its own (not isolated: one thread)
+      const tfPage = await page.context().newPage();
+      await tfPage.goto(`${server.origin}/test/blank.html?isolation=off`);
+      out.tfjs = await tfPage.evaluate(tfjsTrain, BENCH);
+      await tfPage.close();
+      console.error(`TensorFlow.js on the bench workload: ${JSON.stringify(out.tfjs)}`);
     }
     out.pool_scaling_train = out.train_pool.pooled_samples_per_s / out.train_pool.alone_samples_per_s;
     const bp = out.tab.batch_predict;
@@ -125,6 +131,61 @@ async function trainPool(config) {
   const pooled = await rate(window.tt), single = await rate(alone);
   return { batch_size: 32, pooled_samples_per_s: pooled.samples_per_s, alone_samples_per_s: single.samples_per_s, workers: pooled.workers,
            steps: pooled.steps, shared_weights: (await window.tt.diagnostics()).shared_weights };
+}
+
+/** In the page: the bench workload (`tabtune bench`'s: two MiniLM-shaped layers + mean pooling +
+ *  dropout 0.1 + a Linear head on cached states, batch × seq random, AdamW-like Adam step) in
+ *  TensorFlow.js 4.22 on its wasm backend, one thread, written as a careful TF.js user would: every
+ *  Linear on the [b·s, h] matrix with its gradient written by hand (tf.customGrad: dx = dy·Wᵀ,
+ *  dW = xᵀ·dy, db = Σdy; TF.js's own gradient of a batched matmul falls off its fast path), the
+ *  rest (attention, softmax, erf GELU, LayerNorm, dropout, cross-entropy) by its autodiff. */
+async function tfjsTrain({ batch_size: B, seq_len: S, steps, warmup }) {
+  const load = (src) => new Promise((ok, fail) => { const el = Object.assign(document.createElement('script'), { src, onload: ok, onerror: fail }); document.head.append(el); });
+  await load('/ort/@tensorflow/tfjs/dist/tf.min.js');
+  await load('/ort/@tensorflow/tfjs-backend-wasm/dist/tf-backend-wasm.min.js');
+  const { tf } = window;
+  tf.wasm.setWasmPaths('/ort/@tensorflow/tfjs-backend-wasm/dist/');
+  tf.wasm.setThreadsCount?.(1);
+  await tf.setBackend('wasm');
+  const H = 384, NH = 12, D = H / NH, I = 1536, C = 2, P = 0.1;
+  const w = (r, c) => tf.variable(tf.randomNormal([r, c], 0, 0.02));
+  const b = (c, v = 0) => tf.variable(tf.fill([c], v));
+  const linear = tf.customGrad((x, W, bias, save) => {
+    save([x, W]);
+    // explicit transposes: the wasm backend's matMul with a transpose flag is its slow path
+    return { value: tf.add(tf.matMul(x, W), bias), gradFunc: (dy, [xs, Ws]) => [tf.matMul(dy, tf.transpose(Ws)), tf.matMul(tf.transpose(xs), dy), tf.sum(dy, 0)] };
+  });
+  const norm = (x, g, beta) => {
+    const { mean, variance } = tf.moments(x, -1, true);
+    return x.sub(mean).div(variance.add(1e-12).sqrt()).mul(g).add(beta);
+  };
+  const gelu = (x) => x.mul(0.5).mul(tf.erf(x.div(Math.SQRT2)).add(1));
+  const layers = [0, 1].map(() => ({ q: w(H, H), qb: b(H), k: w(H, H), kb: b(H), v: w(H, H), vb: b(H), o: w(H, H), ob: b(H), g1: b(H, 1), b1: b(H),
+    i: w(H, I), ib: b(I), o2: w(I, H), o2b: b(H), g2: b(H, 1), b2: b(H) }));
+  const head = { w: w(H, C), b: b(C) };
+  const x0 = tf.randomNormal([B * S, H]);
+  const y = tf.oneHot(tf.tensor1d(Array.from({ length: B }, (_, i) => i % 2), 'int32'), C);
+  const heads = (t) => t.reshape([B, S, NH, D]).transpose([0, 2, 1, 3]);
+  const forward = () => {
+    let x = x0;
+    for (const p of layers) {
+      const [q, k, v] = [[p.q, p.qb], [p.k, p.kb], [p.v, p.vb]].map(([W, bb]) => heads(linear(x, W, bb)));
+      const probs = tf.dropout(tf.softmax(tf.matMul(q, k.transpose([0, 1, 3, 2])).div(Math.sqrt(D))), P);
+      const ctx = tf.matMul(probs, v).transpose([0, 2, 1, 3]).reshape([B * S, H]);
+      const a = norm(tf.dropout(linear(ctx, p.o, p.ob), P).add(x), p.g1, p.b1);
+      x = norm(tf.dropout(linear(gelu(linear(a, p.i, p.ib)), p.o2, p.o2b), P).add(a), p.g2, p.b2);
+    }
+    const pooled = tf.dropout(x.reshape([B, S, H]).mean(1), P);
+    return tf.losses.softmaxCrossEntropy(y, linear(pooled, head.w, head.b));
+  };
+  const opt = tf.train.adam(2e-5);
+  const step = () => { const loss = opt.minimize(forward, true); loss.dataSync(); loss.dispose(); };
+  for (let i = 0; i < warmup; i++) step();
+  const t0 = performance.now();
+  for (let i = 0; i < steps; i++) step();
+  const seconds = (performance.now() - t0) / 1000;
+  return { version: tf.version.tfjs, backend: tf.getBackend(), threads: tf.wasm.getThreadsCount?.() ?? 1, batch: B, seq: S, trainable_layers: 2,
+           train_cached_samples_per_s: (B * steps) / seconds };
 }
 
 /** In the page, on the model the tab just trained: its ONNX export in onnxruntime-web (1 thread:

@@ -4,6 +4,7 @@
 // every trainable layer, clipping and the L1 penalty. On the app's cross-origin isolated page the
 // weights reach the pool through a SharedArrayBuffer; on a page that is not isolated (a docs site
 // embedding the widget) through copies, with the same losses. The progress line says the workers.
+// A pool worker that fails mid-run leaves the run on the engine with the same losses.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { NO_WEBGPU_ARGS, makeFixtures, openPage, startServer, tinyOnCpu } from './harness.mjs';
@@ -57,4 +58,37 @@ test('a run trains across the engine and the pool with the losses of the engine 
     assert.match(pooled.line, /on 2 workers/, 'the progress line says the workers');
     assert.doesNotMatch(alone.line, /workers/);
   }
+});
+
+test('a pool worker that fails mid-run leaves the run on the engine, with the same losses; the next run gets a new pool', T, async () => {
+  const { browser, page } = await openPage(server.origin, { args: NO_WEBGPU_ARGS });
+  try {
+    await tinyOnCpu(page, { prefix_workers: 1 });
+    const r = await page.evaluate(async () => {
+      const { Tabtune } = await import('/tabtune.js');
+      const { CALL } = await import('/api/worker-client.js');
+      const alone = await Tabtune.create({ backend: 'cpu', prefix_workers: 0 });
+      await alone.loadModel('/fixtures/tiny/');
+      await alone.loadData(await (await fetch('/fixtures/toy.csv')).text(), { format: 'csv' });
+      const config = { layers: 2, epochs: 2, batch_size: 8, max_len: 16, val_split: 0.25, lr: 1e-3, encoder_dropout: 0.1, log_every: 1 };
+      const run = async (tt, onStep = () => {}) => {
+        const steps = [];
+        const result = await tt.train(config, { on_step: (s) => { steps.push(s); onStep(s); } });
+        return { steps, cancelled: result.cancelled };
+      };
+      // after the second step, the pool worker's next request traps
+      const failed = await run(window.tt, (s) => { if (s.step === 2) window.tt[CALL]({ type: 'debugTrapPoolWorker' }); });
+      const next = await run(window.tt);
+      return { failed, next, alone: await run(alone) };
+    });
+    const workers = r.failed.steps.map((s) => s.workers);
+    console.log(`# workers per step: ${workers.join(' ')}; then ${r.next.steps.map((s) => s.workers).join(' ')}`);
+    assert.equal(r.failed.cancelled, false, 'the run finished');
+    assert.deepEqual(workers.slice(0, 2), [2, 2], 'the first steps ran across the pool');
+    assert.equal(workers.at(-1), 1, 'after the failure the engine trained alone');
+    assert.equal(r.failed.steps.length, r.alone.steps.length, 'no step was lost or repeated');
+    const worst = Math.max(...r.failed.steps.map((s, i) => Math.abs(s.loss - r.alone.steps[i].loss)));
+    assert.ok(worst <= BOUND, `max |Δloss| vs alone ${worst}`);
+    assert.ok(r.next.steps.every((s) => s.workers === 2), 'the next run trained across a new pool');
+  } finally { await browser.close(); }
 });

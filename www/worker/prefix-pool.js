@@ -171,6 +171,9 @@ export class PrefixPool {
   /** Whether the last step's weights went to the workers through shared memory. */
   get shared() { return this.#shared !== null; }
 
+  /** Test hook: the first pool worker's next request fails as a trap in its wasm would. */
+  debugTrapNext() { return this.#workers[0].call({ type: 'debugTrapNext' }); }
+
   terminate() { this.#workers.forEach((w) => w.terminate()); }
 
   /** Whether a worker of the pool failed (its engine is gone). */

@@ -14,8 +14,12 @@ let runner = null;
 let predictor = null;
 let top = null;
 
+let trapNext = false; // test hook: the next request fails as a trap in the wasm would
+
 async function handle(msg) {
+  if (trapNext) { trapNext = false; throw new WebAssembly.RuntimeError('unreachable'); }
   switch (msg.type) {
+    case 'debugTrapNext': trapNext = true; return true;
     case 'init': await init({ module_or_path: msg.module }); return true;
     case 'load':
       runner?.free();

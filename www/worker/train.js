@@ -85,8 +85,12 @@ export async function train(msg, start) {
       } catch (e) {
         if (!e?.poolWorker) throw e;
         console.warn(`a pool worker failed; training goes on in this one: ${e.message}`);
+        // the step begins again here (the split one changed nothing); a pool whose worker failed
+        // is not trusted again: the next run, or batch to predict, starts a new one
         pooled = null;
         engine.trainWorkers = 1;
+        engine.pool?.terminate();
+        engine.pool = null;
         return session.step(me.id);
       }
     };

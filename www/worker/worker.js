@@ -57,6 +57,8 @@ async function handle(msg) {
     case 'attention': case 'mistakes': case 'teachingRows': return teachingCall(session, slot.run, msg);
     // test hook: what a driver reset does to the device, on demand
     case 'debugLoseDevice': engine.gpuDevice?.destroy(); return Boolean(engine.gpuDevice);
+    // test hook: a pool worker's wasm traps in its next request (train-pool.js goes on alone)
+    case 'debugTrapPoolWorker': return engine.pool ? engine.pool.debugTrapNext() : false;
     // test hook: what a trap inside the engine's next step does (seen when memory runs out): that
     // call never settles, and the RuntimeError reaches no catch
     case 'debugTrapNextStep': {
