@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::dropout::Noise;
 use crate::error::{Error, Result};
+use crate::head::ParamGroup;
 use crate::kind::{Batch, Kind, Top, top_from_files};
 use crate::loss::{BatchTarget, Objective};
 use crate::readback;
@@ -97,21 +98,8 @@ pub(crate) async fn read_params<M: Module>(module: &M) -> Result<Vec<f32>> {
     readback::floats(Tensor::cat(flat.0, 0)).await
 }
 
-/// How many float values `module`'s parameters hold.
-pub(crate) fn param_count<M: Module>(module: &M) -> usize {
-    struct Count(usize);
-    impl ModuleVisitor for Count {
-        fn visit_float<const D: usize>(&mut self, p: &Param<Tensor<D>>) {
-            self.0 += p.lazy_shape().num_elements();
-        }
-    }
-    let mut c = Count(0);
-    module.visit(&mut c);
-    c.0
-}
-
 /// `module` with its float parameters set from `read_params`' output, which must hold
-/// `param_count(module)` values.
+/// as many values as the module's parameters.
 fn load_params<M: Module>(module: M, flat: &[f32]) -> M {
     struct Load<'a>(&'a [f32], usize);
     impl ModuleMapper for Load<'_> {
@@ -206,7 +194,8 @@ impl PartWorker {
     /// The top's weights as `Trainer::top_weights` gives them.
     pub fn set_weights(&mut self, flat: &[f32]) -> Result<()> {
         let top = self.top.take().ok_or_else(|| Error::Device("this worker's copy of the model is gone".into()))?;
-        let want = param_count(&top);
+        // the count the page's parameter groups show, over the whole top
+        let want = ParamGroup::of(String::new(), &top, 1.0).params;
         if flat.len() != want {
             self.top = Some(top);
             return Err(Error::Device(format!("the weights sent hold {} values, the model {want}", flat.len())));
