@@ -3,6 +3,8 @@
 use burn::nn::{Embedding, LayerNorm, Linear};
 use burn::prelude::*;
 use burn::tensor::activation::{gelu, gelu_approximate, relu, softmax};
+use burn::tensor::module::attention;
+use burn::tensor::ops::AttentionModuleOptions;
 
 use super::config::{Activation, BertConfig};
 use crate::dropout::{Dropout, Noise};
@@ -59,9 +61,18 @@ impl Layer {
         let q = split(self.query.forward(x.clone()));
         let k = split(self.key.forward(x.clone()));
         let v = split(self.value.forward(x.clone()));
-        let scores = q.matmul(k.swap_dims(2, 3)).div_scalar((d as f64).sqrt()) + mask_bias;
-        let probs = self.attn_dropout.forward(softmax(scores, 3), noise, 0);
-        let context = probs.matmul(v).swap_dims(1, 2).reshape([b, s, h]);
+        let device = x.device();
+        let context = if noise.is_none() && !device.is_autodiff() && device == Device::flex() {
+            // inference on the CPU: burn's fused attention, one pass per head with no [b, n, s, s]
+            // score and probability tensors; its bias must be whole [s, s] tiles (it would
+            // otherwise expand the [b, 1, 1, s] bias to every head)
+            let bias = mask_bias.expand([b, 1, s, s]);
+            attention(q, k, v, None, Some(bias), AttentionModuleOptions::default())
+        } else {
+            let scores = q.matmul(k.swap_dims(2, 3)).div_scalar((d as f64).sqrt()) + mask_bias;
+            self.attn_dropout.forward(softmax(scores, 3), noise, 0).matmul(v)
+        };
+        let context = context.swap_dims(1, 2).reshape([b, s, h]);
         let x = self.attn_norm.forward(self.dropout.forward(self.attn_out.forward(context), noise, 1) + x);
         let inner = self.intermediate.forward(x.clone());
         let inner = match self.act {
