@@ -4,26 +4,14 @@
 //! them in part order and takes the one optimizer step. A row drops what it would in the whole
 //! batch (dropout.rs) and a part's loss is its share of the batch's, so the step is the unsplit
 //! one up to the order of float additions.
-use burn::optim::GradientsParams;
 use burn::prelude::*;
 
 use super::part::{PartFiles, PartWorker, add_grads, encode, read_params};
-use super::trainer::{Begun, Trainer};
-use crate::dropout::Noise;
+use super::begun::PartedStep;
+use super::trainer::Trainer;
 use crate::error::{Error, Result};
-use crate::kind::Batch;
-use crate::loss::BatchTarget;
 use crate::progress::StepInfo;
 use crate::step::{apply, grads_of};
-
-/// A step between `split_step` and `join_step`.
-pub(crate) struct PartedStep {
-    begun: Begun,
-    /// Part 0, until `own_part` takes it.
-    own: Option<(Batch, BatchTarget, f64, Noise)>,
-    /// Part 0's gradients and loss (the penalty included), once computed.
-    grads: Option<(GradientsParams, Tensor<1>)>,
-}
 
 impl Trainer {
     /// Begins the next step with its batch in `parts` parts (fewer when the batch has fewer

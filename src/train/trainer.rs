@@ -2,6 +2,7 @@
 use burn::prelude::*;
 use web_time::Instant;
 
+use super::begun::{Begun, PartedStep};
 use super::split::Split;
 use crate::kind::Batch;
 use crate::text::Classifier;
@@ -62,7 +63,7 @@ pub struct Trainer {
     /// The teaching view's state (map axes, frames not yet taken); idle unless `cfg.teaching`.
     pub(crate) teach: crate::teach::TeachState,
     /// A step split across workers, between `split_step` and `join_step` (parts.rs).
-    pub(super) parted: Option<super::parts::PartedStep>,
+    pub(super) parted: Option<PartedStep>,
 }
 
 impl Trainer {
@@ -244,16 +245,6 @@ impl Trainer {
         let epoch_end = if begun.epoch_done { Some(self.finish_epoch(epoch).await?) } else { None };
         Ok(StepInfo { step: self.step, epoch: epoch + 1, lr: begun.lr, loss, grad_norm, activity, epoch_end })
     }
-}
-
-/// A step begun: when, which epoch (and whether it ends it), its rows, LR and noise.
-pub(crate) struct Begun {
-    pub started: Instant,
-    pub epoch: usize,
-    pub epoch_done: bool,
-    pub idx: Vec<usize>,
-    pub lr: f64,
-    pub noise: Noise,
 }
 
 impl Trainer {
