@@ -62,10 +62,12 @@ impl Layer {
         let k = split(self.key.forward(x.clone()));
         let v = split(self.value.forward(x.clone()));
         let device = x.device();
-        let context = if noise.is_none() && !device.is_autodiff() && device == Device::flex() {
-            // inference on the CPU: burn's fused attention, one pass per head with no [b, n, s, s]
-            // score and probability tensors; its bias must be whole [s, s] tiles (it would
-            // otherwise expand the [b, 1, 1, s] bias to every head)
+        // inference on the CPU (no dropout, no autodiff): kernels that skip work training needs
+        let cpu_inference = noise.is_none() && !device.is_autodiff() && device == Device::flex();
+        let context = if cpu_inference {
+            // burn's fused attention, one pass per head with no [b, n, s, s] score and
+            // probability tensors; its bias must be whole [s, s] tiles (it would otherwise
+            // expand the [b, 1, 1, s] bias to every head)
             let bias = mask_bias.expand([b, 1, s, s]);
             attention(q, k, v, None, Some(bias), AttentionModuleOptions::default())
         } else {
@@ -76,6 +78,7 @@ impl Layer {
         let x = self.attn_norm.forward(self.dropout.forward(self.attn_out.forward(context), noise, 1) + x);
         let inner = self.intermediate.forward(x.clone());
         let inner = match self.act {
+            Activation::Gelu if cpu_inference => super::gelu::gelu_cpu(inner),
             Activation::Gelu => gelu(inner),
             Activation::GeluTanh => gelu_approximate(inner),
             Activation::Relu => relu(inner),

@@ -7,6 +7,7 @@
 //! Nothing here imports the pipeline; `kind/text.rs` is its side of the seam.
 pub mod bert;
 pub mod config;
+mod gelu;
 pub mod hf;
 pub mod onnx;
 pub mod random;
