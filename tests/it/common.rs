@@ -30,8 +30,12 @@ pub struct Files {
 
 impl Files {
     pub fn minilm() -> Files {
-        let d = minilm_dir();
-        let read = |f: &str| std::fs::read(d.join(f)).expect("model file readable");
+        Files::dir(&minilm_dir())
+    }
+
+    /// An HF folder's config.json, model.safetensors and tokenizer.json.
+    pub fn dir(d: &std::path::Path) -> Files {
+        let read = |f: &str| std::fs::read(d.join(f)).unwrap_or_else(|e| panic!("{}: {e} (run scripts/fetch-model)", d.join(f).display()));
         Files { config: read("config.json"), weights: read("model.safetensors"), tokenizer: read("tokenizer.json") }
     }
 

@@ -15,6 +15,7 @@ mod fewshot;
 mod image_checkpoint;
 mod image_data;
 mod image_train;
+mod multilingual;
 mod parity;
 mod parts;
 mod properties;
