@@ -124,6 +124,17 @@ impl BertConfig {
         {
             return bad(format!("position_embedding_type '{p}' is not supported (only 'absolute')"));
         }
+        // RoBERTa's family numbers positions from padding_idx + 1, and other types name their
+        // tensors and layers differently: loaded as BERT they would run, wrongly
+        if let Some(t) = self.extra.get("model_type").and_then(|t| t.as_str())
+            && t != "bert"
+        {
+            return bad(format!(
+                "model_type '{t}' is not supported: tabtune fine-tunes BERT-family encoders (model_type 'bert'{}), \
+                 with a WordPiece or SentencePiece (Unigram) tokenizer.json",
+                if t.contains("roberta") || t == "camembert" { "; RoBERTa's family counts positions from padding_idx + 1" } else { "" }
+            ));
+        }
         self.activation()?;
         Ok(())
     }
@@ -244,6 +255,16 @@ mod tests {
         for bad in ["0", "-1e-12"] {
             let msg = refused("layer_norm_eps", bad).unwrap_or_else(|| panic!("eps = {bad} accepted"));
             assert!(msg.contains("layer_norm_eps is") && msg.contains("small positive"), "{msg}");
+        }
+    }
+
+    #[test]
+    fn only_bert_model_types_load() {
+        assert_eq!(refused("model_type", "\"bert\""), None);
+        for t in ["xlm-roberta", "roberta", "distilbert"] {
+            let msg = refused("model_type", &format!("\"{t}\"")).unwrap_or_else(|| panic!("model_type {t} accepted"));
+            assert!(msg.contains(&format!("model_type '{t}' is not supported")), "{msg}");
+            assert_eq!(msg.contains("padding_idx + 1"), t.contains("roberta"), "{msg}");
         }
     }
 }
