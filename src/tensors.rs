@@ -6,7 +6,6 @@ use std::collections::HashMap;
 
 use burn::prelude::*;
 use safetensors::Dtype;
-use safetensors::tensor::TensorView;
 
 use crate::error::{Error, Result};
 use crate::readback;
@@ -59,14 +58,34 @@ pub fn pt_meta() -> HashMap<String, String> {
 
 /// (name, shape, f32 values) → safetensors bytes with string metadata.
 pub fn to_safetensors(named: Vec<Values>, meta: HashMap<String, String>) -> Result<Vec<u8>> {
-    let bytes: Vec<(String, Vec<usize>, Vec<u8>)> =
-        named.into_iter().map(|(n, s, v)| (n, s, v.iter().flat_map(|x| x.to_le_bytes()).collect())).collect();
-    let views = bytes
-        .iter()
-        .map(|(n, s, b)| TensorView::new(Dtype::F32, s.clone(), b).map(|v| (n.clone(), v)))
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| Error::Weights(format!("could not write the weights: {e}")))?;
+    // the values are written as they are, not first copied into bytes: a model's file is built
+    // beside one copy of its values (multilingual-e5-small: 470 MB each), not two
+    let views = named.iter().map(|(n, s, v)| (n.as_str(), F32View { shape: s, values: v }));
     safetensors::serialize(views, Some(meta)).map_err(|e| Error::Weights(format!("could not write the weights: {e}")))
+}
+
+#[cfg(target_endian = "big")]
+compile_error!("safetensors are little-endian: F32View hands the values' own bytes over");
+
+/// f32 values as a safetensors tensor, their bytes borrowed.
+struct F32View<'a> {
+    shape: &'a [usize],
+    values: &'a [f32],
+}
+
+impl safetensors::View for F32View<'_> {
+    fn dtype(&self) -> Dtype {
+        Dtype::F32
+    }
+    fn shape(&self) -> &[usize] {
+        self.shape
+    }
+    fn data(&self) -> std::borrow::Cow<'_, [u8]> {
+        std::borrow::Cow::Borrowed(bytemuck::cast_slice(self.values))
+    }
+    fn data_len(&self) -> usize {
+        4 * self.values.len()
+    }
 }
 
 /// How many problems one error message lists before it says "and N more".

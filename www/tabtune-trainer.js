@@ -26,11 +26,11 @@ import { checkFields, drawLayers, fieldsFor, restoreFields } from './trainer/set
 import { readStrategy, setStrategy } from './trainer/strategy.js';
 import { syncSearch } from './trainer/search.js';
 import { el } from './trainer/dom.js';
+import { DEFAULT_MODEL, modelName, modelSample, showModel } from './trainer/base-models.js';
 import { teachView } from './trainer/teach/view.js';
 import { imagesView } from './trainer/images/view.js';
 import { imageSide } from './trainer/images/train.js';
 
-const DEFAULT_MODEL = new URL('./models/all-MiniLM-L6-v2/', import.meta.url).href;
 class TabtuneTrainer extends HTMLElement {
   #ui = {};
   #tt = null;
@@ -47,7 +47,7 @@ class TabtuneTrainer extends HTMLElement {
   // Text / Images: the data panel, and what an image run does differently
   #images = imagesView(() => this.#tt, (mode) => { this.#img?.setMode(mode); this.#checkSettings(); }, () => this.getAttribute('images-data'));
   #img = null;
-  #data = textData({ ui: () => this.#ui, tt: () => this.#tt, store: () => this.#store, sample: () => this.getAttribute('data'),
+  #data = textData({ ui: () => this.#ui, tt: () => this.#tt, store: () => this.#store, sample: () => modelSample(this.#modelUrl)?.url ?? this.getAttribute('data'),
     changed: () => this.#checkSettings(), fail: (e, where) => this.#fail(e, where), trainWith: (c) => this.#run.trainWith(c, false) });
   #run = trainSection({ element: this, ui: () => this.#ui, tt: () => this.#tt, store: () => this.#store, img: () => this.#img, teach: this.#teach,
     model: () => ({ url: this.#modelUrl, fingerprint: this.#model?.fingerprint }), data: () => this.#data.record, dataTask: () => this.#data.task,
@@ -195,13 +195,19 @@ class TabtuneTrainer extends HTMLElement {
     try {
       this.#model = await load();
       loaded();
+      showModel(this.#ui.modelMenu, this.#modelUrl);
+      const sample = modelSample(this.#modelUrl); // a page that offers a sample offers the model's
+      this.#ui.sample.textContent = sample ? `Use sample data (${sample.name})` : 'Use sample data';
       this.#applyState(await this.#tt.state());
       // the Layers field's bounds are the text model's (Blocks has its own: images/train.js)
       this.#ui.fields.layers.max = this.#ui.fields.layers.input.max = this.#model.layers;
       this.#ui.modelLine.textContent = `Model: ${name}; ${this.#model.layers} layers, ${this.#model.hidden_size} wide.`;
       this.#say(`Ready. ${this.#backendLine}`);
       this.#checkSettings();
-    } catch (e) { this.#fail(e); }
+    } catch (e) {
+      showModel(this.#ui.modelMenu, this.#modelFiles ? null : this.#modelUrl); // the model that stays
+      this.#fail(e);
+    }
   }
 
   #loadModel(url) {
@@ -213,7 +219,7 @@ class TabtuneTrainer extends HTMLElement {
         // "Ready" replaces the status: this note stays
         if (p.cache_error) this.#ui.cacheNote.textContent = `The model could not be kept in this browser’s cache (${p.cache_error}): it will be downloaded again next time.`;
       },
-    }), url === DEFAULT_MODEL ? 'all-MiniLM-L6-v2 (bundled)' : url, () => { this.#modelUrl = url; this.#modelFiles = null; });
+    }), modelName(url), () => { this.#modelUrl = url; this.#modelFiles = null; });
   }
 
   async #loadModelFolder() {

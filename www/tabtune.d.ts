@@ -81,11 +81,14 @@ export class Tabtune {
   /** Replays PyTorch's reference runs (the text of trajectories.json) with the loaded model. */
   checkTrajectory(reference: string, handlers?: { on_case?: (c: TrajectoryCase & { name: string }) => void }): Promise<TrajectoryReport>;
   /** ctor_runs: how often the wasm's constructors ran (1); predict_workers: the workers that
-   *  predicted the last batch of texts (1 + the pool for 64 texts or more on the CPU backend);
+   *  predicted the last batch of texts (1 + the pool for 64 texts or more on the CPU backend: as
+   *  many pool workers as the model's size leaves room for);
    *  train_workers: the workers that trained the last run (1 + the pool on the CPU backend, 1
    *  for contrastive runs); shared_weights: whether its weights reached them through a
    *  SharedArrayBuffer (the page is cross-origin isolated) rather than copies. */
-  diagnostics(): Promise<{ ctor_runs: number; predict_workers: number; train_workers: number; shared_weights: boolean }>;
+  diagnostics(): Promise<{ ctor_runs: number; predict_workers: number; train_workers: number; shared_weights: boolean;
+    /** What the engine's memory has grown to, and what is set aside in its 4 GB for the model loaded (MB). */
+    engine_mb: number; model_reserve_mb: number }>;
   /** Images and zips into the worker (decoded, centre-cropped, resized there). The class is the
    *  file's first folder below a shared top folder, a zip's labels.csv, or options.label. */
   addImages(files: Iterable<File | ImageItem>, options?: { label?: string; on_progress?: (p: { phase: 'images'; done: number; total: number }) => void }): Promise<AddImagesResult>;

@@ -10,13 +10,16 @@
 use burn::prelude::*;
 use futures_lite::future::block_on;
 use serde_json::Value;
-use tabtune::data::{self, DataOptions, Example};
+use tabtune::data::{self, DataOptions};
 use tabtune::kind::{AnyModel, DataRef};
 use tabtune::text::bert::{l2_normalize, mean_pool};
 use tabtune::text::tokenize::pad;
 use tabtune::{RunConfig, Trainer, infer};
 
 use crate::common::*;
+#[path = "../../examples/ngram/baseline.rs"]
+mod ngram;
+use ngram::char_ngram_baseline;
 
 /// XLM-R's <unk>
 const UNK: u32 = 3;
@@ -79,47 +82,4 @@ fn multilingual_beats_char_ngrams_on_chinese_reviews() {
     let baseline = char_ngram_baseline(&train.examples, &test.examples);
     println!("Chinese reviews, held out: multilingual-e5-small {tuned:.3}, character n-grams {baseline:.3}");
     assert!(tuned >= baseline + 0.05, "fine-tuned {tuned:.3} does not beat the n-gram baseline {baseline:.3} by 5 points");
-}
-
-/// Binary logistic regression on L2-normalised character 1–3-gram indicators (the training rows'
-/// vocabulary), full-batch gradient descent; accuracy on `test`.
-fn char_ngram_baseline(train: &[Example], test: &[Example]) -> f64 {
-    let grams = |t: &str| {
-        let c: Vec<char> = t.to_lowercase().chars().collect();
-        let mut g: Vec<String> = (1..=3).flat_map(|n| c.windows(n).map(String::from_iter).collect::<Vec<_>>()).collect();
-        g.sort();
-        g.dedup();
-        g
-    };
-    let mut vocab = std::collections::HashMap::new();
-    for e in train {
-        for g in grams(&e.text) {
-            let next = vocab.len();
-            vocab.entry(g).or_insert(next);
-        }
-    }
-    let rows = |ex: &[Example]| -> Vec<(Vec<usize>, f64)> {
-        ex.iter().map(|e| {
-            let f: Vec<usize> = grams(&e.text).iter().filter_map(|g| vocab.get(g).copied()).collect();
-            let scale = 1.0 / (f.len().max(1) as f64).sqrt();
-            (f, scale)
-        }).collect()
-    };
-    let positive = &train[0].label;
-    let (xs, ys): (Vec<_>, Vec<f64>) = (rows(train), train.iter().map(|e| f64::from(u8::from(&e.label == positive))).collect());
-    let (mut w, mut b, n) = (vec![0.0f64; vocab.len()], 0.0f64, train.len() as f64);
-    let score = |w: &[f64], b: f64, (f, s): &(Vec<usize>, f64)| b + s * f.iter().map(|&j| w[j]).sum::<f64>();
-    for _ in 0..3000 {
-        let mut grad: Vec<f64> = w.iter().map(|v| 1e-4 * v).collect();
-        let mut gb = 0.0;
-        for (x, y) in xs.iter().zip(&ys) {
-            let r = (1.0 / (1.0 + (-score(&w, b, x)).exp()) - y) / n;
-            x.0.iter().for_each(|&j| grad[j] += r * x.1);
-            gb += r;
-        }
-        w.iter_mut().zip(&grad).for_each(|(v, g)| *v -= 2.0 * g);
-        b -= 2.0 * gb;
-    }
-    let hits = rows(test).iter().zip(test).filter(|(x, e)| (score(&w, b, x) > 0.0) == (&e.label == positive)).count();
-    hits as f64 / test.len() as f64
 }

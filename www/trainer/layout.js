@@ -7,6 +7,7 @@ import { buildDiagnostics } from './diagnostics.js';
 import { buildSearch } from './search.js';
 import { buildStrategy } from './strategy.js';
 import { el, field } from './dom.js';
+import { modelMenu } from './base-models.js';
 
 // name (the input's name and the element's attribute), label, default, min, max, integer; then
 // { key: the core's RunConfig key (default: name), kind: the mode it belongs to ('text' |
@@ -36,6 +37,7 @@ export function buildUi(on, attr) {
   const u = {};
   u.status = el('p', { role: 'status', 'aria-live': 'polite', text: 'Starting…' });
   u.modelLine = el('p');
+  u.modelMenu = modelMenu((url) => on.loadModel(url), attr('model') ? new URL(attr('model'), document.baseURI).href : null);
   u.cacheNote = el('p', { class: 'note', 'aria-live': 'polite' });
   u.modelUrl = el('input', { type: 'url', size: 36, 'aria-label': 'Model base URL', placeholder: 'https://example.org/my-model/' });
   u.modelDir = el('input', { type: 'file', webkitdirectory: true, onchange: () => on.loadModelFolder() });
@@ -123,7 +125,7 @@ export function buildUi(on, attr) {
 
   const root = el('div', {},
     u.status,
-    el('section', { 'aria-labelledby': 'h-model' }, el('h2', { id: 'h-model', text: 'Model' }), u.modelLine, u.cacheNote, u.modelSource, u.diagnostics.details),
+    el('section', { 'aria-labelledby': 'h-model' }, el('h2', { id: 'h-model', text: 'Model' }), el('label', {}, 'Base model', u.modelMenu), u.modelLine, u.cacheNote, u.modelSource, u.diagnostics.details),
     el('section', { 'aria-labelledby': 'h-data' }, el('h2', { id: 'h-data', text: '1. Data' }), u.textData),
     el('section', { 'aria-labelledby': 'h-set' }, el('h2', { id: 'h-set', text: '2. Settings' }), el('div', { class: 'row' }, ...settings), u.strategy.wrap, u.subset, u.layers, u.params, u.advanced.details),
     el('section', { 'aria-labelledby': 'h-train' }, el('h2', { id: 'h-train', text: '3. Train' }),

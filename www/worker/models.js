@@ -54,7 +54,9 @@ async function download(msg, base, fresh) {
 function load(files, want) {
   wanted(want, files.config);
   if (!files.tokenizer && !isImageConfig(files.config)) throw new Error('a text model needs tokenizer.json: loadModel takes a base URL or { config, weights, tokenizer } ArrayBuffers');
-  return engine.session.load_model(bytes(files.config), bytes(files.weights), files.tokenizer ? bytes(files.tokenizer) : undefined);
+  const model = engine.session.load_model(bytes(files.config), bytes(files.weights), files.tokenizer ? bytes(files.tokenizer) : undefined);
+  engine.modelBytes = files.weights.byteLength;
+  return model;
 }
 
 /** msg: { texts } or { images: [{ frame } | { bytes, name }], one } (one: a single image in, a

@@ -3,7 +3,7 @@
 // it) — and take a contiguous share of the texts while this worker predicts the first; the
 // answers come back in the texts' order. A text's prediction does not depend on the others in its
 // batch beyond float rounding of the padding (tested against this worker alone).
-import { PrefixPool } from './prefix-pool.js';
+import { modelPool } from './pool.js';
 import { engine, slot, tick } from './state.js';
 
 // Below this many texts the messages (and, once per model, its export) cost more than they save.
@@ -28,14 +28,14 @@ export async function poolPredict(texts, { alone = false, logits = false } = {})
   if (alone || engine.backendKind !== 'cpu' || !engine.poolSize || slot.run || slot.checking || texts.length < MIN_POOL_TEXTS) return null;
   const model = session.state().model;
   if (!model) return null;
-  if (engine.pool?.failed) { engine.pool.terminate(); engine.pool = null; }
-  engine.pool ??= new PrefixPool(engine.wasmModule, engine.poolSize);
-  const [mine, ...theirs] = split(texts, 1 + engine.poolSize);
+  const pool = modelPool();
+  if (!pool) return null;
+  const [mine, ...theirs] = split(texts, 1 + pool.size);
   const files = async () => {
     const f = await session.export('hf', 'text');
     return { config: f['config.json'], weights: f['model.safetensors'], tokenizer: f['tokenizer.json'] };
   };
-  const { predictions } = await engine.pool.predict(model.fingerprint, files, theirs, { logits });
+  const { predictions } = await pool.predict(model.fingerprint, files, theirs, { logits });
   const mineOf = logits ? async (t) => rows(await session.logits(t)) : (t) => session.predict(t);
   // this worker's share in pieces of texts of like length (as the engine sorts a whole batch, so
   // little is padded), put back in order after
@@ -52,7 +52,7 @@ export async function poolPredict(texts, { alone = false, logits = false } = {})
       throw new Error('the model changed while this batch was being predicted (another model was loaded, or a run ended): predict it again');
     }
   }
-  engine.predictWorkers = 1 + engine.poolSize;
+  engine.predictWorkers = 1 + pool.size;
   const theirsOut = (await predictions).map((p) => (logits ? rows(p) : p));
   return [...own, ...theirsOut.flat()];
 }

@@ -54,7 +54,7 @@ export async function startEngine(msg) {
   // test hook: a browser without SIMD
   try {
     engine.wasmModule = await compileEngine(msg.wasmUrl, Boolean(msg.debug?.no_simd));
-    await init({ module_or_path: engine.wasmModule });
+    engine.memory = (await init({ module_or_path: engine.wasmModule })).memory;
   } catch (err) {
     markWasmFailed(err);
     throw err;

@@ -4,7 +4,7 @@
 // computes part 0's (session.own_part); the training worker adds them in part order and takes
 // the one optimizer step (session.join_step), then reads the new weights for the next step.
 // A row drops out what it would in the whole batch, so the losses are one worker's (tested).
-import { PrefixPool } from './prefix-pool.js';
+import { modelPool } from './pool.js';
 import { engine } from './state.js';
 
 /** A step function that trains run `runId` across the pool, or null where one worker trains
@@ -12,9 +12,8 @@ import { engine } from './state.js';
  *  workers are loaded with the run's trainable top first. */
 export async function pooledSteps(session, runId, info) {
   if (engine.backendKind !== 'cpu' || !engine.poolSize || info.strategy === 'contrastive') return null;
-  if (engine.pool?.failed) { engine.pool.terminate(); engine.pool = null; }
-  engine.pool ??= new PrefixPool(engine.wasmModule, engine.poolSize);
-  const pool = engine.pool;
+  const pool = modelPool();
+  if (!pool) return null;
   await pool.loadTop(`run:${runId}`, () => session.part_files(runId));
   let weights = await session.top_weights(runId);
   const step = async () => {

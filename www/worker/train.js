@@ -2,7 +2,7 @@
 // pool beside this worker), then step after step with a tick between (so 'cancel' and step-mode
 // messages get through), a checkpoint at every epoch end, on cancel and at the end.
 import { Lifecycle } from './lifecycle.js';
-import { PrefixPool } from './prefix-pool.js';
+import { modelPool } from './pool.js';
 import { RunControl, postMaps } from './run-control.js';
 import { pooledSteps } from './train-pool.js';
 import { engine, post, runName, slot, tick } from './state.js';
@@ -13,17 +13,16 @@ async function prepare(me, info, send) {
   const { session } = engine;
   const t0 = performance.now();
   const plan = session.prefix_plan(me.id);
-  const workers = 1 + (plan?.pool && engine.backendKind === 'cpu' ? engine.poolSize : 0);
+  const pool = plan?.pool && engine.backendKind === 'cpu' ? modelPool() : null;
+  const workers = 1 + (pool?.size ?? 0);
   const progress = (p) => {
     const seconds = (performance.now() - t0) / 1000;
     send({ type: 'progress', phase: 'prepare', ...p, seconds, eta_s: (seconds / p.done) * (p.total - p.done), workers, info });
   };
   let pooled = 0;
-  if (workers > 1) {
-    // a pool with a failed worker is not reused: a new one loads the run that starts
-    if (engine.pool?.failed) { engine.pool.terminate(); engine.pool = null; }
-    engine.pool ??= new PrefixPool(engine.wasmModule, engine.poolSize);
-    pooled = await engine.pool.prepare(session, me.id, plan, { cancelled: () => me.cancelled, progress, tick });
+  // (a pool with a failed worker is not reused: modelPool makes a new one, which loads this run)
+  if (pool) {
+    pooled = await pool.prepare(session, me.id, plan, { cancelled: () => me.cancelled, progress, tick });
   }
   while (!me.cancelled) {
     const p = await session.prepare(me.id);

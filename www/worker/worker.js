@@ -20,7 +20,7 @@ import { search } from './search.js';
 import { checkTrajectory } from './trajectory.js';
 import { teachingCall } from './run-control.js';
 import { IMAGE_ENGINE_REQUESTS, imageEngineCall, syncImages } from './images/engine.js';
-import { engine, idle, plain, post, slot, withBudget } from './state.js';
+import { engine, idle, modelReserveMb, plain, post, slot, withBudget } from './state.js';
 
 async function handle(msg) {
   const { session } = engine;
@@ -51,8 +51,11 @@ async function handle(msg) {
     case 'export': return exportModel(msg);
     case 'defaults': return settings_defaults();
     case 'checkTrajectory': idle('checking the device'); return checkTrajectory(msg);
-    // predict_workers: the workers that predicted the last batch of texts (predict-pool.js)
-    case 'diagnostics': return { ctor_runs: ctor_runs(), predict_workers: engine.predictWorkers ?? 1, train_workers: engine.trainWorkers, shared_weights: engine.sharedWeights };
+    // predict_workers: the workers that predicted the last batch of texts (predict-pool.js);
+    // engine_mb: what this engine's memory has grown to; model_reserve_mb: what withBudget sets
+    // aside for the model loaded
+    case 'diagnostics': return { ctor_runs: ctor_runs(), predict_workers: engine.predictWorkers ?? 1, train_workers: engine.trainWorkers, shared_weights: engine.sharedWeights,
+      engine_mb: (engine.memory?.buffer.byteLength ?? 0) / 1e6, model_reserve_mb: modelReserveMb() };
     case 'bench': idle('measuring speed'); return session.bench(msg.options);
     case 'attention': case 'mistakes': case 'teachingRows': return teachingCall(session, slot.run, msg);
     // test hook: what a driver reset does to the device, on demand
