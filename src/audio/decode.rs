@@ -45,7 +45,12 @@ pub fn decode(name: &str, bytes: &[u8]) -> Result<DecodedAudio, AudioProblem> {
     }
     let source = MediaSourceStream::new(Box::new(Cursor::new(bytes.to_vec())), Default::default());
     let mut reader = symphonia::default::get_probe()
-        .probe(&hint, source, FormatOptions::default(), MetadataOptions::default())
+        .probe(
+            &hint,
+            source,
+            FormatOptions::default(),
+            MetadataOptions::default(),
+        )
         .map_err(|_| problem(problems::not_audio(name)))?;
     let track = reader
         .default_track(TrackType::Audio)
@@ -92,7 +97,11 @@ pub fn decode(name: &str, bytes: &[u8]) -> Result<DecodedAudio, AudioProblem> {
     if samples.is_empty() || channels == 0 {
         return Err(problem(problems::no_samples()));
     }
-    Ok(DecodedAudio { samples, sample_rate: rate, channels })
+    Ok(DecodedAudio {
+        samples,
+        sample_rate: rate,
+        channels,
+    })
 }
 
 /// Formats recognised by their first bytes that symphonia (as built here) cannot decode, named
@@ -142,7 +151,10 @@ mod tests {
     #[test]
     fn a_stereo_wav_decodes_interleaved_at_its_rate() {
         let audio = decode("a.wav", &wav(22_050, 2, 3_000)).unwrap();
-        assert_eq!((audio.sample_rate, audio.channels, audio.frames()), (22_050, 2, 3_000));
+        assert_eq!(
+            (audio.sample_rate, audio.channels, audio.frames()),
+            (22_050, 2, 3_000)
+        );
         // frame 5: left 5, right 1005, in 16-bit units
         assert_eq!(audio.samples[10], 5.0 / 32_768.0);
         assert_eq!(audio.samples[11], 1_005.0 / 32_768.0);
@@ -151,10 +163,16 @@ mod tests {
     #[test]
     fn what_is_not_read_is_named_with_what_to_do() {
         let e = decode("x.wav", b"hello, this is text").unwrap_err();
-        assert!(e.message.contains("named .wav but its content is not"), "{e}");
+        assert!(
+            e.message.contains("named .wav but its content is not"),
+            "{e}"
+        );
         let webm = [&[0x1A, 0x45, 0xDF, 0xA3][..], &[0; 40]].concat();
         let e = decode("rec.webm", &webm).unwrap_err();
-        assert!(e.message.contains("WebM") && e.message.contains("ffmpeg"), "{e}");
+        assert!(
+            e.message.contains("WebM") && e.message.contains("ffmpeg"),
+            "{e}"
+        );
         let long = decode("long.wav", &wav(8_000, 1, 8_000 * 61)).unwrap_err();
         assert!(long.message.contains("more than the 60 s"), "{long}");
     }

@@ -30,17 +30,29 @@ pub const SILENCE_PEAK: f32 = 1e-3;
 /// What is wrong with a piece of audio, and what to do; shown after the file's name.
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
 pub enum ClipError {
-    #[error("the audio has {samples} samples, which is not a whole number of frames of {channels} channel(s): decode it again")]
+    #[error(
+        "the audio has {samples} samples, which is not a whole number of frames of {channels} channel(s): decode it again"
+    )]
     Layout { samples: usize, channels: usize },
-    #[error("the audio's sample rate is {rate} Hz, outside the {MIN_RATE}–{MAX_RATE} Hz this reads: save it again at 16, 44.1 or 48 kHz")]
+    #[error(
+        "the audio's sample rate is {rate} Hz, outside the {MIN_RATE}–{MAX_RATE} Hz this reads: save it again at 16, 44.1 or 48 kHz"
+    )]
     Rate { rate: u32 },
-    #[error("sample {index} is not a number (NaN or infinite), so the file is damaged: export it again, or remove it")]
+    #[error(
+        "sample {index} is not a number (NaN or infinite), so the file is damaged: export it again, or remove it"
+    )]
     NotFinite { index: usize },
-    #[error("the clip is {seconds:.3} s long, shorter than the {MIN_SECONDS} s a spoken word takes: record the whole word (about 1 s), or remove it")]
+    #[error(
+        "the clip is {seconds:.3} s long, shorter than the {MIN_SECONDS} s a spoken word takes: record the whole word (about 1 s), or remove it"
+    )]
     TooShort { seconds: f64 },
-    #[error("the clip is {seconds:.1} s long, more than the {MAX_SECONDS} s read as one clip: cut it into one-word clips of about 1 s (e.g. in Audacity, or `sox in.wav out.wav trim START 1`)")]
+    #[error(
+        "the clip is {seconds:.1} s long, more than the {MAX_SECONDS} s read as one clip: cut it into one-word clips of about 1 s (e.g. in Audacity, or `sox in.wav out.wav trim START 1`)"
+    )]
     TooLong { seconds: f64 },
-    #[error("the clip is silent (its loudest sample is {peak_db:.0} dBFS, below −60): record it again with the microphone on and closer, or remove it")]
+    #[error(
+        "the clip is silent (its loudest sample is {peak_db:.0} dBFS, below −60): record it again with the microphone on and closer, or remove it"
+    )]
     Silent { peak_db: f64 },
     #[error("the audio could not be resampled to 16 kHz ({0}): save it again at 16 kHz")]
     Resample(String),
@@ -58,7 +70,10 @@ impl From<ClipError> for crate::error::Error {
 /// under [`MIN_SECONDS`] or over [`MAX_SECONDS`], or silent (below [`SILENCE_PEAK`]).
 pub fn to_clip(samples: &[f32], channels: usize, sample_rate: u32) -> Result<Vec<f32>, ClipError> {
     if channels == 0 || samples.len() % channels != 0 {
-        return Err(ClipError::Layout { samples: samples.len(), channels });
+        return Err(ClipError::Layout {
+            samples: samples.len(),
+            channels,
+        });
     }
     if !(MIN_RATE..=MAX_RATE).contains(&sample_rate) {
         return Err(ClipError::Rate { rate: sample_rate });
@@ -77,7 +92,9 @@ pub fn to_clip(samples: &[f32], channels: usize, sample_rate: u32) -> Result<Vec
     let clip = one_second(&to_16k(&mono, sample_rate).map_err(ClipError::Resample)?);
     let peak = clip.iter().fold(0.0f32, |m, v| m.max(v.abs()));
     if peak < SILENCE_PEAK {
-        return Err(ClipError::Silent { peak_db: 20.0 * f64::from(peak.max(1e-10)).log10() });
+        return Err(ClipError::Silent {
+            peak_db: 20.0 * f64::from(peak.max(1e-10)).log10(),
+        });
     }
     Ok(clip)
 }
@@ -123,13 +140,36 @@ mod tests {
         let e = to_clip(&[0.5; 800], 1, 16_000).unwrap_err();
         assert_eq!(e, ClipError::TooShort { seconds: 0.05 });
         assert!(e.to_string().contains("record the whole word"), "{e}");
-        assert!(matches!(to_clip(&[0.0; 16_000], 1, 16_000), Err(ClipError::Silent { .. })));
-        assert!(to_clip(&[1e-5; 16_000], 1, 16_000).unwrap_err().to_string().contains("-100 dBFS"));
-        assert_eq!(to_clip(&[0.5; 3], 2, 16_000), Err(ClipError::Layout { samples: 3, channels: 2 }));
-        assert_eq!(to_clip(&[0.5; 16_000], 1, 4_000), Err(ClipError::Rate { rate: 4_000 }));
+        assert!(matches!(
+            to_clip(&[0.0; 16_000], 1, 16_000),
+            Err(ClipError::Silent { .. })
+        ));
+        assert!(
+            to_clip(&[1e-5; 16_000], 1, 16_000)
+                .unwrap_err()
+                .to_string()
+                .contains("-100 dBFS")
+        );
+        assert_eq!(
+            to_clip(&[0.5; 3], 2, 16_000),
+            Err(ClipError::Layout {
+                samples: 3,
+                channels: 2
+            })
+        );
+        assert_eq!(
+            to_clip(&[0.5; 16_000], 1, 4_000),
+            Err(ClipError::Rate { rate: 4_000 })
+        );
         let mut nan = vec![0.5; 16_000];
         nan[7] = f32::NAN;
-        assert_eq!(to_clip(&nan, 1, 16_000), Err(ClipError::NotFinite { index: 7 }));
-        assert!(matches!(to_clip(&vec![0.5; 16_000 * 61], 1, 16_000), Err(ClipError::TooLong { .. })));
+        assert_eq!(
+            to_clip(&nan, 1, 16_000),
+            Err(ClipError::NotFinite { index: 7 })
+        );
+        assert!(matches!(
+            to_clip(&vec![0.5; 16_000 * 61], 1, 16_000),
+            Err(ClipError::TooLong { .. })
+        ));
     }
 }

@@ -36,7 +36,10 @@ mod tests {
     fn sine(freq: f64, rate: u32, seconds: f64, amplitude: f64) -> Vec<f32> {
         let n = (f64::from(rate) * seconds) as usize;
         (0..n)
-            .map(|i| (amplitude * (2.0 * std::f64::consts::PI * freq * i as f64 / f64::from(rate)).sin()) as f32)
+            .map(|i| {
+                (amplitude * (2.0 * std::f64::consts::PI * freq * i as f64 / f64::from(rate)).sin())
+                    as f32
+            })
             .collect()
     }
 
@@ -87,7 +90,14 @@ mod tests {
         let out = to_16k(&sine(10_000.0, 48_000, 1.0, 0.5), 48_000).unwrap();
         let alias = amplitude_at(&out[1_000..15_000], 6_000.0, 16_000);
         // measured 4.4e-8 (−141 dB of the tone); unfiltered it would be the tone's own 0.5
-        assert!(alias < 5e-6, "6 kHz alias at {alias} (−100 dB of 0.5 is 5e-6)");
-        assert_eq!(to_16k(&[0.25; 3], 16_000).unwrap(), [0.25; 3], "16 kHz passes through");
+        assert!(
+            alias < 5e-6,
+            "6 kHz alias at {alias} (−100 dB of 0.5 is 5e-6)"
+        );
+        assert_eq!(
+            to_16k(&[0.25; 3], 16_000).unwrap(),
+            [0.25; 3],
+            "16 kHz passes through"
+        );
     }
 }

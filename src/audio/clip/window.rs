@@ -64,9 +64,16 @@ mod tests {
         let kept = clip.iter().filter(|v| **v != 0.0).count();
         assert_eq!(kept, 6_400, "the whole word is inside the window");
         // a faint hum all along does not move it
-        let hum: Vec<f32> = x.iter().enumerate().map(|(i, v)| v + 0.01 * ((i % 7) as f32 - 3.0) / 3.0).collect();
+        let hum: Vec<f32> = x
+            .iter()
+            .enumerate()
+            .map(|(i, v)| v + 0.01 * ((i % 7) as f32 - 3.0) / 3.0)
+            .collect();
         let start = loudest_start(&hum);
-        assert!(start <= 32_000 && start + CLIP_SAMPLES >= 38_400, "start {start}");
+        assert!(
+            start <= 32_000 && start + CLIP_SAMPLES >= 38_400,
+            "start {start}"
+        );
     }
 
     #[test]
@@ -84,6 +91,10 @@ mod tests {
         let first = clip.iter().position(|v| *v != 0.0).unwrap();
         assert_eq!(first, 5_999, "(16000 − 4001) / 2 zeros before");
         assert_eq!(clip[first..first + 4_001], [1.0; 4_001]);
-        assert_eq!(one_second(&burst(CLIP_SAMPLES, 0..10)), burst(CLIP_SAMPLES, 0..10), "one second is kept as is");
+        assert_eq!(
+            one_second(&burst(CLIP_SAMPLES, 0..10)),
+            burst(CLIP_SAMPLES, 0..10),
+            "one second is kept as is"
+        );
     }
 }

@@ -66,7 +66,16 @@ pub fn finish(
         return Err(Error::Settings(problems::one_class(class, *count, from)));
     }
     let index = |label: &str| classes.iter().position(|c| c == label);
-    examples.sort_by(|a, b| index(&a.label).cmp(&index(&b.label)).then_with(|| a.name.cmp(&b.name)));
+    examples.sort_by(|a, b| {
+        index(&a.label)
+            .cmp(&index(&b.label))
+            .then_with(|| a.name.cmp(&b.name))
+    });
     problems.sort_by(|a, b| a.name.cmp(&b.name));
-    Ok(AudioDataset { examples, classes, problems, notes })
+    Ok(AudioDataset {
+        examples,
+        classes,
+        problems,
+        notes,
+    })
 }

@@ -22,4 +22,4 @@ pub use dataset::{AudioDataset, AudioExample, finish};
 pub use problems::AudioProblem;
 
 #[cfg(not(target_family = "wasm"))]
-pub use sources::{clip, load_dir, load_unlabelled, load_zip};
+pub use sources::{file_to_clip, load_dir, load_unlabelled, load_zip};

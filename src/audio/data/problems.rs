@@ -12,7 +12,9 @@ pub const MAX_FILE_BYTES: u64 = 64 << 20;
 /// The formats the CLI decodes, as the messages name them.
 pub const FORMATS: &str = "WAV, MP3, Ogg Vorbis or FLAC";
 /// The extensions of those formats' files (and of the ones named when refused).
-pub const AUDIO_EXTENSIONS: [&str; 9] = ["wav", "wave", "mp3", "ogg", "oga", "flac", "webm", "m4a", "opus"];
+pub const AUDIO_EXTENSIONS: [&str; 9] = [
+    "wav", "wave", "mp3", "ogg", "oga", "flac", "webm", "m4a", "opus",
+];
 
 fn extension(name: &str) -> Option<String> {
     let base = name.rsplit('/').next().unwrap_or(name);
