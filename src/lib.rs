@@ -28,6 +28,7 @@ pub mod head;
 pub mod dropout;
 pub mod text;
 pub mod image;
+pub mod audio;
 
 // a run's settings, the frozen part's cache, and the seam over the kinds
 pub mod run;

@@ -6,6 +6,7 @@
 //! `common::serial()` first: a step uses every core already.
 mod common;
 
+mod audio_data;
 mod bad_input;
 mod cached_prefix;
 mod checkpoint_fuzz;

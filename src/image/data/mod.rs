@@ -41,3 +41,6 @@ pub use decode::{decode, decode_max};
 pub use fashion::{FASHION_CLASSES, FASHION_DIR, SAMPLE_CLASSES, fashion_mnist, write_sample};
 #[cfg(not(target_family = "wasm"))]
 pub use sources::{load_dir, load_zip};
+// the listing of folders and zips, which the sound kind's loader shares
+#[cfg(not(target_family = "wasm"))]
+pub(crate) use sources::{ZipFiles, walk};

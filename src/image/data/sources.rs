@@ -62,8 +62,8 @@ pub fn load_dir(path: &Path, max_side: usize) -> Result<ImageDataset> {
 }
 
 /// Files and folders below `dir`, relative ('/'-separated), sorted. Symlinked folders are not
-/// followed (a link to a parent would never end).
-fn walk(dir: &Path, prefix: &str, files: &mut Vec<String>, dirs: &mut Vec<String>) -> Result<()> {
+/// followed (a link to a parent would never end). The sound kind lists its folders with it too.
+pub(crate) fn walk(dir: &Path, prefix: &str, files: &mut Vec<String>, dirs: &mut Vec<String>) -> Result<()> {
     let io = |e: std::io::Error| Error::Io(format!("{}: {e}", dir.display()));
     let mut entries: Vec<_> = std::fs::read_dir(dir)
         .map_err(io)?
@@ -95,43 +95,7 @@ fn walk(dir: &Path, prefix: &str, files: &mut Vec<String>, dirs: &mut Vec<String
 /// `__MACOSX/`, `.DS_Store` and hidden files are skipped. Each entry may inflate to at
 /// most [`MAX_FILE_BYTES`] (checked while inflating, not trusted from the header).
 pub fn load_zip(bytes: &[u8], max_side: usize) -> Result<ImageDataset> {
-    let mut zip = ZipArchive::new(Cursor::new(bytes)).map_err(|e| {
-        data_error(format!(
-            "the file is not a zip that can be read ({e}): zip the class folders again (e.g. right-click → Compress) and retry"
-        ))
-    })?;
-    if zip.len() > MAX_ZIP_ENTRIES {
-        return Err(data_error(format!(
-            "the zip has {} entries, more than the {MAX_ZIP_ENTRIES} this reads: split it into smaller zips",
-            zip.len()
-        )));
-    }
-    let mut reader = ZipReader {
-        index: HashMap::new(),
-        inflated: 0,
-    };
-    let (mut files, mut dirs, mut problems) = (Vec::new(), Vec::new(), Vec::new());
-    for i in 0..zip.len() {
-        match zip.by_index_raw(i) {
-            Ok(entry) => {
-                let name = entry.name().map(|n| normalize_path(&n)).unwrap_or_default();
-                if name.is_empty() || is_ignored(&name) {
-                    continue;
-                }
-                if entry.is_dir() {
-                    dirs.push(name);
-                } else {
-                    reader.index.insert(name.clone(), i);
-                    files.push(name);
-                }
-            }
-            Err(e) => problems.push(ImageProblem::new(
-                format!("entry {i}"),
-                problems::unreadable(&e.to_string()),
-            )),
-        }
-    }
-    files.sort();
+    let ZipFiles { mut zip, mut reader, files, dirs, mut problems } = ZipFiles::open(bytes)?;
     let csv = labels_file(&files)?;
     let text = match &csv {
         Some(csv) => Some(reader.read(&mut zip, csv).map_err(|m| data_error(format!("{csv}: {m}")))?),
@@ -157,7 +121,63 @@ pub fn load_zip(bytes: &[u8], max_side: usize) -> Result<ImageDataset> {
     finish(examples, &classes, problems, notes, "the zip")
 }
 
-struct ZipReader {
+/// A zip's listing, before any entry is inflated: shared by the image and sound loaders.
+pub(crate) struct ZipFiles<'a> {
+    pub zip: ZipArchive<Cursor<&'a [u8]>>,
+    pub reader: ZipReader,
+    /// Normalised paths, sorted; hidden files and `__MACOSX/` left out.
+    pub files: Vec<String>,
+    pub dirs: Vec<String>,
+    /// Entries whose header could not be read.
+    pub problems: Vec<ImageProblem>,
+}
+
+impl<'a> ZipFiles<'a> {
+    pub fn open(bytes: &'a [u8]) -> Result<ZipFiles<'a>> {
+        let zip = ZipArchive::new(Cursor::new(bytes)).map_err(|e| {
+            data_error(format!(
+                "the file is not a zip that can be read ({e}): zip the class folders again (e.g. right-click → Compress) and retry"
+            ))
+        })?;
+        if zip.len() > MAX_ZIP_ENTRIES {
+            return Err(data_error(format!(
+                "the zip has {} entries, more than the {MAX_ZIP_ENTRIES} this reads: split it into smaller zips",
+                zip.len()
+            )));
+        }
+        let mut listing = ZipFiles {
+            zip,
+            reader: ZipReader { index: HashMap::new(), inflated: 0 },
+            files: Vec::new(),
+            dirs: Vec::new(),
+            problems: Vec::new(),
+        };
+        for i in 0..listing.zip.len() {
+            match listing.zip.by_index_raw(i) {
+                Ok(entry) => {
+                    let name = entry.name().map(|n| normalize_path(&n)).unwrap_or_default();
+                    if name.is_empty() || is_ignored(&name) {
+                        continue;
+                    }
+                    if entry.is_dir() {
+                        listing.dirs.push(name);
+                    } else {
+                        listing.reader.index.insert(name.clone(), i);
+                        listing.files.push(name);
+                    }
+                }
+                Err(e) => listing.problems.push(ImageProblem::new(
+                    format!("entry {i}"),
+                    problems::unreadable(&e.to_string()),
+                )),
+            }
+        }
+        listing.files.sort();
+        Ok(listing)
+    }
+}
+
+pub(crate) struct ZipReader {
     /// Normalised path → entry index.
     index: HashMap<String, usize>,
     inflated: u64,
@@ -165,7 +185,7 @@ struct ZipReader {
 
 impl ZipReader {
     /// One entry's bytes, at most [`MAX_FILE_BYTES`] whatever its header claims.
-    fn read(&mut self, zip: &mut ZipArchive<Cursor<&[u8]>>, path: &str) -> Result<Vec<u8>, String> {
+    pub fn read(&mut self, zip: &mut ZipArchive<Cursor<&[u8]>>, path: &str) -> Result<Vec<u8>, String> {
         let Some(&i) = self.index.get(path) else {
             return Err(problems::unreadable("not in the zip"));
         };
