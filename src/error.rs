@@ -12,6 +12,10 @@ pub enum Error {
     Config(String),
     #[error("model.safetensors: {0}")]
     Weights(String),
+    /// A pretrained ONNX file read for its numbers (the sound kind's `melspectrogram.onnx`,
+    /// `embedding_model.onnx`); the message names the file.
+    #[error("{0}")]
+    Onnx(String),
     #[error("tokenizer.json: {0}")]
     Tokenizer(String),
     /// A training or inference setting that cannot work with this model or data.

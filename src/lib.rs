@@ -4,7 +4,8 @@
 //! The modules below are in pipeline order, bottom first: a module takes only from those above
 //! it in this list. Data → the kinds, one folder each (`text/`: tokenizer, BERT, its top, its
 //! HF / sentence-transformers / ONNX writers; `image/`: its data, preprocessing, EfficientNet,
-//! its top, its ONNX graph) → the run's settings → the frozen part (cached) → the seam (`kind`:
+//! its top, its ONNX graph; `audio/`: speech_embedding, its log-mel front end and its split, not
+//! yet a row of `kind::Kind`) → the run's settings → the frozen part (cached) → the seam (`kind`:
 //! one wrapper over the kinds, which everything after it calls) → metrics, loss, inference →
 //! optimizer and schedule → the step → the trainer → what drives it (trajectory, search) →
 //! export. A kind of data is a folder and a row of `kind::Kind`: see the README's "How the code

@@ -48,6 +48,8 @@ pub enum TaskChoice {
     MultiLabel,
     Regression,
     Image,
+    /// One class per clip, trained on the sound model.
+    Audio,
 }
 
 impl TaskChoice {
@@ -55,7 +57,7 @@ impl TaskChoice {
     pub fn resolve(self, inferred: Task) -> Task {
         match self {
             TaskChoice::Auto => inferred,
-            TaskChoice::Classification | TaskChoice::Image => Task::Classification,
+            TaskChoice::Classification | TaskChoice::Image | TaskChoice::Audio => Task::Classification,
             TaskChoice::MultiLabel => Task::MultiLabel,
             TaskChoice::Regression => Task::Regression,
         }

@@ -24,17 +24,22 @@ pub fn load_model(dir: &Path, device: &Device) -> Result<AnyModel> {
     let config = dir.join("config.json");
     let kind = if config.is_file() { Kind::of_config(&read(&config)?) } else { Kind::Text };
     let names = kind.model_files();
+    // a sound base as its package ships it: embedding_model.onnx for model.safetensors
+    let on_disk = |f: &str| match kind.original_weights() {
+        Some(original) if f == "model.safetensors" && !dir.join(f).is_file() => original.to_string(),
+        _ => f.to_string(),
+    };
     for f in names {
-        if !dir.join(f).is_file() {
+        if !dir.join(on_disk(f)).is_file() {
             return Err(Error::Io(format!(
-                "{} has no {f}: --model must be a model folder in the Hugging Face layout ({} for {}); scripts/fetch-model puts the default ones in models/all-MiniLM-L6-v2 and models/efficientnet-lite0",
+                "{} has no {f}: --model must be a model folder in the Hugging Face layout ({} for {}); scripts/fetch-model puts the default ones in models/all-MiniLM-L6-v2, models/efficientnet-lite0 and models/speech-embedding",
                 dir.display(),
                 names.join(", "),
                 kind.a_model()
             )));
         }
     }
-    let bytes: Vec<(&str, Vec<u8>)> = names.iter().map(|f| read(&dir.join(f)).map(|b| (*f, b))).collect::<Result<_>>()?;
+    let bytes: Vec<(&str, Vec<u8>)> = names.iter().map(|f| read(&dir.join(on_disk(f))).map(|b| (*f, b))).collect::<Result<_>>()?;
     AnyModel::load(|name| bytes.iter().find(|(n, _)| *n == name).map(|(_, b)| b.as_slice()), device)
 }
 

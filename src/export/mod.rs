@@ -19,6 +19,7 @@ pub async fn export(model: &AnyModel) -> Result<ExportedFiles> {
     match model {
         AnyModel::Text(m) => crate::text::hf::text_folder(m).await,
         AnyModel::Image(m) => m.folder().await,
+        AnyModel::Audio(m) => m.folder().await,
     }
 }
 

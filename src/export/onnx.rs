@@ -21,6 +21,7 @@ pub async fn to_onnx(model: &AnyModel) -> Result<Vec<u8>> {
     let (graph, meta) = match model {
         AnyModel::Text(m) => crate::text::onnx::text_graph(m).await?,
         AnyModel::Image(m) => crate::image::onnx::image_graph(m).await?,
+        AnyModel::Audio(m) => crate::audio::onnx::speech_graph(m).await?,
     };
     Ok(encode(graph, meta))
 }

@@ -1,6 +1,7 @@
 //! A run's frozen part, of its kind, and the whole model put back together from it.
 use burn::prelude::Device;
 
+use super::audio::{self, AudioBase};
 use super::image::{self, ImageBase};
 use super::text::{self, TextBase};
 use super::model::AnyModel;
@@ -13,6 +14,7 @@ use crate::run::RunConfig;
 pub(crate) enum Base {
     Text(TextBase),
     Image(ImageBase),
+    Audio(AudioBase),
 }
 
 impl Base {
@@ -20,6 +22,7 @@ impl Base {
         match self {
             Base::Text(_) => Kind::Text,
             Base::Image(_) => Kind::Image,
+            Base::Audio(_) => Kind::Audio,
         }
     }
 
@@ -28,6 +31,7 @@ impl Base {
         match self {
             Base::Text(b) => &b.model.fingerprint,
             Base::Image(b) => &b.fingerprint,
+            Base::Audio(b) => &b.fingerprint,
         }
     }
 
@@ -36,6 +40,7 @@ impl Base {
         match (self, top) {
             (Base::Text(b), Top::Text(t)) => Ok(AnyModel::Text(b.with_top(t))),
             (Base::Image(b), Top::Image(t)) => Ok(AnyModel::Image(b.with_top(t))),
+            (Base::Audio(b), Top::Audio(t)) => Ok(AnyModel::Audio(b.with_top(t))),
             // the trainer builds its top from its own base, so kinds always agree
             _ => Err(Error::Settings("a trained top of another kind than its frozen part".into())),
         }
@@ -48,6 +53,7 @@ impl Base {
         Ok(match self {
             Base::Text(b) => Top::Text(text::saved_top(&b.model.config, bytes, cfg, first, outputs, prefix, device)?),
             Base::Image(b) => Top::Image(image::saved_top(&b.config, bytes, cfg, first, outputs, prefix, device)?),
+            Base::Audio(_) => Top::Audio(audio::saved_top(bytes, cfg, first, outputs, prefix, device)?),
         })
     }
 
@@ -56,6 +62,7 @@ impl Base {
         match self {
             Base::Text(b) => serde_json::to_vec(&b.model.config),
             Base::Image(b) => serde_json::to_vec(&b.config),
+            Base::Audio(b) => serde_json::to_vec(&b.config),
         }
         .map_err(|e| Error::Config(format!("could not write the model's config: {e}")))
     }
@@ -67,5 +74,6 @@ pub fn top_from_files(kind: Kind, config: &[u8], cfg: &RunConfig, checkpoint: &[
     Ok(match kind {
         Kind::Text => Top::Text(text::saved_top(&crate::text::BertConfig::from_json(config)?, checkpoint, cfg, first, outputs, "", device)?),
         Kind::Image => Top::Image(image::saved_top(&crate::image::VisionConfig::from_json(config)?, checkpoint, cfg, first, outputs, "", device)?),
+        Kind::Audio => Top::Audio(audio::saved_top(checkpoint, cfg, first, outputs, "", device)?),
     })
 }

@@ -1,20 +1,23 @@
 //! What a model of some kind learns from and predicts on.
 use super::table::Kind;
 use crate::data::Dataset;
+use crate::audio::data::AudioDataset;
 use crate::image::data::{DecodedImage, ImageDataset};
 use crate::error::Error;
 
-/// Labelled data of any kind: rows of a text file, or images in classes.
+/// Labelled data of any kind: rows of a text file, images or clips in classes.
 #[derive(Clone, Copy)]
 pub enum DataRef<'a> {
     Text(&'a Dataset),
     Image(&'a ImageDataset),
+    Audio(&'a AudioDataset),
 }
 
 /// Labelled data of any kind, owned (what the CLI and the wasm session hold).
 pub enum AnyData {
     Text(Dataset),
     Image(ImageDataset),
+    Audio(AudioDataset),
 }
 
 impl AnyData {
@@ -22,6 +25,7 @@ impl AnyData {
         match self {
             AnyData::Text(d) => DataRef::Text(d),
             AnyData::Image(d) => DataRef::Image(d),
+            AnyData::Audio(d) => DataRef::Audio(d),
         }
     }
 
@@ -34,6 +38,7 @@ impl AnyData {
         match self {
             AnyData::Text(d) => d.examples.len(),
             AnyData::Image(d) => d.examples.len(),
+            AnyData::Audio(d) => d.examples.len(),
         }
     }
 
@@ -46,6 +51,7 @@ impl AnyData {
         match self {
             AnyData::Text(d) => Ok(d),
             AnyData::Image(_) => Err(Error::Settings("this works on text data only, and the data is images".into())),
+            AnyData::Audio(_) => Err(Error::Settings("this works on text data only, and the data is clips".into())),
         }
     }
 }
@@ -68,20 +74,28 @@ impl<'a> From<&'a ImageDataset> for DataRef<'a> {
     }
 }
 
+impl<'a> From<&'a AudioDataset> for DataRef<'a> {
+    fn from(d: &'a AudioDataset) -> Self {
+        DataRef::Audio(d)
+    }
+}
+
 impl DataRef<'_> {
     pub fn kind(&self) -> Kind {
         match self {
             DataRef::Text(_) => Kind::Text,
             DataRef::Image(_) => Kind::Image,
+            DataRef::Audio(_) => Kind::Audio,
         }
     }
 }
 
-/// What a model predicts on: texts or decoded images.
+/// What a model predicts on: texts, decoded images, or one-second clips (`audio::clip`).
 #[derive(Clone, Copy)]
 pub enum Inputs<'a> {
     Texts(&'a [&'a str]),
     Images(&'a [&'a DecodedImage]),
+    Clips(&'a [&'a [f32]]),
 }
 
 impl Inputs<'_> {
@@ -89,6 +103,7 @@ impl Inputs<'_> {
         match self {
             Inputs::Texts(_) => Kind::Text,
             Inputs::Images(_) => Kind::Image,
+            Inputs::Clips(_) => Kind::Audio,
         }
     }
 }
@@ -101,6 +116,7 @@ pub fn mismatch(model: Kind, data: Kind) -> Error {
         match data {
             Kind::Text => "text",
             Kind::Image => "images",
+            Kind::Audio => "clips",
         },
         data.a_model()
     ))

@@ -5,6 +5,7 @@
 //! session take these and never ask which kind they hold. Adding a kind: its folder (model,
 //! trainable top, input preparation, checkpoint names, exporters), a row in `Kind`, a variant
 //! in each wrapper.
+pub(crate) mod audio;
 mod base;
 mod data;
 pub(crate) mod image;

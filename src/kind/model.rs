@@ -2,11 +2,12 @@
 use burn::prelude::Device;
 
 use super::table::Kind;
-use super::{image, text};
+use super::{audio, image, text};
 use crate::error::{Error, Result};
 use crate::text::{Model, ModelFiles};
 use crate::run::RunConfig;
 use crate::task::Task;
+use crate::audio::SpeechModel;
 use crate::image::ImageModel;
 
 /// A loaded model of any kind: a base model, or one fine-tuned here.
@@ -14,6 +15,7 @@ use crate::image::ImageModel;
 pub enum AnyModel {
     Text(Model),
     Image(ImageModel),
+    Audio(SpeechModel),
 }
 
 impl From<Model> for AnyModel {
@@ -28,18 +30,30 @@ impl From<ImageModel> for AnyModel {
     }
 }
 
+impl From<SpeechModel> for AnyModel {
+    fn from(m: SpeechModel) -> Self {
+        AnyModel::Audio(m)
+    }
+}
+
 impl AnyModel {
     /// A model from its folder's files, of the kind its `config.json` describes (`file` gives
     /// a file's bytes by name; a text model also needs `tokenizer.json`).
     pub fn load<'a>(file: impl Fn(&str) -> Option<&'a [u8]>, device: &Device) -> Result<AnyModel> {
         let config = file("config.json").ok_or_else(|| missing("config.json"))?;
-        let weights = file("model.safetensors").ok_or_else(|| missing("model.safetensors"))?;
-        match Kind::of_config(config) {
+        let kind = Kind::of_config(config);
+        // a sound base may come as its package ships it (embedding_model.onnx)
+        let weights = file("model.safetensors").or_else(|| kind.original_weights().and_then(&file)).ok_or_else(|| missing("model.safetensors"))?;
+        match kind {
             Kind::Text => {
                 let tokenizer = file("tokenizer.json").ok_or_else(|| missing("tokenizer.json"))?;
                 Ok(AnyModel::Text(Model::load(&ModelFiles { config, weights, tokenizer }, device)?))
             }
             Kind::Image => Ok(AnyModel::Image(ImageModel::from_files(config, weights, device)?)),
+            Kind::Audio => {
+                let mel = file(crate::audio::MELSPECTROGRAM_FILE).ok_or_else(|| missing(crate::audio::MELSPECTROGRAM_FILE))?;
+                Ok(AnyModel::Audio(SpeechModel::from_files(config, weights, mel, device)?))
+            }
         }
     }
 
@@ -47,6 +61,7 @@ impl AnyModel {
         match self {
             AnyModel::Text(_) => Kind::Text,
             AnyModel::Image(_) => Kind::Image,
+            AnyModel::Audio(_) => Kind::Audio,
         }
     }
 
@@ -55,6 +70,7 @@ impl AnyModel {
         match self {
             AnyModel::Text(m) => &m.fingerprint,
             AnyModel::Image(m) => &m.fingerprint,
+            AnyModel::Audio(m) => &m.fingerprint,
         }
     }
 
@@ -64,6 +80,7 @@ impl AnyModel {
         match self {
             AnyModel::Text(m) => m.labels(),
             AnyModel::Image(m) => Some(m.config.labels.clone()),
+            AnyModel::Audio(m) => m.head.is_some().then(|| m.config.labels()),
         }
     }
 
@@ -71,7 +88,7 @@ impl AnyModel {
     pub fn task(&self) -> Task {
         match self {
             AnyModel::Text(m) => m.task(),
-            AnyModel::Image(_) => Task::Classification,
+            AnyModel::Image(_) | AnyModel::Audio(_) => Task::Classification,
         }
     }
 
@@ -79,7 +96,7 @@ impl AnyModel {
     pub fn threshold(&self) -> f32 {
         match self {
             AnyModel::Text(m) => m.threshold(),
-            AnyModel::Image(_) => 0.5,
+            AnyModel::Image(_) | AnyModel::Audio(_) => 0.5,
         }
     }
 
@@ -88,6 +105,7 @@ impl AnyModel {
         match self {
             AnyModel::Text(m) => m.config.extra.contains_key("tabtune"),
             AnyModel::Image(m) => m.config.extra.contains_key("tabtune"),
+            AnyModel::Audio(m) => m.config.extra.contains_key("tabtune"),
         }
     }
 
@@ -97,6 +115,7 @@ impl AnyModel {
         match self {
             AnyModel::Text(m) => text::describe(m),
             AnyModel::Image(m) => image::describe(m),
+            AnyModel::Audio(m) => audio::describe(m),
         }
     }
 
@@ -107,6 +126,7 @@ impl AnyModel {
         match self {
             AnyModel::Text(m) => m.head.is_some(),
             AnyModel::Image(_) => self.fine_tuned(),
+            AnyModel::Audio(m) => m.head.is_some(),
         }
     }
 
@@ -132,6 +152,13 @@ impl AnyModel {
         }
     }
 
+    pub fn audio(&self) -> Result<&SpeechModel> {
+        match self {
+            AnyModel::Audio(m) => Ok(m),
+            other => Err(other.only(Kind::Audio)),
+        }
+    }
+
     pub fn into_image(self) -> Result<ImageModel> {
         match self {
             AnyModel::Image(m) => Ok(m),
@@ -146,6 +173,7 @@ impl AnyModel {
         match self {
             AnyModel::Text(m) => text::settle(&m.config, cfg),
             AnyModel::Image(m) => image::settle(m, cfg),
+            AnyModel::Audio(_) => audio::settle(cfg),
         }
     }
 
@@ -155,6 +183,7 @@ impl AnyModel {
         match self {
             AnyModel::Text(m) => text::mark(&mut m.config, labels, task, cfg, epoch),
             AnyModel::Image(m) => image::mark(&mut m.config, labels, cfg, epoch),
+            AnyModel::Audio(m) => audio::mark(&mut m.config, labels, cfg, epoch),
         }
     }
 
@@ -162,6 +191,7 @@ impl AnyModel {
         match self {
             AnyModel::Text(m) => m.fingerprint = fingerprint,
             AnyModel::Image(m) => m.fingerprint = fingerprint,
+            AnyModel::Audio(m) => m.fingerprint = fingerprint,
         }
     }
 
@@ -171,6 +201,7 @@ impl AnyModel {
         Ok(match self {
             AnyModel::Text(m) => AnyModel::Text(text::with_saved_top(m, bytes, cfg, outputs, device)?),
             AnyModel::Image(m) => AnyModel::Image(image::with_saved_top(m, bytes, cfg, outputs, device)?),
+            AnyModel::Audio(m) => AnyModel::Audio(audio::with_saved_top(m, bytes, cfg, outputs, device)?),
         })
     }
 
@@ -183,9 +214,10 @@ fn plural(kind: Kind) -> &'static str {
     match kind {
         Kind::Text => "text models",
         Kind::Image => "image models",
+        Kind::Audio => "sound models",
     }
 }
 
 fn missing(file: &str) -> Error {
-    Error::Io(format!("the model has no {file}: a model folder holds config.json, model.safetensors and (text models) tokenizer.json"))
+    Error::Io(format!("the model has no {file}: a model folder holds config.json, model.safetensors and (text models) tokenizer.json or (sound models) melspectrogram.onnx"))
 }

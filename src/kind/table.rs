@@ -7,16 +7,18 @@ use crate::task::TaskChoice;
 pub enum Kind {
     Text,
     Image,
+    Audio,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 2] = [Kind::Text, Kind::Image];
+    pub const ALL: [Kind; 3] = [Kind::Text, Kind::Image, Kind::Audio];
 
     /// As the CLI, checkpoints and the page name it.
     pub fn name(self) -> &'static str {
         match self {
             Kind::Text => "text",
             Kind::Image => "image",
+            Kind::Audio => "audio",
         }
     }
 
@@ -25,6 +27,17 @@ impl Kind {
         match self {
             Kind::Text => &["config.json", "model.safetensors", "tokenizer.json"],
             Kind::Image => &["config.json", "model.safetensors"],
+            // the front end's constants (window, mel filters) live in the ONNX file it came as
+            Kind::Audio => &["config.json", "model.safetensors", "melspectrogram.onnx"],
+        }
+    }
+
+    /// The weights file a base of this kind may come as instead of `model.safetensors`: the
+    /// sound model's `embedding_model.onnx` as its package ships it (read by its initializers).
+    pub fn original_weights(self) -> Option<&'static str> {
+        match self {
+            Kind::Audio => Some("embedding_model.onnx"),
+            Kind::Text | Kind::Image => None,
         }
     }
 
@@ -33,20 +46,30 @@ impl Kind {
         match self {
             Kind::Text => "BERT layers",
             Kind::Image => "EfficientNet blocks",
+            Kind::Audio => "speech_embedding blocks",
         }
     }
 
-    /// Which kind a model folder's `config.json` describes: an image model names its
-    /// `architecture` (a Hugging Face BERT config has `architectures`, a list, or nothing).
+    /// Which kind a model folder's `config.json` describes: an image or sound model names its
+    /// `architecture` ("speech_embedding" is the sound one; a Hugging Face BERT config has
+    /// `architectures`, a list, or nothing).
     pub fn of_config(config: &[u8]) -> Kind {
-        let named = serde_json::from_slice::<serde_json::Value>(config).is_ok_and(|v| v.get("architecture").is_some_and(|a| a.is_string()));
-        if named { Kind::Image } else { Kind::Text }
+        let value = serde_json::from_slice::<serde_json::Value>(config).ok();
+        match value.as_ref().and_then(|v| v.get("architecture")).and_then(|a| a.as_str()) {
+            Some("speech_embedding") => Kind::Audio,
+            Some(_) => Kind::Image,
+            None => Kind::Text,
+        }
     }
 
     /// Which kind a run of these settings trains: `task: image` an image model, any other task
     /// a text model.
     pub fn of_run(cfg: &RunConfig) -> Kind {
-        if cfg.task == TaskChoice::Image { Kind::Image } else { Kind::Text }
+        match cfg.task {
+            TaskChoice::Image => Kind::Image,
+            TaskChoice::Audio => Kind::Audio,
+            _ => Kind::Text,
+        }
     }
 
     /// "a text run" / "an image run".
@@ -54,6 +77,7 @@ impl Kind {
         match self {
             Kind::Text => "a text run",
             Kind::Image => "an image run",
+            Kind::Audio => "a sound run",
         }
     }
 
@@ -62,6 +86,7 @@ impl Kind {
         match self {
             Kind::Text => "other rows than the data loaded: load the same file (same columns)",
             Kind::Image => "other images than the data loaded: load the same folder (same classes and files)",
+            Kind::Audio => "other clips than the data loaded: load the same folder (same classes and files)",
         }
     }
 
@@ -70,6 +95,7 @@ impl Kind {
         match self {
             Kind::Text => "a text model",
             Kind::Image => "an image model",
+            Kind::Audio => "a sound model",
         }
     }
 }

@@ -3,6 +3,8 @@
 use burn::module::Module;
 use burn::prelude::*;
 
+use crate::audio::SpeechClassifier;
+use crate::audio::weights::{push_classifier, top_tensors as speech_top_tensors};
 use crate::dropout::Noise;
 use crate::head::ParamGroup;
 use crate::image::ImageClassifier;
@@ -16,6 +18,7 @@ use crate::text::Classifier;
 pub enum Top {
     Text(Classifier),
     Image(ImageClassifier),
+    Audio(SpeechClassifier),
 }
 
 /// A batch as the trainable top reads it: the text prefix's states [b, s, h] and mask [b, s],
@@ -23,6 +26,9 @@ pub enum Top {
 pub enum Batch {
     Text(Tensor<3>, Tensor<2>),
     Image(Tensor<4>),
+    /// A sound batch: the frozen part's features of every clip's windows [clips · windows, c,
+    /// time, mel], and the windows per clip.
+    Audio(Tensor<4>, usize),
 }
 
 impl Batch {
@@ -31,6 +37,7 @@ impl Batch {
         match self {
             Batch::Text(x, mask) => Batch::Text(x.clone().narrow(0, start, rows), mask.clone().narrow(0, start, rows)),
             Batch::Image(x) => Batch::Image(x.clone().narrow(0, start, rows)),
+            Batch::Audio(x, w) => Batch::Audio(x.clone().narrow(0, start * w, rows * w), *w),
         }
     }
 
@@ -39,6 +46,7 @@ impl Batch {
         match self {
             Batch::Text(x, mask) => Batch::Text(x.autodiff(), mask.autodiff()),
             Batch::Image(x) => Batch::Image(x.autodiff()),
+            Batch::Audio(x, w) => Batch::Audio(x.autodiff(), w),
         }
     }
 }
@@ -50,6 +58,7 @@ impl Top {
         match (self, batch) {
             (Top::Text(top), Batch::Text(x, mask)) => top.forward(x, mask, noise),
             (Top::Image(top), Batch::Image(x)) => top.forward(x, noise),
+            (Top::Audio(top), Batch::Audio(x, windows)) => top.forward(x, windows, noise),
             // the trainer builds batches from its own base, so kinds always agree
             _ => unreachable!("a text batch for an image top, or the reverse"),
         }
@@ -59,7 +68,7 @@ impl Top {
     pub fn text(&self) -> Option<&Classifier> {
         match self {
             Top::Text(top) => Some(top),
-            Top::Image(_) => None,
+            Top::Image(_) | Top::Audio(_) => None,
         }
     }
 
@@ -68,6 +77,7 @@ impl Top {
         match self {
             Top::Text(top) => top.param_groups(first, decay),
             Top::Image(top) => top.param_groups(first, decay),
+            Top::Audio(top) => top.param_groups(first, decay),
         }
     }
 
@@ -81,6 +91,7 @@ impl Top {
         match self {
             Top::Text(top) => top.head.weight.dims()[1],
             Top::Image(top) => top.net.fc.weight.dims()[1],
+            Top::Audio(top) => top.fc.weight.dims()[1],
         }
     }
 
@@ -90,6 +101,11 @@ impl Top {
         match self {
             Top::Text(top) => top.tensors(first),
             Top::Image(top) => top_tensors(&top.net, first),
+            Top::Audio(top) => {
+                let mut out = speech_top_tensors(&top.net, first);
+                push_classifier(&mut out, &top.fc);
+                out
+            }
         }
     }
 }

@@ -70,7 +70,7 @@ impl Graph {
             return name.into();
         }
         let dims = dims.iter().map(|&d| d as i64).collect();
-        self.initializers.push(TensorProto { dims, data_type, name: name.into(), raw_data });
+        self.initializers.push(TensorProto { dims, data_type, name: name.into(), raw_data, ..Default::default() });
         name.into()
     }
 

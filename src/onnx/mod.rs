@@ -1,8 +1,11 @@
 //! ONNX as bytes: the subset of onnx.proto3 an inference graph needs (`proto.rs`), a small graph
-//! builder (`graph.rs`) and the ModelProto around a graph. A format, like safetensors in
-//! `tensors.rs`: each kind writes its own graph with these (`text/onnx.rs`, `image/onnx.rs`).
+//! builder (`graph.rs`), the ModelProto around a graph, and a reader of a foreign file's
+//! initializers and nodes (`read.rs`). A format, like safetensors in `tensors.rs`: each kind
+//! writes its own graph with these (`text/onnx.rs`, `image/onnx.rs`); the sound kind reads its
+//! pretrained network from one (`audio/weights.rs`).
 pub mod graph;
 pub mod proto;
+pub mod read;
 
 use prost::Message;
 

@@ -1,9 +1,10 @@
 //! The subset of onnx.proto3 (github.com/onnx/onnx, onnx/onnx.proto3) that an inference graph
 //! needs, as prost messages written by hand: field numbers and types are those of the .proto,
 //! so the bytes are a valid `ModelProto`. No protoc or build script: nine small messages do
-//! not justify a code generator in every build (and in the wasm build). Fields we never set
-//! (segments, external data, sparse tensors, functions, training info) are left out; a
-//! protobuf reader skips what it does not know, and we never read foreign files.
+//! not justify a code generator in every build (and in the wasm build). Fields neither written
+//! nor read (segments, external data, sparse tensors, functions, training info) are left out; a
+//! protobuf reader skips what it does not know. Foreign files are read only for their
+//! initializers and node attributes (`read.rs`: the sound kind's pretrained ONNX files).
 
 /// `TensorProto.DataType` values used here.
 pub const FLOAT: i32 = 1;
@@ -98,6 +99,12 @@ pub struct AttributeProto {
     pub i: i64,
     #[prost(int64, repeated, tag = "8")]
     pub ints: Vec<i64>,
+    /// A STRING attribute (read only: `auto_pad` in foreign graphs).
+    #[prost(bytes = "vec", tag = "4")]
+    pub s: Vec<u8>,
+    /// A TENSOR attribute (read only: a `Constant` node's value).
+    #[prost(message, optional, tag = "5")]
+    pub t: Option<TensorProto>,
 }
 
 #[derive(Clone, PartialEq, prost::Message)]
@@ -111,6 +118,12 @@ pub struct TensorProto {
     /// Little-endian values, row-major (what onnx.proto prescribes for raw_data).
     #[prost(bytes = "vec", tag = "9")]
     pub raw_data: Vec<u8>,
+    /// FLOAT values when `raw_data` is empty (read only: other exporters use it).
+    #[prost(float, repeated, tag = "4")]
+    pub float_data: Vec<f32>,
+    /// INT64 values when `raw_data` is empty (read only).
+    #[prost(int64, repeated, tag = "7")]
+    pub int64_data: Vec<i64>,
 }
 
 #[derive(Clone, PartialEq, prost::Message)]

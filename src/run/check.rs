@@ -19,6 +19,7 @@ pub const IMAGE_SIZES: RangeInclusive<usize> = 32..=512;
 pub enum ModelShape<'a> {
     Text(&'a BertConfig),
     Image { blocks: usize },
+    Audio { blocks: usize },
 }
 
 impl RunConfig {
@@ -30,6 +31,7 @@ impl RunConfig {
         let (have, units, whose) = match model {
             ModelShape::Text(c) => (c.num_hidden_layers, "encoder layers", "model"),
             ModelShape::Image { blocks } => (blocks, "blocks", "image model"),
+            ModelShape::Audio { blocks } => (blocks, "blocks", "sound model"),
         };
         self.check_kind_task(model)?;
         if self.layers > have {
@@ -38,6 +40,7 @@ impl RunConfig {
         match model {
             ModelShape::Text(c) => self.text_rules(c)?,
             ModelShape::Image { .. } => self.image_rules()?,
+            ModelShape::Audio { .. } => self.not_text("a sound run", "clips")?,
         }
         self.check_common()
     }
@@ -48,6 +51,14 @@ impl RunConfig {
         match (model, self.task) {
             (ModelShape::Text(_), TaskChoice::Image) => {
                 bad("task image trains the image model on images: give --model models/efficientnet-lite0 and --data a folder (one sub-folder per class) or a zip of them".into())
+            }
+            (ModelShape::Text(_) | ModelShape::Image { .. }, TaskChoice::Audio) => {
+                bad("task audio trains the sound model on clips: give --model models/speech-embedding and --data a folder (one sub-folder per class of clips) or a zip of them".into())
+            }
+            (ModelShape::Audio { .. }, TaskChoice::Image) => bad("task image is for the image model: a sound model trains one class per clip (task audio)".into()),
+            (ModelShape::Audio { .. }, TaskChoice::MultiLabel | TaskChoice::Regression) => {
+                let name = if self.task == TaskChoice::MultiLabel { "multi_label" } else { "regression" };
+                bad(format!("task {name} is for text: sounds train one class per clip (task audio)"))
             }
             (ModelShape::Image { .. }, TaskChoice::MultiLabel | TaskChoice::Regression) => {
                 let name = if self.task == TaskChoice::MultiLabel { "multi_label" } else { "regression" };
@@ -78,18 +89,23 @@ impl RunConfig {
                 self.image_size, IMAGE_SIZES.start(), IMAGE_SIZES.end()
             ));
         }
+        self.not_text("an image run", "images")
+    }
+
+    /// What a run on images or clips (`items`) refuses: the text-only settings, by name.
+    fn not_text(&self, run: &str, items: &str) -> Result<()> {
         let text_only = [
-            (self.strategy == Strategy::Contrastive, "strategy contrastive learns from pairs of texts: use strategy standard"),
-            (self.teaching, "the teaching view is for text runs for now: set teaching false"),
-            (self.pooling == PoolingKind::Cls, "pooling cls is BERT's [CLS] pooler: images pool by averaging (leave pooling out)"),
-            (self.augment.as_ref().is_some_and(|a| a.copies > 0), "augment alters texts (delete, swap, crop words): leave it out for images"),
-            (self.encoder_dropout.is_some(), "encoder_dropout sets BERT's dropout: an image model has none (use dropout, before the head)"),
-            (self.sample.is_some(), "sample is for text files for now: pass fewer images instead"),
+            (self.strategy == Strategy::Contrastive, "strategy contrastive learns from pairs of texts: use strategy standard".to_string()),
+            (self.teaching, "the teaching view is for text runs for now: set teaching false".to_string()),
+            (self.pooling == PoolingKind::Cls, format!("pooling cls is BERT's [CLS] pooler: {items} pool by averaging (leave pooling out)")),
+            (self.augment.as_ref().is_some_and(|a| a.copies > 0), format!("augment alters texts (delete, swap, crop words): leave it out for {items}")),
+            (self.encoder_dropout.is_some(), "encoder_dropout sets BERT's dropout: this model has none (use dropout, before the head)".to_string()),
+            (self.sample.is_some(), format!("sample is for text files for now: pass fewer {items} instead")),
         ];
-        if let Some((_, why)) = text_only.iter().find(|(set, _)| *set) {
-            return bad(format!("{why} (this is an image run)"));
+        match text_only.into_iter().find(|(set, _)| *set) {
+            Some((_, why)) => Err(Error::Settings(format!("{why} (this is {run})"))),
+            None => Ok(()),
         }
-        Ok(())
     }
 
     /// The checks every run shares, text or image.

@@ -4,6 +4,7 @@
 //! `checkpoint()` / `Trainer::resume` (in `checkpoint.rs`) stop and continue a run exactly.
 //! Epoch ends, validation and the finished model are in `epoch.rs`; what a run derives from its
 //! settings and data in `setup.rs`; replaying a reference run in `replay.rs`; a step split across workers in `parts.rs`.
+mod audio;
 mod begun;
 mod checkpoint;
 mod epoch;

@@ -17,8 +17,12 @@ use crate::step::grads_of;
 /// What the floats after a part's header are.
 #[derive(Serialize, Deserialize)]
 struct Header {
-    /// The input's dims: [r, s, h] (text, then the mask [r, s]) or [r, c, h, w] (image).
+    /// The input's dims: [r, s, h] (text, then the mask [r, s]) or [r, c, h, w] (image; sound:
+    /// r = clips · `windows`).
     x: Vec<usize>,
+    /// A sound part's windows per clip (absent for text and images).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    windows: Option<usize>,
     /// "classes" [r, C], "multi" [r, L] or "values" [r].
     target: String,
     target_dims: Vec<usize>,
@@ -30,16 +34,17 @@ struct Header {
 /// A part of a batch as bytes: a u32 header length, the JSON header, then the input's, the
 /// mask's (text) and the target's floats, little-endian.
 pub(crate) async fn encode(batch: Batch, target: BatchTarget, scale: f64, noise: Noise) -> Result<Vec<u8>> {
-    let (x, mask) = match batch {
-        Batch::Text(x, mask) => (x.dims().to_vec(), vec![readback::floats(x).await?, readback::floats(mask).await?]),
-        Batch::Image(x) => (x.dims().to_vec(), vec![readback::floats(x).await?]),
+    let (x, mask, windows) = match batch {
+        Batch::Text(x, mask) => (x.dims().to_vec(), vec![readback::floats(x).await?, readback::floats(mask).await?], None),
+        Batch::Image(x) => (x.dims().to_vec(), vec![readback::floats(x).await?], None),
+        Batch::Audio(x, w) => (x.dims().to_vec(), vec![readback::floats(x).await?], Some(w)),
     };
     let (name, target_dims, values) = match target {
         BatchTarget::Classes(t) => ("classes", t.dims().to_vec(), readback::floats(t).await?),
         BatchTarget::Multi(t) => ("multi", t.dims().to_vec(), readback::floats(t).await?),
         BatchTarget::Values(t) => ("values", t.dims().to_vec(), readback::floats(t).await?),
     };
-    let header = Header { x, target: name.into(), target_dims, scale, noise };
+    let header = Header { x, windows, target: name.into(), target_dims, scale, noise };
     let json = serde_json::to_vec(&header).map_err(|e| Error::Device(format!("could not write a part's header: {e}")))?;
     let mut out = (json.len() as u32).to_le_bytes().to_vec();
     out.extend_from_slice(&json);
@@ -67,7 +72,13 @@ pub(crate) fn decode(bytes: &[u8], device: &Device) -> Result<(Batch, BatchTarge
             let x = Tensor::from_data(TensorData::new(take(r * s * h)?, [r, s, h]), device);
             Batch::Text(x, Tensor::from_data(TensorData::new(take(r * s)?, [r, s]), device))
         }
-        [r, c, h, w] => Batch::Image(Tensor::from_data(TensorData::new(take(r * c * h * w)?, [r, c, h, w]), device)),
+        [r, c, h, w] => {
+            let x = Tensor::from_data(TensorData::new(take(r * c * h * w)?, [r, c, h, w]), device);
+            match header.windows {
+                Some(w) => Batch::Audio(x, w),
+                None => Batch::Image(x),
+            }
+        }
         _ => return Err(bad("input dims")),
     };
     let values = take(count(&header.target_dims))?;

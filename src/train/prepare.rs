@@ -23,6 +23,7 @@ impl Trainer {
         let cached = match &self.base {
             Base::Text(b) => b.prefix.cache(&self.chunk_rows(j), &self.device, self.cfg.cache_dtype).await?,
             Base::Image(_) => self.image_rows(self.chunk(j), self.cfg.cache_dtype).await?,
+            Base::Audio(_) => self.audio_rows(self.chunk(j), self.cfg.cache_dtype).await?,
         };
         self.put_chunk(j, cached)
     }
@@ -49,10 +50,11 @@ impl Trainer {
     /// Stores chunk `j`'s prefix states, computed here or by another worker; (rows done, total).
     pub fn put_chunk(&mut self, j: usize, cached: Vec<Cached>) -> Result<(usize, usize)> {
         let rows = self.chunk(j).to_vec();
-        // a row's states: its tokens' (text), or the frozen net's channels (images)
+        // a row's states: its tokens' (text), the frozen net's channels (images), every window's (sound)
         let want = |v: bool, i: usize| match &self.base {
             Base::Text(_) => if v { self.val.tokens()[i].len() } else { self.train.tokens()[i].len() },
             Base::Image(b) => b.shape[0],
+            Base::Audio(b) => b.windows * b.shape[0],
         };
         let fits = rows.len() == cached.len() && rows.iter().zip(&cached).all(|(&(v, i), c)| c.len == want(v, i));
         if self.chunk_done.get(j) != Some(&false) || !fits {

@@ -4,7 +4,7 @@ use crate::prefix::Cached;
 use crate::task::Targets;
 
 pub(crate) struct Split {
-    /// Each row as people see it: the text, or the image's file name.
+    /// Each row as people see it: the text, or the image's or clip's file name.
     pub texts: Vec<String>,
     /// What the frozen part reads, of the run's one kind.
     pub inputs: RowInputs,
@@ -17,6 +17,8 @@ pub(crate) struct Split {
 pub(crate) enum RowInputs {
     Tokens(Vec<Vec<u32>>),
     Pixels(Vec<Vec<u8>>),
+    /// Each clip's one second at 16 kHz (`audio::clip`).
+    Clips(Vec<Vec<f32>>),
 }
 
 impl Split {
@@ -33,7 +35,7 @@ impl Split {
     pub fn lengths(&self) -> Vec<usize> {
         match &self.inputs {
             RowInputs::Tokens(t) => t.iter().map(Vec::len).collect(),
-            RowInputs::Pixels(_) => vec![1; self.len()],
+            RowInputs::Pixels(_) | RowInputs::Clips(_) => vec![1; self.len()],
         }
     }
 
@@ -41,7 +43,7 @@ impl Split {
     pub fn tokens(&self) -> &[Vec<u32>] {
         match &self.inputs {
             RowInputs::Tokens(t) => t,
-            RowInputs::Pixels(_) => &[],
+            RowInputs::Pixels(_) | RowInputs::Clips(_) => &[],
         }
     }
 
@@ -49,7 +51,15 @@ impl Split {
     pub fn pixels(&self) -> &[Vec<u8>] {
         match &self.inputs {
             RowInputs::Pixels(p) => p,
-            RowInputs::Tokens(_) => &[],
+            RowInputs::Tokens(_) | RowInputs::Clips(_) => &[],
+        }
+    }
+
+    /// A sound split's clips (none for text and images).
+    pub fn clips(&self) -> &[Vec<f32>] {
+        match &self.inputs {
+            RowInputs::Clips(c) => c,
+            RowInputs::Tokens(_) | RowInputs::Pixels(_) => &[],
         }
     }
 }

@@ -76,6 +76,7 @@ impl Trainer {
         match (model.into(), data.into()) {
             (AnyModel::Text(m), DataRef::Text(d)) => Self::text_run(m, d, cfg, device),
             (AnyModel::Image(m), DataRef::Image(d)) => Self::image_run(m, d, cfg, device),
+            (AnyModel::Audio(m), DataRef::Audio(d)) => Self::audio_run(m, d, cfg, device),
             (m, d) => Err(mismatch(m.kind(), d.kind())),
         }
     }
@@ -134,6 +135,7 @@ impl Trainer {
                 Ok(Batch::Text(x, mask))
             }
             Base::Image(base) => self.image_input(base, val, idx, device).await,
+            Base::Audio(base) => self.audio_input(base, val, idx, device).await,
         }
     }
 
@@ -154,7 +156,7 @@ impl Trainer {
     pub(crate) async fn batch(&self, val: bool, idx: &[usize], device: &Device) -> Result<(Tensor<3>, Tensor<2>)> {
         match self.input(val, idx, device).await? {
             Batch::Text(x, mask) => Ok((x, mask)),
-            Batch::Image(_) => Err(image_run()),
+            Batch::Image(_) | Batch::Audio(..) => Err(image_run()),
         }
     }
 
@@ -162,7 +164,7 @@ impl Trainer {
     pub(crate) fn text(&self) -> Result<(&Model, &Prefix)> {
         match &self.base {
             Base::Text(base) => Ok((&base.model, &base.prefix)),
-            Base::Image(_) => Err(image_run()),
+            Base::Image(_) | Base::Audio(_) => Err(image_run()),
         }
     }
 
@@ -274,7 +276,7 @@ impl Trainer {
 
 /// What a text-only path (contrastive, teaching, checkpoints of the layers) says on an image run.
 fn image_run() -> Error {
-    Error::Settings("this works on text runs only, and this run trains on images".into())
+    Error::Settings("this works on text runs only, and this run trains on images or clips".into())
 }
 
 /// A distinct, reproducible RNG seed for every step of a run.

@@ -1,0 +1,161 @@
+//! A sound run on the one trainer: the speech network split at `layers` blocks from the top,
+//! the frozen stem + lower blocks run once per clip (`prepare`, as the text prefix) and their
+//! features cached like text rows — row = one clip, `len` = windows × channels, each channel's
+//! time·mel values — in the run's `cache_dtype`.
+use burn::module::Module;
+use burn::prelude::*;
+use half::f16;
+
+use super::setup::Parts;
+use super::split::{RowInputs, Split};
+use super::trainer::Trainer;
+use crate::audio::config::EMBEDDING_DIM;
+use crate::audio::data::AudioDataset;
+use crate::audio::{BLOCKS, SpeechClassifier, SpeechModel};
+use crate::data::{self, Example};
+use crate::error::{Error, Result};
+use crate::fingerprint::fingerprint;
+use crate::head::fresh_head;
+use crate::kind::audio::{AudioBase, check_continue, settle};
+use crate::kind::{Base, Batch, Top};
+use crate::prefix::{Cached, Hidden, cache_bytes, stack};
+use crate::readback;
+use crate::run::{CacheDtype, Init, RunConfig};
+use crate::task::{Targets, Task};
+
+impl Trainer {
+    /// A sound classification run: checks the settings (text-only ones are refused by name),
+    /// splits the clips per class (seeded), and splits the network at `layers` blocks from the
+    /// top (the stem never trains).
+    pub(super) fn audio_run(model: SpeechModel, data: &AudioDataset, mut cfg: RunConfig, device: &Device) -> Result<Trainer> {
+        settle(&mut cfg)?;
+        let labels = data.classes.clone();
+        cfg.check_task(Task::Classification, &labels)?;
+        if labels.len() < 2 {
+            return Err(Error::Settings(format!("a sound classifier needs two classes or more, and the data has {}", labels.len())));
+        }
+        let keep_head = cfg.init == Init::Continue;
+        if keep_head {
+            check_continue(&model, &labels)?;
+        }
+        let mut notes = Vec::new();
+        // the seeded, per-class split of the text path, on the clips' indices
+        let rows: Vec<Example> = data.examples.iter().enumerate().map(|(i, e)| Example { text: i.to_string(), label: e.label.clone() }).collect();
+        let (train_ex, val_ex) = data::stratified_split(&rows, cfg.val_split, cfg.seed);
+        let index = |e: &Example| e.text.parse::<usize>().unwrap_or_default();
+        let split = |ex: &[Example]| -> Result<Split> {
+            let idx: Vec<usize> = ex.iter().map(index).collect();
+            Ok(Split {
+                texts: idx.iter().map(|&i| data.examples[i].name.clone()).collect(),
+                inputs: RowInputs::Clips(idx.iter().map(|&i| data.examples[i].clip.clone()).collect()),
+                targets: data::targets(ex, Task::Classification, &labels)?,
+                cache: Vec::new(),
+            })
+        };
+        let (train, val) = (split(&train_ex)?, split(&val_ex)?);
+        if train.is_empty() {
+            return Err(Error::Settings("no clips are left for training: lower val_split or add clips".into()));
+        }
+        let data_fingerprint = clips_fingerprint(&train, &val);
+
+        let windows = train.clips().first().map_or(1, |c| model.windows(c).count);
+        let SpeechModel { config, front, net, head, melspectrogram, fingerprint } = model;
+        let (frozen, top) = net.split(cfg.layers);
+        let frozen = frozen.valid();
+        let shape = frozen.out_shape();
+        let [c, t, m] = shape;
+        let bytes = cache_bytes(std::iter::repeat_n(windows * c, train.len() + val.len()), t * m, cfg.cache_dtype);
+        let cache_mb = bytes as f64 / 1e6;
+        let cached = bytes <= cfg.cache_budget_mb as u64 * 1_000_000;
+        if !cached {
+            notes.push(format!(
+                "the frozen blocks' cache would need {cache_mb:.0} MB, over the {} MB budget, so they run again for every batch (slower); training more blocks keeps it smaller",
+                cfg.cache_budget_mb
+            ));
+        }
+        let fc = match (keep_head, head) {
+            (true, Some(fc)) => fc,
+            _ => fresh_head(EMBEDDING_DIM, labels.len(), cfg.seed, device),
+        };
+        let top = Top::Audio(SpeechClassifier { net: top, fc, dropout: crate::dropout::Dropout::new(cfg.dropout) }.train());
+        let pending = if cached { (0..train.len()).map(|i| (false, i)).chain((0..val.len()).map(|i| (true, i))).collect() } else { Vec::new() };
+        let parts = Parts {
+            base: Base::Audio(AudioBase { config, front, melspectrogram, fingerprint, frozen, shape, windows }),
+            top,
+            rows: train.len() + val.len(),
+            train,
+            val,
+            task: Task::Classification,
+            labels,
+            pairs: Vec::new(),
+            pending,
+            frozen_layers: BLOCKS - cfg.layers,
+            augmented_rows: 0,
+            truncated: 0,
+            cache_mb,
+            cached,
+            notes,
+            data_fingerprint,
+            cfg,
+        };
+        Ok(Trainer::assemble(parts, device))
+    }
+
+    /// The frozen part's features of rows `rows` ((is_val, index)), one cached row per clip.
+    pub(super) async fn audio_rows(&self, rows: &[(bool, usize)], dtype: CacheDtype) -> Result<Vec<Cached>> {
+        let Base::Audio(base) = &self.base else {
+            return Err(Error::Settings("sound rows of another kind of run".into()));
+        };
+        let mut values = Vec::new();
+        for &(v, i) in rows {
+            let split = if v { &self.val } else { &self.train };
+            values.extend(crate::audio::clip_windows(&base.front, &base.config, &split.clips()[i]).values);
+        }
+        let n = rows.len() * base.windows;
+        let x = Tensor::<3>::from_data(TensorData::new(values, [n, crate::audio::config::WINDOW_FRAMES, crate::audio::config::N_MELS]), &self.device);
+        let all = readback::floats(base.frozen.forward(x)).await?;
+        let [c, t, m] = base.shape;
+        Ok(all
+            .chunks(base.windows * c * t * m)
+            .map(|values| {
+                let hidden = match dtype {
+                    CacheDtype::F32 => Hidden::F32(values.to_vec()),
+                    CacheDtype::F16 => Hidden::F16(values.iter().map(|&x| f16::from_f32(x)).collect()),
+                };
+                Cached { hidden, len: base.windows * c }
+            })
+            .collect())
+    }
+
+    /// A sound batch on `device`: the cached features of rows `idx`, or computed now.
+    pub(super) async fn audio_input(&self, base: &AudioBase, val: bool, idx: &[usize], device: &Device) -> Result<Batch> {
+        let [c, t, m] = base.shape;
+        let split = if val { &self.val } else { &self.train };
+        let (x, _) = if self.cache_ready() {
+            stack(&idx.iter().map(|&i| &split.cache[i]).collect::<Vec<_>>(), t * m, device)
+        } else {
+            let rows: Vec<(bool, usize)> = idx.iter().map(|&i| (val, i)).collect();
+            let fresh = self.audio_rows(&rows, self.fresh_dtype()).await?;
+            stack(&fresh.iter().collect::<Vec<_>>(), t * m, device)
+        };
+        Ok(Batch::Audio(x.reshape([idx.len() * base.windows, c, t, m]), base.windows))
+    }
+}
+
+/// Identifies a sound run's rows: names, classes and samples, train and validation apart.
+fn clips_fingerprint(train: &Split, val: &Split) -> String {
+    let classes = |s: &Split| -> Vec<u8> {
+        match &s.targets {
+            Targets::Classes(y) => y.iter().flat_map(|&c| (c as u32).to_le_bytes()).collect(),
+            _ => Vec::new(),
+        }
+    };
+    let (ct, cv) = (classes(train), classes(val));
+    let mut parts: Vec<&[u8]> = vec![b"T", &ct, b"V", &cv];
+    for split in [train, val] {
+        for (name, clip) in split.texts.iter().zip(split.clips()) {
+            parts.extend([name.as_bytes(), bytemuck::cast_slice(clip)]);
+        }
+    }
+    fingerprint(&parts)
+}
