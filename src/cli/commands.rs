@@ -78,7 +78,7 @@ fn text_inputs(a: &TextArgs) -> Result<(Device, Model, Vec<String>, usize)> {
 /// `--input`'s texts: one file (a column of a table, or one text per line).
 fn texts(a: &TextArgs) -> Result<Vec<String>> {
     let [input] = &a.input[..] else {
-        return Err(tabtune::Error::Settings("--input takes one file of texts (several files are for image models)".into()));
+        return Err(tabtune::Error::Settings("--input takes one file of texts (several files are for image and sound models)".into()));
     };
     files::load_texts(input, a.text_column.as_deref())
 }
@@ -98,6 +98,11 @@ pub fn predict(a: TextArgs) -> Result<()> {
             let (names, decoded) = super::data::image_inputs(&a.input, m.config.image_size)?;
             let refs: Vec<&DecodedImage> = decoded.iter().collect();
             ("input", names, block_on(infer::predict(&model, Inputs::Images(&refs), None, &device))?)
+        }
+        AnyModel::Audio(_) => {
+            let (names, clips) = super::data::clip_inputs(&a.input)?;
+            let refs: Vec<&[f32]> = clips.iter().map(Vec::as_slice).collect();
+            ("input", names, block_on(infer::predict(&model, Inputs::Clips(&refs), None, &device))?)
         }
     };
     let labels = model.labels().unwrap_or_default();

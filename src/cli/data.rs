@@ -1,8 +1,10 @@
 //! The data of a model's kind, read from the command line's paths with what was read said on
 //! stderr: a text file (CSV / TSV / JSONL) for a text model; for an image model a folder of
-//! class folders or a zip (of class folders, or with labels.csv).
+//! class folders or a zip (of class folders, or with labels.csv); for a sound model a folder of
+//! class folders of clips, or a zip of them.
 use std::path::{Path, PathBuf};
 
+use tabtune::audio::data::{self as sounds, AudioDataset};
 use tabtune::image::data::{self as images, DecodedImage, ImageDataset};
 use tabtune::kind::{AnyData, Kind};
 use tabtune::{Error, Result};
@@ -20,7 +22,58 @@ pub fn labelled(kind: Kind, a: &DataArgs, size: usize) -> Result<AnyData> {
             }
             images(&a.data, size).map(AnyData::Image)
         }
+        Kind::Audio => {
+            if a.text_column.is_some() || a.label_column.is_some() {
+                return Err(Error::Settings("--text-column / --label-column are for text files: a clip's class is its folder".into()));
+            }
+            clips(&a.data).map(AnyData::Audio)
+        }
     }
+}
+
+/// A folder of class folders of clips, or a zip of them; each file left out is printed as a
+/// warning naming it.
+fn clips(path: &Path) -> Result<AudioDataset> {
+    let data = if path.is_dir() {
+        sounds::load_dir(path)?
+    } else {
+        sounds::load_zip(&files::read(path)?).map_err(|e| Error::Io(format!("{}: {e}", path.display())))?
+    };
+    for p in &data.problems {
+        eprintln!("warning: {p} (left out)");
+    }
+    for note in &data.notes {
+        eprintln!("note: {note}");
+    }
+    let counts: Vec<String> = data.class_counts().iter().map(|(c, n)| format!("{c} {n}")).collect();
+    eprintln!("data: {} clips in {} classes ({}); {} files left out", data.examples.len(), data.classes.len(), counts.join(", "), data.problems.len());
+    Ok(data)
+}
+
+/// Clips to predict on: files, or folders of them (every sound file inside); a file that is not
+/// a usable clip gets a warning and is skipped. Returns (names, one-second clips).
+pub fn clip_inputs(paths: &[PathBuf]) -> Result<(Vec<String>, Vec<Vec<f32>>)> {
+    let (mut names, mut clips) = (Vec::new(), Vec::new());
+    for path in paths {
+        if path.is_dir() {
+            let (found, bad) = sounds::load_unlabelled(path)?;
+            bad.iter().for_each(|p| eprintln!("warning: {p} (skipped)"));
+            for (name, clip) in found {
+                names.push(path.join(&name).display().to_string());
+                clips.push(clip);
+            }
+            continue;
+        }
+        let name = path.display().to_string();
+        match sounds::file_to_clip(&name, &files::read(path)?) {
+            Ok(clip) => {
+                names.push(name);
+                clips.push(clip);
+            }
+            Err(why) => eprintln!("warning: {name}: {why} (skipped)"),
+        }
+    }
+    Ok((names, clips))
 }
 
 fn text(a: &DataArgs) -> Result<tabtune::data::Dataset> {

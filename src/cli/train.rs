@@ -63,6 +63,12 @@ pub fn run(a: TrainArgs) -> Result<()> {
             a.model.display()
         )));
     }
+    if cfg.task == TaskChoice::Audio && model.kind() != Kind::Audio {
+        return Err(Error::Settings(format!(
+            "task audio needs a sound model, and {} is not one (its config.json's architecture is not speech_embedding): use --model models/speech-embedding",
+            a.model.display()
+        )));
+    }
     // the trainer checks too; checking here refuses a bad setting before the data is read
     model.settle(&mut cfg)?;
     let data = super::data::labelled(model.kind(), &a.data, cfg.image_size)?;
@@ -105,12 +111,13 @@ fn resumed(t: Trainer, path: &std::path::Path) -> Trainer {
 /// Prints what the run will do, runs the frozen part over every row (a progress bar), then
 /// steps to the end: one JSON line per epoch on stdout, `--steps-out`, `--checkpoint`.
 fn drive(trainer: &mut Trainer, a: &TrainArgs) -> Result<()> {
-    let image = trainer.config().task == TaskChoice::Image;
+    let image = matches!(trainer.config().task, TaskChoice::Image | TaskChoice::Audio);
+    let items = if trainer.config().task == TaskChoice::Audio { "clips" } else { "images" };
     let info = trainer.info().clone();
     for note in &info.notes {
         eprintln!("note: {note}");
     }
-    let (rows, layers) = if image { ("images", "blocks") } else { ("rows", "layers") };
+    let (rows, layers) = if image { (items, "blocks") } else { ("rows", "layers") };
     eprintln!(
         "train {} {rows}, validate {}; {} frozen + {} trainable {layers} ({} parameters); {} steps{}",
         info.train_rows,
@@ -135,7 +142,7 @@ fn drive(trainer: &mut Trainer, a: &TrainArgs) -> Result<()> {
     pb.finish_and_clear();
     if info.cached {
         let (rows, s) = (info.train_rows + info.val_rows, started.elapsed().as_secs_f64());
-        eprintln!("frozen {layers} ran over {rows} {what} in {s:.1} s ({:.0} {what}/s)", rows as f64 / s.max(1e-9), what = if image { "images" } else { "rows" });
+        eprintln!("frozen {layers} ran over {rows} {what} in {s:.1} s ({:.0} {what}/s)", rows as f64 / s.max(1e-9), what = if image { items } else { "rows" });
     }
 
     let mut steps_out = match &a.steps_out {

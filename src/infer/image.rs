@@ -22,13 +22,17 @@ pub async fn logits(model: &ImageModel, images: &[&DecodedImage], device: &Devic
 
 /// The images' classes in the model's label order (a class it does not know is refused).
 pub(super) fn targets(data: &ImageDataset, labels: &[String]) -> Result<Targets> {
-    let gold = data
-        .examples
-        .iter()
-        .map(|e| {
-            labels.iter().position(|l| *l == e.label).ok_or_else(|| {
+    class_targets(data.examples.iter().map(|e| (e.label.as_str(), e.name.as_str())), labels)
+}
+
+/// Examples' classes ((label, file name) each) in the model's label order; a class it does not
+/// know is refused, naming the file. Images and clips alike.
+pub(super) fn class_targets<'a>(examples: impl Iterator<Item = (&'a str, &'a str)>, labels: &[String]) -> Result<Targets> {
+    let gold = examples
+        .map(|(label, name)| {
+            labels.iter().position(|l| l == label).ok_or_else(|| {
                 let known = if labels.len() > 20 { format!("{} classes", labels.len()) } else { labels.join(", ") };
-                Error::Settings(format!("class '{}' ({}) is not one the model knows ({known})", e.label, e.name))
+                Error::Settings(format!("class '{label}' ({name}) is not one the model knows ({known})"))
             })
         })
         .collect::<Result<Vec<_>>>()?;

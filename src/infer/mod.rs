@@ -1,6 +1,6 @@
 //! Inference with a loaded model: sentence embeddings, class probabilities, and scores on
 //! labelled data, for a model of any kind. Texts run in batches sorted by length, so little
-//! compute goes to padding (`text.rs`); images in batches of `BATCH` (`image.rs`).
+//! compute goes to padding (`text.rs`); images in batches of `BATCH` (`image.rs`), clips likewise (`audio.rs`). clips likewise (`audio.rs`).
 use burn::prelude::*;
 use serde::Serialize;
 
@@ -11,6 +11,7 @@ use crate::loss::sigmoid;
 use crate::metrics::{Metrics, TaskMetrics};
 use crate::task::{Targets, Task};
 
+mod audio;
 mod image;
 mod rows;
 pub use rows::{BATCH, read_rows};
@@ -77,6 +78,7 @@ pub async fn logits(model: &AnyModel, inputs: Inputs<'_>, max_len: Option<usize>
     match (model, inputs) {
         (AnyModel::Text(m), Inputs::Texts(texts)) => text::logits(m, texts, max_len.unwrap_or_else(|| default_max_len(m)), device).await,
         (AnyModel::Image(m), Inputs::Images(images)) => image::logits(m, images, device).await,
+        (AnyModel::Audio(m), Inputs::Clips(clips)) => audio::logits(m, clips, device).await,
         (m, i) => Err(mismatch(m.kind(), i.kind())),
     }
 }
@@ -101,6 +103,10 @@ pub async fn evaluate(model: &AnyModel, data: DataRef<'_>, max_len: Option<usize
             let images: Vec<&DecodedImage> = d.examples.iter().map(|e| &e.image).collect();
             image::logits(m, &images, device).await?
         }
+        (AnyModel::Audio(m), DataRef::Audio(d)) => {
+            let clips: Vec<&[f32]> = d.examples.iter().map(|e| e.clip.as_slice()).collect();
+            audio::logits(m, &clips, device).await?
+        }
         (m, d) => return Err(mismatch(m.kind(), d.kind())),
     };
     evaluate_logits(model, data, &logits)
@@ -115,6 +121,7 @@ pub fn evaluate_logits(model: &AnyModel, data: DataRef<'_>, logits: &[Vec<f32>])
     let targets = match (model, data) {
         (AnyModel::Text(_), DataRef::Text(d)) => text::targets(&d.examples, model.task(), &labels)?,
         (AnyModel::Image(_), DataRef::Image(d)) => image::targets(d, &labels)?,
+        (AnyModel::Audio(_), DataRef::Audio(d)) => audio::targets(d, &labels)?,
         (m, d) => return Err(mismatch(m.kind(), d.kind())),
     };
     if logits.len() != targets.len() {

@@ -38,7 +38,9 @@ impl AudioBase {
 
 /// A checkpoint's top and Linear head (`prefix`: "" or "best."), its lowest block `first`.
 fn saved(bytes: &[u8], first: usize, classes: usize, prefix: &str, device: &Device) -> Result<(SpeechTop, Linear)> {
-    let (top, fc) = load_top_with(bytes, first, classes.max(1), prefix, &[], device)?;
+    // a running checkpoint also holds the optimizer's state and the best epoch's copy
+    let other: &[&str] = if prefix.is_empty() { &["optim.", "best."] } else { &[] };
+    let (top, fc) = load_top_with(bytes, first, classes.max(1), prefix, other, device)?;
     let fc = fc.ok_or_else(|| Error::Weights("the checkpoint has no classifier".into()))?;
     Ok((top, fc))
 }

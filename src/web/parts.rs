@@ -101,6 +101,7 @@ impl PartRunner {
         let kind = match kind.as_str() {
             "text" => Kind::Text,
             "image" => Kind::Image,
+            "audio" => Kind::Audio,
             other => return Err(fail(format!("a part runner for '{other}' models does not exist"))),
         };
         let device = core(backend::device(BackendKind::Cpu).await)?;

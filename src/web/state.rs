@@ -83,7 +83,7 @@ pub(super) struct Words {
     pub no_data_to_resume: &'static str,
 }
 
-const WORDS: [(Kind, Words); 2] = [
+const WORDS: [(Kind, Words); 3] = [
     (Kind::Text, Words {
         model: "model",
         no_model: "no model loaded: load one first",
@@ -97,6 +97,13 @@ const WORDS: [(Kind, Words); 2] = [
         no_tuned: "no fine-tuned image model yet: train one first",
         no_data: "no images yet: add a folder, files, a zip or webcam frames to two classes or more",
         no_data_to_resume: "no images yet: add the images the run trained on, then resume",
+    }),
+    (Kind::Audio, Words {
+        model: "sound model",
+        no_model: "no sound model loaded: load one first",
+        no_tuned: "no fine-tuned sound model yet: train one first",
+        no_data: "no clips yet: record or add clips to two classes or more",
+        no_data_to_resume: "no clips yet: add the clips the run trained on, then resume",
     }),
 ];
 

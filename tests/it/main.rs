@@ -23,6 +23,7 @@ mod properties;
 mod quality;
 mod runs;
 mod search;
+mod speech_train;
 mod speech;
 mod tasks;
 mod teach;
