@@ -7,7 +7,7 @@
 //! 1. frames of `n_fft` = 512 samples every `hop` = 160, no centring or padding (a Conv1d with
 //!    stride 160 over the raw samples): `(len − 512) / 160 + 1` frames, 97 for one second;
 //! 2. the DFT of the windowed frame (the Conv's kernels are window·cos and −window·sin, the
-//!    window being a 400-sample Hann centred in 512), power = re² + im² over 257 bins;
+//!    window being a 400-sample periodic Hann centred in 512), power = re² + im² over 257 bins;
 //! 3. mel = power · melW (257 × 32, the file's own filterbank);
 //! 4. dB = 10·ln(max(mel, 1e-10)) / ln 10 − 0, then max(dB, max over the whole input − 80).
 //!
