@@ -54,20 +54,6 @@ impl fmt::Debug for MelFrontEnd {
     }
 }
 
-/// The numbers `mel_graph::read` takes out of the ONNX file.
-pub struct GraphConstants {
-    pub window: Vec<f64>,
-    pub filters: Vec<f64>,
-    pub n_fft: usize,
-    pub hop: usize,
-    pub n_mels: usize,
-    pub amin: f64,
-    pub db_mul: f64,
-    pub db_div: f64,
-    pub db_ref: f64,
-    pub top_db: f64,
-}
-
 impl MelFrontEnd {
     /// The front end of `melspectrogram.onnx` (its bytes), with `cfg`'s scalings; the config's
     /// n_fft, hop and n_mels must be the graph's.

@@ -3,12 +3,25 @@
 //! it (kernels, filterbank, floors, log constants, hop), so nothing can drift from the file.
 use std::collections::{BTreeSet, HashMap};
 
-use super::mel::GraphConstants;
 use crate::error::{Error, Result};
 use crate::onnx::proto::{NodeProto, TensorProto};
 use crate::onnx::read::{self, Values};
 
 const FILE: &str = "melspectrogram.onnx";
+
+/// The numbers `mel_graph::read` takes out of the ONNX file.
+pub struct GraphConstants {
+    pub window: Vec<f64>,
+    pub filters: Vec<f64>,
+    pub n_fft: usize,
+    pub hop: usize,
+    pub n_mels: usize,
+    pub amin: f64,
+    pub db_mul: f64,
+    pub db_div: f64,
+    pub db_ref: f64,
+    pub top_db: f64,
+}
 
 /// The graph's nodes, `Constant`s left out.
 const OPS: [&str; 20] = [
