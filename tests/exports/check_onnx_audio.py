@@ -8,7 +8,8 @@ docs/onnx.md says, with nothing of tabtune's but the folder's melspectrogram.onn
 values / 32768 × input_scale, melspectrogram.onnx one clip per call (its −80 dB floor is
 relative to everything in one call), dB / 10 + 2, 76 frames every 8. All clips go through the
 export as ONE batch. Exits 1 when any probability differs by more than 1e-4 or any predicted
-class differs, printing the largest difference.
+class differs, printing the largest difference (measured 2.5e-6; with the -0.4 Max left out of
+the graph: 1.0, same class 42/96; the windows without x32768: 0.86, one mel call for all clips: 0.22).
 """
 import json
 import sys
