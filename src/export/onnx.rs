@@ -8,15 +8,16 @@
 //! Metadata (`metadata_props`): `labels` (JSON array, output column order), `task`, `max_len`,
 //! `threshold` (multi-label), `pooling`. See docs/onnx.md.
 //!
-//! Image models (`image/onnx.rs`): pixels in [0, 1] in, probabilities out. The graphs are each
-//! kind's (`text/onnx.rs`, `image/onnx.rs`); this is the one entry.
+//! Image models (`image/onnx.rs`): pixels in [0, 1] in, probabilities out. Sound models
+//! (`audio/onnx.rs`): each clip's log-mel windows in, probabilities out. The graphs are each
+//! kind's (`text/onnx.rs`, `image/onnx.rs`, `audio/onnx.rs`); this is the one entry.
 use crate::error::Result;
 use crate::kind::AnyModel;
 use crate::onnx::encode;
 pub use crate::onnx::{OPSET, proto};
 
 /// ONNX model bytes for a model of any kind (a text model must have a head): each kind's graph
-/// (text/onnx.rs, image/onnx.rs).
+/// (text/onnx.rs, image/onnx.rs, audio/onnx.rs).
 pub async fn to_onnx(model: &AnyModel) -> Result<Vec<u8>> {
     let (graph, meta) = match model {
         AnyModel::Text(m) => crate::text::onnx::text_graph(m).await?,
@@ -30,3 +31,5 @@ pub async fn to_onnx(model: &AnyModel) -> Result<Vec<u8>> {
 mod tests;
 #[cfg(test)]
 mod image_tests;
+#[cfg(test)]
+mod audio_tests;
