@@ -17,7 +17,7 @@ pub struct SettingsArgs {
     /// Settings as one JSON object with RunConfig's keys (README "Settings"); flags override it.
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
-    /// Trainable encoder layers (images: MBConv blocks) from the top: 0 = head only … all of them (or `all`).
+    /// Trainable encoder layers (images: MBConv blocks; sounds: speech_embedding blocks) from the top: 0 = head only … all of them (or `all`).
     #[arg(long, value_name = "N|all")]
     layers: Option<String>,
     /// Passes over the training rows.
@@ -41,7 +41,7 @@ pub struct SettingsArgs {
     /// Seeds the split, the sample, the epoch order, dropout and the new head.
     #[arg(long)]
     seed: Option<u64>,
-    /// auto, classification, multi_label, regression, or image (a folder or zip of class folders, on an image model).
+    /// auto, classification, multi_label, regression, image (a folder or zip of class folders, on an image model) or audio (class folders of clips, on a sound model).
     #[arg(long)]
     task: Option<String>,
     /// sgd, rmsprop, adam or adamw.
