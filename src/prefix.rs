@@ -43,6 +43,20 @@ impl Cached {
 }
 
 /// Bytes the cache takes for rows of these token counts.
+/// A frozen pass's output for a batch, one row per example (`row_floats` values, `len` states
+/// of `values / len` each), kept in `dtype` — what the image and sound runs cache.
+pub fn cached_rows(all: &[f32], row_floats: usize, len: usize, dtype: CacheDtype) -> Vec<Cached> {
+    all.chunks(row_floats.max(1))
+        .map(|values| {
+            let hidden = match dtype {
+                CacheDtype::F32 => Hidden::F32(values.to_vec()),
+                CacheDtype::F16 => Hidden::F16(values.iter().map(|&x| half::f16::from_f32(x)).collect()),
+            };
+            Cached { hidden, len }
+        })
+        .collect()
+}
+
 pub fn cache_bytes(token_counts: impl Iterator<Item = usize>, hidden: usize, dtype: CacheDtype) -> u64 {
     let per_value = match dtype {
         CacheDtype::F16 => 2,

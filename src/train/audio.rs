@@ -4,24 +4,23 @@
 //! time·mel values — in the run's `cache_dtype`.
 use burn::module::Module;
 use burn::prelude::*;
-use half::f16;
 
 use super::setup::Parts;
 use super::split::{RowInputs, Split};
+use super::image::rows_fingerprint;
 use super::trainer::Trainer;
 use crate::audio::config::EMBEDDING_DIM;
 use crate::audio::data::AudioDataset;
 use crate::audio::{BLOCKS, SpeechClassifier, SpeechModel};
 use crate::data::{self, Example};
 use crate::error::{Error, Result};
-use crate::fingerprint::fingerprint;
 use crate::head::fresh_head;
 use crate::kind::audio::{AudioBase, check_continue, settle};
 use crate::kind::{Base, Batch, Top};
-use crate::prefix::{Cached, Hidden, cache_bytes, stack};
+use crate::prefix::{Cached, cache_bytes, cached_rows, stack};
 use crate::readback;
 use crate::run::{CacheDtype, Init, RunConfig};
-use crate::task::{Targets, Task};
+use crate::task::Task;
 
 impl Trainer {
     /// A sound classification run: checks the settings (text-only ones are refused by name),
@@ -115,16 +114,7 @@ impl Trainer {
         let x = Tensor::<3>::from_data(TensorData::new(values, [n, crate::audio::config::WINDOW_FRAMES, crate::audio::config::N_MELS]), &self.device);
         let all = readback::floats(base.frozen.forward(x)).await?;
         let [c, t, m] = base.shape;
-        Ok(all
-            .chunks(base.windows * c * t * m)
-            .map(|values| {
-                let hidden = match dtype {
-                    CacheDtype::F32 => Hidden::F32(values.to_vec()),
-                    CacheDtype::F16 => Hidden::F16(values.iter().map(|&x| f16::from_f32(x)).collect()),
-                };
-                Cached { hidden, len: base.windows * c }
-            })
-            .collect())
+        Ok(cached_rows(&all, base.windows * c * t * m, base.windows * c, dtype))
     }
 
     /// A sound batch on `device`: the cached features of rows `idx`, or computed now.
@@ -144,18 +134,5 @@ impl Trainer {
 
 /// Identifies a sound run's rows: names, classes and samples, train and validation apart.
 fn clips_fingerprint(train: &Split, val: &Split) -> String {
-    let classes = |s: &Split| -> Vec<u8> {
-        match &s.targets {
-            Targets::Classes(y) => y.iter().flat_map(|&c| (c as u32).to_le_bytes()).collect(),
-            _ => Vec::new(),
-        }
-    };
-    let (ct, cv) = (classes(train), classes(val));
-    let mut parts: Vec<&[u8]> = vec![b"T", &ct, b"V", &cv];
-    for split in [train, val] {
-        for (name, clip) in split.texts.iter().zip(split.clips()) {
-            parts.extend([name.as_bytes(), bytemuck::cast_slice(clip)]);
-        }
-    }
-    fingerprint(&parts)
+    rows_fingerprint(train, val, |s| s.clips().iter().map(|c| bytemuck::cast_slice(c)).collect())
 }

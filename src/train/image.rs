@@ -4,7 +4,6 @@
 //! h·w values (CHW, so a batch is a reshape away) — in the run's `cache_dtype`.
 use burn::module::Module;
 use burn::prelude::*;
-use half::f16;
 
 use super::setup::Parts;
 use super::split::RowInputs;
@@ -20,7 +19,7 @@ use crate::image::data::{DecodedImage, ImageDataset};
 use crate::data::{self, Example};
 use crate::error::{Error, Result};
 use crate::fingerprint::fingerprint;
-use crate::prefix::{Cached, Hidden, cache_bytes, stack};
+use crate::prefix::{Cached, cache_bytes, cached_rows, stack};
 use crate::readback;
 use crate::run::{CacheDtype, Init, RunConfig, check_image_step_memory};
 use crate::task::{Targets, Task};
@@ -125,16 +124,7 @@ impl Trainer {
         let x = Tensor::<4>::from_data(TensorData::new(pixels, [rows.len(), 3, size, size]), &self.device);
         let all = readback::floats(base.frozen.forward(x)).await?;
         let [c, h, w] = base.shape;
-        Ok(all
-            .chunks(c * h * w)
-            .map(|values| {
-                let hidden = match dtype {
-                    CacheDtype::F32 => Hidden::F32(values.to_vec()),
-                    CacheDtype::F16 => Hidden::F16(values.iter().map(|&x| f16::from_f32(x)).collect()),
-                };
-                Cached { hidden, len: c }
-            })
-            .collect())
+        Ok(cached_rows(&all, c * h * w, c, dtype))
     }
 
     /// An image batch on `device`: the cached feature maps of rows `idx`, or computed now.
@@ -170,6 +160,12 @@ pub fn square_rgb(img: &DecodedImage, size: usize) -> Vec<u8> {
 
 /// Identifies an image run's rows: names, classes and pixels, train and validation apart.
 fn images_fingerprint(train: &Split, val: &Split) -> String {
+    rows_fingerprint(train, val, |s| s.pixels().iter().map(Vec::as_slice).collect())
+}
+
+/// Identifies an image or sound run's rows: each split's classes, then every row's name and
+/// input bytes (`inputs`), train and validation apart.
+pub(super) fn rows_fingerprint(train: &Split, val: &Split, inputs: impl Fn(&Split) -> Vec<&[u8]>) -> String {
     let classes = |s: &Split| -> Vec<u8> {
         match &s.targets {
             Targets::Classes(y) => y.iter().flat_map(|&c| (c as u32).to_le_bytes()).collect(),
@@ -177,10 +173,11 @@ fn images_fingerprint(train: &Split, val: &Split) -> String {
         }
     };
     let (ct, cv) = (classes(train), classes(val));
+    let (it, iv) = (inputs(train), inputs(val));
     let mut parts: Vec<&[u8]> = vec![b"T", &ct, b"V", &cv];
-    for split in [train, val] {
-        for (name, img) in split.texts.iter().zip(split.pixels()) {
-            parts.extend([name.as_bytes(), img.as_slice()]);
+    for (split, rows) in [(train, &it), (val, &iv)] {
+        for (name, row) in split.texts.iter().zip(rows.iter()) {
+            parts.extend([name.as_bytes(), *row]);
         }
     }
     fingerprint(&parts)
