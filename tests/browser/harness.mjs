@@ -129,8 +129,14 @@ export async function openTinyTrainer(origin) {
   return { ...o, w };
 }
 
-/** Resolves with the next 'tabtune-done' event's detail (a finished or cancelled run). */
-export const doneEvent = (page) => page.evaluate(() => new Promise((resolve) => document.addEventListener('tabtune-done', (e) => resolve(e.detail), { once: true })));
+/** Resolves with the next 'tabtune-done' event's detail (a finished or cancelled run). Marked
+ *  handled at once: a test that fails before awaiting it closes the browser, and that rejection
+ *  must not replace the test's own error (awaiting it still throws). */
+export function doneEvent(page) {
+  const done = page.evaluate(() => new Promise((resolve) => document.addEventListener('tabtune-done', (e) => resolve(e.detail), { once: true })));
+  done.catch(() => {});
+  return done;
+}
 
 /** `n` distinct rows cycling through `labels` (a duplicate text would be dropped by loadData). */
 export function toyCsv(n, labels = ['pos', 'neg']) {
