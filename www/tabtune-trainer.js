@@ -2,15 +2,17 @@
 // it, download it. Self-contained (shadow DOM). Attributes: model (base URL in the HF layout),
 // data (URL of a sample file), layers (Text mode's trainable layers), blocks (Images mode's
 // trainable blocks), epochs, compact, teaching (the teaching view: see trainer/teach/),
-// projector, mode ("images" opens Images mode: trainer/images/), image-model (the image model's
-// base URL), images-data (a zip of class folders: the sample images). Events: tabtune-epoch,
+// projector, mode ("images" or "sounds" opens that mode: trainer/images/, trainer/sounds/),
+// image-model (the image model's base URL), images-data (a zip of class folders: the sample
+// images), sound-model and sounds-data (the same for sounds). Events: tabtune-epoch,
 // tabtune-done, tabtune-error (bubbling, composed).
 //   <script type="module" src="/tabtune-trainer.js"></script>
 //   <tabtune-trainer data="/samples/movie-reviews.csv"></tabtune-trainer>
 // The element only wires the modules of trainer/: layout.js builds the DOM, settings.js (with
 // advanced.js, strategy.js) the settings, data.js the text data, train.js a run and its resume,
 // runs.js + store.js what is kept in this browser, charts.js, results.js, tryit.js + export.js,
-// search.js, teach/ and images/. It holds the engine (a Tabtune) and the base model.
+// search.js, teach/, mode.js (the Train on switch), images/ and sounds/ (each kind's own, on
+// kinds/: what the two share). It holds the engine (a Tabtune) and the base model.
 import { Tabtune } from './tabtune.js';
 import { UPLOT_CSS } from './trainer/charts.js';
 import { readAdvanced, setDefaults, setValues } from './trainer/advanced.js';
@@ -30,6 +32,9 @@ import { DEFAULT_MODEL, modelName, modelSample, showModel } from './trainer/base
 import { teachView } from './trainer/teach/view.js';
 import { imagesView } from './trainer/images/view.js';
 import { imageSide } from './trainer/images/train.js';
+import { soundsView } from './trainer/sounds/view.js';
+import { soundSide } from './trainer/sounds/train.js';
+import { modeSwitch } from './trainer/mode.js';
 
 class TabtuneTrainer extends HTMLElement {
   #ui = {};
@@ -44,12 +49,16 @@ class TabtuneTrainer extends HTMLElement {
   #reviving = null;
   #modelFiles = null; // a model loaded from a folder: its files, to load again in a new engine
   #teach = teachView(this, () => this.#tt, (e, where) => this.#fail(e, where));
-  // Text / Images: the data panel, and what an image run does differently
-  #images = imagesView(() => this.#tt, (mode) => { this.#img?.setMode(mode); this.#checkSettings(); }, () => this.getAttribute('images-data'));
+  // Text / Images / Sounds: the data panels, and what an image or sound run does differently
+  #images = imagesView(() => this.#tt, () => this.#checkSettings(), () => this.getAttribute('images-data'));
+  #sounds = soundsView(() => this.#tt, () => this.#checkSettings(), () => this.getAttribute('sounds-data'));
+  #modes = modeSwitch({ images: this.#images, sounds: this.#sounds }, (mode) => { this.#img?.setMode(mode); this.#snd?.setMode(mode); this.#checkSettings(); });
   #img = null;
+  #snd = null;
   #data = textData({ ui: () => this.#ui, tt: () => this.#tt, store: () => this.#store, sample: () => modelSample(this.#modelUrl)?.url ?? this.getAttribute('data'),
     changed: () => this.#checkSettings(), fail: (e, where) => this.#fail(e, where), trainWith: (c) => this.#run.trainWith(c, false) });
-  #run = trainSection({ element: this, ui: () => this.#ui, tt: () => this.#tt, store: () => this.#store, img: () => this.#img, teach: this.#teach,
+  #run = trainSection({ element: this, ui: () => this.#ui, tt: () => this.#tt, store: () => this.#store, teach: this.#teach,
+    side: (task) => ({ image: this.#img, audio: this.#snd })[task] ?? null, sides: () => [this.#img, this.#snd],
     model: () => ({ url: this.#modelUrl, fingerprint: this.#model?.fingerprint }), data: () => this.#data.record, dataTask: () => this.#data.task,
     engineLost: () => this.#engineLost, restartEngine: () => this.#startEngine(), revive: () => this.#revive(), loadModel: (url) => this.#loadModel(url),
     restoreModel: (saved) => this.#restoreModel(saved), applyChain: (chain) => this.#applyChain(chain), useData: (file, options) => this.#data.use(file, options),
@@ -74,21 +83,26 @@ class TabtuneTrainer extends HTMLElement {
     this.#ui = controls;
     root.append(el('style', { text: CSS }), el('link', { rel: 'stylesheet', href: UPLOT_CSS }), ui);
     this.#teach.mount(ui, controls);
+    this.#modes.mount(controls.textData);
+    this.#sounds.mount(controls.textData);
     this.#images.mount(controls.textData);
-    this.#img = imageSide({ host: this, ui: controls, images: this.#images, tt: () => this.#tt, say: (t) => this.#say(t), fail: (e, where) => this.#fail(e, where),
+    const side = { host: this, ui: controls, tt: () => this.#tt, say: (t) => this.#say(t), fail: (e, where) => this.#fail(e, where),
       ready: () => `Ready. ${this.#backendLine}`, changed: () => this.#checkSettings(),
-      store: () => this.#store, train: (run) => this.#run.train(run), applyState: (s) => this.#applyState(s) });
+      store: () => this.#store, train: (run) => this.#run.train(run), applyState: (s) => this.#applyState(s) };
+    this.#img = imageSide({ ...side, images: this.#images });
+    this.#snd = soundSide({ ...side, sounds: this.#sounds });
     this.#img.mount(ui);
-    if (this.getAttribute('mode') === 'images') this.#images.setMode('images');
+    this.#snd.mount(ui);
+    if (['images', 'sounds'].includes(this.getAttribute('mode'))) this.#modes.set(this.getAttribute('mode'));
     this.#start().catch((e) => this.#fail(e));
   }
 
-  // the camera goes off with the widget
-  disconnectedCallback() { this.#images.stopCamera(); } // live prediction stops with it
+  // the camera and the microphone go off with the widget (live prediction stops with them)
+  disconnectedCallback() { this.#images.stopCamera(); this.#sounds.stopMic(); }
 
   async #start() {
     await this.#startEngine();
-    if (this.#images.mode === 'images') await this.#img.load();
+    await this.#kindModel();
     const defaults = await this.#tt.defaults();
     setDefaults(this.#ui.advanced, defaults);
     const saved = await this.#store.get('model');
@@ -118,6 +132,7 @@ class TabtuneTrainer extends HTMLElement {
     this.#engineLost = false;
     this.#model = null; // a new worker holds no model yet
     this.#img?.reset();
+    this.#snd?.reset();
     const b = this.#tt.backend;
     // the CPU backend's adapter already reads "CPU (…)"
     this.#backendLine = `Backend: ${b.kind === 'webgpu' ? `WebGPU (${b.adapter})` : b.adapter} — ${b.reason}.`;
@@ -142,7 +157,7 @@ class TabtuneTrainer extends HTMLElement {
     this.#reviving ??= (async () => {
       const message = this.#ui.status.textContent;
       await this.#startEngine();
-      if (this.#images.mode === 'images') await this.#img.load();
+      await this.#kindModel();
       if (this.#modelFiles) await this.#setModel(() => this.#tt.loadModel(this.#modelFiles.files), this.#modelFiles.name);
       else await this.#loadModel(this.#modelUrl || this.#defaultModel());
       const saved = await this.#store.get('model');
@@ -150,6 +165,7 @@ class TabtuneTrainer extends HTMLElement {
       const data = this.#data.record;
       if (data) await this.#data.use(new File([data.blob], data.name), data.options);
       await this.#images.restore();
+      await this.#sounds.restore();
       this.#say(`${message} A new engine is ready.`);
     })().finally(() => { this.#reviving = null; });
     return this.#reviving;
@@ -164,6 +180,12 @@ class TabtuneTrainer extends HTMLElement {
     if (u.init.options[1].disabled) u.init.value = 'pretrained';
     if (this.#model) this.#model.labels = model?.labels || null;
     this.#img.applyState(state);
+    this.#snd.applyState(state);
+  }
+
+  /** Images or Sounds mode shown: its kind's model (the switch loads it once the engine is up). */
+  #kindModel() {
+    return { images: this.#img, sounds: this.#snd }[this.#modes.mode]?.load();
   }
 
   /** The last finished run's trained part, applied to its base model (after the runs it
@@ -250,10 +272,12 @@ class TabtuneTrainer extends HTMLElement {
   /** Checks the fields of the mode shown; shows each problem at its field. Returns the settings, or null. */
   #checkSettings() {
     const u = this.#ui;
-    const images = this.#images.mode === 'images';
+    const busy = !this.#tt || this.#searching || this.#run.busy;
+    if (this.#modes.mode === 'sounds') return this.#snd.check(readAdvanced(u.advanced, 'classification'), busy);
+    const images = this.#modes.mode === 'images';
     const dataTask = this.#data.task;
     const [basic, advanced, strategy] = [checkFields(fieldsFor(u.fields, images ? 'image' : 'text')), readAdvanced(u.advanced, images ? 'classification' : dataTask), readStrategy(u.strategy)];
-    if (images) return this.#img.check(basic, advanced, !this.#tt || this.#searching || this.#run.busy);
+    if (images) return this.#img.check(basic, advanced, busy);
     const config = basic && advanced && strategy ? { ...basic, ...advanced, ...strategy } : null;
     const task = advanced?.task || dataTask || 'classification';
     if (basic) drawLayers(u, this.#model, basic.layers, task === 'regression' ? 1 : Math.max(2, this.#data.labels.length));

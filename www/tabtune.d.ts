@@ -8,6 +8,7 @@ export * from './types/run';
 export * from './types/teach';
 export * from './search';
 export * from './images';
+export * from './sounds';
 import type { BackendChoice, BackendInfo, BenchReport, TrajectoryCase, TrajectoryReport } from './types/backend';
 import type { Monitor, Task, TrainConfig } from './types/config';
 import type { DataInfo, DataInput, DataOptions, ModelInfo, Prediction, SessionState } from './types/data';
@@ -15,6 +16,7 @@ import type { ProgressEvent, RunHandlers, TaskMetrics, TrainResult } from './typ
 import type { AttentionResult, Mistake, TeachingRows } from './types/teach';
 import type { CrossValidateResult, SearchHandlers, SearchResult, SearchSpec } from './search';
 import type { AddImagesResult, ImageDataInfo, ImageInput, ImageItem, ImageModelInfo, ImagePrediction } from './images';
+import type { AddSoundsResult, SoundDataInfo, SoundInput, SoundItem, SoundModelInfo, SoundPrediction } from './sounds';
 
 export class Tabtune {
   static create(options?: { backend?: BackendChoice; workerUrl?: string | URL; prefix_workers?: number; debug?: Record<string, boolean> }): Promise<Tabtune>;
@@ -29,9 +31,11 @@ export class Tabtune {
   readonly failed: string | null;
   /** A model of any kind: a base URL in the Hugging Face layout (config.json says the kind: an
    *  image model's names an `architecture`; a text model also has tokenizer.json), or the files'
-   *  bytes (tokenizer for a text model). The answer's `kind` says which it was. */
-  loadModel(source: string | URL | { config: ArrayBuffer; weights: ArrayBuffer; tokenizer?: ArrayBuffer },
-            handlers?: { on_progress?: (p: ProgressEvent) => void }): Promise<ModelInfo | ImageModelInfo>;
+   *  bytes (tokenizer for a text model; melspectrogram, its melspectrogram.onnx, for a sound
+   *  model, whose weights may be its package's embedding_model.onnx). The answer's `kind` says
+   *  which it was. */
+  loadModel(source: string | URL | { config: ArrayBuffer; weights: ArrayBuffer; tokenizer?: ArrayBuffer; melspectrogram?: ArrayBuffer },
+            handlers?: { on_progress?: (p: ProgressEvent) => void }): Promise<ModelInfo | ImageModelInfo | SoundModelInfo>;
   loadData(input: DataInput, options?: DataOptions): Promise<DataInfo>;
   /** Errors carry `state` (what the worker holds after the failure). */
   train(config?: TrainConfig, handlers?: RunHandlers): Promise<TrainResult>;
@@ -64,6 +68,9 @@ export class Tabtune {
   predict(texts: Iterable<string>): Promise<Prediction[]>;
   predict(image: ImageInput): Promise<ImagePrediction>;
   predict(images: ImageInput[]): Promise<Omit<ImagePrediction, 'ms'>[]>;
+  /** One sound: the fine-tuned sound model's answer for its loudest second; an array: one each. */
+  predict(sound: SoundInput): Promise<SoundPrediction>;
+  predict(sounds: SoundInput[]): Promise<Omit<SoundPrediction, 'ms'>[]>;
   predictFile(input: DataInput, options?: DataOptions): Promise<(Prediction & { text: string })[]>;
   /** The model's files by path. 'hf' (default): the Hugging Face folder (a `pooling: 'cls'` model is a
    *  BertForSequenceClassification); 'sentence-transformers': a folder SentenceTransformer(dir)
@@ -72,7 +79,10 @@ export class Tabtune {
    *  unless only an image model predicts. */
   exportModel(options?: { format?: 'hf' | 'sentence-transformers'; kind?: 'text' }): Promise<{ 'config.json': Blob; 'model.safetensors': Blob; 'tokenizer.json': Blob } & Record<string, Blob>>;
   exportModel(options: { format?: 'hf'; kind: 'image' }): Promise<{ 'config.json': Blob; 'model.safetensors': Blob }>;
-  exportModel(options: { format: 'onnx'; kind?: 'text' | 'image' }): Promise<{ 'model.onnx': Blob }>;
+  /** A sound model's folder: config.json, model.safetensors, melspectrogram.onnx. */
+  exportModel(options: { format?: 'hf'; kind: 'audio' }): Promise<{ 'config.json': Blob; 'model.safetensors': Blob; 'melspectrogram.onnx': Blob }>;
+  /** ONNX of a sound model: log-mel windows in (docs/onnx.md), probabilities out. */
+  exportModel(options: { format: 'onnx'; kind?: 'text' | 'image' | 'audio' }): Promise<{ 'model.onnx': Blob }>;
   /** The core's defaults for every setting, and the metrics each task can stop early on. */
   defaults(): Promise<{ config: Required<Omit<TrainConfig, 'step_every' | 'gamma' | 'clip_norm' | 'class_weights' | 'encoder_dropout' | 'early_stopping' | 'sample'>> & Record<string, unknown>;
     monitors: Record<Task, Monitor[]>;
@@ -109,6 +119,17 @@ export class Tabtune {
   predictImage(input: ImageInput): Promise<ImagePrediction>;
   /** @deprecated use exportModel({ format, kind: 'image' }): the same files. */
   exportImageModel(options?: { format?: 'hf' | 'onnx' }): Promise<{ 'config.json': Blob; 'model.safetensors': Blob } | { 'model.onnx': Blob }>;
+  /** Audio files and zips (decoded by the browser on the page's thread; made clips by the core's
+   *  one rule in the worker: mono, 16 kHz, the loudest second). The class is the file's first
+   *  folder below a shared top folder, a zip's labels.csv, or options.label. */
+  addSounds(files: Iterable<File | SoundItem>, options?: { label?: string; on_progress?: (p: { done: number; total: number }) => void }): Promise<AddSoundsResult>;
+  /** A microphone recording (mono, at the AudioContext's rate) into class `label`. */
+  addRecording(samples: Float32Array, sample_rate: number, label: string): Promise<AddSoundsResult>;
+  removeSounds(ids: Iterable<number>): Promise<{ data: SoundDataInfo }>;
+  /** To an existing class: merges the two. */
+  renameSoundClass(from: string, to: string): Promise<{ data: SoundDataInfo }>;
+  removeSoundClass(label: string): Promise<{ removed: number[]; data: SoundDataInfo }>;
+  clearSounds(): Promise<{ data: SoundDataInfo }>;
   /** `tabtune bench`'s workload on this device (random MiniLM-shaped weights, no data needed). */
   bench(options?: { layers?: number; batch_size?: number; seq_len?: number; steps?: number; warmup?: number }): Promise<BenchReport>;
   dispose(): void;

@@ -10,12 +10,13 @@
 //   const { mean, std } = await tt.crossValidate({ strategy: 'contrastive' }, { folds: 5 });
 //
 // Its parts: api/worker-client.js (the requests and their promises; on_device_lost, dispose),
-// api/images.js (the image calls), api/bytes.js (inputs as bytes, files as Blobs).
+// api/images.js and api/sounds.js (the image and sound calls), api/bytes.js (inputs as bytes, files as Blobs).
 import { blobs, copyBuffer, toBytes, withFormat } from './api/bytes.js';
-import { ImageCalls, imageItem, isImage } from './api/images.js';
+import { imageItem, isImage } from './api/images.js';
+import { SoundCalls, isSound, soundItem } from './api/sounds.js';
 import { CALL, POST } from './api/worker-client.js';
 
-export class Tabtune extends ImageCalls {
+export class Tabtune extends SoundCalls {
   /** { kind: 'webgpu' | 'cpu', adapter, reason, init_ms, prefix_workers } */
   backend = null;
 
@@ -33,17 +34,19 @@ export class Tabtune extends ImageCalls {
 
   /** A model of any kind: a base URL in the HF layout (config.json says the kind: an image
    *  model's names an `architecture`; a text model also needs tokenizer.json), or { config,
-   *  weights, tokenizer? } as ArrayBuffers (tokenizer for text). Resolves its description, whose
-   *  `kind` is 'text' or 'image'. */
+   *  weights, tokenizer? } as ArrayBuffers (tokenizer for text; a sound model's { config,
+   *  weights, melspectrogram }). Resolves its description, whose `kind` is 'text', 'image' or
+   *  'audio'. */
   loadModel(source, { on_progress } = {}) {
     if (typeof source === 'string' || source instanceof URL) {
       return this[CALL]({ type: 'loadModel', base: new URL(String(source), globalThis.location?.href).href }, { on_progress });
     }
-    const { config, weights, tokenizer } = source || {};
+    const { config, weights, tokenizer, melspectrogram } = source || {};
     if (!config || !weights) {
-      return Promise.reject(new Error('loadModel needs a base URL or { config, weights, tokenizer } ArrayBuffers (tokenizer for a text model)'));
+      return Promise.reject(new Error('loadModel needs a base URL or { config, weights, tokenizer } ArrayBuffers (tokenizer for a text model, melspectrogram for a sound model)'));
     }
-    return this[CALL]({ type: 'loadModel', files: tokenizer ? { config, weights, tokenizer } : { config, weights } }, { on_progress });
+    const third = tokenizer ?? melspectrogram;
+    return this[CALL]({ type: 'loadModel', files: third ? { config, weights, third } : { config, weights } }, { on_progress });
   }
 
   /** A File, Blob, ArrayBuffer, typed array or string; options { format, text_column, label_column }. */
@@ -169,8 +172,18 @@ export class Tabtune extends ImageCalls {
    *  { label: 'a|b', labels, probs } (multi-label, sigmoid p per label) or { label: '3.2', value }
    *  (regression). One image (ImageBitmap, ImageData, File, Blob, bytes): the fine-tuned image
    *  model's { label, probs, ms }, cropped and scaled as it trained; an array of images: an
-   *  array of { label, probs }. */
+   *  array of { label, probs }. One sound ({ samples: Float32Array, sample_rate, channels? } or
+   *  an AudioBuffer): the fine-tuned sound model's { label, probs, ms } of its loudest second;
+   *  an array of sounds: an array. */
   async predict(inputs) {
+    if (isSound(inputs)) {
+      const [item, transfer] = soundItem(inputs);
+      return this[CALL]({ type: 'predict', sounds: [item], one: true }, {}, transfer);
+    }
+    if (Array.isArray(inputs) && inputs.length && inputs.every(isSound)) {
+      const items = inputs.map(soundItem);
+      return this[CALL]({ type: 'predict', sounds: items.map(([i]) => i) }, {}, items.flatMap(([, t]) => t));
+    }
     if (isImage(inputs)) {
       const [item, transfer] = await imageItem(inputs);
       return this[CALL]({ type: 'predict', images: [item], one: true }, {}, transfer);
@@ -194,7 +207,7 @@ export class Tabtune extends ImageCalls {
   /** The model's files by path, as Blobs. format 'hf' (default): { 'config.json',
    *  'model.safetensors', 'tokenizer.json', 'tokenizer_config.json' } (an image model: its
    *  config.json and model.safetensors); 'sentence-transformers' (text): those and modules.json,
-   *  1_Pooling/config.json, …; 'onnx': { 'model.onnx' }. kind 'text' | 'image': which model;
+   *  1_Pooling/config.json, …; 'onnx': { 'model.onnx' }. kind 'text' | 'image' | 'audio': which model;
    *  left out, the text model, unless only an image model predicts. */
   async exportModel({ format = 'hf', kind } = {}) {
     return blobs(await this[CALL]({ type: 'export', format: String(format), kind: kind == null ? undefined : String(kind) }));

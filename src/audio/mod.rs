@@ -8,6 +8,7 @@
 //! (`mel.rs`), the clip → windows → embedding rule (`windows.rs`), and the split into a frozen
 //! lower part and a trainable top (`net.rs`, `layers.rs`). Nothing here imports the pipeline.
 pub mod arch;
+pub mod augment;
 pub mod clip;
 pub mod config;
 pub mod data;

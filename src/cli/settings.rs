@@ -132,10 +132,11 @@ pub struct SettingsArgs {
     /// BertForSequenceClassification, loads in transformers' pipeline).
     #[arg(long)]
     pooling: Option<String>,
-    /// Add N altered copies of each training row (validation rows are never altered).
+    /// Add N altered copies of each training row or clip (validation rows are never altered).
     #[arg(long, value_name = "N")]
     augment: Option<usize>,
-    /// The alterations augmentation draws from (default all): delete,swap,crop.
+    /// The alterations augmentation draws from (default all of the kind): texts delete,swap,crop;
+    /// sounds shift,speed,gain,noise.
     #[arg(long, value_delimiter = ',', value_name = "OPS")]
     augment_ops: Option<Vec<String>>,
     /// The teaching view's data: per-step layer activity and the validation rows' 2-D map each

@@ -13,8 +13,8 @@ use crate::fingerprint::fingerprint;
 pub struct Augment {
     /// Altered copies per training row (0: none).
     pub copies: usize,
-    /// The alterations to draw from (one per copy).
-    #[serde(default = "all_ops")]
+    /// The alterations to draw from (one per copy); empty: every one of the run's kind.
+    #[serde(default)]
     pub ops: Vec<AugOp>,
 }
 
@@ -27,25 +27,65 @@ pub enum AugOp {
     Swap,
     /// Keep a contiguous span of 70–99 % of the words.
     Crop,
+    /// Sounds: move the word 10–150 ms earlier or later in its second.
+    Shift,
+    /// Sounds: 0.9–1.1× as fast (and as high).
+    Speed,
+    /// Sounds: −12 to +6 dB louder.
+    Gain,
+    /// Sounds: white noise 10–30 dB below the clip's level.
+    Noise,
+}
+
+/// The alterations a text run draws from when `ops` is left out.
+pub const TEXT_OPS: [AugOp; 3] = [AugOp::Delete, AugOp::Swap, AugOp::Crop];
+
+impl AugOp {
+    /// Whether the op alters texts (the others alter sounds).
+    pub fn is_text(self) -> bool {
+        TEXT_OPS.contains(&self)
+    }
+
+    /// The op as the settings name it (`shift`).
+    pub fn name(self) -> &'static str {
+        match self {
+            AugOp::Delete => "delete",
+            AugOp::Swap => "swap",
+            AugOp::Crop => "crop",
+            AugOp::Shift => "shift",
+            AugOp::Speed => "speed",
+            AugOp::Gain => "gain",
+            AugOp::Noise => "noise",
+        }
+    }
+}
+
+impl Augment {
+    /// Why these ops cannot alter a run's items (texts, else sounds), if they cannot.
+    pub fn mismatch(&self, texts: bool) -> Option<String> {
+        let op = self.ops.iter().find(|op| op.is_text() != texts).filter(|_| self.copies > 0)?;
+        Some(match texts {
+            true => format!("augment op {} alters sounds: for texts use delete, swap, crop (or leave ops out)", op.name()),
+            false => format!("augment op {} alters texts: for sounds use shift, speed, gain, noise (or leave ops out)", op.name()),
+        })
+    }
 }
 
 fn all_ops() -> Vec<AugOp> {
-    vec![AugOp::Delete, AugOp::Swap, AugOp::Crop]
+    TEXT_OPS.to_vec()
 }
 
 /// The altered copies of `rows` (the originals not included). A copy that comes out equal to
 /// its row (a one-word text) is left out.
 pub fn augment(rows: &[Example], aug: &Augment, seed: u64) -> Vec<Example> {
     let mut out = Vec::new();
-    if aug.ops.is_empty() {
-        return out;
-    }
+    let ops = if aug.ops.is_empty() { all_ops() } else { aug.ops.clone() };
     for row in rows {
         let words: Vec<&str> = row.text.split_whitespace().collect();
         let key = u64::from_str_radix(&fingerprint(&[row.text.as_bytes()])[..16], 16).unwrap_or(0);
         for copy in 0..aug.copies {
             let mut rng = Rng::new(seed ^ key ^ (copy as u64 + 1).wrapping_mul(0xD1B5_4A32_D192_ED03));
-            let op = aug.ops[rng.below(aug.ops.len())];
+            let op = ops[rng.below(ops.len())];
             let text = alter(&words, op, &mut rng).join(" ");
             if text != row.text && !text.is_empty() {
                 out.push(Example { text, label: row.label.clone() });
@@ -83,6 +123,8 @@ fn alter<'a>(words: &[&'a str], op: AugOp, rng: &mut Rng) -> Vec<&'a str> {
             let start = rng.below(n - keep + 1);
             w = w[start..start + keep].to_vec();
         }
+        // sound ops: the settings check refuses them for texts
+        AugOp::Shift | AugOp::Speed | AugOp::Gain | AugOp::Noise => {}
     }
     w
 }
@@ -127,8 +169,17 @@ mod tests {
     }
 
     #[test]
-    fn no_copies_or_no_ops_add_nothing() {
+    fn no_copies_add_nothing_and_no_ops_means_every_text_op() {
         assert!(augment(&rows(), &Augment { copies: 0, ops: all_ops() }, 1).is_empty());
-        assert!(augment(&rows(), &Augment { copies: 2, ops: vec![] }, 1).is_empty());
+        assert_eq!(augment(&rows(), &Augment { copies: 2, ops: vec![] }, 1), augment(&rows(), &Augment { copies: 2, ops: all_ops() }, 1));
+    }
+
+    #[test]
+    fn ops_of_the_other_kind_are_named_in_the_refusal() {
+        let sound = Augment { copies: 2, ops: vec![AugOp::Shift, AugOp::Delete] };
+        assert!(sound.mismatch(true).is_some_and(|m| m.contains("op shift alters sounds")));
+        assert!(sound.mismatch(false).is_some_and(|m| m.contains("op delete alters texts")));
+        assert_eq!(Augment { copies: 2, ops: Vec::new() }.mismatch(false), None, "left out: the kind's own");
+        assert_eq!(Augment { copies: 0, ops: vec![AugOp::Shift] }.mismatch(true), None, "no copies, nothing altered");
     }
 }

@@ -35,7 +35,7 @@ pub mod split;
 mod table;
 pub mod targets;
 
-pub use augment::{AugOp, Augment, augment};
+pub use augment::{AugOp, Augment, TEXT_OPS, augment};
 pub use buckets::{bucketed_order, padding_share};
 pub use dataset::{Dataset, Dropped};
 pub use errors::DataError;

@@ -40,7 +40,7 @@ impl RunConfig {
         match model {
             ModelShape::Text(c) => self.text_rules(c)?,
             ModelShape::Image { .. } => self.image_rules()?,
-            ModelShape::Audio { .. } => self.not_text("a sound run", "clips")?,
+            ModelShape::Audio { .. } => self.sound_rules()?,
         }
         self.check_common()
     }
@@ -73,6 +73,7 @@ impl RunConfig {
     fn text_rules(&self, model: &BertConfig) -> Result<()> {
         let bad = |m: String| Err(Error::Settings(m));
         check_max_len(self.max_len, model)?;
+        self.augment.as_ref().and_then(|a| a.mismatch(true)).map_or(Ok(()), bad)?;
         if self.pooling == PoolingKind::Cls && self.strategy == Strategy::Contrastive {
             // contrastive trains the layers on mean-pooled pair embeddings, then fits the head on them
             return bad("pooling cls is for strategy standard: contrastive learns mean-pooled embeddings, so use pooling mean".into());
@@ -89,7 +90,16 @@ impl RunConfig {
                 self.image_size, IMAGE_SIZES.start(), IMAGE_SIZES.end()
             ));
         }
+        if self.augment.as_ref().is_some_and(|a| a.copies > 0) {
+            return bad("augment alters texts and sounds, not images: leave it out for images (this is an image run)".into());
+        }
         self.not_text("an image run", "images")
+    }
+
+    /// What a sound run refuses: text augmentation ops, the text-only settings by name.
+    fn sound_rules(&self) -> Result<()> {
+        self.augment.as_ref().and_then(|a| a.mismatch(false)).map_or(Ok(()), |why| Err(Error::Settings(why)))?;
+        self.not_text("a sound run", "clips")
     }
 
     /// What a run on images or clips (`items`) refuses: the text-only settings, by name.
@@ -98,7 +108,6 @@ impl RunConfig {
             (self.strategy == Strategy::Contrastive, "strategy contrastive learns from pairs of texts: use strategy standard".to_string()),
             (self.teaching, "the teaching view is for text runs for now: set teaching false".to_string()),
             (self.pooling == PoolingKind::Cls, format!("pooling cls is BERT's [CLS] pooler: {items} pool by averaging (leave pooling out)")),
-            (self.augment.as_ref().is_some_and(|a| a.copies > 0), format!("augment alters texts (delete, swap, crop words): leave it out for {items}")),
             (self.encoder_dropout.is_some(), "encoder_dropout sets BERT's dropout: this model has none (use dropout, before the head)".to_string()),
             (self.sample.is_some(), format!("sample is for text files for now: pass fewer {items} instead")),
         ];
@@ -158,9 +167,6 @@ impl RunConfig {
         if let Some(a) = &self.augment {
             if a.copies > 20 {
                 return bad(format!("augment.copies = {} is more than 20 altered copies per row: use 0 to 20", a.copies));
-            }
-            if a.copies > 0 && a.ops.is_empty() {
-                return bad("augment.ops is empty: name at least one of delete, swap, crop (or set copies to 0)".into());
             }
         }
         if self.sample == Some(0) {
@@ -289,3 +295,4 @@ pub fn check_max_len(max_len: usize, model: &BertConfig) -> Result<()> {
     }
     Ok(())
 }
+

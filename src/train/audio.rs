@@ -51,7 +51,8 @@ impl Trainer {
                 cache: Vec::new(),
             })
         };
-        let (train, val) = (split(&train_ex)?, split(&val_ex)?);
+        let (mut train, val) = (split(&train_ex)?, split(&val_ex)?);
+        let augmented_rows = augment(&mut train, &train_ex, &cfg, &labels, &mut notes)?;
         if train.is_empty() {
             return Err(Error::Settings("no clips are left for training: lower val_split or add clips".into()));
         }
@@ -89,7 +90,7 @@ impl Trainer {
             pairs: Vec::new(),
             pending,
             frozen_layers: BLOCKS - cfg.layers,
-            augmented_rows: 0,
+            augmented_rows,
             truncated: 0,
             cache_mb,
             cached,
@@ -130,6 +131,32 @@ impl Trainer {
         };
         Ok(Batch::Audio(x.reshape([idx.len() * base.windows, c, t, m]), base.windows))
     }
+}
+
+/// Altered copies of the training clips (`cfg.augment`) after the originals, named after them
+/// ("yes/a.wav (speed)"); validation clips never. Returns how many.
+fn augment(train: &mut Split, rows: &[Example], cfg: &RunConfig, labels: &[String], notes: &mut Vec<String>) -> Result<usize> {
+    let Some(aug) = cfg.augment.as_ref().filter(|a| a.copies > 0) else { return Ok(0) };
+    let copies = {
+        let clips: Vec<&[f32]> = train.clips().iter().map(Vec::as_slice).collect();
+        crate::audio::augment::augment_clips(&clips, aug, cfg.seed)
+    };
+    let mut all_rows = rows.to_vec();
+    let mut names = Vec::with_capacity(copies.len());
+    let mut clips = Vec::with_capacity(copies.len());
+    for (i, op, clip) in copies {
+        all_rows.push(rows[i].clone());
+        names.push(format!("{} ({})", train.texts[i], op.name()));
+        clips.push(clip);
+    }
+    let n = clips.len();
+    train.texts.extend(names);
+    if let RowInputs::Clips(c) = &mut train.inputs {
+        c.extend(clips);
+    }
+    train.targets = data::targets(&all_rows, Task::Classification, labels)?;
+    notes.push(format!("augmentation added {n} altered copies of the {} training clips; validation clips are untouched", rows.len()));
+    Ok(n)
 }
 
 /// Identifies a sound run's rows: names, classes and samples, train and validation apart.

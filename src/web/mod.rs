@@ -17,6 +17,7 @@ mod predict;
 mod rules;
 mod search;
 mod session;
+mod sounds;
 mod state;
 mod teach;
 mod training;

@@ -8,18 +8,20 @@ use wasm_bindgen_futures::future_to_promise;
 use super::convert::{core, js, kind_named};
 use super::session::Session;
 use super::state::Shared;
-use crate::kind::AnyModel;
+use crate::kind::{AnyModel, Kind};
 use crate::{checkpoint, export};
 
 #[wasm_bindgen]
 impl Session {
     /// Loads a model from its folder's files: `config.json` (which says the kind),
-    /// `model.safetensors` and, for a text model, `tokenizer.json`. It becomes the base every
+    /// `model.safetensors` (a sound base may give its `embedding_model.onnx`) and the kind's
+    /// third file (`model_files`): a text model's `tokenizer.json`, a sound model's
+    /// `melspectrogram.onnx`. It becomes the base every
     /// run of its kind starts from; the data stays. Returns `AnyModel::describe`: { kind,
     /// fingerprint, layers, hidden_size, intermediate_size, max_position_embeddings, labels }
     /// (text) or { kind, fingerprint, blocks, image_size, classes (how many) } (image).
-    pub fn load_model(&self, config: &[u8], weights: &[u8], tokenizer: Option<Vec<u8>>) -> Result<JsValue, JsValue> {
-        load(&self.state, config, weights, tokenizer.as_deref(), "loading another model")
+    pub fn load_model(&self, config: &[u8], weights: &[u8], third: Option<Vec<u8>>) -> Result<JsValue, JsValue> {
+        load(&self.state, config, weights, third.as_deref(), "loading another model")
     }
 
     /// A fine-tuned model saved earlier (a finished checkpoint) applied to the model it was
@@ -53,13 +55,14 @@ impl Session {
 }
 
 /// `load_model`'s work; `busy` names it in the refusal while a run holds the session.
-pub(super) fn load(state: &Shared, config: &[u8], weights: &[u8], tokenizer: Option<&[u8]>, busy: &str) -> Result<JsValue, JsValue> {
+pub(super) fn load(state: &Shared, config: &[u8], weights: &[u8], third: Option<&[u8]>, busy: &str) -> Result<JsValue, JsValue> {
     let mut s = state.borrow_mut();
     s.idle(busy)?;
+    let third_name = Kind::of_config(config).model_files().get(2).copied();
     let file = |name: &str| match name {
         "config.json" => Some(config),
         "model.safetensors" => Some(weights),
-        "tokenizer.json" => tokenizer,
+        _ if Some(name) == third_name => third,
         _ => None,
     };
     let model = core(AnyModel::load(file, &s.device()?))?;
@@ -88,4 +91,13 @@ pub(super) async fn exported(model: &AnyModel, format: Option<&str>) -> Result<J
 
 fn owned(files: export::ExportedFiles) -> Vec<(String, Vec<u8>)> {
     files.all().into_iter().map(|(n, b)| (n.to_string(), b.to_vec())).collect()
+}
+
+/// What a model folder of the kind `config.json` describes holds: { kind, files (config.json
+/// first), original_weights (the name a base may give its weights under instead of
+/// model.safetensors, or null) }: the worker downloads these.
+#[wasm_bindgen]
+pub fn model_files(config: &[u8]) -> Result<JsValue, JsValue> {
+    let kind = Kind::of_config(config);
+    js(&serde_json::json!({ "kind": kind.name(), "files": kind.model_files(), "original_weights": kind.original_weights() }))
 }

@@ -12,10 +12,11 @@ use crate::image::data::DecodedImage;
 use crate::kind::{DataRef, Inputs, Kind};
 use crate::{data, infer};
 
-/// What the page asks a prediction for: texts, or images as RGB8 pixels.
+/// What the page asks a prediction for: texts, images as RGB8 pixels, or one-second clips.
 pub(super) enum Given {
     Texts(Vec<String>),
     Images(Vec<DecodedImage>),
+    Clips(Vec<Vec<f32>>),
 }
 
 #[wasm_bindgen]
@@ -23,8 +24,9 @@ impl Session {
     /// Predictions as the CLI prints them ({ label, probs: { label: p } }, multi-label adds
     /// `labels`, regression `value`), by the model of the inputs' kind: `inputs` is an array of
     /// texts → an array of predictions; one image { rgb: Uint8Array (RGB8), width, height },
-    /// scaled and cropped as the model trained → one prediction; an array of such images → an
-    /// array.
+    /// scaled and cropped as the model trained → one prediction; one sound { samples:
+    /// Float32Array (mono, or interleaved), sample_rate, channels? }, made a clip by the one
+    /// rule (`sound_clip`) → one prediction; an array of images or of sounds → an array.
     pub fn predict(&self, inputs: JsValue) -> Promise {
         let state = self.state.clone();
         future_to_promise(async move {
@@ -104,6 +106,7 @@ impl Session {
 pub(super) async fn predictions(state: &Shared, given: &Given) -> Result<Vec<serde_json::Value>, JsValue> {
     let texts: Vec<&str>;
     let images: Vec<&DecodedImage>;
+    let clips: Vec<&[f32]>;
     let inputs = match given {
         Given::Texts(t) => {
             texts = t.iter().map(String::as_str).collect();
@@ -112,6 +115,10 @@ pub(super) async fn predictions(state: &Shared, given: &Given) -> Result<Vec<ser
         Given::Images(i) => {
             images = i.iter().collect();
             Inputs::Images(&images)
+        }
+        Given::Clips(c) => {
+            clips = c.iter().map(Vec::as_slice).collect();
+            Inputs::Clips(&clips)
         }
     };
     let (model, device) = {
@@ -123,17 +130,27 @@ pub(super) async fn predictions(state: &Shared, given: &Given) -> Result<Vec<ser
     Ok(preds.iter().map(|p| p.to_json(&labels)).collect())
 }
 
-/// The inputs as the page sends them: an array of texts, one image { rgb, width, height }, or
-/// an array of images.
+/// The inputs as the page sends them: an array of texts, one image { rgb, width, height } or
+/// sound { samples, sample_rate, channels? }, or an array of either.
 fn given(inputs: JsValue) -> Result<Given, JsValue> {
-    if !Array::is_array(&inputs) {
-        return Ok(Given::Images(vec![image_of(&inputs)?]));
-    }
-    let items: Vec<JsValue> = Array::from(&inputs).iter().collect();
+    let items: Vec<JsValue> = if Array::is_array(&inputs) { Array::from(&inputs).iter().collect() } else { vec![inputs] };
     if let Some(texts) = items.iter().map(JsValue::as_string).collect::<Option<Vec<String>>>() {
         return Ok(Given::Texts(texts));
     }
+    if items.first().is_some_and(|x| Reflect::has(x, &"samples".into()).unwrap_or(false)) {
+        return Ok(Given::Clips(items.iter().map(clip_of).collect::<Result<_, _>>()?));
+    }
     Ok(Given::Images(items.iter().map(image_of).collect::<Result<_, _>>()?))
+}
+
+fn clip_of(v: &JsValue) -> Result<Vec<f32>, JsValue> {
+    let field = |name: &str| Reflect::get(v, &name.into()).ok().filter(|x| !x.is_undefined());
+    let (Some(samples), Some(rate)) = (field("samples"), field("sample_rate").and_then(|x| x.as_f64())) else {
+        return Err(fail("predict: give a sound as { samples: Float32Array, sample_rate, channels? } (or an array of them)"));
+    };
+    let channels = field("channels").and_then(|x| x.as_f64()).unwrap_or(1.0);
+    let samples = js_sys::Float32Array::new(&samples).to_vec();
+    crate::audio::clip::to_clip(&samples, channels as usize, rate as u32).map_err(|e| fail(format!("predict: {e}")))
 }
 
 fn image_of(v: &JsValue) -> Result<DecodedImage, JsValue> {

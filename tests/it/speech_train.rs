@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use burn::prelude::*;
 use futures_lite::future::block_on;
 use tabtune::audio::SpeechModel;
+use tabtune::data::{AugOp, Augment};
 use tabtune::audio::data::{AudioDataset, load_dir};
 use tabtune::infer::logits;
 use tabtune::kind::{AnyModel, DataRef, Inputs};
@@ -83,6 +84,25 @@ fn small() -> (AudioDataset, RunConfig) {
         ..RunConfig::default()
     };
     (data, cfg)
+}
+
+/// `augment` on sounds: altered copies after the training clips, none of a validation clip, and
+/// a text op refused by name.
+#[test]
+fn augmented_clips_join_the_training_clips_only_and_text_ops_are_refused() {
+    let device = Device::flex();
+    let (data, cfg) = small();
+    let plain = Trainer::new(speech(&device), &data, cfg.clone(), &device).expect("trainer");
+    let two = RunConfig { augment: Some(Augment { copies: 2, ops: Vec::new() }), ..cfg.clone() };
+    let aug = Trainer::new(speech(&device), &data, two, &device).expect("trainer");
+    let n = plain.train_texts().len();
+    assert_eq!(aug.val_texts(), plain.val_texts(), "validation clips are never altered");
+    assert_eq!(aug.train_texts()[..n], plain.train_texts()[..], "the originals first");
+    assert_eq!(aug.info().augmented_rows, 2 * n);
+    assert!(aug.train_texts()[n..].iter().all(|t| ["(shift)", "(speed)", "(gain)", "(noise)"].iter().any(|op| t.ends_with(op))), "{:?}", aug.train_texts());
+    let text_op = RunConfig { augment: Some(Augment { copies: 1, ops: vec![AugOp::Delete] }), ..cfg };
+    let err = Trainer::new(speech(&device), &data, text_op, &device).err().map(|e| e.to_string()).unwrap_or_default();
+    assert!(err.contains("augment op delete alters texts"), "{err}");
 }
 
 /// A checkpoint's tensors by name, as raw bytes.

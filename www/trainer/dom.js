@@ -13,6 +13,19 @@ export function el(tag, props = {}, ...children) {
   return node;
 }
 
+/** Makes `zone` take drops: it shows `.over` while something is dragged over it, and
+ *  take(dataTransfer) gets what was dropped (inside the event: its items are gone after it). */
+export function dropZone(zone, take) {
+  zone.addEventListener('dragover', (e) => { e.preventDefault(); zone.classList.add('over'); });
+  zone.addEventListener('dragleave', () => zone.classList.remove('over'));
+  zone.addEventListener('drop', (e) => {
+    e.preventDefault();
+    zone.classList.remove('over');
+    take(e.dataTransfer);
+  });
+  return zone;
+}
+
 let fieldCount = 0;
 
 /** A labelled control, an optional line of help and the span for its error: both are outside

@@ -24,12 +24,17 @@ export async function downloadModel(tt, format = 'hf') {
   await downloadFolder(folder, files);
 }
 
-/** Downloads the fine-tuned image model: 'hf' → tabtune-image-model.zip, the folder the CLI reads
- *  (`tabtune predict --model DIR`), config.json and model.safetensors; 'onnx' → one .onnx file. */
-export async function downloadImageModel(tt, format = 'hf') {
-  const files = await tt.exportImageModel({ format });
-  if (format === 'onnx') download(new Blob([files['model.onnx']], { type: 'application/octet-stream' }), 'tabtune-image-model.onnx');
-  else await downloadFolder('tabtune-image-model', files);
+// each kind's download name: its folder (and zip), or its single .onnx file
+const KIND_NAMES = { image: 'tabtune-image-model', audio: 'tabtune-sound-model' };
+
+/** Downloads the fine-tuned model of `kind` ('image' | 'audio'): 'hf' → NAME.zip, the folder the
+ *  CLI reads (`tabtune predict --model DIR`: config.json, model.safetensors, and a sound model's
+ *  melspectrogram.onnx); 'onnx' → one NAME.onnx file. */
+export async function downloadKindModel(tt, kind, format = 'hf') {
+  const files = await tt.exportModel({ format, kind });
+  const name = KIND_NAMES[kind];
+  if (format === 'onnx') download(new Blob([files['model.onnx']], { type: 'application/octet-stream' }), `${name}.onnx`);
+  else await downloadFolder(name, files);
 }
 
 // Blobs by name → FOLDER.zip holding FOLDER/name (stored, not compressed: safetensors barely shrink)

@@ -87,6 +87,8 @@ export function buildUi(on, attr) {
   u.strategy = buildStrategy(() => on.checkSettings());
   u.advanced.details.append(u.strategy.augmentWrap);
   u.search = buildSearch(on.search);
+  // the basic settings in one row, which Sounds mode swaps for its own (sounds/settings.js)
+  u.settingsRow = el('div', { class: 'row' }, ...settings);
 
   u.train = el('button', { disabled: true, text: 'Train', onclick: () => on.train() });
   u.cancel = el('button', { class: 'secondary', disabled: true, text: 'Cancel', onclick: () => on.cancel() });
@@ -127,7 +129,7 @@ export function buildUi(on, attr) {
     u.status,
     el('section', { 'aria-labelledby': 'h-model' }, el('h2', { id: 'h-model', text: 'Model' }), el('label', {}, 'Base model', u.modelMenu), u.modelLine, u.cacheNote, u.modelSource, u.diagnostics.details),
     el('section', { 'aria-labelledby': 'h-data' }, el('h2', { id: 'h-data', text: '1. Data' }), u.textData),
-    el('section', { 'aria-labelledby': 'h-set' }, el('h2', { id: 'h-set', text: '2. Settings' }), el('div', { class: 'row' }, ...settings), u.strategy.wrap, u.subset, u.layers, u.params, u.advanced.details),
+    el('section', { 'aria-labelledby': 'h-set' }, el('h2', { id: 'h-set', text: '2. Settings' }), u.settingsRow, u.strategy.wrap, u.subset, u.layers, u.params, u.advanced.details),
     el('section', { 'aria-labelledby': 'h-train' }, el('h2', { id: 'h-train', text: '3. Train' }),
       el('div', { class: 'row' }, u.train, u.cancel, u.resume, u.runState), u.runNotes, u.resumeNote, u.saveNote, u.bar, u.progress, u.stopNote,
       el('div', { class: 'charts' }, u.lossChart, u.lrChart, u.epochChart), u.metrics),

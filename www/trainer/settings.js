@@ -85,16 +85,23 @@ export function imageTrainableParams(k, classes) {
   return top + (320 * HEAD + 2 * HEAD) + (HEAD * classes + classes);
 }
 
-/** The image network with its top `k` of `blocks` MBConv blocks trained, into ui.layers and
- *  ui.params: which blocks are frozen (grey) and which train (orange). */
-export function drawImageLayers(ui, blocks, k, classes) {
-  const parts = [el('span', { class: 'block frozen', text: 'stem conv' })];
+/** A block network (the image and the sound models alike) into ui.layers: the frozen parts
+ *  `before` its blocks, the `blocks` with their top `k` trained, then the head conv and the new
+ *  Linear head, which always train: which parts are frozen (grey) and which train (orange). */
+export function drawBlocks(ui, before, blocks, k) {
+  const parts = before.map((text) => el('span', { class: 'block frozen', text }));
   for (let i = 0; i < blocks; i++) {
     const trained = i >= blocks - k;
     parts.push(el('span', { class: `block ${trained ? 'trained' : 'frozen'}`, text: `block ${i + 1}${trained ? ' (trained)' : ''}` }));
   }
   parts.push(el('span', { class: 'block trained', text: 'head conv (trained)' }), el('span', { class: 'block trained', text: 'new Linear head (trained)' }));
   ui.layers.replaceChildren(...parts);
+}
+
+/** The image network with its top `k` of `blocks` MBConv blocks trained, into ui.layers and
+ *  ui.params (its trainable parameters). */
+export function drawImageLayers(ui, blocks, k, classes) {
+  drawBlocks(ui, ['stem conv'], blocks, k);
   const n = imageTrainableParams(k, classes);
   ui.params.textContent = `${n.toLocaleString('en-US')} trainable parameters (${k} of ${blocks} MBConv blocks, the head conv and a new Linear head for ${classes} classes); `
     + `the stem and the ${blocks - k} frozen blocks run once per image and are cached.`;

@@ -32,6 +32,9 @@ summary { font-weight: 700; cursor: pointer; }
 fieldset.pair { border: 0; padding: 0; margin: 0 1rem .6rem 0; font-weight: 600; }
 fieldset.pair legend { padding: 0; }
 fieldset.pair input { width: 6rem; margin-right: .3rem; }
+fieldset.mode-switch { border: 0; padding: 0; margin: 0 0 .6rem; display: flex; gap: 1rem; align-items: center; font-weight: 600; }
+fieldset.mode-switch legend { float: left; padding: 0; margin-right: .5rem; }
+fieldset.mode-switch input { width: 1.1rem; height: 1.1rem; }
 fieldset.augment { border: 1px solid #999; border-radius: 6px; margin: .4rem 0; font-weight: 600; }
 .search-results td[data-score] { font-variant-numeric: tabular-nums; font-weight: 700; }
 table { border-collapse: collapse; margin: .5rem 0; max-width: 100%; }

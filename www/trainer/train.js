@@ -1,8 +1,9 @@
-// <tabtune-trainer>'s Train section: a run, from Train (or "Resume run") to its end, in both modes
-// (images/train.js says what an image run does differently): the settings it starts with, what it
-// draws as it goes (progress, charts, metrics), its checkpoints kept in this browser (runs.js
-// says what a record holds) and "Resume run" for a text run that stopped. The element owns the
-// engine, the model and the data; `host` gives them as they are now.
+// <tabtune-trainer>'s Train section: a run, from Train (or "Resume run") to its end, in every mode
+// (images/train.js and sounds/train.js, each kind's `side`, say what an image or sound run does
+// differently): the settings it starts with, what it draws as it goes (progress, charts,
+// metrics), its checkpoints kept in this browser (runs.js says what a record holds) and "Resume
+// run" for a text run that stopped. The element owns the engine, the model and the data; `host`
+// gives them as they are now.
 import { setValues, showSettingError } from './advanced.js';
 import { trainingCharts } from './charts.js';
 import { runStarted, showRunState } from './layout.js';
@@ -11,8 +12,9 @@ import { recordBytes, restoredText, resumeText, runRecord, saveCheckpoint, saveE
 import { fieldsFor } from './settings.js';
 import { readStrategy, setStrategy } from './strategy.js';
 
-/** host: { element (for its events), ui(), tt(), store(), img() (images/train.js's imageSide),
- *  teach (teach/view.js), model() ({ url, fingerprint } of the base model), data() (the loaded
+/** host: { element (for its events), ui(), tt(), store(), side(task) (an image or sound run's
+ *  side: images/train.js's imageSide, sounds/train.js's soundSide; null for text), sides() (every
+ *  side), teach (teach/view.js), model() ({ url, fingerprint } of the base model), data() (the loaded
  *  data's record), dataTask(), engineLost(), restartEngine(), revive() (a new engine holding what
  *  the page had), loadModel(url), restoreModel(saved), applyChain(checkpoints), useData(file,
  *  options), settings() (the checked settings, or null), applyState(state), say(text), ready()
@@ -37,9 +39,10 @@ export function trainSection(host) {
     charts.scores(task, epochs);
   }
 
-  /** A refused setting's message at its control; an image run's `layers` is the Blocks field. */
-  function showRefused(u, images, message) {
-    showSettingError({ ...fieldsFor(u.fields, images ? 'image' : 'text'), ...u.strategy.controls }, u.advanced, message);
+  /** A refused setting's message at its control; an image or sound run's are its side's fields
+   *  (an image run's `layers` is the Blocks field). */
+  function showRefused(u, side, message) {
+    showSettingError({ ...(side ? side.fields() : fieldsFor(u.fields, 'text')), ...u.strategy.controls }, u.advanced, message);
   }
 
   /** Saves a checkpoint record; says so, or says why not (nothing saved before is lost). */
@@ -73,20 +76,19 @@ export function trainSection(host) {
     const config = run ? run.settings : host.settings();
     if (!config) return;
     const u = host.ui();
-    const img = host.img();
-    // an image run: no init, sample, teaching or saved text settings; its checkpoints: images/runs.js
-    const images = config.task === 'image';
-    if (!run && !images) {
+    // an image or sound run: no init, sample, teaching or saved text settings; its checkpoints:
+    // images/runs.js (through its side)
+    const side = host.side(config.task);
+    if (!run && !side) {
       config.init = u.init.value;
       if (!u.subset.hidden && u.subsetOn.checked) config.sample = Math.max(10, Math.round(Number(u.subsetRows.value)));
       host.store().put('settings', config).catch(() => {});
     }
-    // the Blocks field's own saved value (the core's key is `layers` for both kinds)
-    if (!run && images) host.store().put('image-settings', { layers: config.layers }).catch(() => {});
+    if (!run && side) side.remember(config);
     busy = true;
     cancelAsked = false;
     runStarted(u);
-    img.runStarted();
+    for (const s of host.sides()) s.runStarted();
     scoreEpochs(run?.epochs.at(-1)?.metrics?.task ?? config.task ?? host.dataTask());
     charts.reset();
     const epochs = run ? [...run.epochs] : [];
@@ -96,7 +98,7 @@ export function trainSection(host) {
     // what this run's model is built on: a continue run's starting model's own chain
     const chain = run ? (run.chain ?? []) : (config.init === 'continue' ? tunedChain : []);
     let finished = null; // the chain of the model this run finishes with
-    if (!chain && !images) u.saveNote.textContent = 'This run continues the model of a cancelled run, which this browser cannot rebuild: after a reload it will not come back. Train it again from the pretrained model to keep it.';
+    if (!chain && !side) u.saveNote.textContent = 'This run continues the model of a cancelled run, which this browser cannot rebuild: after a reload it will not come back. Train it again from the pretrained model to keep it.';
     let totalSteps = run?.total_steps || 0;
     let valOnLoss = true; // a contrastive run's step loss is the pairs' (cos − target)², not the head's cross-entropy
     const base = {
@@ -132,44 +134,44 @@ export function trainSection(host) {
         emit('tabtune-epoch', e);
       },
       on_checkpoint: (c) => {
-        if (images) { saving = saving.then(() => img.checkpoint(c, { settings: config, epochs: [...epochs], total_steps: totalSteps })); return; }
+        if (side) { saving = saving.then(() => side.checkpoint(c, { settings: config, epochs: [...epochs], total_steps: totalSteps })); return; }
         const record = runRecord({ settings: config, model, data, chain, checkpoint: c.bytes, step: c.step, total_steps: totalSteps,
           epochs: [...epochs], status: c.finished ? 'finished' : 'stopped' });
         if (c.finished) finished = chain && [...chain, record.checkpoint];
         saving = saving.then(() => keep(record));
       },
     };
-    const hooks = images ? base : host.teach.hooks(base);
+    const hooks = side ? base : host.teach.hooks(base);
     let state = null;
     let refused = null, result = null;
     try {
-      result = run ? await host.tt().resume(await run.checkpoint.arrayBuffer(), hooks) : await host.tt().train(images ? config : host.teach.config(config), hooks);
+      result = run ? await host.tt().resume(await run.checkpoint.arrayBuffer(), hooks) : await host.tt().train(side ? config : host.teach.config(config), hooks);
       state = result.state;
       // a cancelled run that trained leaves its model in the session, and no finished
       // checkpoint rebuilds it: a run continued from it cannot be restored after a reload
-      if (!images) tunedChain = finished ? named(finished, state) : chainOf(state, tunedChain);
+      if (!side) tunedChain = finished ? named(finished, state) : chainOf(state, tunedChain);
       u.progress.textContent = endText(result);
       host.applyState(state); // with "Done", not after the saves below
       await saving;
-      if (result.cancelled && !images) await offerResume(await host.store().get('run'), false);
+      if (result.cancelled && !side) await offerResume(await host.store().get('run'), false);
       emit('tabtune-done', result);
     } catch (e) {
       state = e.state ?? (host.engineLost() ? null : await host.tt().state().catch(() => null));
       host.applyState(state); // with the message, as "Done" is
       host.fail(e, u.progress);
       refused = e.message;
-      showRefused(u, images, refused); // with the message, not after the awaits
+      showRefused(u, side, refused); // with the message, not after the awaits
       await saving;
-      if (!images) await offerResume(await host.store().get('run'), false);
+      if (!side) await offerResume(await host.store().get('run'), false);
     }
     runId = null;
     busy = false;
-    if (images) img.ended(); else host.teach.ended(refused ? null : result);
+    if (side) side.ended(); else host.teach.ended(refused ? null : result);
     u.cancel.disabled = true; u.init.disabled = false;
     host.applyState(state);
     host.settings();
     // a setting the core refused: its message also at its control, every value as the user left it
-    if (refused) showRefused(u, images, refused);
+    if (refused) showRefused(u, side, refused);
     // the worker failed or the device was lost mid-run: a new engine now, so Try-it and Train work
     if (host.engineLost()) await host.revive().catch((e) => host.fail(e));
   }

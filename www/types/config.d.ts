@@ -34,8 +34,10 @@ export interface TrainConfig {
   /** Share of each class held out for validation (0 to 0.9). */
   val_split?: number; seed?: number;
   /** 'auto' (default): read off the label column (numbers → regression, 'a|b' → multi_label). */
-  task?: 'auto' | Task | 'image';
-  /** Image runs (task 'image', on the worker's images and the loaded image model; `layers` then
+  task?: 'auto' | Task | 'image' | 'audio';
+  /** Sound runs: task 'audio', on the worker's clips (addSounds, addRecording) and the loaded
+   *  sound model (models/speech-embedding/); `layers` counts its 9 blocks.
+   *  Image runs (task 'image', on the worker's images and the loaded image model; `layers` then
    *  counts MBConv blocks, 0 to 16): the square input side, 32 to 512 (default in the page: the
    *  size the worker's images are at, setImageSize; smaller is faster). */
   image_size?: number;
@@ -101,6 +103,9 @@ export type Strategy = 'standard' | 'contrastive';
 /** How the head reads the encoder: the mean over tokens, or BERT's [CLS] pooler (tanh(dense(h[CLS]))). */
 export type PoolingKind = 'mean' | 'cls';
 export type ExportFormat = 'hf' | 'sentence-transformers' | 'onnx';
-/** `copies` altered copies of each training row (0 = none), each by one of `ops` (default all three):
- *  random word deletion, a swap of two words, a crop to a random span. Seeded. */
-export interface Augment { copies: number; ops?: ('delete' | 'swap' | 'crop')[] }
+/** `copies` altered copies of each training row (0 = none), each by one of `ops` (left out: all of
+ *  the run's kind). Texts: 'delete' (drop each word with p 0.1), 'swap' (two words, once per ten),
+ *  'crop' (a contiguous 70–99 % span). Sounds (task 'audio'): 'shift' (the word 10–150 ms earlier
+ *  or later), 'speed' (0.9–1.1× as fast, and as high), 'gain' (−12 to +6 dB), 'noise' (white
+ *  noise 10–30 dB below the clip). Validation rows are never altered. */
+export interface Augment { copies: number; ops?: ('delete' | 'swap' | 'crop' | 'shift' | 'speed' | 'gain' | 'noise')[] }

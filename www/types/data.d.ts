@@ -38,6 +38,16 @@ export interface SessionState {
   data: boolean;
   run_id: number | null;
   image: ImageState;
+  /** Every kind's slot by its name ('text', 'image', 'audio'): the loaded base, the model that
+   *  predicts (null until a run of that kind finishes, or a loaded model has a head), and the
+   *  data the core holds (`examples`: rows, images or clips handed over at a run's start). */
+  kinds: Record<'text' | 'image' | 'audio', {
+    base: Record<string, unknown> | null;
+    model: { labels: string[]; fingerprint: string; fine_tuned: boolean } | null;
+    data: { kind: string; examples: number } | null;
+  }>;
+  /** The training or search in the worker, and its kind; null when none. */
+  run: { id: number; kind: 'text' | 'image' | 'audio' } | null;
   /** Where the run in the worker stands ('idle' when none): see RunState. */
   run_state: import('./run').RunState;
 }

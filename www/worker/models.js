@@ -1,8 +1,9 @@
 // Models of any kind: a model folder (the Hugging Face layout) loaded from a base URL (through the
-// Cache API, fetch-file.js) or the page's bytes — config.json says the kind (an image model's
-// names an `architecture`), which says the files (tokenizer.json for text) — into the one
-// session.load_model; predictions for texts or images through the one session.predict; the
-// export of either kind.
+// Cache API, fetch-file.js) or the page's bytes — config.json says the kind, which says the files
+// (the core's table: tokenizer.json for text, melspectrogram.onnx for sound) — into the one
+// session.load_model; predictions for texts, images or sounds through the one session.predict;
+// the export of any kind.
+import { model_files } from '../pkg/tabtune.js';
 import { fetchFile } from './fetch-file.js';
 import { imageInputs } from './images/inputs.js';
 import { poolPredict } from './predict-pool.js';
@@ -10,10 +11,8 @@ import { engine, post } from './state.js';
 
 const bytes = (x) => (x instanceof Uint8Array ? x : new Uint8Array(x));
 
-/** Whether config.json's bytes describe an image model (it names an `architecture`). */
-function isImageConfig(config) {
-  try { return typeof JSON.parse(new TextDecoder().decode(bytes(config))).architecture === 'string'; } catch { return false; }
-}
+/** Whether config.json's bytes describe an image model (the core's table, model_files). */
+const isImageConfig = (config) => model_files(bytes(config)).kind === 'image';
 
 function wanted(want, config) {
   if (want === 'image' && !isImageConfig(config)) throw new Error('loadImageModel needs an image model (its config.json names an architecture): use loadModel for a text model');
@@ -46,25 +45,41 @@ async function download(msg, base, fresh) {
   }, { fresh });
   const files = { config: await get('config.json') };
   wanted(msg.want, files.config);
-  files.weights = await get('model.safetensors');
-  if (!isImageConfig(files.config)) files.tokenizer = await get('tokenizer.json');
+  // the kind's files (model_files: the core's table): text adds tokenizer.json, sound
+  // melspectrogram.onnx; a sound base may keep its weights as its package ships them
+  const { files: names, original_weights: original } = model_files(files.config);
+  try {
+    files.weights = await get('model.safetensors');
+  } catch (e) {
+    if (!original) throw e;
+    files.weights = await get(original);
+  }
+  if (names[2]) files.third = await get(names[2]);
   return { files, names: Object.keys(files), stored };
 }
 
 function load(files, want) {
   wanted(want, files.config);
-  if (!files.tokenizer && !isImageConfig(files.config)) throw new Error('a text model needs tokenizer.json: loadModel takes a base URL or { config, weights, tokenizer } ArrayBuffers');
-  const model = engine.session.load_model(bytes(files.config), bytes(files.weights), files.tokenizer ? bytes(files.tokenizer) : undefined);
+  const third = files.third ?? files.tokenizer ?? files.melspectrogram;
+  const { kind, files: names } = model_files(bytes(files.config));
+  if (!third && names[2]) throw new Error(`a ${kind === 'audio' ? 'sound' : kind} model needs ${names[2]}: loadModel takes a base URL or { config, weights, ${kind === 'audio' ? 'melspectrogram' : 'tokenizer'} } ArrayBuffers`);
+  const model = engine.session.load_model(bytes(files.config), bytes(files.weights), third ? bytes(third) : undefined);
   engine.modelBytes = files.weights.byteLength;
   return model;
 }
 
-/** msg: { texts } or { images: [{ frame } | { bytes, name }], one } (one: a single image in, a
- *  single prediction out, with `ms`). */
+/** msg: { texts }, { images: [{ frame } | { bytes, name }], one } or { sounds: [{ samples,
+ *  sample_rate, channels? }], one } (one: a single image or sound in, a single prediction out,
+ *  with `ms`). */
 export async function predict(msg) {
   const { session } = engine;
   // many texts: every core takes a share (predict-pool.js); `alone` (a test and bench hook): this
   // worker only, for the figures the pool is held against
+  if (msg.sounds) {
+    const t0 = performance.now();
+    if (msg.one) return { ...(await session.predict(msg.sounds[0])), ms: performance.now() - t0 };
+    return session.predict(msg.sounds);
+  }
   if (!msg.images) return (await poolPredict(msg.texts, { alone: msg.alone })) ?? session.predict(msg.texts);
   const t0 = performance.now();
   const images = await imageInputs(session, msg.images);

@@ -2,7 +2,7 @@
 // In:  { id, type: 'init'|'loadModel'|'loadData'|'loadTrained'|'train'|'resume'|'state'|'evaluate'|
 //      'predict'|'predictFile'|'export'|'defaults'|'checkTrajectory'|'diagnostics'|'bench'|'search'|
 //      'attention'|'mistakes'|'teachingRows'|'images*'|'loadImageModel'|'predictImage'|'exportImage'
-//      (images/engine.js), ... } and { type: 'cancel'|
+//      (images/engine.js), 'sounds*' (sounds/store.js), ... } and { type: 'cancel'|
 //      'pause'|'play'|'stepOnce'|'stepEpoch', run_id } (no id: they act on the run, which answers
 //      through its train request). Out: { id, type: 'result'|'error'|'progress', ... }; a run's
 //      messages also carry run_id: 'started'|'state' (its lifecycle: lifecycle.js)|'step'|'epoch'|
@@ -20,11 +20,13 @@ import { search } from './search.js';
 import { checkTrajectory } from './trajectory.js';
 import { teachingCall } from './run-control.js';
 import { IMAGE_ENGINE_REQUESTS, imageEngineCall, syncImages } from './images/engine.js';
+import { SOUND_REQUESTS, soundsCall, syncSounds } from './sounds/store.js';
 import { engine, idle, modelReserveMb, plain, post, slot, withBudget } from './state.js';
 
 async function handle(msg) {
   const { session } = engine;
   if (IMAGE_ENGINE_REQUESTS.includes(msg.type)) return imageEngineCall(session, msg, { post, idle });
+  if (SOUND_REQUESTS.includes(msg.type)) return soundsCall(msg);
   switch (msg.type) {
     case 'init': return startEngine(msg);
     case 'loadModel': idle('loading another model'); return loadModel(msg);
@@ -32,7 +34,9 @@ async function handle(msg) {
     case 'loadTrained': idle('loading a saved model'); return session.load_trained(new Uint8Array(msg.bytes));
     case 'train': return train(msg, async () => {
       const config = withBudget(plain(msg.config));
-      // an image run trains on the worker's image set, handed over now at the run's size
+      // an image run trains on the worker's image set, handed over now at the run's size; a
+      // sound run on its clips
+      if (config?.task === 'audio') syncSounds(session);
       return session.start_training(config?.task === 'image' ? await syncImages(session, config) : config);
     });
     case 'resume': return train(msg, async () => {
@@ -40,6 +44,7 @@ async function handle(msg) {
       const saved = checkpoint_info(bytes).config;
       // an image run resumes on the worker's images, at the size it trained at
       if (saved.task === 'image') await syncImages(session, { image_size: saved.image_size });
+      if (saved.task === 'audio') syncSounds(session);
       return session.resume_training(bytes);
     });
     case 'search': return search(msg);

@@ -2,9 +2,6 @@
 export const IMAGES_CSS = `
 .tt-root.images-mode .text-only, .tt-root:not(.images-mode) .image-only { display: none !important; }
 .live-top { font-size: 2.2em; font-weight: 800; margin: .3rem 0; min-height: 1.3em; }
-fieldset.mode-switch { border: 0; padding: 0; margin: 0 0 .6rem; display: flex; gap: 1rem; align-items: center; font-weight: 600; }
-fieldset.mode-switch legend { float: left; padding: 0; margin-right: .5rem; }
-fieldset.mode-switch input { width: 1.1rem; height: 1.1rem; }
 .images-panel video { display: block; width: 320px; max-width: 100%; margin: .5rem 0; border: 2px solid #333; border-radius: 6px; }
 .img-summary { font-weight: 700; }
 .img-classes { display: grid; gap: .8rem; margin-top: .6rem; }

@@ -1,8 +1,9 @@
-// The webcam, Teachable-Machine style: a preview, and "Hold to record" buttons that grab ~10
-// frames a second into their class while held (pointer, or Space / Enter from the keyboard).
-// Frames leave as ImageBitmaps for the worker to crop and resize; the stream stops whenever the
-// page leaves Images mode, so the camera light never stays on behind the user's back.
+// The webcam, Teachable-Machine style: a preview, and "Hold to record" buttons
+// (../kinds/capture.js) that grab ~10 frames a second into their class while held. Frames leave
+// as ImageBitmaps for the worker to crop and resize; the stream stops whenever the page leaves
+// Images mode, so the camera light never stays on behind the user's back.
 import { el } from '../dom.js';
+import { deviceError, holdGroup } from '../kinds/capture.js';
 
 const FPS = 10;
 
@@ -12,7 +13,7 @@ export function webcam(onFrames, say) {
   const video = el('video', { muted: true, playsinline: true, 'aria-label': 'Camera preview', hidden: true });
   video.muted = true;
   const toggle = el('button', { type: 'button', class: 'secondary', text: 'Start the camera', onclick: () => (stream ? stop() : start()) });
-  const holds = new Set(); // every Hold-to-record button, enabled while the camera runs
+  const holds = holdGroup(); // every Hold-to-record button, enabled while the camera runs
   const stopped = new Set(); // called when the stream stops (live prediction ends with it)
 
   async function start() {
@@ -27,10 +28,10 @@ export function webcam(onFrames, say) {
       say('Camera on: hold a class’s “Hold to record” button to record frames into it.');
     } catch (e) {
       stop();
-      say(cameraError(e), true);
+      say(deviceError(e, 'camera'), true);
     } finally {
       toggle.disabled = false;
-      for (const b of holds) b.disabled = !stream;
+      holds.enable(Boolean(stream));
     }
     return Boolean(stream);
   }
@@ -42,7 +43,7 @@ export function webcam(onFrames, say) {
     video.srcObject = null;
     video.hidden = true;
     toggle.textContent = 'Start the camera';
-    for (const b of holds) { b.disabled = true; b.dispatchEvent(new Event('tabtune-stop')); }
+    holds.stop();
     for (const f of stopped) f();
   }
 
@@ -54,20 +55,20 @@ export function webcam(onFrames, say) {
 
   /** A "Hold to record" button for class label() (a function: the class may be renamed). */
   function holdButton(label) {
-    const button = el('button', { type: 'button', class: 'record', disabled: !stream, 'aria-pressed': 'false', text: 'Hold to record' });
     let timer = null;
     let grabbed = 0;
     const grab = async () => {
       if (!stream || video.readyState < 2) return;
       try { onFrames([await createImageBitmap(video)], label()); grabbed += 1; } catch { /* a frame between stream states: skip it */ }
     };
-    const begin = () => {
+    const begin = (button) => {
       if (timer || !stream) return;
       button.setAttribute('aria-pressed', 'true');
       grab();
       timer = setInterval(grab, 1000 / FPS);
     };
-    const end = () => {
+    // the frames taken so far are kept, whether released or stopped
+    const end = (button) => {
       if (!timer) return;
       clearInterval(timer);
       timer = null;
@@ -76,31 +77,8 @@ export function webcam(onFrames, say) {
       say(`Recorded ${grabbed} frame${grabbed === 1 ? '' : 's'} into ${label()}.`);
       grabbed = 0;
     };
-    button.addEventListener('pointerdown', (e) => { button.setPointerCapture?.(e.pointerId); begin(); });
-    for (const type of ['pointerup', 'pointercancel', 'lostpointercapture', 'blur', 'tabtune-stop']) button.addEventListener(type, end);
-    button.addEventListener('keydown', (e) => {
-      if (e.key !== ' ' && e.key !== 'Enter') return;
-      e.preventDefault(); // no page scroll, no click
-      if (!e.repeat) begin();
-    });
-    button.addEventListener('keyup', (e) => { if (e.key === ' ' || e.key === 'Enter') end(); });
-    holds.add(button);
-    button.forget = () => { end(); holds.delete(button); };
-    return button;
+    return holds.button(Boolean(stream), { begin, end });
   }
 
   return { video, toggle, start, stop, frame, holdButton, onStop: (f) => stopped.add(f), get on() { return Boolean(stream); } };
-}
-
-function cameraError(e) {
-  switch (e?.name) {
-    case 'NotAllowedError': case 'SecurityError':
-      return 'The camera was not allowed: allow it for this site in the browser’s address bar, then press “Start the camera” again.';
-    case 'NotFoundError': case 'OverconstrainedError':
-      return 'No camera was found on this device.';
-    case 'NotReadableError': case 'AbortError':
-      return 'The camera could not be started: another program may be using it.';
-    default:
-      return `The camera could not be started (${e?.message || e}).`;
-  }
 }

@@ -6,6 +6,7 @@
 import { collect } from './collect.js';
 import { MASTER, decodeBytes, lossless, rgbAt, thumbnail, toMaster } from './decode.js';
 import { sortClasses, unreadable } from './problems.js';
+import { cleanLabel, removeClass, renameClass } from '../classes.js';
 
 export const IMAGE_REQUESTS = ['imagesAdd', 'imagesRemove', 'imagesRenameClass', 'imagesRemoveClass', 'imagesSize', 'imagesClear'];
 export const IMAGE_SIZES = [96, 128, 160, 224];
@@ -32,13 +33,11 @@ export async function imagesCall(msg, ready, progress) {
       return { data: ready(assemble()) };
     }
     case 'imagesRenameClass': {
-      const to = cleanLabel(msg.to);
-      for (const img of images.values()) if (img.label === msg.from) img.label = to;
+      renameClass(images, msg.from, msg.to);
       return { data: ready(assemble()) };
     }
     case 'imagesRemoveClass': {
-      const removed = [...images].filter(([, img]) => img.label === msg.label).map(([id]) => id);
-      removed.forEach(drop);
+      const removed = removeClass(images, msg.label, drop);
       return { removed, data: ready(assemble()) };
     }
     case 'imagesSize': {
@@ -56,12 +55,6 @@ export async function imagesCall(msg, ready, progress) {
     default: throw new Error(`unknown image request '${msg.type}'`);
   }
 }
-
-const cleanLabel = (label) => {
-  const l = String(label ?? '').trim();
-  if (!l) throw new Error('a class needs a name');
-  return l;
-};
 
 function drop(id) {
   images.get(id)?.master.close();

@@ -1,15 +1,18 @@
-// The image classes as cards: a name you can edit (renames the class in the worker), the count
-// the worker reports, Hold to record (webcam), Add images, Remove class, and a grid of thumbnails
-// each with its own Delete. A class made with "Add class" exists here only until it has images:
-// the worker knows classes by their images. File names reach the DOM through textContent and
-// alt/aria-label attributes only.
+// The classes of an image or sound set as cards: a name you can edit (renames the class in the
+// worker), the count the worker reports, Hold to record (webcam or microphone), Add images / Add
+// sounds, Remove class, and a grid of thumbnails each with its own Delete. A class made with "Add
+// class" exists here only until it has examples: the worker knows classes by their examples. File
+// names reach the DOM through textContent and alt/aria-label attributes only.
 import { el } from '../dom.js';
 
 /** act: { remove(ids), rename(from, to), removeClass(name), addFiles(name, files) } (each resolves
- *  when the worker has answered); hold(labelFn): a Hold-to-record button. */
-export function classBoard(act, hold) {
+ *  when the worker has answered); hold(labelFn): a Hold-to-record button; kind: what the cards say
+ *  and draw (images/view.js's, sounds/view.js's): the class-name prefix, the nouns (one, many,
+ *  items), the Add button's words and file picker (add, accept), the grid's class, and
+ *  thumb(added) → { node, drop? } for one example. */
+export function classBoard(act, hold, kind) {
   const cards = new Map(); // name → { card, grid, count, nameInput, record, ids: Map(id → li) }
-  const list = el('div', { class: 'img-classes' });
+  const list = el('div', { class: `${kind.prefix}-classes` });
   let made = 0;
 
   function card(name) {
@@ -18,14 +21,14 @@ export function classBoard(act, hold) {
     c.nameInput = el('input', { type: 'text', value: name, 'aria-label': `Name of class ${name}`, class: 'class-name' });
     // a refused rename (the worker's message is shown by `act`) leaves the old name
     c.nameInput.addEventListener('change', () => rename(c).catch(() => { c.nameInput.value = c.name; }));
-    c.count = el('span', { class: 'class-count', text: '0 images' });
+    c.count = el('span', { class: 'class-count', text: `0 ${kind.many}` });
     c.record = hold(() => c.name);
-    const files = el('input', { type: 'file', multiple: true, accept: 'image/*', class: 'visually-hidden',
+    const files = el('input', { type: 'file', multiple: true, accept: kind.accept, class: 'visually-hidden',
       onchange: () => { if (files.files.length) act.addFiles(c.name, [...files.files]).finally(() => { files.value = ''; }); } });
-    const addLabel = el('label', { class: 'button-like' }, 'Add images', files);
+    const addLabel = el('label', { class: 'button-like' }, kind.add, files);
     c.remove = el('button', { type: 'button', class: 'secondary', text: 'Remove class', onclick: () => removeClass(c).catch(() => {}) });
-    c.grid = el('ul', { class: 'thumbs', 'aria-label': `Images of class ${name}` });
-    c.card = el('section', { class: 'img-class', 'aria-label': `Class ${name}` },
+    c.grid = el('ul', { class: kind.grid, 'aria-label': `${kind.items} of class ${name}` });
+    c.card = el('section', { class: `${kind.prefix}-class`, 'aria-label': `Class ${name}` },
       el('div', { class: 'row' }, c.nameInput, c.count), el('div', { class: 'row' }, c.record, addLabel, c.remove), c.grid);
     cards.set(name, c);
     list.append(c.card);
@@ -52,7 +55,7 @@ export function classBoard(act, hold) {
 
   const labelCard = (c) => {
     c.nameInput.setAttribute('aria-label', `Name of class ${c.name}`);
-    c.grid.setAttribute('aria-label', `Images of class ${c.name}`);
+    c.grid.setAttribute('aria-label', `${kind.items} of class ${c.name}`);
     c.card.setAttribute('aria-label', `Class ${c.name}`);
   };
 
@@ -64,13 +67,15 @@ export function classBoard(act, hold) {
     cards.delete(c.name);
   }
 
-  /** Thumbnails of images the worker kept: [{ id, name, label, thumb }]. */
+  /** Thumbnails of examples the worker kept: [{ id, name, label, … }] (an image's `thumb`, a
+   *  clip's `peaks`: what kind.thumb draws). */
   function add(added) {
-    for (const { id, name, label, thumb } of added) {
+    for (const item of added) {
+      const { id, name, label } = item;
       const c = card(label);
-      const url = URL.createObjectURL(thumb);
-      const li = el('li', {}, el('img', { src: url, alt: name, title: name, width: 72, height: 72 }));
-      li.drop = () => { URL.revokeObjectURL(url); li.remove(); };
+      const { node, drop } = kind.thumb(item);
+      const li = el('li', {}, node);
+      li.drop = () => { drop?.(); li.remove(); };
       li.append(el('button', { type: 'button', class: 'thumb-delete', 'aria-label': `Delete ${name}`, text: '×',
         onclick: () => act.remove([id]).then(() => {
           // keyboard users stay in the grid: focus goes to the next thumbnail's Delete (or the previous, or the class name)
@@ -90,7 +95,7 @@ export function classBoard(act, hold) {
     const by = new Map(data.classes.map((x) => [x.name, x.count]));
     for (const c of cards.values()) {
       const n = by.get(c.name) || 0;
-      c.count.textContent = `${n} image${n === 1 ? '' : 's'}`;
+      c.count.textContent = `${n} ${n === 1 ? kind.one : kind.many}`;
     }
   }
 

@@ -1,0 +1,52 @@
+// A sound run's own settings, shown in the Settings section in Sounds mode instead of the shared
+// row: its defaults are not a text run's (a few dozen one-second clips train best with every block,
+// many epochs, a larger learning rate and altered copies), so they are fields of their own, with
+// their own saved values ('sound-settings'), as Images mode has its own Trainable blocks. The
+// bounds are the shared fields' (layout.js SETTINGS); the core checks every value again.
+import { el, field } from '../dom.js';
+import { SETTINGS } from '../layout.js';
+import { checkFields } from '../settings.js';
+
+// the core's key, label, default, help; min / max / whole come from SETTINGS where it has the key
+const FIELDS = [
+  ['layers', 'Trainable blocks', 9, 'blocks of the speech model trained, from the top (0: the head conv and the new head only)', [0, 9, true]],
+  ['epochs', 'Epochs', 30],
+  ['lr', 'Learning rate', 0.001],
+  ['batch_size', 'Batch size', 16],
+  ['val_split', 'Validation share', 0.2],
+  ['copies', 'Altered copies per clip', 4, 'each training clip again, moved in the second, faster or slower, louder or quieter, or under noise (0: none)', [0, 50, true]],
+  ['seed', 'Seed', 0],
+];
+const bounds = (key) => {
+  const s = SETTINGS.find(([name]) => name === key);
+  return s && [s[3], s[4], s[5]];
+};
+
+/** changed(): the settings were edited. { row, fields (by the core's key; `augment` names the
+ *  copies field, for the core's messages), read(), setBlocks(n), values(config), restore(saved) } */
+export function soundSettings(changed) {
+  const fields = {};
+  const wraps = FIELDS.map(([key, label, def, help, own]) => {
+    const [min, max, int] = own ?? bounds(key);
+    // named apart from the shared fields (input[name=epochs] is theirs)
+    const input = el('input', { type: 'number', name: `sound_${key}`, value: def, min, max, step: int ? 1 : 'any', oninput: changed });
+    const { wrap, error } = field(label, input, { help });
+    fields[key] = { input, error, min, max, int, label, name: `sound_${key}`, key };
+    return wrap;
+  });
+  const row = el('div', { class: 'row sound-only' }, ...wraps);
+  return {
+    row,
+    fields: { ...fields, augment: fields.copies },
+    /** The checked values (each problem shown at its field), or null. */
+    read: () => checkFields(fields),
+    /** The sound model's blocks: the Trainable blocks field's bound. */
+    setBlocks(n) { fields.layers.max = n; fields.layers.input.max = n; },
+    /** What is kept of a run's config to fill the fields again. */
+    values: (config) => Object.fromEntries(FIELDS.map(([key]) => [key, key === 'copies' ? config.augment?.copies ?? 0 : config[key]])),
+    /** Saved values (values()'s) back into the fields. */
+    restore(saved = {}) {
+      for (const [key, f] of Object.entries(fields)) if (saved[key] !== undefined) f.input.value = saved[key];
+    },
+  };
+}
