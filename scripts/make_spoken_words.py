@@ -8,11 +8,11 @@ in training, so the test asks for words, not voices. Each clip gets its own spee
 place in the second and (every other clip) noise, from a generator seeded by its name, so the
 output is the same on every run. 16 kHz mono 16-bit WAV, one second each.
 """
-import concurrent.futures, os, random, shutil, subprocess, sys, tempfile
+import concurrent.futures, os, random, shutil, subprocess, sys, tempfile, zipfile
 
 WORDS = ["yes", "no", "up", "down", "left", "right", "stop", "go"]
 TRAIN = {"accents": ["en-us", "en-gb", "en-gb-scotland", "en-gb-x-rp", "en-029"],
-         "variants": ["m1", "m3", "f1", "f3"]}
+         "variants": ["m1", "m3", "m5", "m6", "m7", "f1", "f3", "f5"]}
 TEST = {"accents": ["en-us-nyc", "en-gb-x-gbclan", "en-gb-x-gbcwmd"],
         "variants": ["m2", "m4", "f2", "f4"]}
 RATE = 16000
@@ -136,5 +136,22 @@ mic-test.wav: a fake microphone for the browser tests (Chromium's
 {mic}
 """
 
+def zip_train(dest):
+    """train/ as dest/train.zip, entries sorted and dated 2026-01-01: the page's sample sounds."""
+    part = os.path.join(dest, "train.zip.part")
+    with zipfile.ZipFile(part, "w", zipfile.ZIP_DEFLATED) as z:
+        for root, _, files in sorted(os.walk(os.path.join(dest, "train"))):
+            for name in sorted(files):
+                path = os.path.join(root, name)
+                info = zipfile.ZipInfo(os.path.relpath(path, dest), (2026, 1, 1, 0, 0, 0))
+                info.compress_type = zipfile.ZIP_DEFLATED
+                with open(path, "rb") as f:
+                    z.writestr(info, f.read())
+    os.replace(part, os.path.join(dest, "train.zip"))
+
+
 if __name__ == "__main__":
-    main(sys.argv[1])
+    if sys.argv[1] == "--zip":
+        zip_train(sys.argv[2])
+    else:
+        main(sys.argv[1])

@@ -22,6 +22,12 @@ use crate::readback;
 use crate::run::{CacheDtype, Init, RunConfig};
 use crate::task::Task;
 
+/// The new head's weights are drawn this much narrower than a text or image head's: the clip
+/// embedding's 96 numbers reach ±56, so the usual draw starts an 8-word run at a loss of ~17
+/// (chance is ln 8 ≈ 2.1) and its first steps' gradients swamp the blocks. Over three seeds (40
+/// voices, 15 epochs) the held-out accuracy went from 0.906 / 0.896 / 0.854 to 0.844 / 0.948 / 0.948.
+const HEAD_INIT: f64 = 0.05;
+
 impl Trainer {
     /// A sound classification run: checks the settings (text-only ones are refused by name),
     /// splits the clips per class (seeded), and splits the network at `layers` blocks from the
@@ -75,7 +81,11 @@ impl Trainer {
         }
         let fc = match (keep_head, head) {
             (true, Some(fc)) => fc,
-            _ => fresh_head(EMBEDDING_DIM, labels.len(), cfg.seed, device),
+            _ => {
+                let mut fc = fresh_head(EMBEDDING_DIM, labels.len(), cfg.seed, device);
+                fc.weight = fc.weight.map(|w| w.mul_scalar(HEAD_INIT));
+                fc
+            }
         };
         let top = Top::Audio(SpeechClassifier { net: top, fc, dropout: crate::dropout::Dropout::new(cfg.dropout) }.train());
         let pending = if cached { (0..train.len()).map(|i| (false, i)).chain((0..val.len()).map(|i| (true, i))).collect() } else { Vec::new() };

@@ -2,10 +2,10 @@
 // playing models/samples/spoken-words/mic-test.wav (a voice the train set does not have, looped:
 // 1 s of silence, then "yes" at 1.000 s, "down" 2.950, "left" 4.886, "stop" 6.828, 1.5 s apart):
 // Sounds → the sound model → the panel, its keyboard order and the sound run's own settings →
-// "Use the sample sounds" (the spoken-words train set: 160 clips in 8 classes) → Start the
+// "Use the sample sounds" (the spoken-words train set: 320 clips in 8 classes) → Start the
 // microphone → the level meter moves → Hold to record into a new class as a word starts → its
-// count 1 and a waveform; a short Space press records one second more → Train (3 epochs, 1
-// altered copy per clip, to keep it short; the recorded class removed first) → Listen for two turns
+// count 1 and a waveform; a short Space press records one second more → Train (3 epochs, no
+// altered copies, to keep it short; the recorded class removed first) → Listen for two turns
 // of the file: each of its four words heard, and most predictions one of them → a file through
 // "Predict a sound" → axe → leaving Sounds mode turns the microphone off →
 // a denied microphone says so. ~55 s here (2 cores; the run ~40 s).
@@ -23,11 +23,11 @@ const WORDS = ['down', 'go', 'left', 'no', 'right', 'stop', 'up', 'yes'];
 const MIC_ARGS = [...NO_WEBGPU_ARGS, '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream',
   `--use-file-for-fake-audio-capture=${join(WORDS_DIR, 'mic-test.wav')}`, '--autoplay-policy=no-user-gesture-required'];
 const T = { timeout: 600_000 };
-// the share of live predictions that must be one of the four words the microphone plays: the
-// short run below heard 0.65 and 0.59 (30 of 46, 27 of 46; windows that catch the end of one word
-// and silence go elsewhere); a model that answers one word whatever it hears fails the check that
-// every played word is heard
-const HEARD_SHARE = 0.45;
+// the share of live predictions that must be one of the four words the microphone plays: short
+// runs heard 0.65, 0.59, 0.57 and 0.54 (windows that hold the end of one word and the quiet after
+// it go elsewhere); a model that answers one word whatever it hears fails the check that every
+// played word is heard
+const HEARD_SHARE = 0.4;
 
 let server;
 before(async () => {
@@ -75,7 +75,7 @@ test('sounds: the sample words, the microphone, a recorded class, a run, live li
     assert.equal(await train.isDisabled(), true, 'no sounds yet');
     // a sound run's own settings, with its defaults; Text's Layers and Images' Blocks are hidden
     const setting = (name) => w.getByRole('spinbutton', { name, exact: true });
-    const defaults = { 'Trainable blocks': '9', Epochs: '30', 'Learning rate': '0.001', 'Batch size': '16', 'Validation share': '0.2', 'Altered copies per clip': '4' };
+    const defaults = { 'Trainable blocks': '9', Epochs: '15', 'Learning rate': '0.001', 'Batch size': '32', 'Validation share': '0.2', 'Altered copies per clip': '0' };
     for (const [name, value] of Object.entries(defaults)) assert.equal(await setting(name).inputValue(), value, name);
     assert.equal(await setting('Trainable blocks').getAttribute('max'), '9');
     assert.equal(await w.locator('input[name=layers]').isVisible(), false);
@@ -92,14 +92,14 @@ test('sounds: the sample words, the microphone, a recorded class, a run, live li
     // the sample words: the counts are the worker's
     await w.getByRole('button', { name: 'Use the sample sounds' }).click();
     const summary = w.locator('.snd-summary');
-    await summary.filter({ hasText: '160 clips in 8 classes' }).waitFor({ timeout: 180_000 });
+    await summary.filter({ hasText: '320 clips in 8 classes' }).waitFor({ timeout: 180_000 });
     const counted = await summary.textContent();
-    for (const word of WORDS) assert.ok(counted.includes(`${word}: 20`), `${word}: ${counted}`);
+    for (const word of WORDS) assert.ok(counted.includes(`${word}: 40`), `${word}: ${counted}`);
     assert.equal(await w.locator('.snd-problems .error').count(), 0, 'nothing left out');
     assert.equal(await w.locator('section.snd-class').count(), 8);
     const yes = w.getByRole('region', { name: 'Class yes' });
-    assert.equal(await yes.locator('.class-count').textContent(), '20 clips');
-    assert.equal(await yes.getByRole('list', { name: 'Clips of class yes' }).getByRole('img').count(), 20, 'a waveform per clip');
+    assert.equal(await yes.locator('.class-count').textContent(), '40 clips');
+    assert.equal(await yes.getByRole('list', { name: 'Clips of class yes' }).getByRole('img').count(), 40, 'a waveform per clip');
     assert.equal(await w.getByText('Add sounds to two classes or more').isVisible(), false);
 
     // the microphone: on, and its level moves with the words
@@ -125,7 +125,7 @@ test('sounds: the sample words, the microphone, a recorded class, a run, live li
     await w.getByText(/^Recorded \d+\.\d s into mine\.$/).waitFor({ timeout: 20_000 });
     assert.equal(await mine.locator('.class-count').textContent(), '1 clip');
     assert.equal(await mine.getByRole('list', { name: 'Clips of class mine' }).getByRole('img').count(), 1, 'its waveform');
-    assert.match(await summary.textContent(), /^161 clips in 9 classes .*mine: 1/);
+    assert.match(await summary.textContent(), /^321 clips in 9 classes .*mine: 1/);
     // …and from the keyboard: Space held briefly still records one second
     await hold.focus();
     await page.waitForFunction(() => window.level() < 0.05, null, { timeout: 15_000, polling: 20 });
@@ -139,10 +139,9 @@ test('sounds: the sample words, the microphone, a recorded class, a run, live li
     // the recorded class holds the microphone's own words (its voice is not among the sample's),
     // so it goes before the run: what Listen hears is then judged by the eight words alone
     await mine.getByRole('button', { name: 'Remove class' }).click();
-    await summary.filter({ hasText: /^160 clips in 8 classes/ }).waitFor();
+    await summary.filter({ hasText: /^320 clips in 8 classes/ }).waitFor();
     // a short run
     await w.locator('input[name=sound_epochs]').fill('3');
-    await w.locator('input[name=sound_copies]').fill('1');
     // nine classes with clips and the sound model: Train is on
     await page.waitForFunction(() => [...window.root().querySelectorAll('button')].find((b) => b.textContent === 'Train').disabled === false, null, { timeout: 10_000 });
     const done = doneEvent(page);

@@ -12,6 +12,9 @@ import { ROOT, createTabtune, makeFixtures, openPage, startServer, tabtune } fro
 let server;
 const T = { timeout: 900_000 };
 const WORDS = '/models/samples/spoken-words';
+// tests/it/speech_train.rs's quality run, and its bound
+const QUALITY = { layers: 9, epochs: 15, lr: 1e-3, dropout: 0.1, val_split: 0, seed: 0 };
+const QUALITY_BOUND = 0.8;
 
 before(async () => { server = await startServer(makeFixtures()); });
 after(() => server?.stop());
@@ -57,13 +60,13 @@ test('sounds: a zip of class folders and every format the browser decodes; bad f
       return { model, zip: zip.data, notes: zip.notes, formats: { added: formats.added.map((a) => [a.name, a.peaks.length]), problems: formats.problems }, back: back.data, preds, one, bytes };
     }, [WORDS, silent, files]);
     assert.equal(r.model.kind, 'audio');
-    assert.equal(r.zip.clips, 160);
-    assert.deepEqual(r.zip.classes.map((c) => [c.name, c.count]), ['down', 'go', 'left', 'no', 'right', 'stop', 'up', 'yes'].map((w) => [w, 20]));
+    assert.equal(r.zip.clips, 320);
+    assert.deepEqual(r.zip.classes.map((c) => [c.name, c.count]), ['down', 'go', 'left', 'no', 'right', 'stop', 'up', 'yes'].map((w) => [w, 40]));
     assert.deepEqual(r.formats.added, ['yes.wav', 'yes.ogg', 'yes.flac', 'yes.mp3'].map((n) => [n, 200]), 'each format decoded, with a 100-column outline');
     assert.deepEqual(r.formats.problems.map((p) => p.name), ['notes.wav', 'quiet.wav']);
     assert.match(r.formats.problems[0].message, /could not decode it as audio/);
     assert.match(r.formats.problems[1].message, /the clip is silent/);
-    assert.equal(r.back.clips, 160, 'removeSounds takes them out again');
+    assert.equal(r.back.clips, 320, 'removeSounds takes them out again');
     assert.equal(r.one.label, r.preds[0].label);
     assert.ok(r.one.ms > 0);
 
@@ -78,5 +81,31 @@ test('sounds: a zip of class folders and every format the browser decodes; bad f
     });
     console.log(`# ${files.length} held-out clips: tab vs CLI on the downloaded folder, max |Δp| ${worst.toExponential(2)}`);
     assert.ok(worst <= 1e-4, `tab and CLI differ by ${worst}`);
+  } finally { await browser.close(); }
+});
+
+test('in the tab, the spoken words of voices held out of training: the quality run of tests/it/speech_train.rs, held to the same bound', T, async () => {
+  const { browser, page } = await openPage(server.origin);
+  try {
+    // the page's default engine: the CPU backend here, WebGPU where a real GPU is found
+    await createTabtune(page, 'auto');
+    const files = heldOut();
+    const r = await page.evaluate(async ([WORDS, files, recipe]) => {
+      const tt = window.tt;
+      const { decodeSound } = await import('/api/sounds.js');
+      await tt.loadModel(`${WORDS}/../../speech-embedding/`);
+      await tt.addSounds([new File([await (await fetch(`${WORDS}/train.zip`)).blob()], 'train.zip')]);
+      const t0 = performance.now();
+      await tt.train({ task: 'audio', ...recipe });
+      const seconds = (performance.now() - t0) / 1000;
+      const sounds = await Promise.all(files.map(async (f) => decodeSound(new Uint8Array(await (await fetch(f.url)).arrayBuffer()))));
+      const preds = await tt.predict(sounds);
+      return { labels: preds.map((p) => p.label), seconds, backend: tt.backend.kind };
+    }, [WORDS, files.map(({ url }) => ({ url })), QUALITY]);
+    const right = r.labels.filter((l, i) => l === files[i].label).length;
+    const acc = right / files.length;
+    console.log(`# held-out voices in the tab (${r.backend}): ${right} of ${files.length} = ${acc.toFixed(3)}; the run took ${r.seconds.toFixed(0)} s`);
+    assert.equal(files.length, 96);
+    assert.ok(acc >= QUALITY_BOUND, `held-out voices in the tab: ${acc.toFixed(3)} < ${QUALITY_BOUND}`);
   } finally { await browser.close(); }
 });

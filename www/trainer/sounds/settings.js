@@ -1,7 +1,7 @@
 // A sound run's own settings, shown in the Settings section in Sounds mode instead of the shared
-// row: its defaults are not a text run's (a few dozen one-second clips train best with every block,
-// many epochs, a larger learning rate and altered copies), so they are fields of their own, with
-// their own saved values ('sound-settings'), as Images mode has its own Trainable blocks. The
+// row: its defaults are not a text run's (one-second clips train best with every block, more
+// epochs and a larger learning rate: tests/it/speech_train.rs's recipe), so they are fields of
+// their own, with their own saved values ('sound-settings'), as Images mode has its own Trainable blocks. The
 // bounds are the shared fields' (layout.js SETTINGS); the core checks every value again.
 import { el, field } from '../dom.js';
 import { SETTINGS } from '../layout.js';
@@ -10,11 +10,12 @@ import { checkFields } from '../settings.js';
 // the core's key, label, default, help; min / max / whole come from SETTINGS where it has the key
 const FIELDS = [
   ['layers', 'Trainable blocks', 9, 'blocks of the speech model trained, from the top (0: the head conv and the new head only)', [0, 9, true]],
-  ['epochs', 'Epochs', 30],
+  ['epochs', 'Epochs', 15],
   ['lr', 'Learning rate', 0.001],
-  ['batch_size', 'Batch size', 16],
+  ['batch_size', 'Batch size', 32],
   ['val_split', 'Validation share', 0.2],
-  ['copies', 'Altered copies per clip', 4, 'each training clip again, moved in the second, faster or slower, louder or quieter, or under noise (0: none)', [0, 50, true]],
+  // off by default: a copy costs as much training as a clip; with a few recordings a class, 2–4 help
+  ['copies', 'Altered copies per clip', 0, 'each training clip again, moved in the second, faster or slower, louder or quieter, or under noise (0: none; the core takes 0 to 20)', [0, 20, true]],
   ['seed', 'Seed', 0],
 ];
 const bounds = (key) => {
