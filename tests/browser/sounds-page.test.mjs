@@ -6,7 +6,7 @@
 // microphone → the level meter moves → Hold to record into a new class as a word starts → its
 // count 1 and a waveform; a short Space press records one second more → Train (3 epochs, no
 // altered copies, to keep it short; the recorded class removed first) → Listen for two turns
-// of the file: each of its four words heard, and most predictions one of them → a file through
+// of the file: each of its four words heard, and heard mostly in the file's order → a file through
 // "Predict a sound" → axe → leaving Sounds mode turns the microphone off →
 // a denied microphone says so. ~55 s here (2 cores; the run ~40 s).
 import { after, before, test } from 'node:test';
@@ -24,10 +24,12 @@ const MIC_ARGS = [...NO_WEBGPU_ARGS, '--use-fake-device-for-media-stream', '--us
   `--use-file-for-fake-audio-capture=${join(WORDS_DIR, 'mic-test.wav')}`, '--autoplay-policy=no-user-gesture-required'];
 const T = { timeout: 600_000 };
 // the share of live predictions that must be one of the four words the microphone plays: short
-// runs heard 0.65, 0.59, 0.57 and 0.54 (windows that hold the end of one word and the quiet after
-// it go elsewhere); a model that answers one word whatever it hears fails the check that every
-// played word is heard
-const HEARD_SHARE = 0.4;
+// runs heard 0.65, 0.59, 0.57, 0.54, then (with the narrower head draw, whose short runs call the
+// gaps' word tails "up") 0.44, 0.47, 0.48; a model that answers one unplayed word fails it
+const HEARD_SHARE = 0.3;
+// the share of changes between heard words that follow the file's order: measured 6 of 8, 7 of 8,
+// 5 of 9; words not told apart follow it by chance 1 time in 3
+const IN_ORDER = 0.4;
 
 let server;
 before(async () => {
@@ -171,6 +173,12 @@ test('sounds: the sample words, the microphone, a recorded class, a run, live li
     console.log(`# heard (${heard.length} predictions, ${onPlayed} of the played words): ${heard.join(' ')}`);
     for (const word of played) assert.ok(heard.includes(word), `"${word}" is played and never heard: ${heard.join(' ')}`);
     assert.ok(onPlayed >= HEARD_SHARE * heard.length, `${onPlayed} of ${heard.length} predictions are words the microphone plays`);
+    // the played words as heard, each run of one word once: from one to the next is the file's
+    // order (yes → down → left → stop → yes) when the words are told apart, by chance 1 in 3
+    const runs = heard.filter((l) => played.includes(l)).filter((l, i, a) => l !== a[i - 1]);
+    const next = runs.slice(1).filter((l, i) => l === played[(played.indexOf(runs[i]) + 1) % 4]).length;
+    console.log(`# in the file's order: ${next} of ${runs.length - 1} changes`);
+    assert.ok(next >= IN_ORDER * (runs.length - 1), `${next} of ${runs.length - 1} changes between heard words follow the file's order: ${runs.join(' ')}`);
     const top = await w.locator('.snd-live-top').textContent();
     assert.equal(await w.locator('.snd-live-probs .bar-row').count(), 8, 'a bar per class');
     const live = await page.evaluate(() => window.root().querySelector('.snd-live-probs').prediction);
