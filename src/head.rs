@@ -47,3 +47,15 @@ impl ParamGroup {
         ParamGroup { name, params: c.1, lr_scale, tensors: c.0 }
     }
 }
+
+/// A CNN top's groups (images, sounds): bottom block first (`blocks.{first + j}`, each below
+/// the top one at its upper neighbour's LR × `decay`), then the head conv and the Linear head
+/// at the LR.
+pub(crate) fn block_groups<B: Module, C: Module>(blocks: &[B], first: usize, decay: f64, head_conv: &C, head: &Linear) -> Vec<ParamGroup> {
+    let k = blocks.len();
+    let mut groups: Vec<ParamGroup> =
+        blocks.iter().enumerate().map(|(j, block)| ParamGroup::of(format!("blocks.{}", first + j), block, decay.powi((k - 1 - j) as i32))).collect();
+    groups.push(ParamGroup::of("head_conv".into(), head_conv, 1.0));
+    groups.push(ParamGroup::of("head".into(), head, 1.0));
+    groups
+}

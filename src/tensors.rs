@@ -92,9 +92,17 @@ impl safetensors::View for F32View<'_> {
 const LIST_AT_MOST: usize = 8;
 
 /// Every problem a weights file had, in one error (the first LIST_AT_MOST, sorted); Ok when none.
-pub fn weight_problems(mut problems: Vec<String>) -> Result<()> {
+pub fn weight_problems(problems: Vec<String>) -> Result<()> {
+    match problem_list(problems) {
+        None => Ok(()),
+        Some(msg) => Err(Error::Weights(format!("{msg}. Check that config.json and model.safetensors come from the same model"))),
+    }
+}
+
+/// The problems in one line: the first LIST_AT_MOST, sorted, then "and N more"; None when none.
+pub fn problem_list(mut problems: Vec<String>) -> Option<String> {
     if problems.is_empty() {
-        return Ok(());
+        return None;
     }
     problems.sort();
     let more = problems.len().saturating_sub(LIST_AT_MOST);
@@ -102,7 +110,7 @@ pub fn weight_problems(mut problems: Vec<String>) -> Result<()> {
     if more > 0 {
         msg.push_str(&format!("; and {more} more"));
     }
-    Err(Error::Weights(format!("{msg}. Check that config.json and model.safetensors come from the same model")))
+    Some(msg)
 }
 
 /// A safetensors tensor's bytes as f32 (None for a dtype that is not a float).

@@ -21,26 +21,13 @@ use std::sync::Arc;
 use realfft::{RealFftPlanner, RealToComplex};
 
 use super::config::SpeechConfig;
+use super::mel_graph::GraphConstants;
 use crate::error::{Error, Result};
 
 /// The constants of `melspectrogram.onnx` (see `mel_graph.rs`) and the config's scalings.
 #[derive(Clone)]
 pub struct MelFrontEnd {
-    /// [n_fft]: the DFT kernels' common window.
-    pub window: Vec<f64>,
-    /// [n_fft / 2 + 1, n_mels], row-major: the graph's `1.melW`.
-    pub filters: Vec<f64>,
-    pub n_fft: usize,
-    pub hop: usize,
-    pub n_mels: usize,
-    /// The power floor before the log (1e-10).
-    pub amin: f64,
-    /// dB = ln(x) · `db_mul` / `db_div` − `db_ref` (10, ln 10 and 0 in the graph).
-    pub db_mul: f64,
-    pub db_div: f64,
-    pub db_ref: f64,
-    /// Features below the maximum by more than this many dB are raised to it (80).
-    pub top_db: f64,
+    pub graph: GraphConstants,
     /// From config.json: ×32768 before, x / 10 + 2 after.
     pub input_scale: f64,
     pub feature_divisor: f64,
@@ -50,7 +37,8 @@ pub struct MelFrontEnd {
 
 impl fmt::Debug for MelFrontEnd {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "MelFrontEnd {{ n_fft: {}, hop: {}, n_mels: {}, top_db: {} }}", self.n_fft, self.hop, self.n_mels, self.top_db)
+        let g = &self.graph;
+        write!(f, "MelFrontEnd {{ n_fft: {}, hop: {}, n_mels: {}, top_db: {} }}", g.n_fft, g.hop, g.n_mels, g.top_db)
     }
 }
 
@@ -67,16 +55,7 @@ impl MelFrontEnd {
         }
         let fft = RealFftPlanner::<f64>::new().plan_fft_forward(g.n_fft);
         Ok(MelFrontEnd {
-            window: g.window,
-            filters: g.filters,
-            n_fft: g.n_fft,
-            hop: g.hop,
-            n_mels: g.n_mels,
-            amin: g.amin,
-            db_mul: g.db_mul,
-            db_div: g.db_div,
-            db_ref: g.db_ref,
-            top_db: g.top_db,
+            graph: g,
             input_scale: cfg.input_scale as f64,
             feature_divisor: cfg.feature_divisor as f64,
             feature_offset: cfg.feature_offset as f64,
@@ -86,22 +65,24 @@ impl MelFrontEnd {
 
     /// Frames the graph makes of `len` samples (0 when shorter than one frame).
     pub fn frames(&self, len: usize) -> usize {
-        if len < self.n_fft { 0 } else { (len - self.n_fft) / self.hop + 1 }
+        let g = &self.graph;
+        if len < g.n_fft { 0 } else { (len - g.n_fft) / g.hop + 1 }
     }
 
     /// The features before the JS's scaling: dB as the ONNX graph outputs them,
     /// [frames, n_mels] row-major.
     pub fn db(&self, samples: &[f32]) -> Vec<f64> {
         let frames = self.frames(samples.len());
-        let bins = self.n_fft / 2 + 1;
+        let g = &self.graph;
+        let bins = g.n_fft / 2 + 1;
         let mut input = self.fft.make_input_vec();
         let mut spectrum = self.fft.make_output_vec();
         let mut scratch = self.fft.make_scratch_vec();
         let mut power = vec![0.0f64; bins];
-        let mut out = Vec::with_capacity(frames * self.n_mels);
+        let mut out = Vec::with_capacity(frames * g.n_mels);
         for f in 0..frames {
-            let frame = &samples[f * self.hop..f * self.hop + self.n_fft];
-            for ((x, &s), &w) in input.iter_mut().zip(frame).zip(&self.window) {
+            let frame = &samples[f * g.hop..f * g.hop + g.n_fft];
+            for ((x, &s), &w) in input.iter_mut().zip(frame).zip(&g.window) {
                 *x = s as f64 * self.input_scale * w;
             }
             // The lengths come from the plan itself, so this cannot fail.
@@ -111,12 +92,12 @@ impl MelFrontEnd {
             for (p, c) in power.iter_mut().zip(&spectrum) {
                 *p = c.re * c.re + c.im * c.im;
             }
-            for m in 0..self.n_mels {
-                let mel: f64 = power.iter().enumerate().map(|(k, p)| p * self.filters[k * self.n_mels + m]).sum();
-                out.push(mel.max(self.amin).ln() * self.db_mul / self.db_div - self.db_ref);
+            for m in 0..g.n_mels {
+                let mel: f64 = power.iter().enumerate().map(|(k, p)| p * g.filters[k * g.n_mels + m]).sum();
+                out.push(mel.max(g.amin).ln() * g.db_mul / g.db_div - g.db_ref);
             }
         }
-        let floor = out.iter().copied().fold(f64::NEG_INFINITY, f64::max) - self.top_db;
+        let floor = out.iter().copied().fold(f64::NEG_INFINITY, f64::max) - g.top_db;
         out.iter_mut().for_each(|v| *v = v.max(floor));
         out
     }

@@ -10,16 +10,22 @@ use crate::onnx::read::{self, Values};
 const FILE: &str = "melspectrogram.onnx";
 
 /// The numbers `mel_graph::read` takes out of the ONNX file.
+#[derive(Clone)]
 pub struct GraphConstants {
+    /// [n_fft]: the DFT kernels' common window.
     pub window: Vec<f64>,
+    /// [n_fft / 2 + 1, n_mels], row-major: the graph's `1.melW`.
     pub filters: Vec<f64>,
     pub n_fft: usize,
     pub hop: usize,
     pub n_mels: usize,
+    /// The power floor before the log (1e-10).
     pub amin: f64,
+    /// dB = ln(x) · `db_mul` / `db_div` − `db_ref` (10, ln 10 and 0 in the graph).
     pub db_mul: f64,
     pub db_div: f64,
     pub db_ref: f64,
+    /// Features below the maximum by more than this many dB are raised to it (80).
     pub top_db: f64,
 }
 

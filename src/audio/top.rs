@@ -6,7 +6,7 @@ use burn::prelude::*;
 
 use super::net::SpeechTop;
 use crate::dropout::{Dropout, Noise};
-use crate::head::ParamGroup;
+use crate::head::{ParamGroup, block_groups};
 
 #[derive(Module, Debug)]
 pub struct SpeechClassifier {
@@ -30,19 +30,8 @@ impl SpeechClassifier {
         self.fc.forward(self.dropout.forward(clip_mean(self.net.forward(x), windows), noise, 0))
     }
 
-    /// Bottom block first (`blocks.{first + j}`, each below the top one at its upper
-    /// neighbour's LR × `decay`), then the head conv and the Linear head at the LR.
+    /// The trainable groups, bottom block first (`head::block_groups`).
     pub fn param_groups(&self, first: usize, decay: f64) -> Vec<ParamGroup> {
-        let k = self.net.blocks.len();
-        let mut groups: Vec<ParamGroup> = self
-            .net
-            .blocks
-            .iter()
-            .enumerate()
-            .map(|(j, block)| ParamGroup::of(format!("blocks.{}", first + j), block, decay.powi((k - 1 - j) as i32)))
-            .collect();
-        groups.push(ParamGroup::of("head_conv".into(), &self.net.head, 1.0));
-        groups.push(ParamGroup::of("head".into(), &self.fc, 1.0));
-        groups
+        block_groups(&self.net.blocks, first, decay, &self.net.head, &self.fc)
     }
 }

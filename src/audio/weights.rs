@@ -26,10 +26,7 @@ use super::layers::{Conv, FLOOR};
 use super::net::{BLOCKS, Block, SpeechEmbedding, SpeechTop};
 use crate::error::{Error, Result};
 use crate::onnx::read::{self, Values};
-use crate::tensors::{NamedTensor, to_f32, transpose, weight_problems};
-
-/// How many problems one error lists.
-const LIST_AT_MOST: usize = 8;
+use crate::tensors::{NamedTensor, problem_list, to_f32, transpose, weight_problems};
 
 struct Tensors {
     /// name → (shape, values), every tensor of the file.
@@ -142,16 +139,10 @@ impl Tensors {
         if !self.onnx {
             return weight_problems(problems);
         }
-        if problems.is_empty() {
-            return Ok(());
+        match problem_list(problems) {
+            None => Ok(()),
+            Some(msg) => Err(Error::Onnx(format!("embedding_model.onnx: {msg}"))),
         }
-        problems.sort();
-        let more = problems.len().saturating_sub(LIST_AT_MOST);
-        let mut msg = problems.into_iter().take(LIST_AT_MOST).collect::<Vec<_>>().join("; ");
-        if more > 0 {
-            msg.push_str(&format!("; and {more} more"));
-        }
-        Err(Error::Onnx(format!("embedding_model.onnx: {msg}")))
     }
 }
 

@@ -4,7 +4,7 @@ use burn::prelude::*;
 
 use super::net::ImageTop;
 use crate::dropout::{Dropout, Noise};
-use crate::head::ParamGroup;
+use crate::head::{ParamGroup, block_groups};
 
 /// What an image run trains: the CNN's upper blocks, its head conv and a Linear head (in
 /// `net`), with dropout before the Linear head. BatchNorm keeps its running statistics.
@@ -21,19 +21,8 @@ impl ImageClassifier {
         self.net.fc.forward(self.dropout.forward(self.net.features(x), noise, 0))
     }
 
-    /// Bottom block first (`blocks.{first + j}`, each below the top one at its upper
-    /// neighbour's LR × `decay`), then the head conv and the Linear head at the LR.
+    /// The trainable groups, bottom block first (`head::block_groups`).
     pub fn param_groups(&self, first: usize, decay: f64) -> Vec<ParamGroup> {
-        let k = self.net.blocks.len();
-        let mut groups: Vec<ParamGroup> = self
-            .net
-            .blocks
-            .iter()
-            .enumerate()
-            .map(|(j, block)| ParamGroup::of(format!("blocks.{}", first + j), block, decay.powi((k - 1 - j) as i32)))
-            .collect();
-        groups.push(ParamGroup::of("head_conv".into(), &self.net.head, 1.0));
-        groups.push(ParamGroup::of("head".into(), &self.net.fc, 1.0));
-        groups
+        block_groups(&self.net.blocks, first, decay, &self.net.head, &self.net.fc)
     }
 }

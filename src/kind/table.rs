@@ -41,6 +41,19 @@ impl Kind {
         }
     }
 
+    /// The names a folder with this `config.json` may keep its weights under, the likelier
+    /// first: a base (no `labels`) of a kind shipped in another file comes as its package ships
+    /// it; a fine-tuned model always as `model.safetensors`.
+    pub fn weights_files(config: &[u8]) -> Vec<&'static str> {
+        let kind = Kind::of_config(config);
+        let tuned = serde_json::from_slice::<serde_json::Value>(config).ok().is_some_and(|v| v.get("labels").is_some());
+        match kind.original_weights() {
+            Some(original) if !tuned => vec![original, "model.safetensors"],
+            Some(original) => vec!["model.safetensors", original],
+            None => vec!["model.safetensors"],
+        }
+    }
+
     /// What a model of this kind is made of, for messages ("BERT layers").
     pub fn units(self) -> &'static str {
         match self {
@@ -97,5 +110,20 @@ impl Kind {
             Kind::Image => "an image model",
             Kind::Audio => "a sound model",
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Kind;
+
+    #[test]
+    fn a_sound_base_is_fetched_as_its_package_ships_it_and_a_tuned_model_as_safetensors() {
+        let base = br#"{"architecture": "speech_embedding", "n_mels": 32}"#;
+        let tuned = br#"{"architecture": "speech_embedding", "labels": ["yes", "no"]}"#;
+        assert_eq!(Kind::weights_files(base), ["embedding_model.onnx", "model.safetensors"]);
+        assert_eq!(Kind::weights_files(tuned), ["model.safetensors", "embedding_model.onnx"]);
+        assert_eq!(Kind::weights_files(br#"{"hidden_size": 384}"#), ["model.safetensors"]);
+        assert_eq!(Kind::weights_files(br#"{"architecture": "efficientnet-lite0"}"#), ["model.safetensors"]);
     }
 }

@@ -67,6 +67,14 @@ impl Model {
             return Err(Error::Config(format!("tabtune.pooling '{p}' is not supported: tabtune models pool with 'mean' or 'cls'")));
         }
         let tokenizer = TextTokenizer::from_json(files.tokenizer)?;
+        // a BERT-family encoder reads [CLS] (or <s>) first: without it every output is off, silently
+        if tokenizer.special_tokens() == 0 {
+            return Err(Error::Tokenizer(
+                "it puts no special tokens around a text (no post_processor adding [CLS] … [SEP] or <s> … </s>), and \
+                 BERT-family encoders are trained with them: use the tokenizer.json that came with the model"
+                    .into(),
+            ));
+        }
         let vocab = tokenizer.vocab_size();
         if vocab > config.vocab_size {
             return Err(Error::Tokenizer(format!(

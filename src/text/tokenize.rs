@@ -67,6 +67,11 @@ impl TextTokenizer {
         serde_json::to_vec(&tok).map_err(|e| Error::Tokenizer(format!("could not write tokenizer.json: {e}")))
     }
 
+    /// The special tokens its post-processor puts around one text ([CLS] … [SEP]: 2).
+    pub fn special_tokens(&self) -> usize {
+        self.inner.get_post_processor().map_or(0, |p| p.added_tokens(false))
+    }
+
     pub fn vocab_size(&self) -> usize {
         self.inner.get_vocab_size(true)
     }

@@ -5,19 +5,17 @@
 use burn::module::Module;
 use burn::prelude::*;
 
-use super::setup::Parts;
+use super::items::{ItemRun, check_classes, item_targets, plan_cache, rows_fingerprint, split_items};
 use super::split::{RowInputs, Split};
-use super::image::rows_fingerprint;
 use super::trainer::Trainer;
 use crate::audio::config::EMBEDDING_DIM;
 use crate::audio::data::AudioDataset;
 use crate::audio::{BLOCKS, SpeechClassifier, SpeechModel};
-use crate::data::{self, Example};
 use crate::error::{Error, Result};
 use crate::head::fresh_head;
 use crate::kind::audio::{AudioBase, check_continue, settle};
 use crate::kind::{Base, Batch, Top};
-use crate::prefix::{Cached, cache_bytes, cached_rows, stack};
+use crate::prefix::{Cached, cached_rows, stack};
 use crate::readback;
 use crate::run::{CacheDtype, Init, RunConfig};
 use crate::task::Task;
@@ -36,24 +34,18 @@ impl Trainer {
         settle(&mut cfg)?;
         let labels = data.classes.clone();
         cfg.check_task(Task::Classification, &labels)?;
-        if labels.len() < 2 {
-            return Err(Error::Settings(format!("a sound classifier needs two classes or more, and the data has {}", labels.len())));
-        }
+        check_classes("a sound classifier", &labels)?;
         let keep_head = cfg.init == Init::Continue;
         if keep_head {
             check_continue(&model, &labels)?;
         }
         let mut notes = Vec::new();
-        // the seeded, per-class split of the text path, on the clips' indices
-        let rows: Vec<Example> = data.examples.iter().enumerate().map(|(i, e)| Example { text: i.to_string(), label: e.label.clone() }).collect();
-        let (train_ex, val_ex) = data::stratified_split(&rows, cfg.val_split, cfg.seed);
-        let index = |e: &Example| e.text.parse::<usize>().unwrap_or_default();
-        let split = |ex: &[Example]| -> Result<Split> {
-            let idx: Vec<usize> = ex.iter().map(index).collect();
+        let (train_ex, val_ex) = split_items(data.examples.iter().map(|e| e.label.as_str()), &cfg);
+        let split = |ex: &[(usize, String)]| -> Result<Split> {
             Ok(Split {
-                texts: idx.iter().map(|&i| data.examples[i].name.clone()).collect(),
-                inputs: RowInputs::Clips(idx.iter().map(|&i| data.examples[i].clip.clone()).collect()),
-                targets: data::targets(ex, Task::Classification, &labels)?,
+                texts: ex.iter().map(|&(i, _)| data.examples[i].name.clone()).collect(),
+                inputs: RowInputs::Clips(ex.iter().map(|&(i, _)| data.examples[i].clip.clone()).collect()),
+                targets: item_targets(ex, &labels)?,
                 cache: Vec::new(),
             })
         };
@@ -62,7 +54,7 @@ impl Trainer {
         if train.is_empty() {
             return Err(Error::Settings("no clips are left for training: lower val_split or add clips".into()));
         }
-        let data_fingerprint = clips_fingerprint(&train, &val);
+        let data_fingerprint = rows_fingerprint(&train, &val, |s| s.clips().iter().map(|c| bytemuck::cast_slice(c)).collect());
 
         let windows = train.clips().first().map_or(1, |c| model.windows(c).count);
         let SpeechModel { config, front, net, head, melspectrogram, fingerprint } = model;
@@ -70,15 +62,7 @@ impl Trainer {
         let frozen = frozen.valid();
         let shape = frozen.out_shape();
         let [c, t, m] = shape;
-        let bytes = cache_bytes(std::iter::repeat_n(windows * c, train.len() + val.len()), t * m, cfg.cache_dtype);
-        let cache_mb = bytes as f64 / 1e6;
-        let cached = bytes <= cfg.cache_budget_mb as u64 * 1_000_000;
-        if !cached {
-            notes.push(format!(
-                "the frozen blocks' cache would need {cache_mb:.0} MB, over the {} MB budget, so they run again for every batch (slower); training more blocks keeps it smaller",
-                cfg.cache_budget_mb
-            ));
-        }
+        let cache = plan_cache(std::iter::repeat_n(windows * c, train.len() + val.len()), t * m, &cfg, "blocks", "training more blocks keeps it smaller", &mut notes);
         let fc = match (keep_head, head) {
             (true, Some(fc)) => fc,
             _ => {
@@ -88,27 +72,9 @@ impl Trainer {
             }
         };
         let top = Top::Audio(SpeechClassifier { net: top, fc, dropout: crate::dropout::Dropout::new(cfg.dropout) }.train());
-        let pending = if cached { (0..train.len()).map(|i| (false, i)).chain((0..val.len()).map(|i| (true, i))).collect() } else { Vec::new() };
-        let parts = Parts {
-            base: Base::Audio(AudioBase { config, front, melspectrogram, fingerprint, frozen, shape, windows }),
-            top,
-            rows: train.len() + val.len(),
-            train,
-            val,
-            task: Task::Classification,
-            labels,
-            pairs: Vec::new(),
-            pending,
-            frozen_layers: BLOCKS - cfg.layers,
-            augmented_rows,
-            truncated: 0,
-            cache_mb,
-            cached,
-            notes,
-            data_fingerprint,
-            cfg,
-        };
-        Ok(Trainer::assemble(parts, device))
+        let base = Base::Audio(AudioBase { config, front, melspectrogram, fingerprint, frozen, shape, windows });
+        let run = ItemRun { base, top, train, val, labels, frozen_layers: BLOCKS - cfg.layers, augmented_rows, cache, notes, data_fingerprint, cfg };
+        Ok(Trainer::assemble(run.parts(), device))
     }
 
     /// The frozen part's features of rows `rows` ((is_val, index)), one cached row per clip.
@@ -145,7 +111,7 @@ impl Trainer {
 
 /// Altered copies of the training clips (`cfg.augment`) after the originals, named after them
 /// ("yes/a.wav (speed)"); validation clips never. Returns how many.
-fn augment(train: &mut Split, rows: &[Example], cfg: &RunConfig, labels: &[String], notes: &mut Vec<String>) -> Result<usize> {
+fn augment(train: &mut Split, rows: &[(usize, String)], cfg: &RunConfig, labels: &[String], notes: &mut Vec<String>) -> Result<usize> {
     let Some(aug) = cfg.augment.as_ref().filter(|a| a.copies > 0) else { return Ok(0) };
     let copies = {
         let clips: Vec<&[f32]> = train.clips().iter().map(Vec::as_slice).collect();
@@ -164,12 +130,7 @@ fn augment(train: &mut Split, rows: &[Example], cfg: &RunConfig, labels: &[Strin
     if let RowInputs::Clips(c) = &mut train.inputs {
         c.extend(clips);
     }
-    train.targets = data::targets(&all_rows, Task::Classification, labels)?;
+    train.targets = item_targets(&all_rows, labels)?;
     notes.push(format!("augmentation added {n} altered copies of the {} training clips; validation clips are untouched", rows.len()));
     Ok(n)
-}
-
-/// Identifies a sound run's rows: names, classes and samples, train and validation apart.
-fn clips_fingerprint(train: &Split, val: &Split) -> String {
-    rows_fingerprint(train, val, |s| s.clips().iter().map(|c| bytemuck::cast_slice(c)).collect())
 }

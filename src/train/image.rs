@@ -5,24 +5,19 @@
 use burn::module::Module;
 use burn::prelude::*;
 
-use super::setup::Parts;
-use super::split::RowInputs;
-use super::split::Split;
+use super::items::{ItemRun, check_classes, item_targets, plan_cache, rows_fingerprint, split_items};
+use super::split::{RowInputs, Split};
 use super::trainer::Trainer;
-use crate::kind::image::{ImageBase, check_continue, settle};
-use crate::kind::Base;
-use crate::kind::Batch;
-use crate::image::ImageClassifier;
-use crate::kind::Top;
-use crate::head::fresh_head;
-use crate::image::data::{DecodedImage, ImageDataset};
-use crate::data::{self, Example};
 use crate::error::{Error, Result};
-use crate::fingerprint::fingerprint;
-use crate::prefix::{Cached, cache_bytes, cached_rows, stack};
+use crate::head::fresh_head;
+use crate::image::ImageClassifier;
+use crate::image::data::{DecodedImage, ImageDataset};
+use crate::kind::image::{ImageBase, check_continue, settle};
+use crate::kind::{Base, Batch, Top};
+use crate::prefix::{Cached, cached_rows, stack};
 use crate::readback;
 use crate::run::{CacheDtype, Init, RunConfig, check_image_step_memory};
-use crate::task::{Targets, Task};
+use crate::task::Task;
 use crate::image::config::HEAD_CHANNELS;
 use crate::image::preprocess::{resize_bicubic, resized_dims};
 use crate::image::{ImageModel, preprocess};
@@ -36,26 +31,20 @@ impl Trainer {
         settle(&model, &mut cfg)?;
         let labels = data.classes.clone();
         cfg.check_task(Task::Classification, &labels)?;
-        if labels.len() < 2 {
-            return Err(Error::Settings(format!("an image classifier needs two classes or more, and the data has {}", labels.len())));
-        }
+        check_classes("an image classifier", &labels)?;
         let keep_head = cfg.init == Init::Continue;
         if keep_head {
             check_continue(&model.config, &labels)?;
         }
         let mut notes = vec!["BatchNorm stays in eval mode: its running statistics are ImageNet's and do not train (γ and β of the trainable blocks do)".to_string()];
-        // the seeded, per-class split of the text path, on the images' indices (`sample` is
-        // refused for images by the settings' check)
-        let rows: Vec<Example> = data.examples.iter().enumerate().map(|(i, e)| Example { text: i.to_string(), label: e.label.clone() }).collect();
-        let (train_ex, val_ex) = data::stratified_split(&rows, cfg.val_split, cfg.seed);
-        let index = |e: &Example| e.text.parse::<usize>().unwrap_or_default();
+        // `sample` is refused for images by the settings' check
+        let (train_ex, val_ex) = split_items(data.examples.iter().map(|e| e.label.as_str()), &cfg);
         let size = cfg.image_size;
-        let split = |ex: &[Example]| -> Result<Split> {
-            let idx: Vec<usize> = ex.iter().map(index).collect();
+        let split = |ex: &[(usize, String)]| -> Result<Split> {
             Ok(Split {
-                texts: idx.iter().map(|&i| data.examples[i].name.clone()).collect(),
-                inputs: RowInputs::Pixels(idx.iter().map(|&i| square_rgb(&data.examples[i].image, size)).collect()),
-                targets: data::targets(ex, Task::Classification, &labels)?,
+                texts: ex.iter().map(|&(i, _)| data.examples[i].name.clone()).collect(),
+                inputs: RowInputs::Pixels(ex.iter().map(|&(i, _)| square_rgb(&data.examples[i].image, size)).collect()),
+                targets: item_targets(ex, &labels)?,
                 cache: Vec::new(),
             })
         };
@@ -63,50 +52,24 @@ impl Trainer {
         if train.is_empty() {
             return Err(Error::Settings("no images are left for training: lower val_split or add images".into()));
         }
-        let data_fingerprint = images_fingerprint(&train, &val);
+        let data_fingerprint = rows_fingerprint(&train, &val, |s| s.pixels().iter().map(Vec::as_slice).collect());
 
         let ImageModel { config, net, fingerprint } = model;
         let (frozen, top) = net.split(cfg.layers);
         let frozen = frozen.valid();
         let shape = frozen.out_shape(size);
         let [c, h, w] = shape;
-        let bytes = cache_bytes(std::iter::repeat_n(c, train.len() + val.len()), h * w, cfg.cache_dtype);
-        let cache_mb = bytes as f64 / 1e6;
-        let cached = bytes <= cfg.cache_budget_mb as u64 * 1_000_000;
+        let cache = plan_cache(std::iter::repeat_n(c, train.len() + val.len()), h * w, &cfg, "blocks", "a smaller image_size keeps it cached", &mut notes);
         // refused now, before the frozen pass, rather than trapping mid-step in a tab
-        check_image_step_memory(&config.blocks()?, &cfg, data.examples.len(), train.len(), cached)?;
-        if !cached {
-            notes.push(format!(
-                "the frozen blocks' cache would need {cache_mb:.0} MB, over the {} MB budget, so they run again for every batch (slower); a smaller image_size keeps it cached",
-                cfg.cache_budget_mb
-            ));
-        }
+        check_image_step_memory(&config.blocks()?, &cfg, data.examples.len(), train.len(), cache.fits)?;
         let mut net = top;
         if !keep_head {
             net.fc = fresh_head(HEAD_CHANNELS, labels.len(), cfg.seed, device);
         }
         let top = Top::Image(ImageClassifier { net, dropout: crate::dropout::Dropout::new(cfg.dropout) }.train());
-        let pending = if cached { (0..train.len()).map(|i| (false, i)).chain((0..val.len()).map(|i| (true, i))).collect() } else { Vec::new() };
-        let parts = Parts {
-            base: Base::Image(ImageBase { config, fingerprint, frozen, shape }),
-            top,
-            rows: train.len() + val.len(),
-            train,
-            val,
-            task: Task::Classification,
-            labels,
-            pairs: Vec::new(),
-            pending,
-            frozen_layers: blocks - cfg.layers,
-            augmented_rows: 0,
-            truncated: 0,
-            cache_mb,
-            cached,
-            notes,
-            data_fingerprint,
-            cfg,
-        };
-        Ok(Trainer::assemble(parts, device))
+        let base = Base::Image(ImageBase { config, fingerprint, frozen, shape });
+        let run = ItemRun { base, top, train, val, labels, frozen_layers: blocks - cfg.layers, augmented_rows: 0, cache, notes, data_fingerprint, cfg };
+        Ok(Trainer::assemble(run.parts(), device))
     }
 
     /// The frozen bottom's features of rows `rows` ((is_val, index)), one cached row per image.
@@ -156,29 +119,4 @@ pub fn square_rgb(img: &DecodedImage, size: usize) -> Vec<u8> {
         out[y * size * 3..y * size * 3 + n].copy_from_slice(&scaled[from..from + n]);
     }
     out
-}
-
-/// Identifies an image run's rows: names, classes and pixels, train and validation apart.
-fn images_fingerprint(train: &Split, val: &Split) -> String {
-    rows_fingerprint(train, val, |s| s.pixels().iter().map(Vec::as_slice).collect())
-}
-
-/// Identifies an image or sound run's rows: each split's classes, then every row's name and
-/// input bytes (`inputs`), train and validation apart.
-pub(super) fn rows_fingerprint(train: &Split, val: &Split, inputs: impl Fn(&Split) -> Vec<&[u8]>) -> String {
-    let classes = |s: &Split| -> Vec<u8> {
-        match &s.targets {
-            Targets::Classes(y) => y.iter().flat_map(|&c| (c as u32).to_le_bytes()).collect(),
-            _ => Vec::new(),
-        }
-    };
-    let (ct, cv) = (classes(train), classes(val));
-    let (it, iv) = (inputs(train), inputs(val));
-    let mut parts: Vec<&[u8]> = vec![b"T", &ct, b"V", &cv];
-    for (split, rows) in [(train, &it), (val, &iv)] {
-        for (name, row) in split.texts.iter().zip(rows.iter()) {
-            parts.extend([name.as_bytes(), *row]);
-        }
-    }
-    fingerprint(&parts)
 }

@@ -9,6 +9,7 @@ mod begun;
 mod checkpoint;
 mod epoch;
 mod image;
+mod items;
 mod pairs;
 mod part;
 mod parts;

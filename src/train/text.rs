@@ -16,7 +16,8 @@ use crate::contrastive::build_pairs;
 use crate::data::{self, Dataset, Example};
 use crate::error::{Error, Result};
 use crate::text::Model;
-use crate::prefix::{Prefix, cache_bytes};
+use super::items::plan_cache;
+use crate::prefix::Prefix;
 use crate::run::{Init, RunConfig, Strategy, check_step_memory};
 use crate::task::{Targets, Task};
 
@@ -85,15 +86,8 @@ impl Trainer {
 
         let n = model.config.num_hidden_layers;
         let h = model.config.hidden_size;
-        let bytes = cache_bytes(train.tokens().iter().chain(val.tokens()).map(Vec::len), h, cfg.cache_dtype);
-        let cache_mb = bytes as f64 / 1e6;
-        let cached = bytes <= cfg.cache_budget_mb as u64 * 1_000_000;
-        if !cached {
-            notes.push(format!(
-                "the frozen layers' cache would need {cache_mb:.0} MB, over the {} MB budget, so they run again for every batch (slower); a smaller max_len or a sample keeps it cached",
-                cfg.cache_budget_mb
-            ));
-        }
+        let cache = plan_cache(train.tokens().iter().chain(val.tokens()).map(Vec::len), h, &cfg, "layers", "a smaller max_len or a sample keeps it cached", &mut notes);
+        let (cache_mb, cached) = (cache.mb, cache.fits);
         let top_layers = model.encoder.layers.split_off(n - cfg.layers);
         let outputs = if task == Task::Regression { 1 } else { labels.len() };
         let mut top = match (cfg.init, model.head.take()) {

@@ -37,32 +37,53 @@ impl Session {
     pub fn set_images(&self, classes: Vec<String>, names: Vec<String>, labels: Vec<u32>, size: u32, rgb: &[u8]) -> Result<JsValue, JsValue> {
         self.state.borrow().idle("changing the images")?;
         let size = size as usize;
-        let one = size * size * 3;
-        if names.len() != labels.len() || rgb.len() != one * labels.len() {
-            return Err(fail(format!(
-                "set_images: {} names, {} labels and {} bytes do not describe the same images of {size}×{size} pixels",
-                names.len(),
-                labels.len(),
-                rgb.len()
-            )));
-        }
-        let mut examples = Vec::with_capacity(labels.len());
-        for ((name, &label), pixels) in names.into_iter().zip(&labels).zip(rgb.chunks_exact(one.max(1))) {
-            let label = classes.get(label as usize).ok_or_else(|| fail(format!("set_images: label {label} of '{name}' is not one of the {} classes", classes.len())))?;
-            examples.push(ImageExample { name, label: label.clone(), image: DecodedImage { width: size, height: size, rgb: pixels.to_vec() } });
-        }
-        // only classes that have images, in the page's order
-        let used: Vec<String> = classes.into_iter().filter(|c| examples.iter().any(|e| &e.label == c)).collect();
+        let what = Items { call: "set_images", unit: "bytes", items: format!("images of {size}×{size} pixels") };
+        let (rows, used) = what.labelled(classes, names, &labels, rgb, size * size * 3)?;
+        let examples = rows.into_iter().map(|(name, label, px)| ImageExample { name, label, image: DecodedImage { width: size, height: size, rgb: px.to_vec() } }).collect();
         let data = ImageDataset { examples, classes: used, problems: Vec::new(), notes: Vec::new() };
-        let counts: serde_json::Map<_, _> = data.class_counts().into_iter().map(|(c, n)| (c, json!(n))).collect();
-        let info = json!({ "images": data.examples.len(), "classes": counts });
+        let info = json!({ "images": data.examples.len(), "classes": counts(data.class_counts()) });
         put(self, AnyData::Image(data));
         js(&info)
     }
 }
 
+/// A kind's items as the page hands them over: names, labels (indexes into the classes) and
+/// one flat run of values, `one` per item.
+pub(super) struct Items {
+    /// The method, for the messages.
+    pub call: &'static str,
+    /// What the values are ("bytes", "samples").
+    pub unit: &'static str,
+    /// What the items are ("clips of 16000 samples").
+    pub items: String,
+}
+
+impl Items {
+    /// (name, class, values) per item, after checking the lengths agree and every label is a
+    /// class; with the classes that have items, in the page's order.
+    #[allow(clippy::type_complexity)]
+    pub fn labelled<'a, T>(&self, classes: Vec<String>, names: Vec<String>, labels: &[u32], values: &'a [T], one: usize) -> Result<(Vec<(String, String, &'a [T])>, Vec<String>), JsValue> {
+        let Items { call, unit, items } = self;
+        if names.len() != labels.len() || values.len() != one * labels.len() {
+            return Err(fail(format!("{call}: {} names, {} labels and {} {unit} do not describe the same {items}", names.len(), labels.len(), values.len())));
+        }
+        let mut rows = Vec::with_capacity(labels.len());
+        for ((name, &label), v) in names.into_iter().zip(labels).zip(values.chunks_exact(one.max(1))) {
+            let class = classes.get(label as usize).ok_or_else(|| fail(format!("{call}: label {label} of '{name}' is not one of the {} classes", classes.len())))?;
+            rows.push((name, class.clone(), v));
+        }
+        let used = classes.into_iter().filter(|c| rows.iter().any(|(_, l, _)| l == c)).collect();
+        Ok((rows, used))
+    }
+}
+
+/// Class counts as the page's { name: count }.
+pub(super) fn counts(counts: Vec<(String, usize)>) -> serde_json::Map<String, serde_json::Value> {
+    counts.into_iter().map(|(c, n)| (c, json!(n))).collect()
+}
+
 /// `data` becomes the data of its kind.
-fn put(session: &Session, data: AnyData) {
+pub(super) fn put(session: &Session, data: AnyData) {
     let kind = data.kind();
     session.state.borrow_mut().slot_mut(kind).data = Some(data);
 }

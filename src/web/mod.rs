@@ -3,7 +3,6 @@
 //! `state.rs`), for every kind of model and data; the page asks the core's rules for image
 //! folders, zips and labels.csv through `rules.rs`. Core errors become JS `Error`s carrying the
 //! core's message, once, here.
-mod aliases;
 mod bench;
 mod convert;
 mod ctors;

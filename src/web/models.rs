@@ -94,10 +94,10 @@ fn owned(files: export::ExportedFiles) -> Vec<(String, Vec<u8>)> {
 }
 
 /// What a model folder of the kind `config.json` describes holds: { kind, files (config.json
-/// first), original_weights (the name a base may give its weights under instead of
-/// model.safetensors, or null) }: the worker downloads these.
+/// first), weights (the names its weights may be under, the likelier first) }: the worker
+/// downloads these.
 #[wasm_bindgen]
 pub fn model_files(config: &[u8]) -> Result<JsValue, JsValue> {
     let kind = Kind::of_config(config);
-    js(&serde_json::json!({ "kind": kind.name(), "files": kind.model_files(), "original_weights": kind.original_weights() }))
+    js(&serde_json::json!({ "kind": kind.name(), "files": kind.model_files(), "weights": Kind::weights_files(config) }))
 }

@@ -1,8 +1,8 @@
 //! `Session`: one object a Web Worker drives, holding the models, the data and at most one run
 //! (`state.rs`), with its wasm methods grouped by topic: the backend and what it holds (here),
 //! models (`models.rs`), data (`data.rs`), training (`training.rs`), predicting (`predict.rs`),
-//! searches, teaching, the prefix pool, the contrastive head, the bench, and the old names
-//! kept for the page (`aliases.rs`). Every async method returns a Promise and holds no borrow
+//! sounds (`sounds.rs`), searches, teaching, the prefix pool, the contrastive head and the
+//! bench. Every async method returns a Promise and holds no borrow
 //! across an await, so a call that arrives mid-step gets a clear "busy" error instead of a panic.
 use std::cell::RefCell;
 use std::rc::Rc;

@@ -6,6 +6,7 @@ use serde_json::json;
 use wasm_bindgen::prelude::*;
 
 use super::convert::{fail, js};
+use super::data::{Items, counts, put};
 use super::session::Session;
 use crate::audio::clip::{CLIP_SAMPLES, to_clip};
 use crate::audio::data::{AudioDataset, AudioExample};
@@ -28,25 +29,12 @@ impl Session {
     /// count } }.
     pub fn set_clips(&self, classes: Vec<String>, names: Vec<String>, labels: Vec<u32>, samples: &[f32]) -> Result<JsValue, JsValue> {
         self.state.borrow().idle("changing the sounds")?;
-        if names.len() != labels.len() || samples.len() != CLIP_SAMPLES * labels.len() {
-            return Err(fail(format!(
-                "set_clips: {} names, {} labels and {} samples do not describe the same clips of {CLIP_SAMPLES} samples",
-                names.len(),
-                labels.len(),
-                samples.len()
-            )));
-        }
-        let mut examples = Vec::with_capacity(labels.len());
-        for ((name, &label), clip) in names.into_iter().zip(&labels).zip(samples.chunks_exact(CLIP_SAMPLES)) {
-            let label = classes.get(label as usize).ok_or_else(|| fail(format!("set_clips: label {label} of '{name}' is not one of the {} classes", classes.len())))?;
-            examples.push(AudioExample { name, label: label.clone(), clip: clip.to_vec() });
-        }
-        // only classes that have clips, in the page's order
-        let used: Vec<String> = classes.into_iter().filter(|c| examples.iter().any(|e| &e.label == c)).collect();
+        let what = Items { call: "set_clips", unit: "samples", items: format!("clips of {CLIP_SAMPLES} samples") };
+        let (rows, used) = what.labelled(classes, names, &labels, samples, CLIP_SAMPLES)?;
+        let examples = rows.into_iter().map(|(name, label, clip)| AudioExample { name, label, clip: clip.to_vec() }).collect();
         let data = AudioDataset { examples, classes: used, problems: Vec::new(), notes: Vec::new() };
-        let counts: serde_json::Map<_, _> = data.class_counts().into_iter().map(|(c, n)| (c, json!(n))).collect();
-        let info = json!({ "clips": data.examples.len(), "classes": counts });
-        self.state.borrow_mut().slot_mut(crate::kind::Kind::Audio).data = Some(AnyData::Audio(data));
+        let info = json!({ "clips": data.examples.len(), "classes": counts(data.class_counts()) });
+        put(self, AnyData::Audio(data));
         js(&info)
     }
 }

@@ -2,13 +2,13 @@
 // playing models/samples/spoken-words/mic-test.wav (a voice the train set does not have, looped:
 // 1 s of silence, then "yes" at 1.000 s, "down" 2.950, "left" 4.886, "stop" 6.828, 1.5 s apart):
 // Sounds → the sound model → the panel, its keyboard order and the sound run's own settings →
-// "Use the sample sounds" (the spoken-words train set: 320 clips in 8 classes) → Start the
+// "Use the sample sounds" (the spoken-words train set: 680 clips in 8 classes) → Start the
 // microphone → the level meter moves → Hold to record into a new class as a word starts → its
 // count 1 and a waveform; a short Space press records one second more → Train (3 epochs, no
 // altered copies, to keep it short; the recorded class removed first) → Listen for two turns
 // of the file: each of its four words heard, and heard mostly in the file's order → a file through
 // "Predict a sound" → axe → leaving Sounds mode turns the microphone off →
-// a denied microphone says so. ~55 s here (2 cores; the run ~40 s).
+// a denied microphone says so. ~85 s here (2 cores; the run ~53 s on 680 clips).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync } from 'node:fs';
@@ -77,7 +77,7 @@ test('sounds: the sample words, the microphone, a recorded class, a run, live li
     assert.equal(await train.isDisabled(), true, 'no sounds yet');
     // a sound run's own settings, with its defaults; Text's Layers and Images' Blocks are hidden
     const setting = (name) => w.getByRole('spinbutton', { name, exact: true });
-    const defaults = { 'Trainable blocks': '9', Epochs: '15', 'Learning rate': '0.001', 'Batch size': '32', 'Validation share': '0.2', 'Altered copies per clip': '0' };
+    const defaults = { 'Trainable blocks': '9', Epochs: '8', 'Learning rate': '0.001', 'Batch size': '32', 'Validation share': '0.2', 'Altered copies per clip': '0' };
     for (const [name, value] of Object.entries(defaults)) assert.equal(await setting(name).inputValue(), value, name);
     assert.equal(await setting('Trainable blocks').getAttribute('max'), '9');
     assert.equal(await w.locator('input[name=layers]').isVisible(), false);
@@ -94,14 +94,14 @@ test('sounds: the sample words, the microphone, a recorded class, a run, live li
     // the sample words: the counts are the worker's
     await w.getByRole('button', { name: 'Use the sample sounds' }).click();
     const summary = w.locator('.snd-summary');
-    await summary.filter({ hasText: '320 clips in 8 classes' }).waitFor({ timeout: 180_000 });
+    await summary.filter({ hasText: '680 clips in 8 classes' }).waitFor({ timeout: 180_000 });
     const counted = await summary.textContent();
-    for (const word of WORDS) assert.ok(counted.includes(`${word}: 40`), `${word}: ${counted}`);
+    for (const word of WORDS) assert.ok(counted.includes(`${word}: 85`), `${word}: ${counted}`);
     assert.equal(await w.locator('.snd-problems .error').count(), 0, 'nothing left out');
     assert.equal(await w.locator('section.snd-class').count(), 8);
     const yes = w.getByRole('region', { name: 'Class yes' });
-    assert.equal(await yes.locator('.class-count').textContent(), '40 clips');
-    assert.equal(await yes.getByRole('list', { name: 'Clips of class yes' }).getByRole('img').count(), 40, 'a waveform per clip');
+    assert.equal(await yes.locator('.class-count').textContent(), '85 clips');
+    assert.equal(await yes.getByRole('list', { name: 'Clips of class yes' }).getByRole('img').count(), 85, 'a waveform per clip');
     assert.equal(await w.getByText('Add sounds to two classes or more').isVisible(), false);
 
     // the microphone: on, and its level moves with the words
@@ -127,7 +127,7 @@ test('sounds: the sample words, the microphone, a recorded class, a run, live li
     await w.getByText(/^Recorded \d+\.\d s into mine\.$/).waitFor({ timeout: 20_000 });
     assert.equal(await mine.locator('.class-count').textContent(), '1 clip');
     assert.equal(await mine.getByRole('list', { name: 'Clips of class mine' }).getByRole('img').count(), 1, 'its waveform');
-    assert.match(await summary.textContent(), /^321 clips in 9 classes .*mine: 1/);
+    assert.match(await summary.textContent(), /^681 clips in 9 classes .*mine: 1/);
     // …and from the keyboard: Space held briefly still records one second
     await hold.focus();
     await page.waitForFunction(() => window.level() < 0.05, null, { timeout: 15_000, polling: 20 });
@@ -141,7 +141,7 @@ test('sounds: the sample words, the microphone, a recorded class, a run, live li
     // the recorded class holds the microphone's own words (its voice is not among the sample's),
     // so it goes before the run: what Listen hears is then judged by the eight words alone
     await mine.getByRole('button', { name: 'Remove class' }).click();
-    await summary.filter({ hasText: /^320 clips in 8 classes/ }).waitFor();
+    await summary.filter({ hasText: /^680 clips in 8 classes/ }).waitFor();
     // a short run
     await w.locator('input[name=sound_epochs]').fill('3');
     // nine classes with clips and the sound model: Train is on

@@ -18,7 +18,8 @@ import wave
 import numpy as np
 import onnxruntime as ort
 
-TOLERANCE = 1e-4
+from predictions import compare
+
 
 
 def read_wav(path):
@@ -55,20 +56,7 @@ def check(onnx_path, model_dir, predictions_path):
     windows = np.stack([clip_windows(mel, meta, c) for c in clips])  # [clips, 3, 76, 32]
     (got,) = session.run(None, {"windows": windows})
 
-    want = np.array([[r["probs"][l] for l in labels] for r in rows], dtype=np.float64)
-    assert got.shape == want.shape, f"onnxruntime gave {got.shape}, predict {want.shape}"
-    diff = np.abs(got.astype(np.float64) - want)
-    worst = np.unravel_index(diff.argmax(), diff.shape)
-    same_class = [labels[int(i)] == r["label"] for i, r in zip(got.argmax(1), rows)]
-    print(
-        f"{onnx_path}: audio, {len(rows)} clips x {windows.shape[1]} windows in one batch, {len(labels)} classes: "
-        f"max |onnxruntime - tabtune predict| = {diff.max():.2e} (clip {worst[0]}, class {worst[1]}); "
-        f"same class {sum(same_class)}/{len(rows)}"
-    )
-    if not (diff.max() <= TOLERANCE and all(same_class)):
-        print(f"NOT OK: above {TOLERANCE} or a different class; clip: {rows[worst[0]]['input']}", file=sys.stderr)
-        return 1
-    return 0
+    return compare(onnx_path, got, rows, labels, f"audio, {len(rows)} clips x {windows.shape[1]} windows", "clip")
 
 
 if __name__ == "__main__":

@@ -17,7 +17,8 @@ import zlib
 import numpy as np
 import onnxruntime as ort
 
-TOLERANCE = 1e-4
+from predictions import compare
+
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 
@@ -86,20 +87,7 @@ def check(onnx_path, predictions_path):
     x = (pixels.astype(np.float32) / np.float32(255)).transpose(0, 3, 1, 2)  # NCHW, RGB in [0, 1]
     (got,) = session.run(None, {"pixel_values": np.ascontiguousarray(x)})
 
-    want = np.array([[r["probs"][l] for l in labels] for r in rows], dtype=np.float64)
-    assert got.shape == want.shape, f"onnxruntime gave {got.shape}, predict {want.shape}"
-    diff = np.abs(got.astype(np.float64) - want)
-    worst = np.unravel_index(diff.argmax(), diff.shape)
-    same_class = [labels[int(i)] == r["label"] for i, r in zip(got.argmax(1), rows)]
-    print(
-        f"{onnx_path}: image, {len(rows)} images {side}x{side} in one batch, {len(labels)} classes: "
-        f"max |onnxruntime - tabtune predict| = {diff.max():.2e} (image {worst[0]}, class {worst[1]}); "
-        f"same class {sum(same_class)}/{len(rows)}"
-    )
-    if not (diff.max() <= TOLERANCE and all(same_class)):
-        print(f"NOT OK: above {TOLERANCE} or a different class; image: {rows[worst[0]]['input']}", file=sys.stderr)
-        return 1
-    return 0
+    return compare(onnx_path, got, rows, labels, f"image, {len(rows)} images {side}x{side}", "image")
 
 
 if __name__ == "__main__":

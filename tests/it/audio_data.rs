@@ -56,7 +56,7 @@ fn wav(samples: &[f32]) -> Vec<u8> {
 #[test]
 fn the_spoken_words_load_one_clip_per_file() {
     let dir = spoken_words();
-    for (side, per_word) in [("train", 40), ("test", 12)] {
+    for (side, per_word) in [("train", 85), ("test", 24)] {
         let ds = load_dir(&dir.join(side)).unwrap();
         assert!(ds.problems.is_empty(), "{side}: {:#?}", ds.problems);
         assert_eq!(ds.classes, WORDS, "{side}: classes sorted");

@@ -27,5 +27,6 @@ mod speech_train;
 mod speech;
 mod tasks;
 mod teach;
+mod tokenizers;
 mod trajectory;
 mod vision_parity;

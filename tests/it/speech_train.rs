@@ -40,25 +40,26 @@ fn accuracy(model: &AnyModel, data: &AudioDataset, device: &Device) -> f64 {
     }
 }
 
-/// 8 words, 40 training voices (5 accents × 8 variants), 12 held-out voices of 3 other accents
-/// and 4 other variants. Every block trained (the stem stays), lr 1e-3, 15 epochs, dropout 0.1.
-/// Measured 0.844 with seed 0 (0.948 with seeds 1 and 2; before the narrower head draw,
-/// train/audio.rs HEAD_INIT: 0.906 / 0.896 / 0.854; with 20 voices and 30 epochs 0.896 / 0.844 /
-/// 0.792). The issue asks ≥ 0.9, met on average but not by every seed; this bound, 4 points under
-/// the measure, catches a broken front end, split or head (a model that learned nothing scores 0.125).
+/// 8 words, 85 training voices (5 accents × 17 variants), 24 held-out voices of 3 other accents
+/// and 8 other variants (192 clips). Every block trained (the stem stays), lr 1e-3, 8 epochs,
+/// dropout 0.1, label smoothing 0.1 (the page's sound defaults). Measured seeds 0 to 4: 0.922 /
+/// 0.927 / 0.943 / 0.932 / 0.901 (on the first 12 held-out voices alone: 0.906 / 0.906 / 0.927 /
+/// 0.896 / 0.885; with 40 training voices, 15 epochs and no smoothing 0.844 / 0.948 / 0.948
+/// there). The bound is the issue's 0.9, 4 clips under seed 0's measure (a model that learned
+/// nothing scores 0.125).
 #[test]
 fn spoken_words_are_recognised_in_voices_held_out_of_training() {
     let _turn = serial();
     let device = Device::flex();
     let (train, test) = (words("train"), words("test"));
-    assert_eq!((train.examples.len(), test.examples.len()), (320, 96));
-    let cfg = RunConfig { task: TaskChoice::Audio, layers: 9, epochs: 15, lr: 1e-3, dropout: 0.1, val_split: 0.0, seed: 0, ..RunConfig::default() };
+    assert_eq!((train.examples.len(), test.examples.len()), (680, 192));
+    let cfg = RunConfig { task: TaskChoice::Audio, layers: 9, epochs: 8, lr: 1e-3, dropout: 0.1, label_smoothing: 0.1, val_split: 0.0, seed: 0, ..RunConfig::default() };
     let mut t = Trainer::new(speech(&device), &train, cfg, &device).expect("trainer");
     drive(&mut t, None);
     let model = block_on(t.into_model()).expect("model");
     let acc = accuracy(&model, &test, &device);
     println!("spoken words, held-out voices: {acc:.3}");
-    assert!(acc >= 0.80, "held-out voices: {acc:.3} < 0.80");
+    assert!(acc >= 0.90, "held-out voices: {acc:.3} < 0.90");
 }
 
 /// Four words, four clips each, the top 2 blocks, dropout on, f32 cache, batch 4.
@@ -176,7 +177,7 @@ fn the_cli_trains_evaluates_and_predicts_on_folders_of_clips() {
     let (ok, _, err) = tabtune(&["train", "--task", "audio", "--model", speech_dir().to_str().unwrap_or(""), "--data", train.to_str().unwrap_or(""),
         "--out", out.to_str().unwrap_or(""), "--layers", "2", "--epochs", "2", "--lr", "1e-3"]);
     assert!(ok, "train: {err}");
-    assert!(err.contains("320 clips in 8 classes"), "{err}");
+    assert!(err.contains("680 clips in 8 classes"), "{err}");
     for f in ["config.json", "model.safetensors", "melspectrogram.onnx"] {
         assert!(out.join(f).is_file(), "{f} in the output folder");
     }
@@ -184,7 +185,7 @@ fn the_cli_trains_evaluates_and_predicts_on_folders_of_clips() {
     let (ok, stdout, err) = tabtune(&["eval", "--model", out.to_str().unwrap_or(""), "--data", test.to_str().unwrap_or("")]);
     assert!(ok, "eval: {err}");
     let m: serde_json::Value = serde_json::from_str(&stdout).expect("eval prints JSON");
-    assert_eq!(m["n"], 96);
+    assert_eq!(m["n"], 192);
     // a folder of clips with a text file named .wav among them: named, skipped, the rest predicted
     let dir = tmp.path().join("to-predict");
     std::fs::create_dir_all(&dir).expect("dir");

@@ -46,13 +46,15 @@ async function download(msg, base, fresh) {
   const files = { config: await get('config.json') };
   wanted(msg.want, files.config);
   // the kind's files (model_files: the core's table): text adds tokenizer.json, sound
-  // melspectrogram.onnx; a sound base may keep its weights as its package ships them
-  const { files: names, original_weights: original } = model_files(files.config);
-  try {
-    files.weights = await get('model.safetensors');
-  } catch (e) {
-    if (!original) throw e;
-    files.weights = await get(original);
+  // melspectrogram.onnx; a sound base keeps its weights as its package ships them
+  const { files: names, weights } = model_files(files.config);
+  for (const [i, name] of weights.entries()) {
+    try {
+      files.weights = await get(name);
+      break;
+    } catch (e) {
+      if (i === weights.length - 1) throw e;
+    }
   }
   if (names[2]) files.third = await get(names[2]);
   return { files, names: Object.keys(files), stored };

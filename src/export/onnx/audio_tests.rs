@@ -8,7 +8,8 @@ use burn::prelude::*;
 use futures_lite::future::block_on;
 use prost::Message;
 
-use super::proto::{DimensionValue, ModelProto, NodeProto, ValueInfoProto};
+use super::proto::{DimensionValue, ModelProto, NodeProto};
+use super::tests::{dims, ints};
 use super::{OPSET, to_onnx};
 use crate::audio::SpeechModel;
 use crate::kind::AnyModel;
@@ -27,15 +28,6 @@ pub(super) fn fine_tuned() -> SpeechModel {
     model.config.extra.insert("labels".into(), serde_json::json!(["yes", "no", "up"]));
     model.head = Some(LinearConfig::new(96, 3).init(&Device::flex()));
     model
-}
-
-fn dims(v: &ValueInfoProto) -> Vec<Option<DimensionValue>> {
-    let t = v.r#type.as_ref().and_then(|t| t.tensor_type.as_ref()).expect("tensor type");
-    t.shape.as_ref().expect("shape").dim.iter().map(|d| d.value.clone()).collect()
-}
-
-fn ints(n: &NodeProto, name: &str) -> Vec<i64> {
-    n.attribute.iter().find(|a| a.name == name).map(|a| a.ints.clone()).unwrap_or_default()
 }
 
 #[test]

@@ -7,7 +7,8 @@ use burn::prelude::*;
 use futures_lite::future::block_on;
 use prost::Message;
 
-use super::proto::{DimensionValue, ModelProto, NodeProto, ValueInfoProto};
+use super::proto::{DimensionValue, ModelProto, NodeProto};
+use super::tests::{dims, ints};
 use super::{OPSET, to_onnx};
 use crate::kind::AnyModel;
 use crate::image::ImageModel;
@@ -19,15 +20,6 @@ fn lite0(side: usize) -> ImageModel {
     let mut model = ImageModel::from_files(&read("config.json"), &read("model.safetensors"), &Device::flex()).expect("loads");
     model.config.image_size = side;
     model
-}
-
-fn dims(v: &ValueInfoProto) -> Vec<Option<DimensionValue>> {
-    let t = v.r#type.as_ref().and_then(|t| t.tensor_type.as_ref()).expect("tensor type");
-    t.shape.as_ref().expect("shape").dim.iter().map(|d| d.value.clone()).collect()
-}
-
-fn ints(n: &NodeProto, name: &str) -> Vec<i64> {
-    n.attribute.iter().find(|a| a.name == name).map(|a| a.ints.clone()).unwrap_or_default()
 }
 
 #[test]

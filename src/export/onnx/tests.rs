@@ -8,7 +8,7 @@ use burn::prelude::*;
 use futures_lite::future::block_on;
 use prost::Message;
 
-use super::proto::{DimensionValue, GraphProto, ModelProto};
+use super::proto::{DimensionValue, GraphProto, ModelProto, NodeProto, ValueInfoProto};
 use super::{OPSET, to_onnx};
 use crate::kind::AnyModel;
 use crate::text::random::{TINY_CONFIG, random_weights};
@@ -30,6 +30,17 @@ fn tiny(head: bool, pooling: impl Fn(&Device) -> Pooling) -> Model {
 fn decode(model: &Model) -> ModelProto {
     let bytes = block_on(to_onnx(&AnyModel::Text(model.clone()))).expect("exports");
     ModelProto::decode(&bytes[..]).expect("a ModelProto")
+}
+
+/// A value's dimensions (a name or a size each).
+pub(super) fn dims(v: &ValueInfoProto) -> Vec<Option<DimensionValue>> {
+    let t = v.r#type.as_ref().and_then(|t| t.tensor_type.as_ref()).expect("tensor type");
+    t.shape.as_ref().expect("shape").dim.iter().map(|d| d.value.clone()).collect()
+}
+
+/// A node's ints attribute `name` (empty when absent).
+pub(super) fn ints(n: &NodeProto, name: &str) -> Vec<i64> {
+    n.attribute.iter().find(|a| a.name == name).map(|a| a.ints.clone()).unwrap_or_default()
 }
 
 /// Every node reads a graph input, an initializer or an earlier node's output (each initializer

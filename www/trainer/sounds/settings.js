@@ -10,7 +10,7 @@ import { checkFields } from '../settings.js';
 // the core's key, label, default, help; min / max / whole come from SETTINGS where it has the key
 const FIELDS = [
   ['layers', 'Trainable blocks', 9, 'blocks of the speech model trained, from the top (0: the head conv and the new head only)', [0, 9, true]],
-  ['epochs', 'Epochs', 15],
+  ['epochs', 'Epochs', 8],
   ['lr', 'Learning rate', 0.001],
   ['batch_size', 'Batch size', 32],
   ['val_split', 'Validation share', 0.2],

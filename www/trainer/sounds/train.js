@@ -61,8 +61,9 @@ export function soundSide(ctx) {
       const picked = side.gate(basic, advanced, busy, sounds.classes);
       if (!picked) return null;
       const { layers, epochs, lr, batch_size, val_split, seed, copies } = basic;
-      // dropout 0.1 is the core's default too: said here, as the page's choice for sounds
-      return { task: 'audio', layers, epochs, lr, batch_size, val_split, seed, dropout: 0.1, ...picked, ...(copies > 0 ? { augment: { copies } } : {}) };
+      // dropout 0.1 is the core's default too: said here, as the page's choice for sounds; label
+      // smoothing 0.1 is the quality recipe's (tests/it/speech_train.rs): Advanced overrides both
+      return { task: 'audio', layers, epochs, lr, batch_size, val_split, seed, dropout: 0.1, label_smoothing: 0.1, ...picked, ...(copies > 0 ? { augment: { copies } } : {}) };
     },
     /** The fields a refused setting's message is shown at (../train.js). */
     fields: () => settings.fields,
