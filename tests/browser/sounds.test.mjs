@@ -1,6 +1,7 @@
 // Sounds through the JS API on the CPU backend: the spoken words' zip and a clip in every format
-// the browser decodes, refusals named per file, a run, and the tab's predictions of held-out
-// voices equal to the CLI's on the downloaded folder; then the quality run of
+// the browser decodes (WAV, Ogg, FLAC, MP3, and WebM/Opus recorded in the page), refusals named
+// per file, a run, and the tab's predictions of held-out voices equal to the CLI's on the
+// downloaded folder; then the quality run of
 // tests/it/speech_train.rs in the tab, held to the same bound.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -40,14 +41,34 @@ test('sounds: a zip of class folders and every format the browser decodes; bad f
   try {
     await createTabtune(page, 'cpu');
     const silent = [...wav(new Array(16000).fill(0), 16000)];
-    const files = heldOut().filter((_, i) => i % 12 === 0); // a voice per word
+    const files = heldOut().filter((_, i) => i % 24 === 0); // a voice per word
     const r = await page.evaluate(async ([WORDS, silent, files]) => {
       const tt = window.tt;
       const { decodeSound } = await import('/api/sounds.js');
       const get = async (url) => new File([await (await fetch(url)).blob()], url.split('/').pop());
       const model = await tt.loadModel(`${WORDS}/../../speech-embedding/`);
       const zip = await tt.addSounds([await get(`${WORDS}/train.zip`)]);
-      const formats = await tt.addSounds([...await Promise.all(['wav', 'ogg', 'flac', 'mp3'].map((x) => get(`${WORDS}/formats/yes.${x}`))),
+      // WebM (Opus) as a browser records one: the WAV played through a MediaRecorder, in real time
+      const webm = await (async () => {
+        const ctx = new AudioContext({ sampleRate: 48000 });
+        await ctx.resume();
+        const src = ctx.createBufferSource();
+        src.buffer = await ctx.decodeAudioData(await (await fetch(`${WORDS}/formats/yes.wav`)).arrayBuffer());
+        const dest = ctx.createMediaStreamDestination();
+        src.connect(dest);
+        const rec = new MediaRecorder(dest.stream, { mimeType: 'audio/webm;codecs=opus' });
+        const chunks = [];
+        rec.ondataavailable = (e) => chunks.push(e.data);
+        const stopped = new Promise((resolve) => { rec.onstop = resolve; });
+        rec.start();
+        src.start();
+        await new Promise((resolve) => setTimeout(resolve, 1300));
+        rec.stop();
+        await stopped;
+        await ctx.close();
+        return new File(chunks, 'yes.webm', { type: 'audio/webm' });
+      })();
+      const formats = await tt.addSounds([...await Promise.all(['wav', 'ogg', 'flac', 'mp3'].map((x) => get(`${WORDS}/formats/yes.${x}`))), webm,
         new File(['not audio'], 'notes.wav'), new File([new Uint8Array(silent)], 'quiet.wav')], { label: 'yes' });
       const back = await tt.removeSounds(formats.added.map((a) => a.id));
       await tt.train({ task: 'audio', layers: 2, epochs: 2, lr: 1e-3, batch_size: 16, val_split: 0.2, seed: 0, augment: { copies: 1 } });
@@ -62,7 +83,7 @@ test('sounds: a zip of class folders and every format the browser decodes; bad f
     assert.equal(r.model.kind, 'audio');
     assert.equal(r.zip.clips, 680);
     assert.deepEqual(r.zip.classes.map((c) => [c.name, c.count]), ['down', 'go', 'left', 'no', 'right', 'stop', 'up', 'yes'].map((w) => [w, 85]));
-    assert.deepEqual(r.formats.added, ['yes.wav', 'yes.ogg', 'yes.flac', 'yes.mp3'].map((n) => [n, 200]), 'each format decoded, with a 100-column outline');
+    assert.deepEqual(r.formats.added, ['yes.wav', 'yes.ogg', 'yes.flac', 'yes.mp3', 'yes.webm'].map((n) => [n, 200]), 'each format decoded, with a 100-column outline');
     assert.deepEqual(r.formats.problems.map((p) => p.name), ['notes.wav', 'quiet.wav']);
     assert.match(r.formats.problems[0].message, /could not decode it as audio/);
     assert.match(r.formats.problems[1].message, /the clip is silent/);
