@@ -33,8 +33,9 @@ export class Tabtune {
    *  image model's names an `architecture`; a text model also has tokenizer.json), or the files'
    *  bytes (tokenizer for a text model; melspectrogram, its melspectrogram.onnx, for a sound
    *  model, whose weights may be its package's embedding_model.onnx). The answer's `kind` says
-   *  which it was. */
-  loadModel(source: string | URL | { config: ArrayBuffer; weights: ArrayBuffer; tokenizer?: ArrayBuffer; melspectrogram?: ArrayBuffer },
+   *  which it was. A folder's README.md (fetched from a base URL when there is one; `readme`
+   *  bytes) gives the id and licence that the fine-tuned model's card names. */
+  loadModel(source: string | URL | { config: ArrayBuffer; weights: ArrayBuffer; tokenizer?: ArrayBuffer; melspectrogram?: ArrayBuffer; readme?: ArrayBuffer },
             handlers?: { on_progress?: (p: ProgressEvent) => void }): Promise<ModelInfo | ImageModelInfo | SoundModelInfo>;
   loadData(input: DataInput, options?: DataOptions): Promise<DataInfo>;
   /** Errors carry `state` (what the worker holds after the failure). */
@@ -76,11 +77,13 @@ export class Tabtune {
    *  BertForSequenceClassification); 'sentence-transformers': a folder SentenceTransformer(dir)
    *  loads; 'onnx': { 'model.onnx' } (tokens in, probabilities out). kind: which model, 'text' or
    *  'image' (its folder as the CLI reads it, or ONNX: pixels in); left out, the text model,
-   *  unless only an image model predicts. */
+   *  unless only an image model predicts. A fine-tuned model's folder also holds its model card,
+   *  'README.md' (Hugging Face's format: the data, the settings, every epoch, the validation
+   *  scores per class); its ONNX file carries the card's front matter in its metadata. */
   exportModel(options?: { format?: 'hf' | 'sentence-transformers'; kind?: 'text' }): Promise<{ 'config.json': Blob; 'model.safetensors': Blob; 'tokenizer.json': Blob } & Record<string, Blob>>;
-  exportModel(options: { format?: 'hf'; kind: 'image' }): Promise<{ 'config.json': Blob; 'model.safetensors': Blob }>;
+  exportModel(options: { format?: 'hf'; kind: 'image' }): Promise<{ 'config.json': Blob; 'model.safetensors': Blob; 'README.md'?: Blob }>;
   /** A sound model's folder: config.json, model.safetensors, melspectrogram.onnx. */
-  exportModel(options: { format?: 'hf'; kind: 'audio' }): Promise<{ 'config.json': Blob; 'model.safetensors': Blob; 'melspectrogram.onnx': Blob }>;
+  exportModel(options: { format?: 'hf'; kind: 'audio' }): Promise<{ 'config.json': Blob; 'model.safetensors': Blob; 'melspectrogram.onnx': Blob; 'README.md'?: Blob }>;
   /** ONNX of a sound model: log-mel windows in (docs/onnx.md), probabilities out. */
   exportModel(options: { format: 'onnx'; kind?: 'text' | 'image' | 'audio' }): Promise<{ 'model.onnx': Blob }>;
   /** The core's defaults for every setting, and the metrics each task can stop early on. */

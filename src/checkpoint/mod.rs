@@ -51,6 +51,9 @@ pub struct CheckpointInfo {
     pub bad_epochs: usize,
     /// Finished runs keep no optimizer state: they are models, not runs to continue.
     pub finished: bool,
+    /// A finished run's facts: its model card (absent from checkpoints saved before cards).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub facts: Option<crate::train::RunFacts>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]

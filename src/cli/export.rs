@@ -37,16 +37,19 @@ pub fn run(a: ExportArgs) -> Result<()> {
     let device = files::device(&a.backend)?;
     // a model folder is re-read, so a broken one is refused rather than copied
     let model = files::load_model(&a.model, &device)?;
+    // a folder tabtune trained carries its card into every format
+    let card = files::readme(&a.model).and_then(|t| export::Card::from_readme(&t));
+    let card = card.as_ref();
     match a.format {
-        ExportFormat::Hf => files::write_model(&a.out, &block_on(export::export(&model))?),
+        ExportFormat::Hf => files::write_model(&a.out, &export::with_card(block_on(export::export(&model))?, card, export::Format::Hf)),
         ExportFormat::SentenceTransformers => {
             let text = model.text().map_err(|_| {
                 Error::Settings(format!("{} is an image model: sentence-transformers is for text models; use --format onnx or hf", a.model.display()))
             })?;
-            files::write_model(&a.out, &block_on(export::sentence_transformers(text))?)
+            files::write_model(&a.out, &export::with_card(block_on(export::sentence_transformers(text))?, card, export::Format::SentenceTransformers))
         }
         ExportFormat::Onnx => {
-            let bytes = block_on(export::onnx::to_onnx(&model))?;
+            let bytes = block_on(export::onnx::to_onnx_with_card(&model, card))?;
             std::fs::write(&a.out, bytes).map_err(|e| Error::Io(format!("cannot write {}: {e}", a.out.display())))
         }
     }

@@ -63,6 +63,11 @@ pub fn load_texts(path: &Path, text_column: Option<&str>) -> Result<Vec<String>>
         .map_err(|e| Error::Io(format!("{}: {e}", path.display())))
 }
 
+/// The model card in a model folder (its README.md), when it has one.
+pub fn readme(dir: &Path) -> Option<String> {
+    fs::read_to_string(dir.join(tabtune::export::README)).ok()
+}
+
 /// Every file of an export into `dir` (and its subfolders, e.g. `1_Pooling/`).
 pub fn write_model(dir: &Path, files: &ExportedFiles) -> Result<()> {
     let io = |e: std::io::Error| Error::Io(format!("cannot write to {}: {e}", dir.display()));

@@ -80,8 +80,11 @@ pub fn run(a: TrainArgs) -> Result<()> {
         None => Trainer::new(model, &data, cfg, &device)?,
     };
     drive(&mut trainer, &a)?;
+    // the card: what the run did, and the base's id and licence from the base folder's own card
+    let base = files::readme(&a.model).map(|t| export::BaseFacts::from_readme(&t)).unwrap_or_default();
+    let card = export::Card { base, run: trainer.facts() };
     let model = block_on(trainer.into_model())?;
-    files::write_model(&a.out, &block_on(export::export(&model))?)?;
+    files::write_model(&a.out, &export::with_card(block_on(export::export(&model))?, Some(&card), export::Format::Hf))?;
     eprintln!("model written to {}", a.out.display());
     Ok(())
 }

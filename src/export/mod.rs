@@ -6,7 +6,10 @@ use crate::error::{Error, Result};
 use crate::kind::AnyModel;
 pub use crate::tensors::{pt_meta, read_named, to_safetensors};
 
+pub mod card;
 pub mod onnx;
+
+pub use card::{BaseFacts, Card};
 
 pub use crate::folder::ExportedFiles;
 pub use crate::text::hf::{encoder_tensors, named_weights};
@@ -22,6 +25,18 @@ pub async fn export(model: &AnyModel) -> Result<ExportedFiles> {
         AnyModel::Audio(m) => m.folder().await,
     }
 }
+
+/// `files` (a folder in `format`) with the card as their README.md; without a card, as they are.
+pub fn with_card(mut files: ExportedFiles, card: Option<&Card>, format: Format) -> ExportedFiles {
+    if let Some(card) = card {
+        files.extra.retain(|(name, _)| name != README);
+        files.extra.push((README.into(), card.readme(format).into_bytes()));
+    }
+    files
+}
+
+/// A model card's file name in a folder.
+pub const README: &str = "README.md";
 
 /// The supported export formats, as the CLI and the page name them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

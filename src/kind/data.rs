@@ -2,7 +2,8 @@
 use super::table::Kind;
 use crate::data::Dataset;
 use crate::audio::data::AudioDataset;
-use crate::image::data::{DecodedImage, ImageDataset};
+use crate::image::data::{DecodedImage, ImageDataset, ImageProblem};
+use serde::{Deserialize, Serialize};
 use crate::error::Error;
 
 /// Labelled data of any kind: rows of a text file, images or clips in classes.
@@ -88,6 +89,52 @@ impl DataRef<'_> {
             DataRef::Audio(_) => Kind::Audio,
         }
     }
+
+    /// What a model card says of the data: how much was read, each class's count, what was
+    /// left out and why.
+    pub fn summary(&self) -> DataSummary {
+        let left_out = |problems: &[ImageProblem]| -> Vec<String> {
+            let mut said: Vec<String> = problems.iter().take(SAID_PROBLEMS).map(ToString::to_string).collect();
+            if problems.len() > SAID_PROBLEMS {
+                said.push(format!("and {} more", problems.len() - SAID_PROBLEMS));
+            }
+            said
+        };
+        match self {
+            DataRef::Text(d) => {
+                let dropped = [(d.dropped.empty_text, "with an empty text"), (d.dropped.duplicate, "repeating an earlier row")];
+                let dropped = dropped.iter().filter(|(n, _)| *n > 0).map(|(n, why)| format!("{n} rows {why}")).collect();
+                DataSummary { unit: "rows".into(), read: d.rows, used: d.used, classes: d.classes.clone(), dropped, notes: d.notes.clone() }
+            }
+            DataRef::Image(d) => {
+                let used = d.examples.len();
+                DataSummary { unit: "images".into(), read: used + d.problems.len(), used, classes: d.class_counts(), dropped: left_out(&d.problems), notes: d.notes.clone() }
+            }
+            DataRef::Audio(d) => {
+                let used = d.examples.len();
+                DataSummary { unit: "clips".into(), read: used + d.problems.len(), used, classes: d.class_counts(), dropped: left_out(&d.problems), notes: d.notes.clone() }
+            }
+        }
+    }
+}
+
+/// Files left out that a summary names one by one.
+const SAID_PROBLEMS: usize = 8;
+
+/// The data a run learned from, as its model card says it.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct DataSummary {
+    /// What one example is: "rows", "images" or "clips".
+    pub unit: String,
+    /// Examples read (a text file's data rows, image or sound files), and kept.
+    pub read: usize,
+    pub used: usize,
+    /// Each class and its examples, in class order (none for regression).
+    pub classes: Vec<(String, usize)>,
+    /// What was left out, in words.
+    pub dropped: Vec<String>,
+    /// What was decided while reading ("the file is separated by ';'").
+    pub notes: Vec<String>,
 }
 
 /// What a model predicts on: texts, decoded images, or one-second clips (`audio::clip`).

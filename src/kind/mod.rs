@@ -14,7 +14,7 @@ mod table;
 pub(crate) mod text;
 mod top;
 pub(crate) use base::Base;
-pub use data::{AnyData, DataRef, Inputs, mismatch};
+pub use data::{AnyData, DataRef, DataSummary, Inputs, mismatch};
 pub use model::AnyModel;
 pub use table::Kind;
 pub use top::{Batch, Top};

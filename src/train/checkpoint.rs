@@ -54,6 +54,7 @@ impl Trainer {
             best: best.map(|b| (b.epoch, b.value)),
             bad_epochs: self.early.as_ref().map_or(0, |e| e.bad_epochs),
             finished: !with_optimizer,
+            facts: (!with_optimizer).then(|| self.facts()),
         };
         write(tensors, &info)
     }

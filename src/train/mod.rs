@@ -8,6 +8,7 @@ mod audio;
 mod begun;
 mod checkpoint;
 mod epoch;
+mod facts;
 mod image;
 mod items;
 mod pairs;
@@ -23,6 +24,7 @@ mod text;
 mod trainer;
 
 pub use crate::progress::{EpochSummary, StepInfo, TrainInfo};
+pub use facts::{RunFacts, today};
 pub use image::square_rgb;
 pub use part::{PartFiles, PartWorker};
 pub use store::PrefixStore;

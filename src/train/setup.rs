@@ -137,6 +137,7 @@ impl Trainer {
             history: Vec::new(),
             teach: Default::default(),
             parted: None,
+            data_summary: Default::default(),
         }
     }
 }

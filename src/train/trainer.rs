@@ -64,6 +64,8 @@ pub struct Trainer {
     pub(crate) teach: crate::teach::TeachState,
     /// A step split across workers, between `split_step` and `join_step` (parts.rs).
     pub(super) parted: Option<PartedStep>,
+    /// The data as its model card says it (`facts`).
+    pub(super) data_summary: crate::kind::DataSummary,
 }
 
 impl Trainer {
@@ -73,12 +75,15 @@ impl Trainer {
     /// With `init: continue` the model's head keeps training (same classes only); otherwise a
     /// fresh head starts.
     pub fn new<'a>(model: impl Into<AnyModel>, data: impl Into<DataRef<'a>>, cfg: RunConfig, device: &Device) -> Result<Trainer> {
-        match (model.into(), data.into()) {
-            (AnyModel::Text(m), DataRef::Text(d)) => Self::text_run(m, d, cfg, device),
-            (AnyModel::Image(m), DataRef::Image(d)) => Self::image_run(m, d, cfg, device),
-            (AnyModel::Audio(m), DataRef::Audio(d)) => Self::audio_run(m, d, cfg, device),
-            (m, d) => Err(mismatch(m.kind(), d.kind())),
-        }
+        let data = data.into();
+        let mut run = match (model.into(), data) {
+            (AnyModel::Text(m), DataRef::Text(d)) => Self::text_run(m, d, cfg, device)?,
+            (AnyModel::Image(m), DataRef::Image(d)) => Self::image_run(m, d, cfg, device)?,
+            (AnyModel::Audio(m), DataRef::Audio(d)) => Self::audio_run(m, d, cfg, device)?,
+            (m, d) => return Err(mismatch(m.kind(), d.kind())),
+        };
+        run.data_summary = data.summary();
+        Ok(run)
     }
 
     pub fn info(&self) -> &TrainInfo {

@@ -9,6 +9,7 @@ use super::convert::{core, js, kind_named};
 use super::session::Session;
 use super::state::Shared;
 use crate::kind::{AnyModel, Kind};
+use crate::export::{BaseFacts, Card};
 use crate::{checkpoint, export};
 
 #[wasm_bindgen]
@@ -20,8 +21,12 @@ impl Session {
     /// run of its kind starts from; the data stays. Returns `AnyModel::describe`: { kind,
     /// fingerprint, layers, hidden_size, intermediate_size, max_position_embeddings, labels }
     /// (text) or { kind, fingerprint, blocks, image_size, classes (how many) } (image).
-    pub fn load_model(&self, config: &[u8], weights: &[u8], third: Option<Vec<u8>>) -> Result<JsValue, JsValue> {
-        load(&self.state, config, weights, third.as_deref(), "loading another model")
+    ///
+    /// `readme`: the folder's README.md, when it has one: its model card's id and licence go
+    /// into the cards of the models fine-tuned from it.
+    pub fn load_model(&self, config: &[u8], weights: &[u8], third: Option<Vec<u8>>, readme: Option<String>) -> Result<JsValue, JsValue> {
+        let facts = readme.as_deref().map(BaseFacts::from_readme).unwrap_or_default();
+        load(&self.state, config, weights, third.as_deref(), facts, "loading another model")
     }
 
     /// A fine-tuned model saved earlier (a finished checkpoint) applied to the model it was
@@ -36,7 +41,10 @@ impl Session {
         let slot = s.slot(kind);
         let from = slot.run_start(&info.base).or_else(|_| slot.base())?;
         let model = core(checkpoint::apply(from, bytes, &s.device()?))?;
-        s.slot_mut(kind).tuned = Some(model);
+        let slot = s.slot_mut(kind);
+        // a model saved before cards were written comes back without one
+        slot.card = info.facts.map(|run| Card { base: slot.base_facts.clone(), run });
+        slot.tuned = Some(model);
         js(&s.summary())
     }
 
@@ -48,14 +56,17 @@ impl Session {
         let state = self.state.clone();
         future_to_promise(async move {
             let kind = kind_named(kind.as_deref())?;
-            let model = state.borrow().model(kind)?;
-            exported(&model, format.as_deref()).await
+            let (model, card) = {
+                let s = state.borrow();
+                (s.model(kind)?, s.slot(kind).current_card().cloned())
+            };
+            exported(&model, format.as_deref(), card.as_ref()).await
         })
     }
 }
 
 /// `load_model`'s work; `busy` names it in the refusal while a run holds the session.
-pub(super) fn load(state: &Shared, config: &[u8], weights: &[u8], third: Option<&[u8]>, busy: &str) -> Result<JsValue, JsValue> {
+pub(super) fn load(state: &Shared, config: &[u8], weights: &[u8], third: Option<&[u8]>, facts: BaseFacts, busy: &str) -> Result<JsValue, JsValue> {
     let mut s = state.borrow_mut();
     s.idle(busy)?;
     let third_name = Kind::of_config(config).model_files().get(2).copied();
@@ -70,17 +81,20 @@ pub(super) fn load(state: &Shared, config: &[u8], weights: &[u8], third: Option<
     let slot = s.slot_mut(model.kind());
     slot.base = Some(model);
     slot.tuned = None;
+    slot.card = None;
+    slot.base_facts = facts;
     slot.started_from = None;
     js(&info)
 }
 
 /// The model's files in `format` (None: 'hf') as a JS object { path: Uint8Array }.
-pub(super) async fn exported(model: &AnyModel, format: Option<&str>) -> Result<JsValue, JsValue> {
+/// A fine-tuned model's card goes with it: README.md in a folder, metadata in ONNX.
+pub(super) async fn exported(model: &AnyModel, format: Option<&str>, card: Option<&Card>) -> Result<JsValue, JsValue> {
     let format: export::Format = core(format.unwrap_or("hf").parse())?;
     let files: Vec<(String, Vec<u8>)> = match format {
-        export::Format::Hf => owned(core(export::export(model).await)?),
-        export::Format::SentenceTransformers => owned(core(export::sentence_transformers(core(model.text())?).await)?),
-        export::Format::Onnx => vec![("model.onnx".to_string(), core(export::onnx::to_onnx(model).await)?)],
+        export::Format::Hf => owned(export::with_card(core(export::export(model).await)?, card, format)),
+        export::Format::SentenceTransformers => owned(export::with_card(core(export::sentence_transformers(core(model.text())?).await)?, card, format)),
+        export::Format::Onnx => vec![("model.onnx".to_string(), core(export::onnx::to_onnx_with_card(model, card).await)?)],
     };
     let out = Object::new();
     for (name, bytes) in files {

@@ -15,6 +15,7 @@ use wasm_bindgen::JsValue;
 
 use super::convert::{epoch_json, fail, js};
 use crate::Trainer;
+use crate::export::{BaseFacts, Card};
 use crate::kind::{AnyData, AnyModel, Kind};
 use crate::search::Search;
 use crate::task::Targets;
@@ -55,6 +56,10 @@ pub(super) struct Slot {
     /// The last finished run's validation rows (texts, targets, class names): the teaching
     /// view's mistakes and map rows once its trainer is gone (teach.rs).
     pub last_val: Option<(Vec<String>, Targets, Vec<String>)>,
+    /// What the loaded model's own card says of it (its id, its licence).
+    pub base_facts: BaseFacts,
+    /// The fine-tuned model's card: every download of it carries it.
+    pub card: Option<Card>,
 }
 
 pub(super) struct Run {
@@ -201,7 +206,7 @@ impl State {
 
 impl Slot {
     fn new(kind: Kind) -> Slot {
-        Slot { kind, base: None, tuned: None, started_from: None, data: None, last_val: None }
+        Slot { kind, base: None, tuned: None, started_from: None, data: None, last_val: None, base_facts: BaseFacts::default(), card: None }
     }
 
     /// The model that predicts: the fine-tuned one, or a loaded model that came with a task head.
@@ -214,6 +219,11 @@ impl Slot {
             Some(_) => fail(words(self.kind).no_tuned),
             None => fail(words(self.kind).no_model),
         })
+    }
+
+    /// The card of the model that predicts: the fine-tuned model's (a loaded model has none).
+    pub(super) fn current_card(&self) -> Option<&Card> {
+        self.tuned.as_ref().and(self.card.as_ref())
     }
 
     pub(super) fn base(&self) -> Result<AnyModel, JsValue> {

@@ -13,6 +13,7 @@ use super::state::{put_trainer, take_trainer, words};
 use crate::kind::Kind;
 use crate::run::Init;
 use crate::train::StepInfo;
+use crate::export::Card;
 use crate::{Trainer, checkpoint};
 
 #[wasm_bindgen]
@@ -116,8 +117,12 @@ impl Session {
         let kind = trainer.kind();
         // the run slot is already free: the weights are read back (async) without holding the state
         if keep {
+            let run = trainer.facts();
             let model = core(trainer.into_model().await)?;
-            self.state.borrow_mut().slot_mut(kind).tuned = Some(model);
+            let mut s = self.state.borrow_mut();
+            let slot = s.slot_mut(kind);
+            slot.card = Some(Card { base: slot.base_facts.clone(), run });
+            slot.tuned = Some(model);
         }
         js(&self.state.borrow().summary())
     }

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# Prints the path of a Python venv with onnxruntime, numpy and tokenizers (the ONNX export's
-# check), creating it on first use. Pinned so a new release cannot change the check's result;
+# Prints the path of a Python venv with onnxruntime, numpy, tokenizers (the ONNX export's check)
+# and PyYAML (the model card's), creating it on first use. Pinned so a new release cannot change the check's result;
 # a few tens of MB of wheels, no PyTorch. Progress goes to stderr, the path to stdout.
 set -euo pipefail
 VENV="${XDG_CACHE_HOME:-$HOME/.cache}/tabtune/onnx-venv"
-PACKAGES=(onnxruntime==1.23.2 numpy==2.3.5 tokenizers==0.22.1)
+PACKAGES=(onnxruntime==1.23.2 numpy==2.3.5 tokenizers==0.22.1 pyyaml==6.0.3)
 STAMP="$VENV/.tabtune-packages"
 if [ ! -x "$VENV/bin/python" ] || [ "$(cat "$STAMP" 2>/dev/null)" != "${PACKAGES[*]}" ]; then
   echo "creating $VENV (${PACKAGES[*]})" >&2

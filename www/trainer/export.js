@@ -53,13 +53,15 @@ export async function downloadPredictions(tt, file) {
 
 const MODEL_FILES = ['config.json', 'model.safetensors', 'tokenizer.json'];
 
-/** A picked folder's model files: { files: { config, weights, tokenizer } (ArrayBuffers), name }. */
+/** A picked folder's model files: { files: { config, weights, tokenizer, readme? } (ArrayBuffers), name }. */
 export async function readModelFolder(fileList) {
   const files = Object.fromEntries([...fileList].map((f) => [f.name, f]));
   const missing = MODEL_FILES.filter((n) => !files[n]);
   if (missing.length) throw new Error(`the folder has no ${missing.join(', ')}: choose a model folder in the Hugging Face layout`);
   const [config, weights, tokenizer] = await Promise.all(MODEL_FILES.map((n) => files[n].arrayBuffer()));
-  return { files: { config, weights, tokenizer }, name: `the folder ${files['config.json'].webkitRelativePath.split('/')[0] || 'you chose'}` };
+  // its model card, when it has one (the id and licence a fine-tuned model's card names)
+  const readme = files['README.md'] ? await files['README.md'].arrayBuffer() : undefined;
+  return { files: { config, weights, tokenizer, ...(readme && { readme }) }, name: `the folder ${files['config.json'].webkitRelativePath.split('/')[0] || 'you chose'}` };
 }
 
 /** A model download's progress in words. */

@@ -57,6 +57,10 @@ async function download(msg, base, fresh) {
     }
   }
   if (names[2]) files.third = await get(names[2]);
+  // the folder's model card, when it has one: its id and licence go into the fine-tuned
+  // model's card (a folder without one still loads)
+  files.readme = await get('README.md').catch(() => undefined);
+  if (!files.readme) delete files.readme;
   return { files, names: Object.keys(files), stored };
 }
 
@@ -65,7 +69,8 @@ function load(files, want) {
   const third = files.third ?? files.tokenizer ?? files.melspectrogram;
   const { kind, files: names } = model_files(bytes(files.config));
   if (!third && names[2]) throw new Error(`a ${kind === 'audio' ? 'sound' : kind} model needs ${names[2]}: loadModel takes a base URL or { config, weights, ${kind === 'audio' ? 'melspectrogram' : 'tokenizer'} } ArrayBuffers`);
-  const model = engine.session.load_model(bytes(files.config), bytes(files.weights), third ? bytes(third) : undefined);
+  const readme = files.readme ? new TextDecoder().decode(bytes(files.readme)) : undefined;
+  const model = engine.session.load_model(bytes(files.config), bytes(files.weights), third ? bytes(third) : undefined, readme);
   engine.modelBytes = files.weights.byteLength;
   return model;
 }
