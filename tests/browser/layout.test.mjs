@@ -3,8 +3,9 @@
 // the engine and the model load; at 390×844 the panels stack in order (Data, Train, Try it) and
 // nothing scrolls sideways (nor at 640 px: 1280 at 200 % zoom); the keyboard reaches Train from
 // the top through the panels in order, with a visible focus ring; reduced motion stops every
-// transition and animation; the dark scheme darkens the page with enough contrast (axe). Nothing
-// trains here: the checks need the page, not a run. ~35 s.
+// transition and animation; the dark scheme darkens the page with enough contrast (axe); a file
+// dropped before the WebAssembly has arrived is read once it has, the load shown meanwhile.
+// Nothing trains here: the checks need the page, not a run. ~25 s.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
@@ -54,7 +55,7 @@ test('1280×720: three panels side by side; drop zone, Train, loss chart and Try
   try {
     // the engine's start, the model's download and the empty charts move nothing (CLS 0.1 is "good")
     const shift = await page.evaluate(() => window.shift);
-    assert.ok(shift < 0.01, `layout shift while loading: ${shift}`);
+    assert.ok(shift < 0.005, `layout shift while loading: ${shift}`);
     const [data, train, tryIt] = await panelBoxes(w);
     assert.ok(Math.abs(data.y - train.y) < 2 && Math.abs(train.y - tryIt.y) < 2, 'the panels start on one line');
     assert.ok(data.x + data.width <= train.x && train.x + train.width <= tryIt.x, 'Data, Train, Try it from left to right');
@@ -172,3 +173,27 @@ test('the dark scheme darkens the page and the widget, with enough contrast (axe
     for (const i of [0, 1]) assert.ok(luminance(dark[i]) < 50 && luminance(light[i]) > 200, `dark ${dark[i]}, light ${light[i]}`);
   } finally { await browser.close(); }
 });
+
+test('before the WebAssembly has arrived: the load shows, and a file picked meanwhile is read once the engine is up', T, async () => {
+  const { browser, page } = await openPage(server.origin);
+  try {
+    // the engine's WebAssembly held back until the file has been picked
+    let release;
+    const held = new Promise((ok) => { release = ok; });
+    await page.context().route('**/pkg/tabtune_bg.wasm*', async (route) => { await held; await route.continue(); });
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await page.goto(`${server.origin}/`);
+    const w = page.locator('tabtune-trainer');
+    await w.getByRole('status').filter({ hasText: /^Starting the engine/ }).waitFor();
+    assert.equal(await w.locator('progress.load').getAttribute('data-state'), 'busy', 'the load bar runs');
+    await w.getByLabel(/^Drop a CSV, TSV or JSONL file/).setInputFiles({ name: 'early.csv', mimeType: 'text/csv', buffer: Buffer.from(toy) });
+    await w.getByText('Reading early.csv…').waitFor();
+    release();
+    await w.getByText(/^6 rows/).waitFor({ timeout: 60_000 });
+    assert.deepEqual(await w.getByRole('alert').allTextContents().then((t) => t.filter(Boolean)), [], 'no error');
+    await w.getByRole('status').filter({ hasText: 'Ready' }).waitFor({ timeout: 60_000 });
+    assert.equal(await w.locator('progress.load').getAttribute('data-state'), 'idle', 'the load bar rests once loaded');
+  } finally { await browser.close(); }
+});
+
+const toy = 'text,label\na fine film,pos\na dull film,neg\na lovely film,pos\nan awful film,neg\na great film,pos\na boring film,neg\n';
