@@ -35,7 +35,7 @@ export function buildSearch(host) {
   p.bar = el('progress', { value: 0, max: 1, 'aria-label': 'Search progress' });
   p.progress = el('p', { 'aria-live': 'polite' });
   p.error = el('p', { class: 'error', role: 'alert' });
-  p.table = el('div', { 'aria-live': 'polite' });
+  p.table = el('div', { class: 'wide', 'aria-live': 'polite' }); // its rows' buttons reach it by keyboard
   p.chart = el('div', { 'data-chart': 'search' });
   // opens in place at the end of the Train panel (layout.js)
   p.section = el('details', { class: 'search' }, el('summary', { text: 'Find settings' }),

@@ -2,7 +2,8 @@
 // Okabe–Ito colour-blind-safe palette, a dark palette when the system asks for one, and no motion
 // when the system asks for less. The three panels (layout.js) sit side by side when the widget is
 // wide, Data and Train side by side with Try it below when it is middling, and stack when narrow:
-// container queries, so an embedded widget follows its own width, not the window's.
+// container queries, so an embedded widget follows its own width, not the window's, in em, so
+// larger type (projector mode: 26 px) takes fewer columns (61em: 1,098 px at 18 px).
 export const PALETTE = ['#0072B2', '#E69F00', '#009E73', '#CC79A7', '#56B4E9', '#D55E00', '#F0E442', '#000000'];
 
 // The colours every rule uses. Dark: text ≥ 7:1 on the background, the accent (Okabe–Ito sky
@@ -23,12 +24,14 @@ export const CSS = `
 progress.load { width: 9rem; height: 1rem; flex: none; }
 progress.load[data-state=idle] { visibility: hidden; }
 .panels { display: grid; gap: 1rem; grid-template-columns: minmax(0, 1fr); }
-@container (min-width: 700px) { :host(:not([compact])) .panels { grid-template-columns: minmax(0, 1fr) minmax(0, 1.25fr); }
+@container (min-width: 43em) { :host(:not([compact])) .panels { grid-template-columns: minmax(0, 1fr) minmax(0, 1.25fr); }
   :host(:not([compact])) .panel[aria-labelledby=h-try] { grid-column: 1 / -1; } }
-@container (min-width: 1100px) { :host(:not([compact])) .panels { grid-template-columns: minmax(0, 1fr) minmax(0, 1.45fr) minmax(0, 1fr); }
+@container (min-width: 61em) { :host(:not([compact])) .panels { grid-template-columns: minmax(0, 1fr) minmax(0, 1.45fr) minmax(0, 1fr); }
   :host(:not([compact])) .panel[aria-labelledby=h-try] { grid-column: auto; } }
 section { border: 2px solid var(--line); border-radius: 8px; padding: .6rem 1rem 1rem; margin: 0 0 1rem; min-width: 0; }
-.panels > section { margin: 0; }
+.panels > section { margin: 0; overflow-wrap: break-word; }
+/* a table wider than its panel scrolls in it, never under the panel beside it */
+.panels > section, .metrics, .wide { overflow-x: auto; }
 h2 { font-size: 1.15em; margin: .2rem 0 .6rem; }
 h3 { font-size: 1em; margin: 1rem 0 .4rem; }
 .settings { border-top: 1px solid var(--rule); margin-top: 1rem; }
@@ -99,7 +102,6 @@ progress { width: 100%; height: 1.4rem; }
 .charts > div { position: relative; }
 .charts > div:not([data-points])::after, .charts > div[data-points="0"]::after { content: 'drawn as the model trains'; position: absolute; inset: 45% 0 auto; text-align: center; color: #555; }
 [data-chart] { background: #fff; color: #111; border-radius: 6px; }
-.metrics { min-width: 0; }
 .row { display: flex; flex-wrap: wrap; align-items: end; gap: .5rem 1rem; }
 .run-badge { align-self: center; font-weight: 700; padding: .1rem .5rem; border-radius: 3px; }
 .run-badge:empty { display: none; }
