@@ -1,21 +1,24 @@
 // <tabtune-trainer>'s shadow-DOM styles: large type and high contrast for projectors, the
-// Okabe–Ito colour-blind-safe palette, a dark palette when the system asks for one, and no motion
+// Okabe–Ito colour-blind-safe palette, a dark palette when the page asks for one, and no motion
 // when the system asks for less. The three panels (layout.js) sit side by side when the widget is
 // wide, Data and Train side by side with Try it below when it is middling, and stack when narrow:
 // container queries, so an embedded widget follows its own width, not the window's, in em, so
 // larger type (projector mode: 26 px) takes fewer columns (61em: 1,098 px at 18 px).
 export const PALETTE = ['#0072B2', '#E69F00', '#009E73', '#CC79A7', '#56B4E9', '#D55E00', '#F0E442', '#000000'];
 
-// The colours every rule uses. Dark: text ≥ 7:1 on the background, the accent (Okabe–Ito sky
-// blue) ≥ 8:1; charts, maps and waveforms stay light cards (their canvases draw dark on light).
-const LIGHT = '--fg: #111; --bg: #fff; --muted: #333; --line: #333; --accent: #0072B2; --on-accent: #fff; '
-  + '--focus: #D55E00; --error: #b00020; --ok: #006b3c; --warn: #8a5f00; --soft: #f3f3f3; --track: #e5e5e5; --rule: #999;';
-const DARK = '--fg: #ececec; --bg: #15181c; --muted: #c9c9c9; --line: #8c939b; --accent: #56B4E9; --on-accent: #0b0b0b; '
-  + '--focus: #E69F00; --error: #ff8f8f; --ok: #6fdc9f; --warn: #f3c969; --soft: #22272d; --track: #3b4148; --rule: #6b737b;';
+// The colours every rule uses, light and dark: the widget follows its page's color-scheme (the
+// app's index.html says "light dark": the system's choice; a page that says nothing stays light),
+// and projector mode is always black on white. Dark: text ≥ 7:1 on the background, the accent
+// (Okabe–Ito sky blue) ≥ 8:1. Charts, maps and waveforms stay light cards in both (their
+// canvases draw dark on light).
+const COLOURS = [['fg', '#111', '#ececec'], ['bg', '#fff', '#15181c'], ['muted', '#333', '#c9c9c9'], ['line', '#333', '#8c939b'],
+  ['accent', '#0072B2', '#56B4E9'], ['on-accent', '#fff', '#0b0b0b'], ['focus', '#D55E00', '#E69F00'], ['error', '#b00020', '#ff8f8f'],
+  ['ok', '#006b3c', '#6fdc9f'], ['warn', '#8a5f00', '#f3c969'], ['soft', '#f3f3f3', '#22272d'], ['track', '#e5e5e5', '#3b4148'], ['rule', '#999', '#6b737b']];
+const VARS = COLOURS.map(([name, light, dark]) => `--${name}: light-dark(${light}, ${dark});`).join(' ');
 
 export const CSS = `
-:host { ${LIGHT} display: block; font: 18px/1.45 system-ui, sans-serif; color: var(--fg); background: var(--bg); container-type: inline-size; }
-@media (prefers-color-scheme: dark) { :host(:not([projector])) { ${DARK} } }
+:host { ${VARS} display: block; font: 18px/1.45 system-ui, sans-serif; color: var(--fg); background: var(--bg); container-type: inline-size; }
+:host([projector]) { color-scheme: light; }
 :host([compact]) { font-size: 15px; }
 * { box-sizing: border-box; }
 [hidden] { display: none !important; }
