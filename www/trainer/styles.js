@@ -33,8 +33,9 @@ progress.load[data-state=idle] { visibility: hidden; }
   :host(:not([compact])) .panel[aria-labelledby=h-try] { grid-column: auto; } }
 section { border: 2px solid var(--line); border-radius: 8px; padding: .6rem 1rem 1rem; margin: 0 0 1rem; min-width: 0; }
 .panels > section { margin: 0; overflow-wrap: break-word; }
-/* a table wider than its panel scrolls in it, never under the panel beside it */
-.panels > section, .metrics, .wide { overflow-x: auto; }
+/* a table wider than its panel scrolls in it, never under the panel beside it (a scrolling box
+   holds controls, so the keyboard scrolls it too: the search table's buttons, the panel's own) */
+.panels > section, .wide { overflow-x: auto; }
 h2 { font-size: 1.15em; margin: .2rem 0 .6rem; }
 h3 { font-size: 1em; margin: 1rem 0 .4rem; }
 .settings { border-top: 1px solid var(--rule); margin-top: 1rem; }
@@ -85,6 +86,7 @@ table { border-collapse: collapse; margin: .5rem 0; max-width: 100%; }
 caption { text-align: left; font-weight: 700; padding: .2rem 0; }
 th, td { border: 1px solid var(--rule); padding: .2rem .5rem; text-align: left; vertical-align: top; }
 td { max-width: 32rem; overflow-wrap: break-word; }
+.confusion th, .confusion td { padding: .15rem .35rem; }
 .confusion td { text-align: center; background: rgb(0 114 178 / calc(var(--shade) * .85)); color: var(--fg); font-weight: 700; }
 .bars { margin: .5rem 0; }
 .bar-row { display: grid; grid-template-columns: minmax(5rem, 12rem) 1fr 4rem; gap: .5rem; align-items: center; }
