@@ -49,13 +49,16 @@ class TabtuneTrainer extends HTMLElement {
   #reviving = null;
   #modelFiles = null; // a model loaded from a folder: its files, to load again in a new engine
   #teach = teachView(this, () => this.#tt, (e, where) => this.#fail(e, where));
+  // the first engine: data picked before it has started waits for it (data.js, kinds/panel.js)
+  #firstEngine = Promise.withResolvers();
+  #engineSoon = () => this.#tt ?? this.#firstEngine.promise;
   // Text / Images / Sounds: the data panels, and what an image or sound run does differently
-  #images = imagesView(() => this.#tt, () => this.#checkSettings(), () => this.getAttribute('images-data'));
-  #sounds = soundsView(() => this.#tt, () => this.#checkSettings(), () => this.getAttribute('sounds-data'));
+  #images = imagesView(this.#engineSoon, () => this.#checkSettings(), () => this.getAttribute('images-data'));
+  #sounds = soundsView(this.#engineSoon, () => this.#checkSettings(), () => this.getAttribute('sounds-data'));
   #modes = modeSwitch({ images: this.#images, sounds: this.#sounds }, (mode) => { this.#img?.setMode(mode); this.#snd?.setMode(mode); this.#checkSettings(); });
   #img = null;
   #snd = null;
-  #data = textData({ ui: () => this.#ui, tt: () => this.#tt, store: () => this.#store, sample: () => modelSample(this.#modelUrl)?.url ?? this.getAttribute('data'),
+  #data = textData({ ui: () => this.#ui, tt: this.#engineSoon, store: () => this.#store, sample: () => modelSample(this.#modelUrl)?.url ?? this.getAttribute('data'),
     changed: () => this.#checkSettings(), fail: (e, where) => this.#fail(e, where), trainWith: (c) => this.#run.trainWith(c, false) });
   #run = trainSection({ element: this, ui: () => this.#ui, tt: () => this.#tt, store: () => this.#store, teach: this.#teach,
     side: (task) => ({ image: this.#img, audio: this.#snd })[task] ?? null, sides: () => [this.#img, this.#snd],
@@ -75,7 +78,7 @@ class TabtuneTrainer extends HTMLElement {
       reloadData: () => this.#data.reload(), checkSettings: () => this.#checkSettings(), train: () => this.#run.train(),
       cancel: () => this.#run.cancel(), resume: () => this.#run.resume(),
       schedulePredict: () => this.#try.schedulePredict(), predictFile: (file) => this.#try.predictFile(file), download: (format) => this.#try.download(format),
-      checkDevice: (file) => this.#checkDevice(file),
+      checkDevice: (file) => checkDevice(this.#tt, file, this.#ui, this.#run.busy || this.#searching).then(() => this.#checkSettings()),
       search: { tt: () => this.#tt, settings: () => this.#checkSettings(), trainWith: (c) => this.#run.trainWith(c),
         busy: (on) => { this.#searching = on; this.#checkSettings(); } },
     };
@@ -94,7 +97,8 @@ class TabtuneTrainer extends HTMLElement {
     this.#img.mount(ui);
     this.#snd.mount(ui);
     if (['images', 'sounds'].includes(this.getAttribute('mode'))) this.#modes.set(this.getAttribute('mode'));
-    this.#start().catch((e) => this.#fail(e));
+    this.#run.drawCharts();
+    this.#start().catch((e) => { controls.load.done(); this.#fail(e); });
   }
 
   // the camera and the microphone go off with the widget (live prediction stops with them)
@@ -115,7 +119,6 @@ class TabtuneTrainer extends HTMLElement {
     setStrategy(this.#ui.strategy, settings, defaults);
     const run = await this.#store.get('run');
     if (run) await this.#run.offerResume(run);
-    this.#ui.sample.disabled = !this.getAttribute('data');
     this.#checkSettings();
   }
 
@@ -126,7 +129,9 @@ class TabtuneTrainer extends HTMLElement {
   /** A new worker and backend (at start, and after the GPU device was lost). */
   async #startEngine(backend = this.getAttribute('backend') || 'auto') {
     this.#tt?.dispose();
+    this.#ui.load.engine();
     this.#tt = await Tabtune.create({ backend });
+    this.#firstEngine.resolve(this.#tt);
     this.#tt.on_device_lost = (info) => this.#deviceLost(info);
     this.#tt.on_failed = (info) => this.#workerFailed(info);
     this.#engineLost = false;
@@ -229,7 +234,7 @@ class TabtuneTrainer extends HTMLElement {
     } catch (e) {
       showModel(this.#ui.modelMenu, this.#modelFiles ? null : this.#modelUrl); // the model that stays
       this.#fail(e);
-    }
+    } finally { this.#ui.load.done(); }
   }
 
   #loadModel(url) {
@@ -238,6 +243,7 @@ class TabtuneTrainer extends HTMLElement {
     return this.#setModel(() => this.#tt.loadModel(url, {
       on_progress: (p) => {
         this.#say(downloadText(p));
+        this.#ui.load.bytes(p);
         // "Ready" replaces the status: this note stays
         if (p.cache_error) this.#ui.cacheNote.textContent = `The model could not be kept in this browser’s cache (${p.cache_error}): it will be downloaded again next time.`;
       },
@@ -286,13 +292,6 @@ class TabtuneTrainer extends HTMLElement {
     u.search.run.disabled = u.train.disabled;
     syncSearch(u.search, config, task, u.advanced.monitors);
     return config;
-  }
-
-  async #checkDevice(file) {
-    if (this.#run.busy || this.#searching) { this.#ui.diagnostics.out.textContent = 'A run or search is going: check the device when it has finished.'; return; }
-    this.#ui.train.disabled = true;
-    await checkDevice(this.#tt, file, this.#ui.diagnostics);
-    this.#checkSettings();
   }
 }
 

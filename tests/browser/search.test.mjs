@@ -81,6 +81,7 @@ test('Find settings: a 2×2 grid (lr × layers) fills a table ranked by the metr
     await w.getByLabel(/^Drop a CSV, TSV or JSONL file/).setInputFiles(join(fixtures, 'toy48.csv'));
     await w.getByText(/^48 rows/).waitFor();
     await fill(w, { Epochs: 1, 'Batch size': 8, 'Max length (tokens)': 16, 'Validation share': 0.25 });
+    await w.getByText('Find settings', { exact: true }).click(); // it opens in place, under the settings
     // prefilled from Settings until edited
     assert.equal(await w.getByRole('textbox', { name: 'Epochs to try' }).inputValue(), '1');
     // a value that is not a number, and one fold, are said at their fields; nothing runs
@@ -212,6 +213,7 @@ test('Find settings with folds 3: one run cross-validated, its metric as mean ±
     await w.getByLabel(/^Drop a CSV, TSV or JSONL file/).setInputFiles(join(fixtures, 'toy48.csv'));
     await w.getByText(/^48 rows/).waitFor();
     await fill(w, { Epochs: 1, 'Batch size': 8, 'Max length (tokens)': 16 });
+    await w.getByText('Find settings', { exact: true }).click();
     await w.getByRole('spinbutton', { name: /^Folds/ }).fill('3');
     await w.getByRole('button', { name: 'Run search' }).click();
     await w.getByText(/^Done: 1 run in/).waitFor({ timeout: 120_000 });

@@ -154,7 +154,7 @@ test('the page\'s "Teaching view" toggle shows and hides the panel (and ?teachin
     await page.goto(`${server.origin}/`);
     const toggle = page.getByRole('checkbox', { name: 'Teaching view' });
     const panel = page.locator('tabtune-trainer').getByRole('heading', { name: /^Teaching view/ });
-    await page.locator('tabtune-trainer').getByRole('heading', { name: '3. Train' }).waitFor();
+    await page.locator('tabtune-trainer').getByRole('heading', { name: '2. Train' }).waitFor();
     assert.equal(await panel.isVisible(), false);
     await toggle.check();
     await panel.waitFor();

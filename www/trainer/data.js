@@ -2,9 +2,11 @@
 // names) loaded into the worker, with the columns picked last time when the file has them; what
 // the worker found is shown (results.js), and the file is read again when other columns are picked.
 import { showData } from './results.js';
+import { el } from './dom.js';
 
-/** host: { ui(), tt(), store(), sample() (the `data` attribute), changed() (rechecks the
- *  settings), fail(e, where), trainWith(settings) (puts a suggestion into the settings) }. */
+/** host: { ui(), tt() (the engine; before it has started, the promise of it), store(), sample()
+ *  (the `data` attribute), changed() (rechecks the settings), fail(e, where), trainWith(settings)
+ *  (puts a suggestion into the settings) }. */
 export function textData(host) {
   let source = null; // the data as given (File or text), re-read when the columns change
   let labels = [];
@@ -19,8 +21,11 @@ export function textData(host) {
     try {
       // columns picked last time, when this file has them; otherwise inferred
       const remembered = Object.keys(options).length ? null : await host.store().get('columns');
-      const info = await host.tt().loadData(src, remembered || options)
-        .catch((e) => (remembered && /not found/.test(e.message) ? host.tt().loadData(src, options) : Promise.reject(e)));
+      // before the engine has started, tt() is the promise of it: the file waits for it
+      u.dataInfo.replaceChildren(el('p', { class: 'note', text: `Reading ${src.name || 'the data'}…` }));
+      const tt = await host.tt();
+      const info = await tt.loadData(src, remembered || options)
+        .catch((e) => (remembered && /not found/.test(e.message) ? tt.loadData(src, options) : Promise.reject(e)));
       source = src;
       const blob = src instanceof Blob ? src : new Blob([src]);
       record = { blob, name: src.name || 'data.csv', options: { format: info.format, text_column: info.text_column, label_column: info.label_column } };

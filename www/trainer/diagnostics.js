@@ -20,8 +20,12 @@ export function buildDiagnostics(check) {
 
 const sci = (v) => (v == null ? '–' : Number(v).toExponential(1));
 
-/** Runs the check through `tt` and shows each case as it finishes, then the verdict. */
-export async function checkDevice(tt, file, ui) {
+/** Runs the check through `tt` and shows each case as it finishes, then the verdict, in the
+ *  element's controls `u` (Train stays off meanwhile); not while a run or search is `busy`. */
+export async function checkDevice(tt, file, u, busy) {
+  const ui = u.diagnostics;
+  if (busy) { ui.out.textContent = 'A run or search is going: check the device when it has finished.'; return null; }
+  u.train.disabled = true;
   const text = await file.text();
   let total = 0;
   try { total = Object.keys(JSON.parse(text).cases || {}).length; } catch { /* the core says what is wrong */ }

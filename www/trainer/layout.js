@@ -1,5 +1,8 @@
-// <tabtune-trainer>'s DOM: the status line and its sections (model, data, settings, train, find
-// settings, try it, take it home).
+// <tabtune-trainer>'s DOM: the status line and three panels side by side on a wide screen (the
+// styles stack them on a narrow one): 1. Data, 2. Train (its settings below the Train button and
+// the charts, so Train, the loss and the Try-it box share one screen), 3. Try it & take it home.
+// What is used less (another model, the device check, Advanced, Find settings) opens in place,
+// at the end of its panel, so opening it moves nothing above it.
 // `on` holds the element's handlers and `attr(name)` reads its attributes; nothing here keeps
 // state. User text only ever reaches the DOM through textContent (el()).
 import { buildAdvanced } from './advanced.js';
@@ -8,6 +11,7 @@ import { buildSearch } from './search.js';
 import { buildStrategy } from './strategy.js';
 import { el, field } from './dom.js';
 import { modelMenu } from './base-models.js';
+import { loadBar } from './loading.js';
 
 // name (the input's name and the element's attribute), label, default, min, max, integer; then
 // { key: the core's RunConfig key (default: name), kind: the mode it belongs to ('text' |
@@ -35,8 +39,10 @@ SentenceTransformer("tabtune-sentence-transformers").encode(["a fine film"])`;
 /** Builds the widget's DOM: { root, ui } where ui names every control the element updates. */
 export function buildUi(on, attr) {
   const u = {};
-  u.status = el('p', { role: 'status', 'aria-live': 'polite', text: 'Starting…' });
-  u.modelLine = el('p');
+  u.status = el('p', { role: 'status', 'aria-live': 'polite', text: 'Starting the engine (its WebAssembly is downloading)…' });
+  u.load = loadBar();
+  // worded before the model has loaded: the line keeps its room (no shift when it arrives)
+  u.modelLine = el('p', { class: 'text-only', text: 'Model: loading…' });
   u.modelMenu = modelMenu((url) => on.loadModel(url), attr('model') ? new URL(attr('model'), document.baseURI).href : null);
   u.cacheNote = el('p', { class: 'note', 'aria-live': 'polite' });
   u.modelUrl = el('input', { type: 'url', size: 36, 'aria-label': 'Model base URL', placeholder: 'https://example.org/my-model/' });
@@ -51,7 +57,8 @@ export function buildUi(on, attr) {
       el('button', { class: 'secondary', text: 'Clear the download cache', onclick: () => on.clearCache() }), u.forget));
   u.diagnostics = buildDiagnostics((file) => on.checkDevice(file));
   u.file = el('input', { type: 'file', accept: '.csv,.tsv,.tab,.jsonl,.ndjson,.json,text/csv', onchange: () => u.file.files[0] && on.useData(u.file.files[0]) });
-  u.sample = el('button', { class: 'secondary', disabled: true, text: 'Use sample data', onclick: () => on.useSample() });
+  // usable before the engine has started: what it reads waits for it (data.js)
+  u.sample = el('button', { class: 'sample', disabled: !attr('data'), text: 'Use sample data', onclick: () => on.useSample() });
   u.drop = el('div', { class: 'drop' }, el('label', {}, 'Drop a CSV, TSV or JSONL file here, or choose one', u.file), u.sample);
   u.drop.addEventListener('dragover', (e) => { e.preventDefault(); u.drop.classList.add('over'); });
   u.drop.addEventListener('dragleave', () => u.drop.classList.remove('over'));
@@ -87,8 +94,8 @@ export function buildUi(on, attr) {
   u.strategy = buildStrategy(() => on.checkSettings());
   u.advanced.details.append(u.strategy.augmentWrap);
   u.search = buildSearch(on.search);
-  // the basic settings in one row, which Sounds mode swaps for its own (sounds/settings.js)
-  u.settingsRow = el('div', { class: 'row' }, ...settings);
+  // the basic settings, which Sounds mode swaps for its own (sounds/settings.js)
+  u.settingsRow = el('div', { class: 'fields' }, ...settings);
 
   u.train = el('button', { disabled: true, text: 'Train', onclick: () => on.train() });
   u.cancel = el('button', { class: 'secondary', disabled: true, text: 'Cancel', onclick: () => on.cancel() });
@@ -104,7 +111,7 @@ export function buildUi(on, attr) {
   u.lossChart = el('div', { 'data-chart': 'loss' });
   u.lrChart = el('div', { 'data-chart': 'lr' });
   u.epochChart = el('div', { 'data-chart': 'epochs' });
-  u.metrics = el('div', { 'aria-live': 'polite' });
+  u.metrics = el('div', { class: 'metrics', 'aria-live': 'polite' });
 
   u.text = el('input', { type: 'text', size: 40, disabled: true, 'aria-label': 'Text to classify', placeholder: 'Type a text to classify', oninput: () => on.schedulePredict() });
   u.prediction = el('div', { 'aria-live': 'polite' });
@@ -125,17 +132,19 @@ export function buildUi(on, attr) {
     // it scrolls sideways in a narrow widget, so it takes focus for keyboard scrolling
     el('pre', { tabindex: 0, 'aria-label': 'Python code that loads the downloaded model', text: PYTHON }));
 
-  const root = el('div', {},
-    u.status,
-    el('section', { 'aria-labelledby': 'h-model' }, el('h2', { id: 'h-model', text: 'Model' }), el('label', {}, 'Base model', u.modelMenu), u.modelLine, u.cacheNote, u.modelSource, u.diagnostics.details),
-    el('section', { 'aria-labelledby': 'h-data' }, el('h2', { id: 'h-data', text: '1. Data' }), u.textData),
-    el('section', { 'aria-labelledby': 'h-set' }, el('h2', { id: 'h-set', text: '2. Settings' }), u.settingsRow, u.strategy.wrap, u.subset, u.layers, u.params, u.advanced.details),
-    el('section', { 'aria-labelledby': 'h-train' }, el('h2', { id: 'h-train', text: '3. Train' }),
-      el('div', { class: 'row' }, u.train, u.cancel, u.resume, u.runState), u.runNotes, u.resumeNote, u.saveNote, u.bar, u.progress, u.stopNote,
-      el('div', { class: 'charts' }, u.lossChart, u.lrChart, u.epochChart), u.metrics),
-    u.search.section,
-    el('section', { 'aria-labelledby': 'h-try' }, el('h2', { id: 'h-try', text: '4. Try it' }), u.tryText),
-    el('section', { 'aria-labelledby': 'h-home' }, el('h2', { id: 'h-home', text: '5. Take it home' }), u.homeText));
+  const panel = (id, title, ...children) => el('section', { class: 'panel', 'aria-labelledby': id }, el('h2', { id, text: title }), ...children);
+  const root = el('div', { class: 'tt-app' },
+    el('div', { class: 'status-bar' }, u.status, u.load.node),
+    el('div', { class: 'panels' },
+      panel('h-data', '1. Data', u.textData),
+      panel('h-train', '2. Train', u.modelLine,
+        el('div', { class: 'row train-row' }, u.train, u.cancel, u.resume, u.runState), u.bar,
+        el('div', { class: 'train-progress' }, u.progress), u.saveNote,
+        el('div', { class: 'charts' }, u.lossChart, u.lrChart, u.epochChart), u.stopNote, u.metrics, u.runNotes, u.resumeNote,
+        el('div', { class: 'settings', role: 'group', 'aria-labelledby': 'h-set' }, el('h3', { id: 'h-set', text: 'Settings' }),
+          el('label', { class: 'text-only' }, 'Base model', u.modelMenu), u.cacheNote, u.settingsRow, u.strategy.wrap, u.subset,
+          u.layers, u.params, u.advanced.details, u.modelSource, u.diagnostics.details, u.search.section)),
+      panel('h-try', '3. Try it & take it home', u.tryText, el('h3', { id: 'h-home', text: 'Take it home' }), u.homeText)));
   return { root, ui: u };
 }
 

@@ -35,9 +35,10 @@ export function buildSearch(host) {
   p.bar = el('progress', { value: 0, max: 1, 'aria-label': 'Search progress' });
   p.progress = el('p', { 'aria-live': 'polite' });
   p.error = el('p', { class: 'error', role: 'alert' });
-  p.table = el('div', { 'aria-live': 'polite' });
+  p.table = el('div', { class: 'wide', 'aria-live': 'polite' }); // its rows' buttons reach it by keyboard
   p.chart = el('div', { 'data-chart': 'search' });
-  p.section = el('section', { 'aria-labelledby': 'h-search' }, el('h2', { id: 'h-search', text: 'Find settings' }),
+  // opens in place at the end of the Train panel (layout.js)
+  p.section = el('details', { class: 'search' }, el('summary', { text: 'Find settings' }),
     el('p', { class: 'note', text: 'Trains once for every combination of the values below (separate values with commas); every other setting is as in Settings. The best run comes first.' }),
     el('div', { class: 'row' }, ...wraps, folds.wrap, el('label', {}, 'Rank by', p.metric)),
     el('div', { class: 'row' }, p.run, p.cancel), p.bar, p.progress, p.error, p.table, p.chart);

@@ -179,6 +179,8 @@ export function trainSection(host) {
   return {
     train,
     offerResume,
+    /** The charts, empty, drawn with the page: their room is there before the first run. */
+    drawCharts: () => scoreEpochs(null),
     /** The run going (its id), or null. */
     get runId() { return runId; },
     /** From Train (or Resume) until the run has ended, whether or not the worker has named it. */

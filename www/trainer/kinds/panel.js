@@ -10,8 +10,8 @@ import { dropZone, el } from '../dom.js';
 // "1 image", "2 images"
 const plural = (n, one, many) => `${n} ${n === 1 ? one : many}`;
 
-/** tt(): the Tabtune; onChange() after each change of the set; sampleUrl(): the element's sample
- *  zip attribute. kind: {
+/** tt(): the Tabtune (before it has started: the promise of it); onChange() after each change of
+ *  the set; sampleUrl(): the element's sample zip attribute. kind: {
  *    set: 'images' | 'sounds' (the panel's class, its words), one: a set's single ('image', 'sound'),
  *    device: the capture device's word ('webcam', 'microphone'), css: the kind's styles,
  *    cards: what classes.js's cards say and draw (prefix, one / many: an example's nouns, accept, …),
@@ -43,9 +43,8 @@ export function classFolderPanel(tt, onChange, sampleUrl, kind) {
   // the worker took it; every answer carries the worker's `data`: the counts shown are its own
   async function change(method, args, kept = args) {
     try {
-      // the worker starts with the page: a pick or a drop in its first seconds must not vanish
-      if (!tt()) throw new Error(`tabtune is still starting (its engine is loading): add the ${set} again in a moment`);
-      const r = await tt()[method](...args);
+      // before the engine has started, tt() is the promise of it: a pick or a drop waits for it
+      const r = await (await tt())[method](...args);
       journal.record(method, kept, r);
       if (r.added) board.add(r.added);
       show(r.data);
@@ -88,7 +87,7 @@ export function classFolderPanel(tt, onChange, sampleUrl, kind) {
   }
 
   // the element's sample attribute (images-data, sounds-data): a zip of class folders to try the page with
-  const sample = el('button', { type: 'button', class: 'secondary', hidden: true, text: `Use the sample ${set}`, onclick: async () => {
+  const sample = el('button', { type: 'button', class: 'sample', hidden: true, text: `Use the sample ${set}`, onclick: async () => {
     try {
       const url = new URL(sampleUrl(), document.baseURI);
       say(`Downloading the sample ${set}…`);
@@ -103,7 +102,7 @@ export function classFolderPanel(tt, onChange, sampleUrl, kind) {
     onchange: () => load([...folder.files]).finally(() => { folder.value = ''; }) });
   const files = el('input', { type: 'file', multiple: true, accept: `.zip,application/zip,${cards.accept}`, 'aria-label': texts.filesName,
     onchange: () => load([...files.files]).finally(() => { files.value = ''; }) });
-  const drop = dropZone(el('div', { class: 'drop' }, el('p', { text: texts.drop }),
+  const drop = dropZone(el('div', { class: 'drop' }, el('p', { class: 'drop-help', text: texts.drop }),
     el('div', { class: 'row' }, el('label', {}, texts.folder, folder), el('label', {}, texts.files, files), sample)),
   (dropped) => droppedFiles(dropped).then((items) => load(items)).catch((err) => say(`The drop could not be read (${err?.message || err}).`, true)));
 
@@ -112,11 +111,11 @@ export function classFolderPanel(tt, onChange, sampleUrl, kind) {
   const addClass = el('button', { type: 'button', class: 'secondary', text: 'Add class', onclick: () => board.addClass() });
 
   // Train is off until two classes have examples: say so rather than leave it unexplained
-  const need = el('p', { class: 'note', text: `Add ${set} to two classes or more (a folder, a zip, files or the ${kind.device}), then train in section 3.` });
+  const need = el('p', { class: 'note', text: `Add ${set} to two classes or more (a folder, a zip, files or the ${kind.device}), then train in panel 2.` });
   const panel = el('div', { class: `${set}-panel`, hidden: true },
     el('style', { text: kind.css }),
+    drop, // first: with the Train on switch and the sample button, on the first screen
     need,
-    drop,
     el('div', { class: 'row' }, ...(kind.settings?.({ change }) ?? []), clearAll),
     status, problems, summary,
     el('div', { class: 'row' }, ...capture.controls, addClass),

@@ -49,7 +49,7 @@ export function kindSide(ctx, kind) {
     const url = named ? new URL(named, document.baseURI).href : undefined;
     try {
       line.textContent = `${kind.model}: loading…`;
-      base = await kind.load(url, { on_progress: (p) => say(downloadText(p)) });
+      base = await kind.load(url, { on_progress: (p) => { say(downloadText(p)); ui.load.bytes(p); } });
       line.textContent = `${kind.model}: ${url ?? kind.defaultName}, ${base.blocks} blocks.`;
       kind.loaded(base);
       await runs.restore(base);
@@ -60,7 +60,7 @@ export function kindSide(ctx, kind) {
       loading = null; // the next switch tries again
       line.textContent = `${kind.model}: not loaded.`;
       fail(e);
-    }
+    } finally { ui.load.done(); }
   }
 
   return {

@@ -35,7 +35,7 @@ export function soundSettings(changed) {
     fields[key] = { input, error, min, max, int, label, name: `sound_${key}`, key };
     return wrap;
   });
-  const row = el('div', { class: 'row sound-only' }, ...wraps);
+  const row = el('div', { class: 'fields sound-only' }, ...wraps);
   return {
     row,
     fields: { ...fields, augment: fields.copies },

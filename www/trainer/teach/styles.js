@@ -1,7 +1,7 @@
 // The teaching view's styles, and projector mode's (attribute `projector` on the element): larger
 // type, black on white with thicker lines, and one chart per row at the full width.
 export const TEACH_CSS = `
-section.teach { border-color: #0072B2; border-width: 3px; }
+section.teach { border-color: var(--accent); border-width: 3px; }
 .teach-head { justify-content: space-between; align-items: center; }
 .teach-head h2 { margin: 0; }
 .teach h3 { font-size: 1em; margin: .2rem 0 .4rem; }
@@ -11,14 +11,14 @@ section.teach { border-color: #0072B2; border-width: 3px; }
 .teach-cell.wide { grid-column: 1 / -1; }
 .step-mode { align-items: center; }
 .run-state { font-weight: 700; }
-.run-state[data-state=paused] { color: #8a5f00; }
-.run-state[data-state=playing] { color: #006b3c; }
+.run-state[data-state=paused] { color: var(--warn); }
+.run-state[data-state=playing] { color: var(--ok); }
 figure { margin: 0; }
-figcaption { font-size: .85em; color: #333; margin-bottom: .3rem; }
-.map-wrap { position: relative; border: 1px solid #999; }
+figcaption { font-size: .85em; color: var(--muted); margin-bottom: .3rem; }
+.map-wrap { position: relative; border: 1px solid var(--rule); }
 .map-wrap canvas { display: block; touch-action: none; }
 .teach-map { --dot: 5; --axis-font: 14px system-ui; --map-h: 560; }
-.map-tip { position: absolute; max-width: 22rem; background: #fff; border: 3px solid #333; border-radius: 6px; padding: .3rem .5rem;
+.map-tip { position: absolute; max-width: 22rem; background: #fff; color: #111; border: 3px solid #333; border-radius: 6px; padding: .3rem .5rem;
   font-size: .85em; pointer-events: none; box-shadow: 0 2px 6px rgb(0 0 0 / .25); }
 .map-slider input { width: 14rem; }
 .map-epoch { font-variant-numeric: tabular-nums; min-width: 9rem; }
@@ -31,7 +31,7 @@ figcaption { font-size: .85em; color: #333; margin-bottom: .3rem; }
 .strip-labels { display: flex; flex-direction: column; font-size: .75em; }
 .strip-labels span { height: var(--row, 18px); line-height: var(--row, 18px); white-space: nowrap; padding: 0 .3rem; }
 .strip-labels .trained { font-weight: 700; }
-.strip-labels .frozen { color: #555; }
+.strip-labels .frozen { color: var(--muted); }
 .strip-scale { display: flex; align-items: center; gap: .4rem; font-size: .8em; margin-top: .3rem; font-variant-numeric: tabular-nums; }
 .strip-ramp { display: inline-block; width: 10rem; height: .9em; border: 1px solid #555; }
 .strip-scale .swatch { border-radius: 2px; margin-left: 1rem; }
@@ -45,7 +45,7 @@ mark.att { background: rgb(230 159 0 / var(--w)); color: #000; padding: .1em .05
 .mistakes-table td.num { text-align: right; font-variant-numeric: tabular-nums; }
 .mistakes-table th { padding: 0; }
 .look-input { width: 100%; }
-button.sort { white-space: nowrap;  background: none; color: #111; border: 0; border-radius: 0; padding: .2rem .5rem; width: 100%; text-align: left; }
+button.sort { white-space: nowrap;  background: none; color: var(--fg); border: 0; border-radius: 0; padding: .2rem .5rem; width: 100%; text-align: left; }
 :host([projector]) { font-size: 26px; color: #000; }
 :host([projector]) section { border-color: #000; border-width: 3px; }
 :host([projector]) .note, :host([projector]) figcaption { color: #000; }

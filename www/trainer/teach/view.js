@@ -87,10 +87,10 @@ export function teachView(host, tt, fail) {
 
   return {
     section,
-    /** Puts the panel after the element's Train section; the Try-it box's sentence is then the
-     *  one looked at as the user types it. */
+    /** Puts the panel above the element's three panels, the whole width: turned on, it is what
+     *  the screen shows. The Try-it box's sentence is then the one looked at as the user types it. */
     mount(root, ui) {
-      root.querySelector('[aria-labelledby=h-train]').after(section);
+      root.querySelector('.panels').before(section);
       ui.text.addEventListener('input', () => { sentence.value = ui.text.value; later(); });
     },
     get on() { return host.hasAttribute('teaching'); },
