@@ -99,6 +99,9 @@ test('sounds: the sample words, the microphone, a recorded class, a run, live li
     for (const word of WORDS) assert.ok(counted.includes(`${word}: 85`), `${word}: ${counted}`);
     assert.equal(await w.locator('.snd-problems .error').count(), 0, 'nothing left out');
     assert.equal(await w.locator('section.snd-class').count(), 8);
+    // the sample's shorter recipe (under a minute here), said where the epochs are
+    await w.getByText(/^The sample sounds train for 2 epochs/).waitFor();
+    assert.equal(await w.locator('input[name=sound_epochs]').inputValue(), '2');
     const yes = w.getByRole('region', { name: 'Class yes' });
     assert.equal(await yes.locator('.class-count').textContent(), '85 clips');
     assert.equal(await yes.getByRole('list', { name: 'Clips of class yes' }).getByRole('img').count(), 85, 'a waveform per clip');

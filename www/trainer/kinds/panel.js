@@ -21,7 +21,8 @@ const plural = (n, one, many) => `${n} ${n === 1 ? one : many}`;
  *      the drop zone's words,
  *    capture({ change, say }) → { device ({ holdButton, stop }), controls: beside Add class,
  *      below: after that row },
- *    settings?({ change }) → controls before "Remove all …" } */
+ *    settings?({ change }) → controls before "Remove all …",
+ *    sampleLoaded?(): after the sample set has loaded } */
 export function classFolderPanel(tt, onChange, sampleUrl, kind) {
   const { set, cards, calls } = kind;
   let withExamples = 0; // the worker's count of classes with examples: Train needs two
@@ -94,6 +95,7 @@ export function classFolderPanel(tt, onChange, sampleUrl, kind) {
       const res = await fetch(url);
       if (!res.ok) throw new Error(`the sample ${set} could not be loaded (HTTP ${res.status})`);
       await load([new File([await res.blob()], url.pathname.split('/').pop())]);
+      kind.sampleLoaded?.();
     } catch (e) { say(e.message || String(e), true); }
   } });
   const { texts } = kind;

@@ -15,6 +15,7 @@ const SOUND_MODEL = new URL('../../models/speech-embedding/', import.meta.url).h
 export function soundSide(ctx) {
   const { ui, sounds, tt, store, changed } = ctx;
   const settings = soundSettings(changed);
+  sounds.onSample = () => settings.sample();
 
   /** The speech network with its top `k` of `blocks` trained, into ui.layers and ui.params. */
   function drawSpeech(blocks, k, classes) {

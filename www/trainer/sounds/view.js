@@ -21,7 +21,9 @@ const SOUND_CARDS = {
  *  sounds-data attribute. mount(textData) puts the panel after the Data section's text controls;
  *  show(on) follows the Train on switch. */
 export function soundsView(tt, onChange, sampleUrl = () => null) {
+  let onSample = null;
   const panel = classFolderPanel(tt, onChange, sampleUrl, {
+    sampleLoaded: () => onSample?.(),
     set: 'sounds', one: 'sound', device: 'microphone', css: SOUNDS_CSS, cards: SOUND_CARDS,
     count: (data) => data.clips,
     detail: () => '',
@@ -52,6 +54,8 @@ export function soundsView(tt, onChange, sampleUrl = () => null) {
     mount: panel.mount,
     /** Sounds mode shown or left: leaving it turns the microphone off. */
     show: panel.show,
+    /** f() runs when the sample sounds have loaded (the settings pick its shorter recipe). */
+    set onSample(f) { onSample = f; },
     /** Classes that hold clips, as the worker last reported. */
     get classes() { return panel.classes; },
     mic: panel.device,
