@@ -5,8 +5,9 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::head::ParamGroup;
+use crate::kind::DataSummary;
 use crate::metrics::TaskMetrics;
-use crate::run::Strategy;
+use crate::run::{RunConfig, Strategy};
 use crate::task::Task;
 
 /// Facts about a run, known before the first step.
@@ -85,6 +86,32 @@ pub struct EpochSummary {
     pub stopped_early: bool,
     #[serde(skip)]
     pub val_metrics: Option<TaskMetrics>,
+}
+
+/// What a finished run was, for its model card (`export::card`; `Trainer::facts` gathers it).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct RunFacts {
+    /// The kind's name ("text", "image", "audio").
+    pub kind: String,
+    pub task: Task,
+    pub labels: Vec<String>,
+    pub data: DataSummary,
+    pub train_rows: usize,
+    pub val_rows: usize,
+    /// Layers (or blocks) left as pretrained, trained, and what they are ("BERT layers").
+    pub frozen: usize,
+    pub trainable: usize,
+    pub units: String,
+    pub trainable_params: usize,
+    pub settings: RunConfig,
+    /// Every epoch's summary, as the CLI printed it.
+    pub epochs: Vec<EpochSummary>,
+    /// The epoch whose weights the model has (the best one under early stopping).
+    pub kept_epoch: usize,
+    /// That epoch's validation scores (None without a validation split).
+    pub validation: Option<TaskMetrics>,
+    /// The day the facts were taken, UTC, as YYYY-MM-DD.
+    pub date: String,
 }
 
 #[cfg(test)]

@@ -53,7 +53,7 @@ pub struct CheckpointInfo {
     pub finished: bool,
     /// A finished run's facts: its model card (absent from checkpoints saved before cards).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub facts: Option<crate::train::RunFacts>,
+    pub facts: Option<crate::progress::RunFacts>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]

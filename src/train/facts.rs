@@ -1,38 +1,8 @@
 //! What a finished run was, for its model card (`export::card`): the facts the trainer already
-//! reports, gathered once, and kept in a finished checkpoint so a saved model keeps its card.
-use serde::{Deserialize, Serialize};
-
+//! reports (`progress::RunFacts`), gathered once, and kept in a finished checkpoint so a saved
+//! model keeps its card.
 use super::trainer::Trainer;
-use crate::kind::DataSummary;
-use crate::metrics::TaskMetrics;
-use crate::progress::EpochSummary;
-use crate::run::RunConfig;
-use crate::task::Task;
-
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct RunFacts {
-    /// The kind's name ("text", "image", "audio").
-    pub kind: String,
-    pub task: Task,
-    pub labels: Vec<String>,
-    pub data: DataSummary,
-    pub train_rows: usize,
-    pub val_rows: usize,
-    /// Layers (or blocks) left as pretrained, trained, and what they are ("BERT layers").
-    pub frozen: usize,
-    pub trainable: usize,
-    pub units: String,
-    pub trainable_params: usize,
-    pub settings: RunConfig,
-    /// Every epoch's summary, as the CLI printed it.
-    pub epochs: Vec<EpochSummary>,
-    /// The epoch whose weights the model has (the best one under early stopping).
-    pub kept_epoch: usize,
-    /// That epoch's validation scores (None without a validation split).
-    pub validation: Option<TaskMetrics>,
-    /// The day the facts were taken, UTC, as YYYY-MM-DD.
-    pub date: String,
-}
+use crate::progress::RunFacts;
 
 impl Trainer {
     /// The run's facts as they stand (at the end of a run: what its model card says).

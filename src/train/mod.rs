@@ -24,7 +24,8 @@ mod text;
 mod trainer;
 
 pub use crate::progress::{EpochSummary, StepInfo, TrainInfo};
-pub use facts::{RunFacts, today};
+pub use crate::progress::RunFacts;
+pub use facts::today;
 pub use image::square_rgb;
 pub use part::{PartFiles, PartWorker};
 pub use store::PrefixStore;

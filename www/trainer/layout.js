@@ -128,7 +128,7 @@ export function buildUi(on, attr) {
   u.tryText = el('div', { class: 'text-only' }, u.text, u.prediction,
     el('label', {}, 'Predict a whole file (one text per line, or a CSV / TSV / JSONL text column); you get a CSV back', u.predictFile));
   u.homeText = el('div', { class: 'text-only' }, u.download, u.downloadError,
-    el('p', { class: 'note', text: 'The first zip is a Hugging Face folder (config.json with id2label, model.safetensors, tokenizer.json); with Pooling “[CLS]” (Advanced) it is a BertForSequenceClassification. The second loads in SentenceTransformer(dir) (embeddings); the .onnx file takes token ids and gives probabilities. In Python:' }),
+    el('p', { class: 'note', text: 'The first zip is a Hugging Face folder (config.json with id2label, model.safetensors, tokenizer.json, and README.md: its model card, with the data, the settings, every epoch and the scores per class); with Pooling “[CLS]” (Advanced) it is a BertForSequenceClassification. The second loads in SentenceTransformer(dir) (embeddings); the .onnx file takes token ids and gives probabilities. In Python:' }),
     // it scrolls sideways in a narrow widget, so it takes focus for keyboard scrolling
     el('pre', { tabindex: 0, 'aria-label': 'Python code that loads the downloaded model', text: PYTHON }));
 

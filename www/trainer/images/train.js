@@ -25,7 +25,7 @@ export function imageSide(ctx) {
       legend: 'Download the fine-tuned image model',
       buttons: [['Model folder (.zip)', 'hf'], ['ONNX (.onnx)', 'onnx']],
       note: 'The zip holds tabtune-image-model/ with config.json (architecture, preprocessing, your classes as labels) and '
-        + 'model.safetensors: the folder the command line reads, e.g. tabtune predict --model tabtune-image-model --input photo.jpg. '
+        + 'model.safetensors, and README.md, its model card (the data, the settings, every epoch, the scores per class): the folder the command line reads, e.g. tabtune predict --model tabtune-image-model --input photo.jpg. '
         + 'The ONNX file takes RGB pixels / 255, scaled and centre-cropped to the training size, and gives each class’s probability.',
     },
     blocks: 16, // EfficientNet-Lite0's MBConv blocks, until the model says

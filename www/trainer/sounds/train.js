@@ -40,7 +40,7 @@ export function soundSide(ctx) {
       legend: 'Download the fine-tuned sound model',
       buttons: [['Sound model folder (.zip)', 'hf'], ['Sound model ONNX (.onnx)', 'onnx']],
       note: 'The zip holds tabtune-sound-model/ with config.json (your classes as labels), model.safetensors and the '
-        + 'log-mel front end melspectrogram.onnx: the folder the command line reads, e.g. tabtune predict --model tabtune-sound-model --input word.wav. '
+        + 'log-mel front end melspectrogram.onnx, and README.md, its model card: the folder the command line reads, e.g. tabtune predict --model tabtune-sound-model --input word.wav. '
         + 'The ONNX file takes log-mel windows (docs/onnx.md) and gives each class’s probability.',
     },
     blocks: 9, // speech_embedding's blocks, until the model says
