@@ -84,7 +84,8 @@ class TabtuneTrainer extends HTMLElement {
     };
     const { root: ui, ui: controls } = buildUi(on, (name) => this.getAttribute(name));
     this.#ui = controls;
-    root.append(el('style', { text: CSS }), el('link', { rel: 'stylesheet', href: UPLOT_CSS }), ui);
+    const chartCss = el('link', { rel: 'stylesheet', href: UPLOT_CSS });
+    root.append(el('style', { text: CSS }), chartCss, ui);
     this.#teach.mount(ui, controls);
     this.#modes.mount(controls.textData);
     this.#sounds.mount(controls.textData);
@@ -97,7 +98,8 @@ class TabtuneTrainer extends HTMLElement {
     this.#img.mount(ui);
     this.#snd.mount(ui);
     if (['images', 'sounds'].includes(this.getAttribute('mode'))) this.#modes.set(this.getAttribute('mode'));
-    this.#run.drawCharts();
+    // the empty charts once uPlot's stylesheet is in: drawn before it, their parts would move
+    chartCss.addEventListener('load', () => this.#run.drawCharts(), { once: true });
     this.#start().catch((e) => { controls.load.done(); this.#fail(e); });
   }
 

@@ -93,12 +93,13 @@ impl DataRef<'_> {
     /// What a model card says of the data: how much was read, each class's count, what was
     /// left out and why.
     pub fn summary(&self) -> DataSummary {
-        let left_out = |problems: &[ImageProblem]| -> Vec<String> {
-            let mut said: Vec<String> = problems.iter().take(SAID_PROBLEMS).map(ToString::to_string).collect();
+        // image and sound files: those kept, and those left out with the reason
+        let files = |unit: &str, used: usize, problems: &[ImageProblem], classes, notes: &[String]| {
+            let mut dropped: Vec<String> = problems.iter().take(SAID_PROBLEMS).map(ToString::to_string).collect();
             if problems.len() > SAID_PROBLEMS {
-                said.push(format!("and {} more", problems.len() - SAID_PROBLEMS));
+                dropped.push(format!("and {} more", problems.len() - SAID_PROBLEMS));
             }
-            said
+            DataSummary { unit: unit.into(), read: used + problems.len(), used, classes, dropped, notes: notes.to_vec() }
         };
         match self {
             DataRef::Text(d) => {
@@ -106,14 +107,8 @@ impl DataRef<'_> {
                 let dropped = dropped.iter().filter(|(n, _)| *n > 0).map(|(n, why)| format!("{n} rows {why}")).collect();
                 DataSummary { unit: "rows".into(), read: d.rows, used: d.used, classes: d.classes.clone(), dropped, notes: d.notes.clone() }
             }
-            DataRef::Image(d) => {
-                let used = d.examples.len();
-                DataSummary { unit: "images".into(), read: used + d.problems.len(), used, classes: d.class_counts(), dropped: left_out(&d.problems), notes: d.notes.clone() }
-            }
-            DataRef::Audio(d) => {
-                let used = d.examples.len();
-                DataSummary { unit: "clips".into(), read: used + d.problems.len(), used, classes: d.class_counts(), dropped: left_out(&d.problems), notes: d.notes.clone() }
-            }
+            DataRef::Image(d) => files("images", d.examples.len(), &d.problems, d.class_counts(), &d.notes),
+            DataRef::Audio(d) => files("clips", d.examples.len(), &d.problems, d.class_counts(), &d.notes),
         }
     }
 }
@@ -167,4 +162,23 @@ pub fn mismatch(model: Kind, data: Kind) -> Error {
         },
         data.a_model()
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{DataRef, SAID_PROBLEMS};
+    use crate::image::data::{DecodedImage, ImageDataset, ImageExample, ImageProblem};
+
+    #[test]
+    fn a_summary_counts_what_was_read_and_names_what_was_left_out() {
+        let image = |label: &str| ImageExample { name: format!("{label}.png"), label: label.into(), image: DecodedImage { width: 1, height: 1, rgb: vec![0; 3] } };
+        let problems: Vec<ImageProblem> = (0..SAID_PROBLEMS + 2).map(|i| ImageProblem::new(format!("bad{i}.png"), "not an image")).collect();
+        let data = ImageDataset { examples: vec![image("cat"), image("cat"), image("dog")], classes: vec!["cat".into(), "dog".into()], problems, notes: Vec::new() };
+        let s = DataRef::Image(&data).summary();
+        assert_eq!((s.unit.as_str(), s.read, s.used), ("images", 3 + SAID_PROBLEMS + 2, 3));
+        assert_eq!(s.classes, vec![("cat".to_string(), 2), ("dog".to_string(), 1)]);
+        assert_eq!(s.dropped.len(), SAID_PROBLEMS + 1);
+        assert!(s.dropped[0].contains("bad0.png") && s.dropped[0].contains("not an image"), "{:?}", s.dropped[0]);
+        assert_eq!(s.dropped[SAID_PROBLEMS], "and 2 more");
+    }
 }

@@ -119,7 +119,7 @@ test('MiniLM fine-tunes in the worker while the page stays responsive; its expor
     }
     // the exported files leave the page as downloads, as a user would save them
     const dir = mkdtempSync(join(tmpdir(), 'tabtune-export-'));
-    assert.deepEqual(r.files.sort(), ['config.json', 'model.safetensors', 'tokenizer.json', 'tokenizer_config.json']);
+    assert.deepEqual(r.files.sort(), ['README.md', 'config.json', 'model.safetensors', 'tokenizer.json', 'tokenizer_config.json']);
     for (const name of r.files) {
       const [download] = await Promise.all([page.waitForEvent('download'), page.evaluate((name) => {
         const a = Object.assign(document.createElement('a'), { href: URL.createObjectURL(window.exported[name]), download: name });

@@ -131,7 +131,11 @@ test('images: train in the page, live webcam prediction, the download in the nat
     const [download] = await Promise.all([page.waitForEvent('download'), w.getByRole('button', { name: 'Model folder (.zip)' }).click()]);
     assert.equal(download.suggestedFilename(), 'tabtune-image-model.zip');
     const files = unzipSync(readFileSync(await download.path()));
-    assert.deepEqual(Object.keys(files).sort(), ['tabtune-image-model/config.json', 'tabtune-image-model/model.safetensors']);
+    assert.deepEqual(Object.keys(files).sort(), ['tabtune-image-model/README.md', 'tabtune-image-model/config.json', 'tabtune-image-model/model.safetensors']);
+    // its model card names the base as the base folder's own card does (the worker fetched it)
+    const card = new TextDecoder().decode(files['tabtune-image-model/README.md']);
+    assert.match(card, /^library_name: "tabtune"$/m);
+    assert.match(card, /^# Image classifier fine-tuned from efficientnet-lite0$/m);
     const out = mkdtempSync(join(tmpdir(), 'tabtune-image-model-'));
     mkdirSync(join(out, 'tabtune-image-model'));
     for (const [path, bytes] of Object.entries(files)) writeFileSync(join(out, path), bytes);
@@ -312,7 +316,7 @@ test('images through the API: loadModel, predict(image), exportModel kind image,
     assert.ok(r.onnx.length > 1_000_000, `${r.onnx.length} bytes`);
     assert.equal(r.onnx.head[0], 0x08, 'a ModelProto starts with field 1 (ir_version), a varint');
     assert.equal(r.onnx.same, true, 'exportImageModel (deprecated) gives the same bytes');
-    assert.deepEqual(r.hf, ['config.json', 'model.safetensors']);
+    assert.deepEqual(r.hf, ['README.md', 'config.json', 'model.safetensors']);
   } finally {
     await browser.close();
   }

@@ -91,6 +91,12 @@ test('sounds: a zip of class folders and every format the browser decodes; bad f
     assert.equal(r.one.label, r.preds[0].label);
     assert.ok(r.one.ms > 0);
 
+    // the folder's model card names the base and its licence as the base folder's card does
+    const card = Buffer.from(r.bytes['README.md']).toString();
+    assert.match(card, /^base_model: "google\/speech_embedding"$/m);
+    assert.match(card, /^license: "other"$/m);
+    assert.match(card, /^pipeline_tag: "audio-classification"$/m);
+
     // the downloaded folder, run natively on the same files: the same probabilities
     const dir = mkdtempSync(join(tmpdir(), 'tabtune-sound-'));
     for (const [name, bytes] of Object.entries(r.bytes)) writeFileSync(join(dir, name), Buffer.from(bytes));

@@ -103,6 +103,10 @@ progress { width: 100%; height: 1.4rem; }
 .charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 18rem), 1fr)); gap: 1rem; }
 .charts > div { min-width: 0; overflow: hidden; }
 .charts > [data-chart=loss] { grid-column: 1 / -1; }
+/* each chart's drawn height kept from the start: uPlot's stylesheet may arrive after the first
+   paint, and the charts growing then would shift the page (layout.test.mjs measures it) */
+.charts > [data-chart=loss], .charts > [data-chart=epochs] { min-height: 299px; }
+.charts > [data-chart=lr] { min-height: 219px; }
 /* an empty chart says what will be drawn in it (words for the eye: the progress line speaks) */
 .charts > div { position: relative; }
 .charts > div:not([data-points])::after, .charts > div[data-points="0"]::after { content: 'drawn as the model trains'; position: absolute; inset: 45% 0 auto; text-align: center; color: #555; }
